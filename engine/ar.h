@@ -1,0 +1,37 @@
+/* ar: region (arena) allocator.
+ *
+ * A loaded pack owns one arena; freeing it frees everything the pack built.
+ * Per-row scratch memory lives in a separate arena that is reset, not freed,
+ * so the hot path never calls malloc once the first block has grown to size.
+ * Allocation failure aborts: the library has no sensible way to continue
+ * half-built, and every caller would otherwise need the same check. */
+#ifndef AR_H
+#define AR_H
+
+#include <stddef.h>
+
+typedef struct ar_arena ar_arena;
+
+ar_arena *ar_new(void);
+void ar_free(ar_arena *a);
+/* Zeroed memory, aligned for any scalar type. */
+void *ar_alloc(ar_arena *a, size_t size);
+/* Copy of s[0..n) with a terminating NUL. */
+char *ar_strndup(ar_arena *a, const char *s, size_t n);
+char *ar_strdup(ar_arena *a, const char *s);
+/* printf into the arena. */
+char *ar_printf(ar_arena *a, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+/* Forget every allocation but keep the largest block for reuse. */
+void ar_reset(ar_arena *a);
+/* Bytes currently reserved from the system (for memory reports and tests). */
+size_t ar_reserved(const ar_arena *a);
+
+/* Abort-on-failure wrappers for the few allocations that outlive no arena. */
+void *ar_xmalloc(size_t n);
+void *ar_xrealloc(void *p, size_t n);
+
+#endif

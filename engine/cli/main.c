@@ -1,0 +1,5 @@
+#include "rosterflag.h"
+int main(void)
+{
+    return 0;
+}

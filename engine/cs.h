@@ -1,0 +1,79 @@
+/* cs: streaming CSV reader on libcsv, with physical line numbers, encoding
+ * detection and conversion, and header binding.
+ *
+ * Rows are pushed to a callback one at a time from a fixed, reused buffer:
+ * memory does not grow with the file, and nothing is allocated per row once
+ * the buffers have reached the widest row's size. */
+#ifndef CS_H
+#define CS_H
+
+#include "rosterflag.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum cs_encoding { CS_ENC_AUTO = 0, CS_ENC_UTF8, CS_ENC_GB18030 } cs_encoding;
+
+typedef struct cs_options {
+    cs_encoding encoding; /* AUTO: BOM => UTF-8; valid UTF-8 => UTF-8;
+                             else GB18030 (reported as a note) */
+    unsigned char delimiter; /* 0 means ',' */
+} cs_options;
+
+typedef struct cs_field {
+    const char *p; /* UTF-8, NUL-terminated at p[n] */
+    size_t n;
+} cs_field;
+
+typedef struct cs_row {
+    uint64_t line;    /* physical line the row starts on, 1-based */
+    uint64_t nlines;  /* physical lines it spans (quoted line breaks) */
+    size_t nfields;
+    const cs_field *fields;
+    const char *raw; /* the row's fields re-joined with the delimiter, for
+                        rejects reports (quoted where needed) */
+    size_t rawn;
+} cs_row;
+
+typedef struct cs_reader cs_reader;
+
+/* Open `path` and read its header row. On failure returns NULL with an
+ * RF_CLASS_INPUT error in d naming the file (and line/offset for encoding
+ * errors). `label` names the input in messages ("members"). */
+cs_reader *cs_open(const char *path, const char *label, const cs_options *opt, rf_diags *d);
+void cs_close(cs_reader *r);
+
+/* The header, trimmed, BOM removed, in UTF-8. */
+size_t cs_header_count(const cs_reader *r);
+const char *cs_header(const cs_reader *r, size_t i);
+cs_encoding cs_detected(const cs_reader *r);
+
+/* Header binding: for each wanted column (given as a list of accepted
+ * header names), find the header position. Matching is exact after
+ * trimming, then case-insensitive for ASCII. */
+typedef struct cs_want {
+    const char *id;               /* the column's id in the pack */
+    const char *const *names;     /* accepted header names, in order */
+    int nnames;
+    bool required;
+} cs_want;
+/* Writes header position or -1 into pos[i] for each want. Reports, as
+ * RF_CLASS_INPUT errors: a required column not found (naming the column
+ * and every header name tried, and the header found); a header name
+ * matching two wanted columns, or two header cells matching one column
+ * (naming both positions). Returns the number of errors. Header cells
+ * matched by no want are reported once as a note ("ignored columns: ..."). */
+int cs_bind(cs_reader *r, const cs_want *wants, int nwants, int *pos, rf_diags *d);
+
+/* Stream every data row to `fn`. Blank lines are skipped (and counted).
+ * Returns 0 at end of file, the callback's non-zero return to stop early,
+ * or -1 on a read, encoding or parse error reported in d (with the file,
+ * line and byte offset). */
+typedef int (*cs_row_fn)(void *ctx, const cs_row *row);
+int cs_read(cs_reader *r, cs_row_fn fn, void *ctx, rf_diags *d);
+
+uint64_t cs_blank_lines(const cs_reader *r);
+const char *cs_path(const cs_reader *r);
+
+#endif

@@ -1,0 +1,25 @@
+/* dg: building diagnostics (the public side is rf_diags in rosterflag.h). */
+#ifndef DG_H
+#define DG_H
+
+#include "rosterflag.h"
+
+#include <stdarg.h>
+
+/* Append a diagnostic; every string is copied, so callers may pass buffers.
+ * source_line may be NULL. Returns the stored diagnostic. */
+const rf_diag *dg_add(rf_diags *d, rf_severity sev, rf_class cls, const char *file, uint64_t line,
+                      uint32_t column, uint32_t span, const char *source_line, const char *fmt,
+                      ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 9, 10)))
+#endif
+    ;
+const rf_diag *dg_vadd(rf_diags *d, rf_severity sev, rf_class cls, const char *file,
+                       uint64_t line, uint32_t column, uint32_t span, const char *source_line,
+                       const char *fmt, va_list ap);
+
+/* Number of characters (UTF-8 code points) in s[0..n). */
+uint32_t dg_utf8_chars(const char *s, size_t n);
+
+#endif

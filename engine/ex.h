@@ -1,0 +1,161 @@
+/* ex: the expression language: lexer, parser, type checker, compiler and
+ * evaluator. An expression is compiled once, when its pack loads, into a
+ * typed tree with every name resolved to a slot; evaluation never looks at
+ * source text again and never allocates.
+ *
+ * The module knows no pack: names are resolved through a callback the
+ * caller supplies, and values are read from "spaces" (arrays of vl_value)
+ * the caller fills in before evaluation. Aggregates (sum, count, ...) over a
+ * relation are lifted out into aggregate slots: the caller streams the
+ * relation's rows through ex_agg_step() and reads results with
+ * ex_agg_final(); the expression that contains the aggregate reads the
+ * result from space EX_SPACE_AGG at the slot's index.
+ *
+ * Grammar (lowest precedence first):
+ *   expr    := 'if' expr 'then' expr 'else' expr | or
+ *   or      := and { ('or' | '||') and }
+ *   and     := not { ('and' | '&&') not }
+ *   not     := ('not' | '!') not | cmp
+ *   cmp     := add [ cmpop add ] | add ['not'] 'in' '[' expr {',' expr} ']'
+ *   cmpop   := '=' | '==' | '!=' | '<>' | '≠' | '<' | '<=' | '≤' | '>' | '>=' | '≥'
+ *   add     := mul { ('+' | '-') mul }
+ *   mul     := unary { ('*' | '/' | '%') unary }
+ *   unary   := '-' unary | postfix
+ *   primary := number | string | 'true' | 'false' | name | '(' expr ')'
+ *            | name '(' args ')'
+ *   args    := ordinary function: expr {',' expr}
+ *            | aggregate: relation [',' expr] ['where' expr]
+ * Names are ASCII identifiers or runs of CJK/letters/digits/_ (e.g. 得分);
+ * a name with spaces or punctuation may be written `in backquotes`.
+ * Strings are "double" or 'single' quoted, with \" \' \\ \n escapes.
+ * Dates are written date("2025-03-05") and folded at compile time. */
+#ifndef EX_H
+#define EX_H
+
+#include "ar.h"
+#include "vl.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Spaces the caller fills in; index 0 is reserved for aggregate results. */
+enum { EX_SPACE_AGG = 0, EX_SPACE_MAX = 8 };
+
+typedef struct ex_env {
+    const vl_value *space[EX_SPACE_MAX];
+} ex_env;
+
+typedef enum ex_symkind {
+    EX_SYM_NONE = 0, /* unknown name */
+    EX_SYM_VALUE,    /* a slot: env.space[space][index], of type `type` */
+    EX_SYM_CONST,    /* a constant known at load: `value` of type `type` */
+    EX_SYM_RELATION, /* a relation aggregates can range over: `relation` */
+} ex_symkind;
+
+typedef struct ex_symbol {
+    ex_symkind kind;
+    vl_type type;
+    int space, index; /* EX_SYM_VALUE */
+    vl_value value;   /* EX_SYM_CONST */
+    int relation;     /* EX_SYM_RELATION: caller's relation id, >= 0 */
+    /* Also for EX_SYM_VALUE: may this name be used as a plain value when it
+     * is also a relation? (A tally is both: `deductions` is its weighted
+     * total, `any(deductions, all_points)` ranges over its items.) */
+} ex_symbol;
+
+/* Resolve `name` (n bytes) seen in `scope`: -1 is the entity scope; a
+ * relation id >= 0 is the row scope inside an aggregate over it. A name
+ * that is both a value and a relation is looked up twice: first with
+ * want_relation false, then true. Return false if the name is unknown. */
+typedef bool (*ex_resolve_fn)(void *ctx, int scope, const char *name, size_t n,
+                              bool want_relation, ex_symbol *out);
+
+/* Suggest a close known name for an unknown one ("did you mean"), or NULL. */
+typedef const char *(*ex_suggest_fn)(void *ctx, int scope, const char *name, size_t n);
+
+/* Report an error at byte offset `off` (length `len`) into the source text
+ * being compiled. The message is one line and names the offending text. */
+typedef void (*ex_error_fn)(void *ctx, size_t off, size_t len, const char *msg);
+
+typedef struct ex_hooks {
+    ex_resolve_fn resolve;
+    ex_suggest_fn suggest; /* may be NULL */
+    ex_error_fn error;
+    void *ctx;
+} ex_hooks;
+
+typedef enum ex_aggop {
+    EX_AGG_COUNT, /* count(R [where c])            -> integer (weighted)   */
+    EX_AGG_SUM,   /* sum(R, e [where c])           -> type of e (int/dec)  */
+    EX_AGG_AVG,   /* avg(R, e [where c])           -> decimal, missing if none */
+    EX_AGG_MIN,   /* min(R, e [where c])           -> type of e, missing if none */
+    EX_AGG_MAX,   /* max(R, e [where c])                                    */
+    EX_AGG_ANY,   /* any(R, c [where f])           -> boolean, false if none */
+    EX_AGG_ALL,   /* all(R, c [where f])           -> boolean, true if none  */
+    EX_AGG_SHARE, /* share(R, c [where f])         -> decimal 0..1, missing if none */
+    EX_AGG_PICK,  /* pick(R, e where c)            -> e from the one row where c
+                     holds; missing if none or more than one               */
+} ex_aggop;
+
+typedef struct ex_expr ex_expr;
+
+typedef struct ex_agg {
+    ex_aggop op;
+    int relation;        /* caller's relation id */
+    const ex_expr *arg;  /* row scope; NULL for count */
+    const ex_expr *cond; /* row scope filter; NULL if none */
+    vl_type type;        /* result type */
+    const char *text;    /* source text of the whole call, for explanations */
+    int index;           /* slot in EX_SPACE_AGG */
+} ex_agg;
+
+/* Accumulator for one aggregate slot, per entity. Plain data: zero it with
+ * ex_acc_init, no allocation, no pointers into row buffers. */
+typedef struct ex_acc {
+    double n;        /* rows (weighted) that passed the filter */
+    double hits;     /* rows where the condition held (any/all/share), or picks */
+    double dsum;     /* sum / avg for decimals and avg */
+    int64_t isum;    /* exact sum for integers */
+    vl_value best;   /* min / max / pick: never text */
+    uint32_t missing; /* rows whose argument was missing (skipped) */
+    const char *why; /* the first missing argument's cause */
+} ex_acc;
+
+typedef struct ex_compiler ex_compiler;
+
+/* One compiler per pack; everything it builds lives in `arena`. */
+ex_compiler *ex_compiler_new(ar_arena *arena, const ex_hooks *hooks);
+
+/* Parse, type-check and compile src[0..n) in `scope`. `want` is the
+ * required result type, or kind VL_MISSING for any. Returns NULL after
+ * reporting every error found through hooks->error. */
+const ex_expr *ex_compile(ex_compiler *c, const char *src, size_t n, int scope, vl_type want);
+
+vl_type ex_type(const ex_expr *e);
+const char *ex_text(const ex_expr *e); /* NUL-terminated copy of the source */
+
+/* Aggregates lifted out so far, in order of appearance (indices 0..n-1). */
+int ex_agg_count(const ex_compiler *c);
+const ex_agg *ex_agg_get(const ex_compiler *c, int i);
+
+/* Names of entity-scope symbols (kind EX_SYM_VALUE) an expression reads, in
+ * order of first use, for dependency ordering and "unused" warnings. */
+int ex_refs(const ex_expr *e, int space, int *indices, int cap);
+
+vl_value ex_eval(const ex_expr *e, const ex_env *env);
+
+void ex_acc_init(ex_acc *a);
+/* Feed one row (in env, row scope) with weight w (1 for a CSV row; an item
+ * count for tallies). */
+void ex_agg_step(const ex_agg *g, ex_acc *a, const ex_env *env, double w);
+vl_value ex_agg_final(const ex_agg *g, const ex_acc *a);
+
+/* A readable account of a condition's outcome with the values involved,
+ * e.g. "avg_age 56.3 ≥ 55", "progress 55 < 60 or secretary_age 62 > 60",
+ * "progress missing (进度 is empty) < 60". For a comparison, the left side
+ * is shown as its source text and value, the right side as its value when
+ * it is a literal or constant, else as text and value. Writes a
+ * NUL-terminated string (truncated to cap) and returns its length. */
+size_t ex_describe(const ex_expr *e, const ex_env *env, char *buf, size_t cap);
+
+#endif

@@ -1,0 +1,141 @@
+/* vl: typed values, and converting CSV text to and from them.
+ *
+ * A value is 32 bytes, passed by value; text points into memory someone
+ * else owns (a row buffer, the pack arena). A missing value carries `why`,
+ * a static or arena string naming what is missing (for example the column
+ * whose cell was empty), so that a condition that cannot be decided can say
+ * which input it lacked instead of silently evaluating to false. */
+#ifndef VL_H
+#define VL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum vl_kind {
+    VL_MISSING = 0,
+    VL_BOOL,
+    VL_INT,  /* int64 */
+    VL_DEC,  /* double; "decimal" in the rule language */
+    VL_TEXT, /* UTF-8, not NUL-terminated */
+    VL_DATE, /* days since 1970-01-01, proleptic Gregorian */
+    VL_ENUM, /* ordinal in an ordered enumeration */
+} vl_kind;
+
+/* An ordered enumeration: level 0 < level 1 < ...; each level has one or
+ * more labels (the first is canonical), all matched exactly after trimming. */
+typedef struct vl_enum {
+    const char *name;
+    int nlevels;
+    const char *const *canon; /* [nlevels] canonical label of each level */
+    int nlabels;
+    const char *const *labels; /* [nlabels] every accepted label */
+    const int *label_level;    /* [nlabels] level of each label */
+} vl_enum;
+
+/* A static type, as the expression checker and the CSV columns know it.
+ * VL_MISSING as a type means "any" (only used for literals and errors). */
+typedef struct vl_type {
+    vl_kind kind;
+    const vl_enum *en; /* for VL_ENUM */
+} vl_type;
+
+typedef struct vl_value {
+    vl_kind kind;
+    union {
+        bool b;
+        int64_t i;
+        double d;
+        int32_t date;
+        struct {
+            const char *p;
+            uint32_t n;
+        } s;
+        struct {
+            int32_t ord;
+            const vl_enum *en;
+        } e;
+    } u;
+    const char *why; /* for VL_MISSING: what is missing; never NULL then */
+} vl_value;
+
+static inline vl_value vl_missing(const char *why)
+{
+    vl_value v = {.kind = VL_MISSING, .why = why ? why : "value missing"};
+    return v;
+}
+static inline vl_value vl_int(int64_t i)
+{
+    vl_value v = {.kind = VL_INT, .u.i = i};
+    return v;
+}
+static inline vl_value vl_dec(double d)
+{
+    vl_value v = {.kind = VL_DEC, .u.d = d};
+    return v;
+}
+static inline vl_value vl_bool(bool b)
+{
+    vl_value v = {.kind = VL_BOOL, .u.b = b};
+    return v;
+}
+static inline vl_value vl_date(int32_t days)
+{
+    vl_value v = {.kind = VL_DATE, .u.date = days};
+    return v;
+}
+static inline vl_value vl_text(const char *p, size_t n)
+{
+    vl_value v = {.kind = VL_TEXT, .u.s = {p, (uint32_t)n}};
+    return v;
+}
+static inline vl_value vl_enumv(const vl_enum *en, int ord)
+{
+    vl_value v = {.kind = VL_ENUM, .u.e = {ord, en}};
+    return v;
+}
+
+/* Type names as the rule language spells them: "text", "integer",
+ * "decimal", "date", "boolean", or the enumeration's name. */
+const char *vl_type_name(vl_type t);
+
+/* ---- dates ---- */
+bool vl_ymd_valid(int y, int m, int d);
+int32_t vl_days_from_ymd(int y, int m, int d);
+void vl_ymd_from_days(int32_t days, int *y, int *m, int *d);
+/* Full years from `from` to `to` (an age): a birthday on 29 February is
+ * reached on 1 March in common years. Negative if to < from. */
+int64_t vl_full_years(int32_t from, int32_t to);
+
+/* ---- parsing a CSV cell ----
+ * Each returns true and sets *out, or returns false and writes a short
+ * reason (no trailing period) to err[errcap], e.g. "not a date: '2025-02-30'
+ * (February 2025 has 28 days)". Surrounding ASCII spaces, tabs and
+ * U+3000 ideographic spaces are trimmed first. An empty cell (after
+ * trimming) is not an error: it yields VL_MISSING with why = NULL left for
+ * the caller to fill in (vl_parse returns true with out->kind == VL_MISSING). */
+bool vl_parse(vl_type t, const char *s, size_t n, vl_value *out, char *err, size_t errcap);
+
+/* Accepted forms, documented in docs/rule-language.md:
+ *   integer: [+-]digits; full-width digits (０-９) and sign are normalised;
+ *            a thousands separator or unit suffix (12分) is an error.
+ *   decimal: integer form with optional .digits; same normalisation; a
+ *            trailing % is an error (the pack says what unit a column has).
+ *   date:    2025-03-05, 2025/3/5, 2025.3.5, 2025年3月5日, 20250305;
+ *            impossible dates (2025-02-30) are errors.
+ *   boolean: true/false, yes/no, 1/0, 是/否, Y/N (case-insensitive ASCII).
+ *   text:    the trimmed cell.
+ *   enum:    one of the labels, exactly, after trimming. */
+
+/* ---- formatting ---- *
+ * Writes a NUL-terminated rendering into buf (truncating if needed) and
+ * returns the length it wrote. Decimals print with at most 2 decimals,
+ * trailing zeros removed (56.333 -> "56.33", 0.5 -> "0.5", 3.0 -> "3");
+ * dates as YYYY-MM-DD; booleans true/false; enums by canonical label;
+ * missing as the empty string. */
+size_t vl_format(vl_value v, char *buf, size_t cap);
+
+/* Exact equality for values of the same kind; missing never equals. */
+bool vl_equal(vl_value a, vl_value b);
+
+#endif

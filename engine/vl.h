@@ -135,7 +135,14 @@ bool vl_parse(vl_type t, const char *s, size_t n, vl_value *out, char *err, size
  * missing as the empty string. */
 size_t vl_format(vl_value v, char *buf, size_t cap);
 
-/* Exact equality for values of the same kind; missing never equals. */
+/* x rounded to `digits` decimal places, halves away from zero, treating a
+ * product that lands within a few ulps of .5 as the half it was written as
+ * (so 2.675 rounds to 2.68 although its double is 2.67499...). Used by
+ * vl_format and the round() function so that both agree. */
+double vl_round(double x, int digits);
+
+/* Exact equality for values of the same kind (an integer and a decimal
+ * compare by numeric value); missing never equals. */
 bool vl_equal(vl_value a, vl_value b);
 
 #endif

@@ -70,6 +70,83 @@ void rf_diags_clear(rf_diags *d);
  * then the source line and a caret under the offending text. */
 void rf_diag_format(const rf_diag *g, FILE *to);
 
+
+/* ---- rule packs ---------------------------------------------------------- */
+
+typedef struct rf_pack rf_pack;
+
+/* Load, check and compile a pack. Returns 0 and sets *out, or -1 with every
+ * error found in d (warnings may be added either way). */
+int rf_pack_load(const char *path, rf_pack **out, rf_diags *d);
+/* Same, from memory; `name` is used in diagnostics. */
+int rf_pack_load_mem(const char *name, const char *buf, size_t len, rf_pack **out, rf_diags *d);
+void rf_pack_free(rf_pack *p);
+
+const char *rf_pack_id(const rf_pack *p);
+const char *rf_pack_version(const rf_pack *p);
+/* lang "zh" or "en" */
+const char *rf_pack_title(const rf_pack *p, const char *lang);
+size_t rf_pack_input_count(const rf_pack *p);
+const char *rf_pack_input_name(const rf_pack *p, size_t i);
+int rf_pack_input_optional(const rf_pack *p, size_t i);
+
+/* ---- running ------------------------------------------------------------- */
+
+typedef enum rf_format { RF_FORMAT_CSV = 0, RF_FORMAT_JSONL = 1 } rf_format;
+
+typedef struct rf_input {
+    const char *name;     /* an input of the pack */
+    const char *path;     /* CSV file */
+    const char *encoding; /* "auto" (NULL), "utf-8" or "gb18030" */
+    char delimiter;       /* 0 for ',' */
+} rf_input;
+
+typedef struct rf_run_options {
+    int year;            /* the period; 0: the year of as_of */
+    const char *as_of;   /* YYYY-MM-DD; NULL: the last day of the period */
+    rf_format format;
+    uint64_t max_rejects; /* stop once this many rows are rejected; 0: no limit */
+} rf_run_options;
+
+#define RF_RUN_OPTIONS_INIT {0, NULL, RF_FORMAT_CSV, 0}
+
+#define RF_MAX_INPUTS 16
+#define RF_MAX_LEVELS 32
+
+typedef struct rf_input_stats {
+    const char *name, *path;
+    const char *encoding; /* as read: "utf-8" or "gb18030" */
+    uint64_t rows;        /* data rows read (blank lines excluded) */
+    uint64_t used;        /* rows that reached the results */
+    uint64_t outside;     /* rows dated outside the period (read, not counted) */
+    uint64_t rejected;    /* rows in the rejects report */
+    uint64_t blank;       /* blank lines skipped */
+} rf_input_stats;
+
+/* What a run did; rows == used + outside + rejected for every input. */
+typedef struct rf_summary {
+    int year;
+    char as_of[16];
+    size_t ninputs;
+    rf_input_stats inputs[RF_MAX_INPUTS];
+    uint64_t entities;  /* result rows written */
+    uint64_t undecided; /* entities with a condition not evaluated */
+    size_t nlevels;     /* levels[0..nlevels): the pack's levels, then "no level" */
+    struct {
+        const char *id;
+        uint64_t count;
+    } levels[RF_MAX_LEVELS + 1];
+} rf_summary;
+
+/* Evaluate the inputs against the pack, writing one result per entity to
+ * `out` (CSV with a header, or JSON lines) and every rejected row to
+ * `rejects` (CSV: file,line,input,reason,raw). With rejects NULL, each
+ * rejected row is added to d as an RF_CLASS_ROW error instead, so nothing
+ * is lost either way. Returns 0 when the run completed (rows may have been
+ * rejected: see summary), -1 when it could not (errors in d). */
+int rf_run(const rf_pack *p, const rf_run_options *o, const rf_input *inputs, size_t ninputs,
+           FILE *out, FILE *rejects, rf_summary *summary, rf_diags *d);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,45 @@
+/* cli: the rosterflag command line. One file per subcommand, dispatched
+ * from the table in main.c. */
+#ifndef CLI_H
+#define CLI_H
+
+#include "rosterflag.h"
+
+#include <stdbool.h>
+
+/* Exit codes, one per class of failure (documented in README.md and --help). */
+enum {
+    CLI_OK = 0,
+    CLI_REJECTED = 1, /* completed; some rows rejected (see the rejects report) */
+    CLI_USAGE = 2,    /* bad command line */
+    CLI_PACK = 3,     /* the rule pack has errors */
+    CLI_INPUT = 4,    /* an input cannot be read: missing file, encoding, header */
+    CLI_OUTPUT = 5,   /* results cannot be written */
+    CLI_LIMIT = 6,    /* stopped by --max-rejects */
+    CLI_TESTFAIL = 7, /* `test`: a case failed */
+    CLI_INTERNAL = 70,
+};
+
+typedef struct cli_command {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+    const char *summary;
+} cli_command;
+
+int cmd_run(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+
+/* Print every diagnostic to stderr; returns the exit code of the most
+ * serious error class present, or CLI_OK. */
+int cli_report(const rf_diags *d);
+int cli_exit_for(rf_class cls);
+
+/* Option parsing shared by subcommands: "--name value" or "--name=value". */
+bool cli_opt(int argc, char **argv, int *i, const char *name, const char **value);
+void cli_usage_error(const char *cmd, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+#endif

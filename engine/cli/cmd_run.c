@@ -1,0 +1,326 @@
+/* rosterflag run: evaluate inputs against a pack. */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static void run_help(FILE *to)
+{
+    fputs("usage: rosterflag run PACK --input NAME=FILE [--input NAME=FILE ...] [options]\n"
+          "\n"
+          "Evaluates the CSV inputs against the rule pack and writes one result per\n"
+          "entity (member, village, ...) with its level and the reasons behind it.\n"
+          "A summary goes to stderr: rows read, used and rejected per input, and the\n"
+          "number of results per level.\n"
+          "\n"
+          "options:\n"
+          "  -i, --input NAME=FILE   a CSV file for the pack's input NAME (repeatable)\n"
+          "      --year Y            the period (calendar year) whose dated rows count\n"
+          "                          (default: the year of --as-of, else this year)\n"
+          "      --as-of DATE        the date ages are computed at (default: 31 Dec of\n"
+          "                          the year)\n"
+          "  -f, --format csv|jsonl  result format (default csv)\n"
+          "  -o, --output FILE       write results to FILE (default stdout); written to a\n"
+          "                          temporary file and renamed, never left half-written\n"
+          "  -r, --rejects FILE      write rejected rows (file,line,input,reason,raw) to\n"
+          "                          FILE; without it they are reported on stderr\n"
+          "      --encoding [NAME=]ENC  auto (default), utf-8 or gb18030, for all inputs\n"
+          "                          or for input NAME\n"
+          "      --delimiter [NAME=]C  field separator: ',' (default), 'tab', ';'\n"
+          "      --max-rejects N     stop with an error once N rows are rejected\n"
+          "  -q, --quiet             no summary on stderr\n"
+          "  -h, --help              this help\n"
+          "\n"
+          "example:\n"
+          "  rosterflag run rules/xuanen-twelve-point.yaml \\\n"
+          "      --input members=samples/xuanen/members.csv \\\n"
+          "      --input events=samples/xuanen/ledger.csv --year 2025\n"
+          "\n"
+          "exit codes: 0 ok, 1 rows rejected, 2 usage, 3 pack error, 4 input error,\n"
+          "5 output error, 6 stopped by --max-rejects.\n",
+          to);
+}
+
+typedef struct run_out {
+    const char *path;
+    char *tmp;
+    FILE *f;
+} run_out;
+
+/* Results go to a temporary file beside the target and are renamed into
+ * place only when the run succeeds: a failed run never leaves a truncated
+ * file under the name the user asked for. */
+static bool run_out_open(run_out *o, const char *path)
+{
+    o->path = path;
+    o->tmp = NULL;
+    if (!path || strcmp(path, "-") == 0) {
+        o->f = stdout;
+        o->path = NULL;
+        return true;
+    }
+    size_t n = strlen(path) + 16;
+    o->tmp = malloc(n);
+    if (!o->tmp)
+        return false;
+    snprintf(o->tmp, n, "%s.tmp-XXXXXX", path);
+    int fd = mkstemp(o->tmp);
+    if (fd < 0 || !(o->f = fdopen(fd, "w"))) {
+        fprintf(stderr, "rosterflag run: cannot create %s: %s\n", path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        free(o->tmp);
+        o->tmp = NULL;
+        return false;
+    }
+    static char bufs[2][1 << 16];
+    static int nb;
+    setvbuf(o->f, bufs[nb++ & 1], _IOFBF, sizeof bufs[0]);
+    return true;
+}
+
+static bool run_out_close(run_out *o, bool keep)
+{
+    bool ok = true;
+    if (!o->tmp) {
+        if (o->f && fflush(o->f) != 0)
+            ok = false;
+        return ok;
+    }
+    if (fclose(o->f) != 0)
+        ok = false;
+    if (keep && ok && rename(o->tmp, o->path) != 0) {
+        fprintf(stderr, "rosterflag run: cannot write %s: %s\n", o->path, strerror(errno));
+        ok = false;
+    }
+    if (!keep || !ok)
+        unlink(o->tmp);
+    free(o->tmp);
+    return ok;
+}
+
+static char run_delim(const char *s)
+{
+    if (strcmp(s, "tab") == 0 || strcmp(s, "\\t") == 0 || strcmp(s, "\t") == 0)
+        return '\t';
+    if (strcmp(s, "comma") == 0)
+        return ',';
+    if (strcmp(s, "semicolon") == 0)
+        return ';';
+    if (strlen(s) == 1 && s[0] != '"' && s[0] != '\n' && s[0] != '\r')
+        return s[0];
+    return 0;
+}
+
+static void run_summary(const rf_pack *p, const rf_summary *s)
+{
+    fprintf(stderr, "rosterflag: %s %s, year %d, as of %s\n", rf_pack_id(p), rf_pack_version(p),
+            s->year, s->as_of);
+    for (size_t i = 0; i < s->ninputs; i++) {
+        const rf_input_stats *st = &s->inputs[i];
+        if (!st->path || !st->path[0])
+            continue;
+        fprintf(stderr, "  %s (%s%s): %llu rows read: %llu used", st->name, st->path,
+                st->encoding && strcmp(st->encoding, "utf-8") != 0 ? ", gb18030" : "",
+                (unsigned long long)st->rows, (unsigned long long)st->used);
+        if (st->outside)
+            fprintf(stderr, ", %llu outside %d", (unsigned long long)st->outside, s->year);
+        fprintf(stderr, ", %llu rejected", (unsigned long long)st->rejected);
+        if (st->blank)
+            fprintf(stderr, " (%llu blank lines skipped)", (unsigned long long)st->blank);
+        fputc('\n', stderr);
+    }
+    fprintf(stderr, "  results: %llu;", (unsigned long long)s->entities);
+    for (size_t l = 0; l < s->nlevels; l++)
+        fprintf(stderr, " %s %llu%s", s->levels[l].id, (unsigned long long)s->levels[l].count,
+                l + 1 < s->nlevels ? "," : "\n");
+    if (s->undecided)
+        fprintf(stderr, "  %llu results have conditions not evaluated (values missing)\n",
+                (unsigned long long)s->undecided);
+}
+
+int cmd_run(int argc, char **argv)
+{
+    const char *pack = NULL, *output = NULL, *rejects = NULL, *v;
+    const char *enc_all = NULL;
+    char delim_all = 0;
+    rf_run_options o = RF_RUN_OPTIONS_INIT;
+    rf_input inputs[RF_MAX_INPUTS];
+    const char *enc_for[RF_MAX_INPUTS][2];
+    const char *delim_for[RF_MAX_INPUTS][2];
+    size_t nin = 0, nenc = 0, ndelim = 0;
+    bool quiet = false;
+
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            run_help(stdout);
+            return CLI_OK;
+        } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+            quiet = true;
+        } else if (cli_opt(argc, argv, &i, "--input", &v) || cli_opt(argc, argv, &i, "-i", &v)) {
+            if (!v)
+                return CLI_USAGE;
+            const char *eq = strchr(v, '=');
+            if (!eq || eq == v || !eq[1]) {
+                cli_usage_error("run", "--input takes NAME=FILE, got '%s'", v);
+                return CLI_USAGE;
+            }
+            if (nin == RF_MAX_INPUTS) {
+                cli_usage_error("run", "too many --input options");
+                return CLI_USAGE;
+            }
+            char *name = strndup(v, (size_t)(eq - v));
+            inputs[nin].name = name;
+            inputs[nin].path = eq + 1;
+            inputs[nin].encoding = NULL;
+            inputs[nin].delimiter = 0;
+            nin++;
+        } else if (cli_opt(argc, argv, &i, "--year", &v)) {
+            char *end;
+            long y = v ? strtol(v, &end, 10) : 0;
+            if (!v || *end || y < 1900 || y > 9999) {
+                cli_usage_error("run", "--year takes a year such as 2025, got '%s'", v ? v : "");
+                return CLI_USAGE;
+            }
+            o.year = (int)y;
+        } else if (cli_opt(argc, argv, &i, "--as-of", &v)) {
+            if (!v)
+                return CLI_USAGE;
+            o.as_of = v;
+        } else if (cli_opt(argc, argv, &i, "--format", &v) || cli_opt(argc, argv, &i, "-f", &v)) {
+            if (v && strcmp(v, "csv") == 0)
+                o.format = RF_FORMAT_CSV;
+            else if (v && (strcmp(v, "jsonl") == 0 || strcmp(v, "json") == 0))
+                o.format = RF_FORMAT_JSONL;
+            else {
+                cli_usage_error("run", "--format is csv or jsonl, got '%s'", v ? v : "");
+                return CLI_USAGE;
+            }
+        } else if (cli_opt(argc, argv, &i, "--output", &v) || cli_opt(argc, argv, &i, "-o", &v)) {
+            if (!v)
+                return CLI_USAGE;
+            output = v;
+        } else if (cli_opt(argc, argv, &i, "--rejects", &v) ||
+                   cli_opt(argc, argv, &i, "-r", &v)) {
+            if (!v)
+                return CLI_USAGE;
+            rejects = v;
+        } else if (cli_opt(argc, argv, &i, "--encoding", &v)) {
+            if (!v)
+                return CLI_USAGE;
+            const char *eq = strchr(v, '=');
+            if (!eq)
+                enc_all = v;
+            else if (nenc < RF_MAX_INPUTS) {
+                enc_for[nenc][0] = strndup(v, (size_t)(eq - v));
+                enc_for[nenc][1] = eq + 1;
+                nenc++;
+            }
+        } else if (cli_opt(argc, argv, &i, "--delimiter", &v)) {
+            if (!v)
+                return CLI_USAGE;
+            const char *eq = strchr(v, '=');
+            const char *ds = eq && eq != v && eq[1] ? eq + 1 : v;
+            if (!run_delim(ds)) {
+                cli_usage_error("run", "--delimiter takes one character, 'tab' or 'semicolon', got '%s'", ds);
+                return CLI_USAGE;
+            }
+            if (ds == v)
+                delim_all = run_delim(v);
+            else if (ndelim < RF_MAX_INPUTS) {
+                delim_for[ndelim][0] = strndup(v, (size_t)(eq - v));
+                delim_for[ndelim][1] = ds;
+                ndelim++;
+            }
+        } else if (cli_opt(argc, argv, &i, "--max-rejects", &v)) {
+            char *end;
+            unsigned long long n = v ? strtoull(v, &end, 10) : 0;
+            if (!v || *end || n == 0) {
+                cli_usage_error("run", "--max-rejects takes a positive number, got '%s'", v ? v : "");
+                return CLI_USAGE;
+            }
+            o.max_rejects = n;
+        } else if (a[0] == '-' && a[1]) {
+            cli_usage_error("run", "unknown option '%s'", a);
+            return CLI_USAGE;
+        } else if (!pack) {
+            pack = a;
+        } else {
+            cli_usage_error("run", "unexpected argument '%s' (inputs are given with --input NAME=FILE)", a);
+            return CLI_USAGE;
+        }
+    }
+    if (!pack) {
+        cli_usage_error("run", "no rule pack given");
+        return CLI_USAGE;
+    }
+    if (!nin) {
+        cli_usage_error("run", "no inputs given (--input NAME=FILE)");
+        return CLI_USAGE;
+    }
+    for (size_t k = 0; k < nin; k++) {
+        inputs[k].encoding = enc_all;
+        inputs[k].delimiter = delim_all;
+        for (size_t e = 0; e < nenc; e++)
+            if (strcmp(enc_for[e][0], inputs[k].name) == 0)
+                inputs[k].encoding = enc_for[e][1];
+        for (size_t e = 0; e < ndelim; e++)
+            if (strcmp(delim_for[e][0], inputs[k].name) == 0)
+                inputs[k].delimiter = run_delim(delim_for[e][1]);
+    }
+
+    int code = CLI_OK;
+    rf_diags *d = rf_diags_new();
+    rf_pack *p = NULL;
+    run_out out = {0}, rej = {0};
+    bool out_open = false, rej_open = false;
+    if (rf_pack_load(pack, &p, d) != 0) {
+        code = cli_report(d);
+        goto done;
+    }
+    if (!(out_open = run_out_open(&out, output)) ||
+        (rejects && !(rej_open = run_out_open(&rej, rejects)))) {
+        code = CLI_OUTPUT;
+        goto done;
+    }
+    rf_summary s;
+    int rc = rf_run(p, &o, inputs, nin, out.f, rejects ? rej.f : NULL, &s, d);
+    code = cli_report(d);
+    bool ok = rc == 0;
+    if (!run_out_close(&out, ok))
+        code = CLI_OUTPUT;
+    out_open = false;
+    if (rej_open) {
+        /* Rejects of a stopped run are still worth keeping: they say why. */
+        if (!run_out_close(&rej, true))
+            code = CLI_OUTPUT;
+        rej_open = false;
+    }
+    if (ok && !quiet)
+        run_summary(p, &s);
+    if (ok && code == CLI_OK) {
+        for (size_t i = 0; i < s.ninputs; i++)
+            if (s.inputs[i].rejected)
+                code = CLI_REJECTED;
+    }
+    if (!ok && code == CLI_OK)
+        code = CLI_INTERNAL;
+done:
+    if (out_open)
+        run_out_close(&out, false);
+    if (rej_open)
+        run_out_close(&rej, false);
+    rf_pack_free(p);
+    rf_diags_free(d);
+    for (size_t k = 0; k < nin; k++)
+        free((char *)inputs[k].name);
+    for (size_t e = 0; e < nenc; e++)
+        free((char *)enc_for[e][0]);
+    for (size_t e = 0; e < ndelim; e++)
+        free((char *)delim_for[e][0]);
+    return code;
+}

@@ -1,0 +1,1467 @@
+/* pk: building a pack from its YAML tree (schema in docs/rule-language.md). */
+#include "pk.h"
+
+#include "dg.h"
+#include "yn.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct pk_b {
+    rf_pack *p;
+    yn_doc *doc;
+    rf_diags *d;
+    ar_arena *a;
+    int errors;
+    const yn_node *expr_node; /* the scalar whose expression is compiling */
+    int *mstate;              /* per measure: 0 new, 1 compiling, 2 done */
+    const yn_node **mnode;
+    bool *mused;
+} pk_b;
+
+/* ---- reporting -------------------------------------------------------- */
+
+static void pk_vreport(pk_b *b, rf_severity sev, uint32_t line, uint32_t col, uint32_t span,
+                       const char *fmt, va_list ap)
+{
+    dg_vadd(b->d, sev, RF_CLASS_PACK, b->doc->path, line, col, span, yn_line(b->a, b->doc, line),
+            fmt, ap);
+    if (sev == RF_ERROR)
+        b->errors++;
+}
+
+static uint32_t pk_span(const yn_node *n)
+{
+    if (!n || n->kind != YN_SCALAR)
+        return 1;
+    if (n->style == YN_BLOCK || memchr(n->text, '\n', n->len))
+        return 1;
+    return dg_utf8_chars(n->text, n->len) + (n->style == YN_QUOTED ? 2 : 0);
+}
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+static void pk_err(pk_b *b, const yn_node *at, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    pk_vreport(b, RF_ERROR, at ? at->line : 1, at ? at->col : 1, pk_span(at), fmt, ap);
+    va_end(ap);
+}
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+static void pk_warn(pk_b *b, const yn_node *at, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    pk_vreport(b, RF_WARNING, at ? at->line : 1, at ? at->col : 1, pk_span(at), fmt, ap);
+    va_end(ap);
+}
+
+/* ---- did you mean ------------------------------------------------------ */
+
+static size_t pk_distance(const char *s, size_t n, const char *t)
+{
+    size_t m = strlen(t);
+    if (n > 64 || m > 64)
+        return (size_t)-1;
+    size_t row[65];
+    for (size_t j = 0; j <= m; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= n; i++) {
+        size_t prev = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= m; j++) {
+            size_t cur = row[j];
+            size_t cost = s[i - 1] == t[j - 1] ? 0 : 1;
+            size_t best = prev + cost;
+            if (row[j] + 1 < best)
+                best = row[j] + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            prev = cur;
+        }
+    }
+    return row[m];
+}
+
+typedef struct pk_near {
+    const char *s;
+    size_t n;
+    const char *best;
+    size_t dist;
+} pk_near;
+
+static void pk_consider(pk_near *nr, const char *cand)
+{
+    size_t dd = pk_distance(nr->s, nr->n, cand);
+    size_t limit = nr->n <= 3 ? 1 : nr->n <= 6 ? 2 : 3;
+    if (dd <= limit && dd < nr->dist) {
+        nr->dist = dd;
+        nr->best = cand;
+    }
+}
+
+/* ---- scalar helpers ---------------------------------------------------- */
+
+static bool pk_keys(pk_b *b, const yn_node *map, const char *const *allowed, const char *where)
+{
+    bool ok = true;
+    for (size_t i = 0; i + 1 < map->n; i += 2) {
+        const yn_node *k = map->items[i];
+        bool found = false;
+        for (const char *const *a = allowed; *a; a++)
+            if (strcmp(k->text, *a) == 0)
+                found = true;
+        if (found)
+            continue;
+        pk_near nr = {k->text, k->len, NULL, (size_t)-1};
+        for (const char *const *a = allowed; *a; a++)
+            pk_consider(&nr, *a);
+        if (nr.best)
+            pk_err(b, k, "unknown key '%s' in %s (did you mean '%s'?)", k->text, where, nr.best);
+        else {
+            char list[512] = "";
+            for (const char *const *a = allowed; *a; a++) {
+                if (list[0])
+                    strncat(list, ", ", sizeof list - strlen(list) - 1);
+                strncat(list, *a, sizeof list - strlen(list) - 1);
+            }
+            pk_err(b, k, "unknown key '%s' in %s (expected one of: %s)", k->text, where, list);
+        }
+        ok = false;
+    }
+    return ok;
+}
+
+static bool pk_is(pk_b *b, const yn_node *n, yn_kind k, const char *what)
+{
+    if (n && n->kind == k)
+        return true;
+    if (n)
+        pk_err(b, n, "%s must be %s, not %s", what, yn_kind_name(k), yn_kind_name(n->kind));
+    return false;
+}
+
+static const yn_node *pk_need(pk_b *b, const yn_node *map, const char *key, const char *where)
+{
+    const yn_node *v = yn_get(map, key);
+    if (!v)
+        pk_err(b, map, "%s has no '%s'", where, key);
+    return v;
+}
+
+static const char *pk_scalar(pk_b *b, const yn_node *n, const char *what)
+{
+    if (!pk_is(b, n, YN_SCALAR, what))
+        return NULL;
+    return n->text;
+}
+
+static bool pk_bool(pk_b *b, const yn_node *n, bool dflt, const char *what)
+{
+    if (!n)
+        return dflt;
+    if (n->kind == YN_SCALAR) {
+        if (strcmp(n->text, "true") == 0 || strcmp(n->text, "yes") == 0)
+            return true;
+        if (strcmp(n->text, "false") == 0 || strcmp(n->text, "no") == 0)
+            return false;
+    }
+    pk_err(b, n, "%s must be true or false, not '%s'", what,
+           n->kind == YN_SCALAR ? n->text : yn_kind_name(n->kind));
+    return dflt;
+}
+
+/* A plain scalar that reads as a number becomes one; quoted text stays text,
+ * so "007" can be an id. */
+static vl_value pk_literal(const yn_node *n, vl_type *t)
+{
+    if (n->style == YN_PLAIN) {
+        char err[64];
+        vl_value v;
+        vl_type it = {VL_INT, NULL}, dt = {VL_DEC, NULL}, bt = {VL_BOOL, NULL};
+        if (strcmp(n->text, "true") == 0 || strcmp(n->text, "false") == 0) {
+            vl_parse(bt, n->text, n->len, &v, err, sizeof err);
+            *t = bt;
+            return v;
+        }
+        if (vl_parse(it, n->text, n->len, &v, err, sizeof err) && v.kind == VL_INT) {
+            *t = it;
+            return v;
+        }
+        if (vl_parse(dt, n->text, n->len, &v, err, sizeof err) && v.kind == VL_DEC) {
+            *t = dt;
+            return v;
+        }
+    }
+    t->kind = VL_TEXT;
+    t->en = NULL;
+    return vl_text(n->text, n->len);
+}
+
+static pk_text pk_textpair(pk_b *b, const yn_node *n, const char *what)
+{
+    pk_text t = {"", ""};
+    if (!n)
+        return t;
+    if (n->kind == YN_SCALAR) {
+        t.zh = t.en = n->text;
+        return t;
+    }
+    if (!pk_is(b, n, YN_MAP, what))
+        return t;
+    static const char *const keys[] = {"zh", "en", NULL};
+    pk_keys(b, n, keys, what);
+    const yn_node *zh = yn_get(n, "zh"), *en = yn_get(n, "en");
+    if (zh && pk_scalar(b, zh, "zh"))
+        t.zh = zh->text;
+    if (en && pk_scalar(b, en, "en"))
+        t.en = en->text;
+    if (!zh && en)
+        t.zh = t.en;
+    if (!en && zh)
+        t.en = t.zh;
+    return t;
+}
+
+static bool pk_ident_ok(const char *s)
+{
+    if (!*s)
+        return false;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if (!(*p >= 0x80 || *p == '_' || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+              (*p >= '0' && *p <= '9' && p != (const unsigned char *)s)))
+            return false;
+    return true;
+}
+
+static void pk_check_ident(pk_b *b, const yn_node *k, const char *what)
+{
+    if (!pk_ident_ok(k->text))
+        pk_err(b, k, "%s name '%s' must start with a letter and hold only letters, digits and _",
+               what, k->text);
+}
+
+/* ---- names in scope ----------------------------------------------------- */
+
+static int pk_find_input(const rf_pack *p, const char *name)
+{
+    for (int i = 0; i < p->ninputs; i++)
+        if (strcmp(p->inputs[i].name, name) == 0)
+            return i;
+    return -1;
+}
+
+static int pk_find_col(const pk_input *in, const char *name, size_t n)
+{
+    for (int i = 0; i < in->ncols; i++)
+        if (strlen(in->cols[i].id) == n && memcmp(in->cols[i].id, name, n) == 0)
+            return i;
+    return -1;
+}
+
+static bool pk_eq(const char *a, const char *s, size_t n)
+{
+    return strlen(a) == n && memcmp(a, s, n) == 0;
+}
+
+static const char *const pk_builtins[PK_BI_COUNT] = {"as_of", "period_start", "period_end"};
+
+static bool pk_is_related(const rf_pack *p, int input)
+{
+    return input != p->entity && p->inputs[input].ref >= 0;
+}
+
+static void pk_compile_measure(pk_b *b, int m);
+
+static bool pk_resolve(void *ctx, int scope, const char *name, size_t n, bool want_relation,
+                       ex_symbol *out)
+{
+    pk_b *b = ctx;
+    rf_pack *p = b->p;
+    memset(out, 0, sizeof *out);
+    if (want_relation) {
+        if (scope != -1)
+            return false;
+        for (int i = 0; i < p->ninputs; i++)
+            if (pk_is_related(p, i) && pk_eq(p->inputs[i].name, name, n)) {
+                out->kind = EX_SYM_RELATION;
+                out->relation = i;
+                return true;
+            }
+        for (int t = 0; t < p->ntallies; t++)
+            if (pk_eq(p->tallies[t].name, name, n)) {
+                out->kind = EX_SYM_RELATION;
+                out->relation = pk_tally_relation(p, t);
+                return true;
+            }
+        return false;
+    }
+    for (int i = 0; i < PK_BI_COUNT; i++)
+        if (pk_eq(pk_builtins[i], name, n) && p->has_period) {
+            out->kind = EX_SYM_VALUE;
+            out->type.kind = VL_DATE;
+            out->space = PK_SP_BUILTIN;
+            out->index = i;
+            return true;
+        }
+    for (int i = 0; i < p->nconsts; i++)
+        if (pk_eq(p->consts[i].name, name, n)) {
+            out->kind = EX_SYM_CONST;
+            out->type = p->consts[i].type;
+            out->value = p->consts[i].value;
+            return true;
+        }
+    if (scope >= 0 && scope < p->ninputs) {
+        const pk_input *in = &p->inputs[scope];
+        int c = pk_find_col(in, name, n);
+        if (c < 0)
+            return false;
+        out->kind = EX_SYM_VALUE;
+        out->type = in->cols[c].type;
+        out->space = PK_SP_ROW;
+        out->index = c;
+        return true;
+    }
+    if (scope >= p->ninputs) {
+        const pk_tally *t = &p->tallies[scope - p->ninputs];
+        const pk_catalogue *cat = &p->cats[t->catalogue];
+        out->kind = EX_SYM_VALUE;
+        out->space = PK_SP_ROW;
+        for (int f = 0; f < cat->nfields; f++)
+            if (pk_eq(cat->field_names[f], name, n)) {
+                out->type = cat->field_types[f];
+                out->index = f;
+                return true;
+            }
+        if (pk_eq("code", name, n)) {
+            out->type.kind = VL_TEXT;
+            out->index = cat->nfields;
+            return true;
+        }
+        if (pk_eq("n", name, n)) {
+            out->type.kind = VL_INT;
+            out->index = cat->nfields + 1;
+            return true;
+        }
+        return false;
+    }
+    for (int m = 0; m < p->nmeasures; m++)
+        if (pk_eq(p->measures[m].name, name, n)) {
+            if (b->mstate[m] != 2)
+                pk_compile_measure(b, m);
+            if (b->mstate[m] != 2 || !p->measures[m].expr)
+                return false;
+            b->mused[m] = true;
+            out->kind = EX_SYM_VALUE;
+            out->type = p->measures[m].type;
+            out->space = PK_SP_MEASURE;
+            out->index = m;
+            return true;
+        }
+    for (int t = 0; t < p->ntallies; t++)
+        if (pk_eq(p->tallies[t].name, name, n)) {
+            out->kind = EX_SYM_VALUE;
+            out->type = p->tallies[t].type;
+            out->space = PK_SP_TALLY;
+            out->index = t;
+            return true;
+        }
+    const pk_input *ent = &p->inputs[p->entity];
+    int c = pk_find_col(ent, name, n);
+    if (c >= 0) {
+        out->kind = EX_SYM_VALUE;
+        out->type = ent->cols[c].type;
+        out->space = PK_SP_ENTITY;
+        out->index = c;
+        return true;
+    }
+    return false;
+}
+
+static const char *pk_suggest(void *ctx, int scope, const char *name, size_t n)
+{
+    pk_b *b = ctx;
+    rf_pack *p = b->p;
+    pk_near nr = {name, n, NULL, (size_t)-1};
+    for (int i = 0; i < p->nconsts; i++)
+        pk_consider(&nr, p->consts[i].name);
+    if (p->has_period)
+        for (int i = 0; i < PK_BI_COUNT; i++)
+            pk_consider(&nr, pk_builtins[i]);
+    if (scope == -1) {
+        for (int m = 0; m < p->nmeasures; m++)
+            pk_consider(&nr, p->measures[m].name);
+        for (int t = 0; t < p->ntallies; t++)
+            pk_consider(&nr, p->tallies[t].name);
+        for (int i = 0; i < p->ninputs; i++)
+            if (pk_is_related(p, i))
+                pk_consider(&nr, p->inputs[i].name);
+        const pk_input *ent = &p->inputs[p->entity];
+        for (int c = 0; c < ent->ncols; c++)
+            pk_consider(&nr, ent->cols[c].id);
+    } else if (scope < p->ninputs) {
+        const pk_input *in = &p->inputs[scope];
+        for (int c = 0; c < in->ncols; c++)
+            pk_consider(&nr, in->cols[c].id);
+    } else {
+        const pk_catalogue *cat = &p->cats[p->tallies[scope - p->ninputs].catalogue];
+        for (int f = 0; f < cat->nfields; f++)
+            pk_consider(&nr, cat->field_names[f]);
+        pk_consider(&nr, "code");
+    }
+    return nr.best;
+}
+
+/* Map a byte offset inside an expression back to a file position: exact
+ * for plain and quoted one-line scalars and for block scalars (whose lines
+ * start after their indentation); other multi-line forms point at the
+ * scalar's start. */
+static void pk_expr_error(void *ctx, size_t off, size_t len, const char *msg)
+{
+    pk_b *b = ctx;
+    const yn_node *n = b->expr_node;
+    uint32_t line = n->line, col = n->col;
+    if (off > n->len)
+        off = n->len;
+    if (len > n->len - off)
+        len = n->len - off;
+    uint32_t span = dg_utf8_chars(n->text + off, len);
+    if (n->style == YN_BLOCK) {
+        const char *s = n->text;
+        uint32_t nl = 0;
+        size_t ls = 0;
+        for (size_t i = 0; i < off; i++)
+            if (s[i] == '\n') {
+                nl++;
+                ls = i + 1;
+            }
+        line = n->line + 1 + nl;
+        const char *src = yn_line(b->a, b->doc, line);
+        uint32_t indent = 0;
+        while (src && src[indent] == ' ')
+            indent++;
+        col = indent + 1 + dg_utf8_chars(s + ls, off - ls);
+    } else if (!memchr(n->text, '\n', n->len)) {
+        col = n->col + (n->style == YN_QUOTED ? 1 : 0) + dg_utf8_chars(n->text, off);
+    } else {
+        span = 1;
+    }
+    dg_add(b->d, RF_ERROR, RF_CLASS_PACK, b->doc->path, line, col, span ? span : 1,
+           yn_line(b->a, b->doc, line), "%s", msg);
+    b->errors++;
+}
+
+static const ex_expr *pk_compile(pk_b *b, const yn_node *n, int scope, vl_type want)
+{
+    if (!pk_is(b, n, YN_SCALAR, "an expression"))
+        return NULL;
+    const yn_node *saved = b->expr_node;
+    b->expr_node = n;
+    const ex_expr *e = ex_compile(b->p->ex, n->text, n->len, scope, want);
+    b->expr_node = saved;
+    return e;
+}
+
+/* ---- sections ----------------------------------------------------------- */
+
+static void pk_meta(pk_b *b, const yn_node *root)
+{
+    rf_pack *p = b->p;
+    const yn_node *v = pk_need(b, root, "rosterflag", "the rule file");
+    if (v && !(v->kind == YN_SCALAR && strcmp(v->text, "1") == 0))
+        pk_err(b, v, "unsupported language version '%s' (this rosterflag reads version 1)",
+               v->kind == YN_SCALAR ? v->text : "?");
+    const yn_node *pack = pk_need(b, root, "pack", "the rule file");
+    if (!pack || !pk_is(b, pack, YN_MAP, "pack"))
+        return;
+    static const char *const keys[] = {"id", "version", "title", "source", "notes", NULL};
+    pk_keys(b, pack, keys, "pack");
+    const yn_node *id = pk_need(b, pack, "id", "pack");
+    if (id && pk_scalar(b, id, "pack id")) {
+        p->id = id->text;
+        for (const char *s = id->text; *s; s++)
+            if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-' || *s == '_')) {
+                pk_err(b, id, "pack id '%s' may hold only a-z, 0-9, '-' and '_'", id->text);
+                break;
+            }
+    }
+    const yn_node *ver = pk_need(b, pack, "version", "pack");
+    if (ver && pk_scalar(b, ver, "pack version"))
+        p->version = ver->text;
+    const yn_node *title = pk_need(b, pack, "title", "pack");
+    p->title = pk_textpair(b, title, "pack title");
+    const yn_node *src = yn_get(pack, "source");
+    p->source = src && pk_scalar(b, src, "pack source") ? src->text : "";
+}
+
+static void pk_constants(pk_b *b, const yn_node *n)
+{
+    rf_pack *p = b->p;
+    if (!n || !pk_is(b, n, YN_MAP, "constants"))
+        return;
+    p->consts = ar_alloc(b->a, (n->n / 2 + 1) * sizeof *p->consts);
+    for (size_t i = 0; i + 1 < n->n; i += 2) {
+        const yn_node *k = n->items[i], *v = n->items[i + 1];
+        pk_check_ident(b, k, "constant");
+        if (!pk_is(b, v, YN_SCALAR, "a constant"))
+            continue;
+        pk_const *c = &p->consts[p->nconsts++];
+        c->name = k->text;
+        c->value = pk_literal(v, &c->type);
+    }
+}
+
+static vl_enum *pk_find_enum(const rf_pack *p, const char *name)
+{
+    for (int i = 0; i < p->nenums; i++)
+        if (strcmp(p->enums[i]->name, name) == 0)
+            return p->enums[i];
+    return NULL;
+}
+
+static void pk_enums(pk_b *b, const yn_node *n)
+{
+    rf_pack *p = b->p;
+    if (!n || !pk_is(b, n, YN_MAP, "enums"))
+        return;
+    p->enums = ar_alloc(b->a, (n->n / 2 + 1) * sizeof *p->enums);
+    for (size_t i = 0; i + 1 < n->n; i += 2) {
+        const yn_node *k = n->items[i], *v = n->items[i + 1];
+        pk_check_ident(b, k, "enum");
+        if (!pk_is(b, v, YN_SEQ, "an enum (a list of levels, lowest first)"))
+            continue;
+        vl_enum *en = ar_alloc(b->a, sizeof *en);
+        en->name = k->text;
+        size_t total = 0;
+        for (size_t j = 0; j < v->n; j++)
+            total += v->items[j]->kind == YN_SEQ ? v->items[j]->n : 1;
+        const char **canon = ar_alloc(b->a, (v->n + 1) * sizeof *canon);
+        const char **labels = ar_alloc(b->a, (total + 1) * sizeof *labels);
+        int *lv = ar_alloc(b->a, (total + 1) * sizeof *lv);
+        for (size_t j = 0; j < v->n; j++) {
+            const yn_node *lvl = v->items[j];
+            size_t cnt = lvl->kind == YN_SEQ ? lvl->n : 1;
+            if (lvl->kind == YN_MAP || cnt == 0) {
+                pk_err(b, lvl, "each enum level is a label or a list of labels");
+                continue;
+            }
+            for (size_t q = 0; q < cnt; q++) {
+                const yn_node *lab = lvl->kind == YN_SEQ ? lvl->items[q] : lvl;
+                if (!pk_scalar(b, lab, "an enum label"))
+                    continue;
+                for (int r = 0; r < en->nlabels; r++)
+                    if (strcmp(labels[r], lab->text) == 0)
+                        pk_err(b, lab, "label '%s' appears twice in enum '%s'", lab->text,
+                               en->name);
+                if (q == 0)
+                    canon[en->nlevels] = lab->text;
+                labels[en->nlabels] = lab->text;
+                lv[en->nlabels] = en->nlevels;
+                en->nlabels++;
+            }
+            en->nlevels++;
+        }
+        en->canon = canon;
+        en->labels = labels;
+        en->label_level = lv;
+        p->enums[p->nenums++] = en;
+    }
+}
+
+static bool pk_type(pk_b *b, const yn_node *n, vl_type *t)
+{
+    static const struct {
+        const char *name;
+        vl_kind kind;
+    } base[] = {{"text", VL_TEXT},    {"integer", VL_INT}, {"decimal", VL_DEC},
+                {"date", VL_DATE},    {"boolean", VL_BOOL}};
+    t->en = NULL;
+    t->kind = VL_TEXT;
+    if (!pk_scalar(b, n, "a type"))
+        return false;
+    for (size_t i = 0; i < sizeof base / sizeof base[0]; i++)
+        if (strcmp(n->text, base[i].name) == 0) {
+            t->kind = base[i].kind;
+            return true;
+        }
+    const vl_enum *en = pk_find_enum(b->p, n->text);
+    if (en) {
+        t->kind = VL_ENUM;
+        t->en = en;
+        return true;
+    }
+    pk_near nr = {n->text, n->len, NULL, (size_t)-1};
+    for (size_t i = 0; i < sizeof base / sizeof base[0]; i++)
+        pk_consider(&nr, base[i].name);
+    for (int i = 0; i < b->p->nenums; i++)
+        pk_consider(&nr, b->p->enums[i]->name);
+    if (nr.best)
+        pk_err(b, n, "unknown type '%s' (did you mean '%s'?)", n->text, nr.best);
+    else
+        pk_err(b, n,
+               "unknown type '%s' (expected text, integer, decimal, date, boolean or an enum)",
+               n->text);
+    return false;
+}
+
+static const char **pk_names(pk_b *b, const yn_node *n, int *count, const char *dflt)
+{
+    if (!n) {
+        const char **one = ar_alloc(b->a, sizeof *one);
+        one[0] = dflt;
+        *count = 1;
+        return one;
+    }
+    if (n->kind == YN_SCALAR) {
+        const char **one = ar_alloc(b->a, sizeof *one);
+        one[0] = n->text;
+        *count = 1;
+        return one;
+    }
+    *count = 0;
+    if (!pk_is(b, n, YN_SEQ, "names"))
+        return NULL;
+    const char **v = ar_alloc(b->a, (n->n + 1) * sizeof *v);
+    for (size_t i = 0; i < n->n; i++)
+        if (pk_scalar(b, n->items[i], "a header name"))
+            v[(*count)++] = n->items[i]->text;
+    if (*count == 0)
+        pk_err(b, n, "names must list at least one header name");
+    return v;
+}
+
+typedef struct pk_pending_ref {
+    int input, col;
+    const yn_node *node;
+} pk_pending_ref;
+
+static void pk_inputs(pk_b *b, const yn_node *n)
+{
+    rf_pack *p = b->p;
+    if (!n || !pk_is(b, n, YN_MAP, "inputs"))
+        return;
+    if (n->n == 0) {
+        pk_err(b, n, "inputs must name at least one CSV table");
+        return;
+    }
+    p->inputs = ar_alloc(b->a, (n->n / 2 + 1) * sizeof *p->inputs);
+    size_t nrefs = 0;
+    for (size_t i = 0; i + 1 < n->n; i += 2)
+        nrefs += yn_get(n->items[i + 1], "columns") ? yn_get(n->items[i + 1], "columns")->n : 0;
+    pk_pending_ref *refs = ar_alloc(b->a, (nrefs + 1) * sizeof *refs);
+    size_t nref = 0;
+    const yn_node **keynodes = ar_alloc(b->a, (n->n / 2 + 1) * sizeof *keynodes);
+    const yn_node **pernodes = ar_alloc(b->a, (n->n / 2 + 1) * sizeof *pernodes);
+
+    for (size_t i = 0; i + 1 < n->n; i += 2) {
+        const yn_node *k = n->items[i], *v = n->items[i + 1];
+        pk_check_ident(b, k, "input");
+        if (!pk_is(b, v, YN_MAP, "an input"))
+            continue;
+        static const char *const keys[] = {"title", "key", "optional", "period", "columns", NULL};
+        pk_keys(b, v, keys, "an input");
+        int ii = p->ninputs++;
+        pk_input *in = &p->inputs[ii];
+        in->name = k->text;
+        in->title = pk_textpair(b, yn_get(v, "title"), "input title");
+        in->optional = pk_bool(b, yn_get(v, "optional"), false, "optional");
+        in->key = in->period = in->ref = -1;
+        keynodes[ii] = yn_get(v, "key");
+        pernodes[ii] = yn_get(v, "period");
+        const yn_node *cols = pk_need(b, v, "columns", "an input");
+        if (!cols || !pk_is(b, cols, YN_MAP, "columns"))
+            continue;
+        /* Room for count columns that tallies add later. */
+        in->cols = ar_alloc(b->a, (cols->n / 2 + 1) * sizeof *in->cols);
+        for (size_t c = 0; c + 1 < cols->n; c += 2) {
+            const yn_node *ck = cols->items[c], *cv = cols->items[c + 1];
+            pk_check_ident(b, ck, "column");
+            pk_column *col = &in->cols[in->ncols++];
+            col->id = ck->text;
+            col->ref = -1;
+            col->tally = col->item = -1;
+            col->line = ck->line;
+            col->col = ck->col;
+            col->type.kind = VL_TEXT;
+            if (cv->kind == YN_SCALAR) { /* shorthand: `name: text` */
+                pk_type(b, cv, &col->type);
+                col->names = pk_names(b, NULL, &col->nnames, col->id);
+            } else if (pk_is(b, cv, YN_MAP, "a column")) {
+                static const char *const ckeys[] = {"type", "names", "required", "ref",
+                                                    "range", "title", NULL};
+                pk_keys(b, cv, ckeys, "a column");
+                const yn_node *t = yn_get(cv, "type");
+                if (t)
+                    pk_type(b, t, &col->type);
+                col->names = pk_names(b, yn_get(cv, "names"), &col->nnames, col->id);
+                col->required = pk_bool(b, yn_get(cv, "required"), false, "required");
+                const yn_node *ref = yn_get(cv, "ref");
+                if (ref && pk_scalar(b, ref, "ref")) {
+                    refs[nref].input = ii;
+                    refs[nref].col = in->ncols - 1;
+                    refs[nref].node = ref;
+                    nref++;
+                }
+                const yn_node *range = yn_get(cv, "range");
+                if (range) {
+                    vl_type t1, t2;
+                    if (range->kind != YN_SEQ || range->n != 2 ||
+                        range->items[0]->kind != YN_SCALAR ||
+                        range->items[1]->kind != YN_SCALAR) {
+                        pk_err(b, range, "range must be a list of two numbers, [lo, hi]");
+                    } else {
+                        vl_value lo = pk_literal(range->items[0], &t1);
+                        vl_value hi = pk_literal(range->items[1], &t2);
+                        if ((lo.kind != VL_INT && lo.kind != VL_DEC) ||
+                            (hi.kind != VL_INT && hi.kind != VL_DEC))
+                            pk_err(b, range, "range must be a list of two numbers, [lo, hi]");
+                        else {
+                            col->has_range = true;
+                            col->lo = lo.kind == VL_INT ? (double)lo.u.i : lo.u.d;
+                            col->hi = hi.kind == VL_INT ? (double)hi.u.i : hi.u.d;
+                        }
+                        if (col->type.kind != VL_INT && col->type.kind != VL_DEC)
+                            pk_err(b, range, "range applies to integer and decimal columns only");
+                    }
+                }
+            }
+            col->why_empty = ar_printf(b->a, "%s: %s is empty", col->id, col->names[0]);
+        }
+    }
+    /* Keys, periods and references name other columns and inputs, so they
+     * are resolved once every input is known. */
+    for (int ii = 0; ii < p->ninputs; ii++) {
+        pk_input *in = &p->inputs[ii];
+        const yn_node *kn = keynodes[ii], *pn = pernodes[ii];
+        if (kn && pk_scalar(b, kn, "key")) {
+            in->key = pk_find_col(in, kn->text, kn->len);
+            if (in->key < 0)
+                pk_err(b, kn, "key '%s' is not a column of input '%s'", kn->text, in->name);
+        }
+        if (pn && pk_scalar(b, pn, "period")) {
+            in->period = pk_find_col(in, pn->text, pn->len);
+            if (in->period < 0)
+                pk_err(b, pn, "period column '%s' is not a column of input '%s'", pn->text,
+                       in->name);
+            else if (in->cols[in->period].type.kind != VL_DATE)
+                pk_err(b, pn, "period column '%s' must have type date", pn->text);
+        }
+    }
+    for (size_t r = 0; r < nref; r++) {
+        const yn_node *rn = refs[r].node;
+        int target = pk_find_input(p, rn->text);
+        if (target < 0) {
+            pk_near nr = {rn->text, rn->len, NULL, (size_t)-1};
+            for (int i = 0; i < p->ninputs; i++)
+                pk_consider(&nr, p->inputs[i].name);
+            pk_err(b, rn, "ref '%s' is not an input%s%s%s", rn->text, nr.best ? " (did you mean '" : "",
+                   nr.best ? nr.best : "", nr.best ? "'?)" : "");
+            continue;
+        }
+        if (p->inputs[target].key < 0) {
+            pk_err(b, rn, "ref '%s': that input has no key", rn->text);
+            continue;
+        }
+        pk_input *in = &p->inputs[refs[r].input];
+        in->cols[refs[r].col].ref = target;
+        if (in->ref >= 0)
+            pk_err(b, rn, "input '%s' already refers to '%s' through another column", in->name,
+                   p->inputs[in->cols[in->ref].ref].name);
+        else
+            in->ref = refs[r].col;
+    }
+}
+
+static void pk_entity(pk_b *b, const yn_node *root)
+{
+    rf_pack *p = b->p;
+    p->entity = -1;
+    const yn_node *n = pk_need(b, root, "entity", "the rule file");
+    if (!n || !pk_is(b, n, YN_MAP, "entity"))
+        return;
+    static const char *const keys[] = {"input", "label", NULL};
+    pk_keys(b, n, keys, "entity");
+    const yn_node *in = pk_need(b, n, "input", "entity");
+    p->entity_label = pk_textpair(b, yn_get(n, "label"), "entity label");
+    if (!in || !pk_scalar(b, in, "entity input"))
+        return;
+    p->entity = pk_find_input(p, in->text);
+    if (p->entity < 0) {
+        pk_err(b, in, "entity input '%s' is not one of the inputs", in->text);
+        return;
+    }
+    const pk_input *ent = &p->inputs[p->entity];
+    if (ent->key < 0)
+        pk_err(b, in, "entity input '%s' needs a key column", in->text);
+    if (ent->optional)
+        pk_err(b, in, "entity input '%s' cannot be optional", in->text);
+    for (int i = 0; i < p->ninputs; i++) {
+        const pk_input *o = &p->inputs[i];
+        if (i != p->entity && o->ref >= 0 && o->cols[o->ref].ref != p->entity)
+            pk_err(b, in, "input '%s' refers to '%s', but results are about '%s'", o->name,
+                   p->inputs[o->cols[o->ref].ref].name, ent->name);
+    }
+}
+
+static void pk_catalogues(pk_b *b, const yn_node *n)
+{
+    rf_pack *p = b->p;
+    if (!n || !pk_is(b, n, YN_MAP, "catalogues"))
+        return;
+    p->cats = ar_alloc(b->a, (n->n / 2 + 1) * sizeof *p->cats);
+    for (size_t i = 0; i + 1 < n->n; i += 2) {
+        const yn_node *k = n->items[i], *v = n->items[i + 1];
+        pk_check_ident(b, k, "catalogue");
+        if (!pk_is(b, v, YN_MAP, "a catalogue"))
+            continue;
+        static const char *const keys[] = {"fields", "items", "title", NULL};
+        pk_keys(b, v, keys, "a catalogue");
+        pk_catalogue *cat = &p->cats[p->ncats++];
+        cat->name = k->text;
+        const yn_node *fields = yn_get(v, "fields");
+        size_t nf = fields && fields->kind == YN_MAP ? fields->n / 2 : 0;
+        cat->field_names = ar_alloc(b->a, (nf + 1) * sizeof *cat->field_names);
+        cat->field_types = ar_alloc(b->a, (nf + 1) * sizeof *cat->field_types);
+        if (fields && pk_is(b, fields, YN_MAP, "fields"))
+            for (size_t f = 0; f < nf; f++) {
+                const yn_node *fk = fields->items[2 * f];
+                pk_check_ident(b, fk, "field");
+                if (strcmp(fk->text, "code") == 0 || strcmp(fk->text, "name") == 0 ||
+                    strcmp(fk->text, "n") == 0)
+                    pk_err(b, fk, "field name '%s' is reserved", fk->text);
+                cat->field_names[cat->nfields] = fk->text;
+                pk_type(b, fields->items[2 * f + 1], &cat->field_types[cat->nfields]);
+                if (cat->field_types[cat->nfields].kind == VL_TEXT ||
+                    cat->field_types[cat->nfields].kind == VL_DATE)
+                    pk_err(b, fields->items[2 * f + 1],
+                           "catalogue fields are integer, decimal, boolean or an enum");
+                cat->nfields++;
+            }
+        const yn_node *items = pk_need(b, v, "items", "a catalogue");
+        if (!items || !pk_is(b, items, YN_SEQ, "items"))
+            continue;
+        cat->items = ar_alloc(b->a, (items->n + 1) * sizeof *cat->items);
+        for (size_t j = 0; j < items->n; j++) {
+            const yn_node *it = items->items[j];
+            if (!pk_is(b, it, YN_MAP, "an item"))
+                continue;
+            pk_item *item = &cat->items[cat->nitems++];
+            item->fields = ar_alloc(b->a, ((size_t)cat->nfields + 1) * sizeof *item->fields);
+            for (int f = 0; f < cat->nfields; f++)
+                item->fields[f] = cat->field_types[f].kind == VL_BOOL ? vl_bool(false)
+                                  : cat->field_types[f].kind == VL_DEC ? vl_dec(0)
+                                  : cat->field_types[f].kind == VL_ENUM
+                                      ? vl_enumv(cat->field_types[f].en, 0)
+                                      : vl_int(0);
+            item->code = "";
+            for (size_t q = 0; q + 1 < it->n; q += 2) {
+                const yn_node *ik = it->items[q], *iv = it->items[q + 1];
+                if (strcmp(ik->text, "code") == 0) {
+                    if (pk_scalar(b, iv, "an item code"))
+                        item->code = iv->text;
+                    /* Codes key events across every catalogue of the pack. */
+                    for (int c2 = 0; c2 < p->ncats; c2++)
+                        for (int j2 = 0; j2 < p->cats[c2].nitems; j2++) {
+                            const pk_item *o = &p->cats[c2].items[j2];
+                            if (o != item && strcmp(o->code, item->code) == 0)
+                                pk_err(b, iv, "item code '%s' is used twice (also in catalogue '%s')",
+                                       item->code, p->cats[c2].name);
+                        }
+                    continue;
+                }
+                if (strcmp(ik->text, "name") == 0) {
+                    item->name = pk_textpair(b, iv, "an item name");
+                    continue;
+                }
+                int f = 0;
+                while (f < cat->nfields && strcmp(cat->field_names[f], ik->text) != 0)
+                    f++;
+                if (f == cat->nfields) {
+                    pk_near nr = {ik->text, ik->len, NULL, (size_t)-1};
+                    for (int g = 0; g < cat->nfields; g++)
+                        pk_consider(&nr, cat->field_names[g]);
+                    pk_consider(&nr, "code");
+                    pk_consider(&nr, "name");
+                    pk_err(b, ik, "unknown field '%s' in an item of '%s'%s%s%s", ik->text,
+                           cat->name, nr.best ? " (did you mean '" : "", nr.best ? nr.best : "",
+                           nr.best ? "'?)" : "");
+                    continue;
+                }
+                if (!pk_scalar(b, iv, "an item field"))
+                    continue;
+                char err[256];
+                vl_value val;
+                if (!vl_parse(cat->field_types[f], iv->text, iv->len, &val, err, sizeof err) ||
+                    val.kind == VL_MISSING)
+                    pk_err(b, iv, "field '%s' of item '%s': %s", ik->text, item->code,
+                           val.kind == VL_MISSING ? "empty" : err);
+                else
+                    item->fields[f] = val;
+            }
+            if (!item->code[0])
+                pk_err(b, it, "an item of catalogue '%s' has no code", cat->name);
+            if (!item->name.zh)
+                item->name.zh = item->name.en = "";
+        }
+    }
+}
+
+static int pk_find_cat(const rf_pack *p, const char *name)
+{
+    for (int i = 0; i < p->ncats; i++)
+        if (strcmp(p->cats[i].name, name) == 0)
+            return i;
+    return -1;
+}
+
+/* Expand a column-name pattern for one item: {code}, {zh}, {en}. */
+static const char *pk_pattern(pk_b *b, const char *pat, const pk_item *it)
+{
+    char buf[512];
+    size_t o = 0;
+    for (const char *s = pat; *s && o < sizeof buf - 1;) {
+        const char *rep = NULL;
+        size_t skip = 0;
+        if (strncmp(s, "{code}", 6) == 0)
+            rep = it->code, skip = 6;
+        else if (strncmp(s, "{zh}", 4) == 0)
+            rep = it->name.zh, skip = 4;
+        else if (strncmp(s, "{en}", 4) == 0)
+            rep = it->name.en, skip = 4;
+        if (rep) {
+            size_t l = strlen(rep);
+            if (l > sizeof buf - 1 - o)
+                l = sizeof buf - 1 - o;
+            memcpy(buf + o, rep, l);
+            o += l;
+            s += skip;
+        } else {
+            buf[o++] = *s++;
+        }
+    }
+    return ar_strndup(b->a, buf, o);
+}
+
+static void pk_tallies(pk_b *b, const yn_node *n)
+{
+    rf_pack *p = b->p;
+    if (!n || !pk_is(b, n, YN_MAP, "tallies"))
+        return;
+    p->tallies = ar_alloc(b->a, (n->n / 2 + 1) * sizeof *p->tallies);
+    for (int i = 0; i < p->ninputs; i++) {
+        p->inputs[i].feed_tally = ar_alloc(b->a, (n->n / 2 + 1) * sizeof(int));
+        p->inputs[i].feed_col = ar_alloc(b->a, (n->n / 2 + 1) * sizeof(int));
+    }
+    for (size_t i = 0; i + 1 < n->n; i += 2) {
+        const yn_node *k = n->items[i], *v = n->items[i + 1];
+        pk_check_ident(b, k, "tally");
+        if (!pk_is(b, v, YN_MAP, "a tally"))
+            continue;
+        static const char *const keys[] = {"catalogue", "weight", "sign", "cap", "from_rows",
+                                           "from_columns", "label", NULL};
+        pk_keys(b, v, keys, "a tally");
+        const yn_node *cn = pk_need(b, v, "catalogue", "a tally");
+        if (!cn || !pk_scalar(b, cn, "catalogue"))
+            continue;
+        int ci = pk_find_cat(p, cn->text);
+        if (ci < 0) {
+            pk_err(b, cn, "catalogue '%s' is not defined", cn->text);
+            continue;
+        }
+        int ti = p->ntallies++;
+        pk_tally *t = &p->tallies[ti];
+        const pk_catalogue *cat = &p->cats[ci];
+        t->name = k->text;
+        t->catalogue = ci;
+        t->weight = -1;
+        t->rows_input = t->rows_code = t->cols_input = -1;
+        t->relation = -1;
+        t->first = p->nitems_total;
+        p->nitems_total += cat->nitems;
+        t->type.kind = VL_INT;
+        const yn_node *w = yn_get(v, "weight");
+        if (w && pk_scalar(b, w, "weight")) {
+            for (int f = 0; f < cat->nfields; f++)
+                if (strcmp(cat->field_names[f], w->text) == 0)
+                    t->weight = f;
+            if (t->weight < 0)
+                pk_err(b, w, "weight '%s' is not a field of catalogue '%s'", w->text, cat->name);
+            else if (cat->field_types[t->weight].kind != VL_INT &&
+                     cat->field_types[t->weight].kind != VL_DEC)
+                pk_err(b, w, "weight '%s' must be a numeric field", w->text);
+            else
+                t->type = cat->field_types[t->weight];
+        }
+        const yn_node *sg = yn_get(v, "sign");
+        t->sign = sg && pk_scalar(b, sg, "sign") ? sg->text : "";
+        const yn_node *cap = yn_get(v, "cap");
+        if (cap && pk_scalar(b, cap, "cap")) {
+            vl_type ct;
+            vl_value cv = pk_literal(cap, &ct);
+            if (cv.kind == VL_TEXT)
+                for (int c = 0; c < p->nconsts; c++)
+                    if (strcmp(p->consts[c].name, cap->text) == 0)
+                        cv = p->consts[c].value;
+            if (cv.kind != VL_INT && cv.kind != VL_DEC)
+                pk_err(b, cap, "cap '%s' must be a number or a numeric constant", cap->text);
+            else {
+                t->has_cap = true;
+                t->cap = cv;
+                if (cv.kind == VL_DEC)
+                    t->type.kind = VL_DEC;
+            }
+        }
+        const yn_node *fr = yn_get(v, "from_rows");
+        if (fr && pk_is(b, fr, YN_MAP, "from_rows")) {
+            static const char *const fk[] = {"input", "code", NULL};
+            pk_keys(b, fr, fk, "from_rows");
+            const yn_node *in = pk_need(b, fr, "input", "from_rows");
+            const yn_node *code = pk_need(b, fr, "code", "from_rows");
+            if (in && code && pk_scalar(b, in, "input") && pk_scalar(b, code, "code")) {
+                int ii = pk_find_input(p, in->text);
+                if (ii < 0)
+                    pk_err(b, in, "input '%s' is not defined", in->text);
+                else if (ii == p->entity || p->inputs[ii].ref < 0)
+                    pk_err(b, in, "from_rows needs an input whose rows refer to the entity");
+                else {
+                    int c = pk_find_col(&p->inputs[ii], code->text, code->len);
+                    if (c < 0)
+                        pk_err(b, code, "'%s' is not a column of input '%s'", code->text,
+                               in->text);
+                    else {
+                        t->rows_input = ii;
+                        t->rows_code = c;
+                        pk_input *pin = &p->inputs[ii];
+                        pin->feed_tally[pin->nfeeds] = ti;
+                        pin->feed_col[pin->nfeeds] = c;
+                        pin->nfeeds++;
+                    }
+                }
+            }
+        }
+        const yn_node *fc = yn_get(v, "from_columns");
+        if (fc && pk_is(b, fc, YN_MAP, "from_columns")) {
+            static const char *const fk[] = {"input", "names", NULL};
+            pk_keys(b, fc, fk, "from_columns");
+            const yn_node *in = pk_need(b, fc, "input", "from_columns");
+            const yn_node *names = pk_need(b, fc, "names", "from_columns");
+            int npat = 0;
+            const char **pats = names ? pk_names(b, names, &npat, NULL) : NULL;
+            if (in && pk_scalar(b, in, "input") && pats) {
+                int ii = pk_find_input(p, in->text);
+                if (ii != p->entity)
+                    pk_err(b, in, "from_columns reads count columns of the entity input");
+                else {
+                    pk_input *ent = &p->inputs[ii];
+                    t->cols_input = ii;
+                    t->item_col = ar_alloc(b->a, ((size_t)cat->nitems + 1) * sizeof(int));
+                    pk_column *cols = ar_alloc(b->a, ((size_t)ent->ncols + (size_t)cat->nitems + 1) *
+                                                         sizeof *cols);
+                    memcpy(cols, ent->cols, (size_t)ent->ncols * sizeof *cols);
+                    ent->cols = cols;
+                    for (int j = 0; j < cat->nitems; j++) {
+                        const pk_item *it = &cat->items[j];
+                        pk_column *col = &ent->cols[ent->ncols];
+                        t->item_col[j] = ent->ncols++;
+                        col->id = ar_printf(b->a, "%s.%s", t->name, it->code);
+                        const char **nm = ar_alloc(b->a, ((size_t)npat + 1) * sizeof *nm);
+                        for (int q = 0; q < npat; q++)
+                            nm[q] = pk_pattern(b, pats[q], it);
+                        col->names = nm;
+                        col->nnames = npat;
+                        col->type.kind = VL_INT;
+                        col->ref = -1;
+                        col->tally = ti;
+                        col->item = j;
+                        col->has_range = true;
+                        col->lo = 0;
+                        col->hi = 1e9;
+                        col->why_empty = "";
+                        col->line = fc->line;
+                        col->col = fc->col;
+                    }
+                }
+            }
+        }
+        if (t->rows_input < 0 && t->cols_input < 0)
+            pk_err(b, v, "tally '%s' needs from_rows or from_columns (or both)", t->name);
+    }
+}
+
+static void pk_compile_measure(pk_b *b, int m)
+{
+    pk_measure *ms = &b->p->measures[m];
+    if (b->mstate[m] == 1) {
+        pk_err(b, b->mnode[m], "measure '%s' depends on itself", ms->name);
+        return;
+    }
+    if (b->mstate[m] == 2)
+        return;
+    b->mstate[m] = 1;
+    const yn_node *v = b->mnode[m];
+    vl_type any = {VL_MISSING, NULL};
+    ms->expr = pk_compile(b, v, -1, any);
+    if (ms->expr)
+        ms->type = ex_type(ms->expr);
+    b->mstate[m] = 2;
+}
+
+static void pk_measures(pk_b *b, const yn_node *n)
+{
+    rf_pack *p = b->p;
+    if (!n || !pk_is(b, n, YN_MAP, "measures"))
+        return;
+    size_t cnt = n->n / 2;
+    p->measures = ar_alloc(b->a, (cnt + 1) * sizeof *p->measures);
+    b->mstate = ar_alloc(b->a, (cnt + 1) * sizeof *b->mstate);
+    b->mnode = ar_alloc(b->a, (cnt + 1) * sizeof *b->mnode);
+    b->mused = ar_alloc(b->a, (cnt + 1) * sizeof *b->mused);
+    const pk_input *ent = p->entity >= 0 ? &p->inputs[p->entity] : NULL;
+    for (size_t i = 0; i + 1 < n->n; i += 2) {
+        const yn_node *k = n->items[i], *v = n->items[i + 1];
+        pk_check_ident(b, k, "measure");
+        int m = p->nmeasures++;
+        pk_measure *ms = &p->measures[m];
+        ms->name = k->text;
+        ms->line = k->line;
+        ms->col = k->col;
+        ms->label.zh = ms->label.en = k->text;
+        if (v->kind == YN_MAP) {
+            static const char *const keys[] = {"expr", "label", NULL};
+            pk_keys(b, v, keys, "a measure");
+            if (yn_get(v, "label"))
+                ms->label = pk_textpair(b, yn_get(v, "label"), "measure label");
+            v = pk_need(b, v, "expr", "a measure");
+        }
+        b->mnode[m] = v ? v : k;
+        if (!v)
+            b->mstate[m] = 2;
+        /* One name, one meaning: a measure may not hide a column or a
+         * constant, or an author reading a condition cannot tell which. */
+        if (ent && pk_find_col(ent, k->text, k->len) >= 0)
+            pk_err(b, k, "measure '%s' has the name of a column of input '%s'; "
+                   "use the column directly or rename the measure", k->text, ent->name);
+        for (int c = 0; c < p->nconsts; c++)
+            if (strcmp(p->consts[c].name, k->text) == 0)
+                pk_err(b, k, "measure '%s' has the name of a constant", k->text);
+        for (int t = 0; t < p->ntallies; t++)
+            if (strcmp(p->tallies[t].name, k->text) == 0)
+                pk_err(b, k, "measure '%s' has the name of a tally", k->text);
+    }
+    for (int m = 0; m < p->nmeasures; m++)
+        pk_compile_measure(b, m);
+}
+
+static void pk_levels(pk_b *b, const yn_node *root)
+{
+    rf_pack *p = b->p;
+    const yn_node *n = yn_get(root, "levels");
+    p->none_id = "none";
+    p->none.zh = "无";
+    p->none.en = "none";
+    const yn_node *none = yn_get(root, "no_level");
+    if (none && pk_is(b, none, YN_MAP, "no_level")) {
+        static const char *const keys[] = {"id", "label", NULL};
+        pk_keys(b, none, keys, "no_level");
+        const yn_node *id = yn_get(none, "id");
+        if (id && pk_scalar(b, id, "id"))
+            p->none_id = id->text;
+        if (yn_get(none, "label"))
+            p->none = pk_textpair(b, yn_get(none, "label"), "label");
+    }
+    if (!n)
+        return;
+    if (!pk_is(b, n, YN_SEQ, "levels (a list, most severe first)"))
+        return;
+    p->levels = ar_alloc(b->a, (n->n + 1) * sizeof *p->levels);
+    vl_type want = {VL_BOOL, NULL};
+    for (size_t i = 0; i < n->n; i++) {
+        const yn_node *lv = n->items[i];
+        if (!pk_is(b, lv, YN_MAP, "a level"))
+            continue;
+        static const char *const keys[] = {"id", "label", "any", "all", NULL};
+        pk_keys(b, lv, keys, "a level");
+        pk_level *L = &p->levels[p->nlevels++];
+        L->line = lv->line;
+        L->col = lv->col;
+        const yn_node *id = pk_need(b, lv, "id", "a level");
+        L->id = id && pk_scalar(b, id, "level id") ? id->text : "?";
+        for (int j = 0; j + 1 < p->nlevels; j++)
+            if (strcmp(p->levels[j].id, L->id) == 0)
+                pk_err(b, id, "level id '%s' is used twice", L->id);
+        if (strcmp(L->id, p->none_id) == 0)
+            pk_err(b, id, "level id '%s' is the id of no level", L->id);
+        L->label = pk_textpair(b, yn_get(lv, "label"), "level label");
+        if (!yn_get(lv, "label"))
+            L->label.zh = L->label.en = L->id;
+        const yn_node *any = yn_get(lv, "any"), *all = yn_get(lv, "all");
+        if (any && all) {
+            pk_err(b, all, "a level has either 'any' or 'all', not both");
+            continue;
+        }
+        const yn_node *conds = any ? any : all;
+        L->all = all != NULL;
+        if (!conds) {
+            pk_err(b, lv, "level '%s' needs conditions under 'any' or 'all'", L->id);
+            continue;
+        }
+        if (conds->kind == YN_SCALAR) {
+            L->conds = ar_alloc(b->a, sizeof *L->conds);
+            L->conds[0].expr = pk_compile(b, conds, -1, want);
+            L->conds[0].line = conds->line;
+            L->conds[0].col = conds->col;
+            L->nconds = 1;
+            continue;
+        }
+        if (!pk_is(b, conds, YN_SEQ, "conditions"))
+            continue;
+        L->conds = ar_alloc(b->a, (conds->n + 1) * sizeof *L->conds);
+        for (size_t c = 0; c < conds->n; c++) {
+            const yn_node *cn = conds->items[c];
+            pk_cond *C = &L->conds[L->nconds++];
+            C->line = cn->line;
+            C->col = cn->col;
+            if (cn->kind == YN_MAP) {
+                static const char *const ck[] = {"when", "reason", NULL};
+                pk_keys(b, cn, ck, "a condition");
+                const yn_node *r = yn_get(cn, "reason");
+                if (r && pk_scalar(b, r, "reason"))
+                    C->reason = r->text;
+                cn = pk_need(b, cn, "when", "a condition");
+                if (!cn)
+                    continue;
+            }
+            C->expr = pk_compile(b, cn, -1, want);
+        }
+        if (L->nconds == 0)
+            pk_err(b, conds, "level '%s' has no conditions", L->id);
+    }
+}
+
+static void pk_output(pk_b *b, const yn_node *root)
+{
+    rf_pack *p = b->p;
+    const yn_node *n = yn_get(root, "output");
+    const pk_input *ent = p->entity >= 0 ? &p->inputs[p->entity] : NULL;
+    if (!ent)
+        return;
+    const yn_node *cols = NULL;
+    if (n && pk_is(b, n, YN_MAP, "output")) {
+        static const char *const keys[] = {"columns", NULL};
+        pk_keys(b, n, keys, "output");
+        cols = yn_get(n, "columns");
+    }
+    if (!cols || !pk_is(b, cols, YN_SEQ, "output columns")) {
+        /* Without a list, results carry the key and every measure. */
+        p->outs = ar_alloc(b->a, ((size_t)p->nmeasures + 2) * sizeof *p->outs);
+        p->outs[p->nouts++] = (pk_out){PK_OUT_COLUMN, ent->key, ent->cols[ent->key].id};
+        for (int m = 0; m < p->nmeasures; m++)
+            p->outs[p->nouts++] = (pk_out){PK_OUT_MEASURE, m, p->measures[m].name};
+        return;
+    }
+    p->outs = ar_alloc(b->a, (cols->n + 1) * sizeof *p->outs);
+    for (size_t i = 0; i < cols->n; i++) {
+        const yn_node *c = cols->items[i];
+        if (!pk_scalar(b, c, "an output column"))
+            continue;
+        int m = 0;
+        while (m < p->nmeasures && strcmp(p->measures[m].name, c->text) != 0)
+            m++;
+        if (m < p->nmeasures) {
+            b->mused[m] = true;
+            p->outs[p->nouts++] = (pk_out){PK_OUT_MEASURE, m, c->text};
+            continue;
+        }
+        int col = pk_find_col(ent, c->text, c->len);
+        if (col >= 0) {
+            p->outs[p->nouts++] = (pk_out){PK_OUT_COLUMN, col, c->text};
+            continue;
+        }
+        pk_near nr = {c->text, c->len, NULL, (size_t)-1};
+        for (int q = 0; q < p->nmeasures; q++)
+            pk_consider(&nr, p->measures[q].name);
+        for (int q = 0; q < ent->ncols; q++)
+            pk_consider(&nr, ent->cols[q].id);
+        pk_err(b, c, "output column '%s' is neither a measure nor a column of '%s'%s%s%s",
+               c->text, ent->name, nr.best ? " (did you mean '" : "", nr.best ? nr.best : "",
+               nr.best ? "'?)" : "");
+    }
+}
+
+/* Measures run in dependency order, taken from the compiled expressions
+ * (not the YAML order), so authors may write them in any order. */
+static void pk_order(pk_b *b)
+{
+    rf_pack *p = b->p;
+    p->order = ar_alloc(b->a, ((size_t)p->nmeasures + 1) * sizeof *p->order);
+    int *state = ar_alloc(b->a, ((size_t)p->nmeasures + 1) * sizeof *state);
+    int *refs = ar_alloc(b->a, ((size_t)p->nmeasures + 1) * sizeof *refs);
+    int nout = 0;
+    /* Iterative: repeatedly emit every measure whose dependencies are out. */
+    for (int round = 0; round <= p->nmeasures && nout < p->nmeasures; round++)
+        for (int m = 0; m < p->nmeasures; m++) {
+            if (state[m])
+                continue;
+            int nr = p->measures[m].expr
+                         ? ex_refs(p->measures[m].expr, PK_SP_MEASURE, refs, p->nmeasures)
+                         : 0;
+            bool ready = true;
+            for (int r = 0; r < nr && r < p->nmeasures; r++)
+                if (refs[r] != m && !state[refs[r]])
+                    ready = false;
+            if (ready) {
+                state[m] = 1;
+                p->order[nout++] = m;
+            }
+        }
+    for (int m = 0; m < p->nmeasures; m++)
+        if (!state[m])
+            p->order[nout++] = m;
+}
+
+static void pk_unused(pk_b *b)
+{
+    rf_pack *p = b->p;
+    for (int m = 0; m < p->nmeasures; m++)
+        if (!b->mused[m])
+            dg_add(b->d, RF_WARNING, RF_CLASS_PACK, b->doc->path, p->measures[m].line,
+                   p->measures[m].col, dg_utf8_chars(p->measures[m].name,
+                                                     strlen(p->measures[m].name)),
+                   yn_line(b->a, b->doc, p->measures[m].line),
+                   "measure '%s' is defined but never used", p->measures[m].name);
+}
+
+static void pk_build(pk_b *b)
+{
+    const yn_node *root = b->doc->root;
+    if (!pk_is(b, root, YN_MAP, "a rule file"))
+        return;
+    static const char *const keys[] = {"rosterflag", "pack",   "constants", "enums",
+                                       "period",     "inputs", "entity",    "catalogues",
+                                       "tallies",    "measures", "levels",  "no_level",
+                                       "output",     NULL};
+    pk_keys(b, root, keys, "the rule file");
+    pk_meta(b, root);
+    rf_pack *p = b->p;
+    const yn_node *per = yn_get(root, "period");
+    if (per && pk_is(b, per, YN_MAP, "period")) {
+        static const char *const pkeys[] = {"unit", NULL};
+        pk_keys(b, per, pkeys, "period");
+        const yn_node *u = pk_need(b, per, "unit", "period");
+        if (u && pk_scalar(b, u, "unit")) {
+            if (strcmp(u->text, "year") != 0)
+                pk_err(b, u, "period unit '%s' is not supported (only 'year')", u->text);
+            else
+                p->has_period = true;
+        }
+    }
+    pk_constants(b, yn_get(root, "constants"));
+    pk_enums(b, yn_get(root, "enums"));
+    pk_inputs(b, pk_need(b, root, "inputs", "the rule file"));
+    if (b->errors)
+        return;
+    pk_entity(b, root);
+    if (b->errors)
+        return;
+    for (int i = 0; i < p->ninputs; i++)
+        if (p->inputs[i].period >= 0 && !p->has_period)
+            pk_err(b, root, "input '%s' has a period column, but the pack has no 'period'",
+                   p->inputs[i].name);
+    pk_catalogues(b, yn_get(root, "catalogues"));
+    pk_tallies(b, yn_get(root, "tallies"));
+    if (b->errors)
+        return;
+    ex_hooks hooks = {pk_resolve, pk_suggest, pk_expr_error, b};
+    p->ex = ex_compiler_new(b->a, &hooks);
+    const yn_node *ms = yn_get(root, "measures");
+    if (!ms) {
+        b->mstate = ar_alloc(b->a, sizeof(int));
+        b->mnode = ar_alloc(b->a, sizeof(void *));
+        b->mused = ar_alloc(b->a, sizeof(bool));
+    }
+    pk_measures(b, ms);
+    pk_levels(b, root);
+    pk_output(b, root);
+    if (b->errors)
+        return;
+    pk_order(b);
+    p->naggs = ex_agg_count(p->ex);
+    pk_unused(b);
+}
+
+/* buf NULL: read the file `name`. */
+static int pk_load(const char *name, const char *buf, size_t len, rf_pack **out, rf_diags *d)
+{
+    *out = NULL;
+    ar_arena *a = ar_new();
+    rf_pack *p = ar_alloc(a, sizeof *p);
+    p->arena = a;
+    pk_b b = {.p = p, .d = d, .a = a};
+    b.doc = buf ? yn_load_mem(a, name, buf, len, d) : yn_load_file(a, name, d);
+    if (!b.doc) {
+        ar_free(a);
+        return -1;
+    }
+    p->path = b.doc->path;
+    pk_build(&b);
+    if (b.errors) {
+        ar_free(a);
+        return -1;
+    }
+    *out = p;
+    return 0;
+}
+
+int rf_pack_load(const char *path, rf_pack **out, rf_diags *d)
+{
+    return pk_load(path, NULL, 0, out, d);
+}
+
+int rf_pack_load_mem(const char *name, const char *buf, size_t len, rf_pack **out, rf_diags *d)
+{
+    return pk_load(name, buf ? buf : "", len, out, d);
+}
+
+void rf_pack_free(rf_pack *p)
+{
+    if (p)
+        ar_free(p->arena);
+}
+
+const char *rf_pack_id(const rf_pack *p)
+{
+    return p->id;
+}
+
+const char *rf_pack_version(const rf_pack *p)
+{
+    return p->version;
+}
+
+const char *rf_pack_title(const rf_pack *p, const char *lang)
+{
+    return lang && strcmp(lang, "en") == 0 ? p->title.en : p->title.zh;
+}
+
+size_t rf_pack_input_count(const rf_pack *p)
+{
+    return (size_t)p->ninputs;
+}
+
+const char *rf_pack_input_name(const rf_pack *p, size_t i)
+{
+    return i < (size_t)p->ninputs ? p->inputs[i].name : NULL;
+}
+
+int rf_pack_input_optional(const rf_pack *p, size_t i)
+{
+    return i < (size_t)p->ninputs && p->inputs[i].optional;
+}

@@ -1,0 +1,166 @@
+/* pk: a loaded, checked and compiled rule pack.
+ *
+ * The builder walks the yn tree against the schema in docs/rule-language.md,
+ * reports every problem it can find with its position, and compiles each
+ * expression once. Everything lives in the pack's one arena. */
+#ifndef PK_H
+#define PK_H
+
+#include "ar.h"
+#include "ex.h"
+#include "rosterflag.h"
+#include "vl.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Value spaces the evaluator reads (EX_SPACE_AGG = 0 is ex's own). */
+enum {
+    PK_SP_ROW = 1,     /* the related row inside an aggregate (or a tally item) */
+    PK_SP_ENTITY = 2,  /* the entity input's row */
+    PK_SP_MEASURE = 3, /* measures, by index */
+    PK_SP_TALLY = 4,   /* tally totals, by index */
+    PK_SP_BUILTIN = 5, /* as_of, period_start, period_end */
+};
+enum { PK_BI_AS_OF, PK_BI_PERIOD_START, PK_BI_PERIOD_END, PK_BI_COUNT };
+
+typedef struct pk_text {
+    const char *zh, *en;
+} pk_text;
+
+typedef struct pk_column {
+    const char *id;
+    const char *const *names;
+    int nnames;
+    bool required;
+    vl_type type;
+    int ref;           /* input index this column refers to, or -1 */
+    bool has_range;
+    double lo, hi;
+    int tally, item;   /* count column: the tally and item it counts, else -1 */
+    const char *why_empty; /* cause carried by a missing cell */
+    uint32_t line, col;
+} pk_column;
+
+typedef struct pk_input {
+    const char *name;
+    pk_text title;
+    bool optional;
+    int key;     /* column index of the key, or -1 */
+    int period;  /* column index of the period date, or -1 */
+    int ref;     /* column index referring to the entity input, or -1 */
+    int ncols;
+    pk_column *cols;
+    /* tallies fed by this input's rows (code column per tally) */
+    int nfeeds;
+    int *feed_tally;
+    int *feed_col;
+} pk_input;
+
+typedef struct pk_item {
+    const char *code;
+    pk_text name;
+    vl_value *fields; /* [catalogue nfields] */
+} pk_item;
+
+typedef struct pk_catalogue {
+    const char *name;
+    int nfields;
+    const char **field_names;
+    vl_type *field_types;
+    int nitems;
+    pk_item *items;
+} pk_catalogue;
+
+typedef struct pk_tally {
+    const char *name;
+    int catalogue;
+    int weight;       /* field index, or -1: count occurrences */
+    const char *sign; /* as written in the detail text */
+    bool has_cap;
+    vl_value cap;
+    vl_type type;     /* of the total */
+    int rows_input, rows_code; /* from_rows: input index and code column, or -1 */
+    int cols_input;            /* from_columns: input index, or -1 */
+    int *item_col;             /* per item: column index in cols_input, or -1 */
+    int first;                 /* index of its first item in the run's count array */
+    int relation;
+} pk_tally;
+
+typedef struct pk_measure {
+    const char *name;
+    pk_text label;
+    const ex_expr *expr;
+    vl_type type;
+    bool used;
+    uint32_t line, col;
+} pk_measure;
+
+typedef struct pk_cond {
+    const ex_expr *expr;
+    const char *reason; /* the author's own wording, or NULL */
+    uint32_t line, col;
+} pk_cond;
+
+typedef struct pk_level {
+    const char *id;
+    pk_text label;
+    bool all; /* all: every condition must hold; else any */
+    int nconds;
+    pk_cond *conds;
+    uint32_t line, col;
+} pk_level;
+
+typedef enum pk_outkind { PK_OUT_COLUMN, PK_OUT_MEASURE } pk_outkind;
+
+typedef struct pk_out {
+    pk_outkind kind;
+    int index;
+    const char *name;
+} pk_out;
+
+typedef struct pk_const {
+    const char *name;
+    vl_value value;
+    vl_type type;
+} pk_const;
+
+struct rf_pack {
+    ar_arena *arena;
+    const char *path;
+    const char *id, *version, *source;
+    pk_text title;
+    bool has_period;
+    int nconsts;
+    pk_const *consts;
+    int nenums;
+    vl_enum **enums;
+    int ninputs;
+    pk_input *inputs;
+    int entity; /* input index */
+    pk_text entity_label;
+    int ncats;
+    pk_catalogue *cats;
+    int ntallies;
+    pk_tally *tallies;
+    int nitems_total;
+    int nmeasures;
+    pk_measure *measures;
+    int *order; /* measures in dependency order */
+    int nlevels;
+    pk_level *levels;
+    pk_text none;
+    const char *none_id;
+    int nouts;
+    pk_out *outs;
+    ex_compiler *ex;
+    int naggs;
+};
+
+/* Relation ids: 0..ninputs-1 are inputs, ninputs+t is tally t. */
+static inline int pk_tally_relation(const struct rf_pack *p, int t)
+{
+    return p->ninputs + t;
+}
+
+#endif

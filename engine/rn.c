@@ -1,0 +1,813 @@
+/* rn: running a pack over CSV inputs.
+ *
+ * Two shapes, chosen by what the user passed:
+ *  - only the entity input (a year-end sheet): each row is evaluated and
+ *    written as soon as it is read, in constant memory;
+ *  - the entity input plus related inputs (a roster and a ledger): the
+ *    entity rows are kept with their accumulators (per-entity state only),
+ *    related rows stream through the aggregates, then every entity is
+ *    evaluated in roster order.
+ * Every row ends in the results, as "outside the period", or in the
+ * rejects report; the summary's counts reconcile. */
+#include "rn.h"
+
+#include "ar.h"
+#include "cs.h"
+#include "dg.h"
+#include "ex.h"
+#include "pk.h"
+#include "wr.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+typedef struct rn_ent {
+    vl_value *vals;  /* the entity row (text copied into the run arena) */
+    ex_acc *accs;    /* aggregates over related inputs */
+    uint32_t *counts; /* tally item counts */
+    uint64_t line;
+} rn_ent;
+
+typedef struct rn_in {
+    const pk_input *pin;
+    int index;
+    const rf_input *given;
+    cs_reader *r;
+    int *pos;
+    rf_input_stats *st;
+    int *aggs; /* aggregates over this input (indices), -1 terminated */
+    int naggs;
+} rn_in;
+
+typedef struct rn_run {
+    const rf_pack *p;
+    const rf_run_options *o;
+    rf_diags *d;
+    FILE *rejects;
+    rf_summary *sum;
+    ar_arena *a;       /* lives for the run: entity state */
+    ar_arena *scratch; /* reset per entity */
+    rn_in in[RF_MAX_INPUTS];
+    wr_writer w;
+    vl_value builtins[PK_BI_COUNT];
+    vl_value *aggvals, *mvals, *tvals, *itemrow, *rowvals;
+    int *accslot; /* per aggregate: slot in rn_ent.accs, or -1 (tally) */
+    int naccs;
+    ex_acc *empty_accs;
+    uint32_t *stream_counts;
+    int32_t pstart, pend;
+    bool stopped;
+    /* ledger mode */
+    rn_ent **ents;
+    size_t nents, capents;
+    int32_t *hash;
+    size_t hashcap;
+    char reason[1024];
+    char *buf;
+    size_t bufcap;
+} rn_run;
+
+/* ---- rejects ----------------------------------------------------------- */
+
+static int rn_reject(rn_run *R, rn_in *I, const cs_row *row, const char *reason)
+{
+    I->st->rejected++;
+    size_t rawn = 0;
+    const char *raw = cs_row_raw(I->r, row, &rawn);
+    if (R->rejects) {
+        wr_csv_field(R->rejects, I->st->path, strlen(I->st->path));
+        fprintf(R->rejects, ",%llu,", (unsigned long long)row->line);
+        wr_csv_field(R->rejects, I->pin->name, strlen(I->pin->name));
+        putc(',', R->rejects);
+        wr_csv_field(R->rejects, reason, strlen(reason));
+        putc(',', R->rejects);
+        wr_csv_field(R->rejects, raw, rawn);
+        putc('\n', R->rejects);
+    } else {
+        dg_add(R->d, RF_ERROR, RF_CLASS_ROW, I->st->path, row->line, 0, 0, NULL,
+               "row rejected: %s", reason);
+    }
+    uint64_t total = 0;
+    for (size_t i = 0; i < R->sum->ninputs; i++)
+        total += R->sum->inputs[i].rejected;
+    if (R->o->max_rejects && total >= R->o->max_rejects) {
+        dg_add(R->d, RF_ERROR, RF_CLASS_LIMIT, I->st->path, row->line, 0, 0, NULL,
+               "stopped: %llu rows rejected, the limit set by --max-rejects",
+               (unsigned long long)total);
+        R->stopped = true;
+        return 1;
+    }
+    return 0;
+}
+
+/* ---- converting a row --------------------------------------------------- */
+
+/* Fill vals[] for every column of the input; false with R->reason set if
+ * the row must be rejected. Text values point into the reader's buffer. */
+static bool rn_convert(rn_run *R, rn_in *I, const cs_row *row, vl_value *vals)
+{
+    const pk_input *pin = I->pin;
+    size_t want = cs_header_count(I->r);
+    if (row->nfields < want) {
+        snprintf(R->reason, sizeof R->reason, "short row: %zu fields, the header has %zu",
+                 row->nfields, want);
+        return false;
+    }
+    if (row->nfields > want) {
+        snprintf(R->reason, sizeof R->reason, "long row: %zu fields, the header has %zu",
+                 row->nfields, want);
+        return false;
+    }
+    for (int c = 0; c < pin->ncols; c++) {
+        const pk_column *col = &pin->cols[c];
+        int pos = I->pos[c];
+        if (pos < 0) {
+            vals[c] = col->tally >= 0 ? vl_int(0) : vl_missing(col->why_empty);
+            continue;
+        }
+        const cs_field *f = &row->fields[pos];
+        char err[256];
+        vl_value v;
+        if (!vl_parse(col->type, f->p, f->n, &v, err, sizeof err)) {
+            snprintf(R->reason, sizeof R->reason, "column %s (%s): %s", cs_header(I->r, (size_t)pos),
+                     col->id, err);
+            return false;
+        }
+        if (v.kind == VL_MISSING) {
+            if (col->tally >= 0) {
+                /* A blank count cell on a year-end sheet means none. */
+                vals[c] = vl_int(0);
+                continue;
+            }
+            if (col->required) {
+                snprintf(R->reason, sizeof R->reason, "column %s (%s) is empty but required",
+                         cs_header(I->r, (size_t)pos), col->id);
+                return false;
+            }
+            v.why = col->why_empty;
+        } else if (col->has_range) {
+            double x = v.kind == VL_INT ? (double)v.u.i : v.u.d;
+            if (x < col->lo || x > col->hi) {
+                char lo[64], hi[64];
+                vl_format(vl_dec(col->lo), lo, sizeof lo);
+                vl_format(vl_dec(col->hi), hi, sizeof hi);
+                snprintf(R->reason, sizeof R->reason,
+                         "column %s (%s): %.*s is outside %s..%s", cs_header(I->r, (size_t)pos),
+                         col->id, (int)f->n, f->p, lo, hi);
+                return false;
+            }
+        }
+        vals[c] = v;
+    }
+    return true;
+}
+
+/* ---- entity state ---------------------------------------------------- */
+
+static uint64_t rn_hash(const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+static vl_value rn_key(const rn_ent *e, int key)
+{
+    return e->vals[key];
+}
+
+static bool rn_text_eq(vl_value a, const char *s, size_t n)
+{
+    return a.kind == VL_TEXT && a.u.s.n == n && memcmp(a.u.s.p, s, n) == 0;
+}
+
+/* Key text as written in the cell: keys are compared as text whatever their
+ * type, so "007" and "7" stay different members. */
+static void rn_keytext(const cs_row *row, const rn_in *I, int col, const char **s, size_t *n)
+{
+    const cs_field *f = &row->fields[I->pos[col]];
+    const char *p = f->p, *e = f->p + f->n;
+    while (p < e && (*p == ' ' || *p == '\t'))
+        p++;
+    while (e > p && (e[-1] == ' ' || e[-1] == '\t'))
+        e--;
+    *s = p;
+    *n = (size_t)(e - p);
+}
+
+static rn_ent *rn_find(rn_run *R, const char *s, size_t n)
+{
+    if (!R->hashcap)
+        return NULL;
+    int key = R->p->inputs[R->p->entity].key;
+    size_t mask = R->hashcap - 1;
+    for (size_t h = rn_hash(s, n) & mask;; h = (h + 1) & mask) {
+        int32_t i = R->hash[h];
+        if (i < 0)
+            return NULL;
+        vl_value k = rn_key(R->ents[i], key);
+        if (k.kind == VL_TEXT && k.u.s.n == n && memcmp(k.u.s.p, s, n) == 0)
+            return R->ents[i];
+    }
+}
+
+static void rn_hash_insert(rn_run *R, size_t idx)
+{
+    int key = R->p->inputs[R->p->entity].key;
+    if ((R->nents + 1) * 2 > R->hashcap) {
+        size_t cap = R->hashcap ? R->hashcap * 2 : 1024;
+        free(R->hash);
+        R->hash = ar_xmalloc(cap * sizeof *R->hash);
+        memset(R->hash, 0xff, cap * sizeof *R->hash);
+        R->hashcap = cap;
+        for (size_t i = 0; i < idx; i++) {
+            vl_value k = rn_key(R->ents[i], key);
+            size_t h = rn_hash(k.u.s.p, k.u.s.n) & (cap - 1);
+            while (R->hash[h] >= 0)
+                h = (h + 1) & (cap - 1);
+            R->hash[h] = (int32_t)i;
+        }
+    }
+    vl_value k = rn_key(R->ents[idx], key);
+    size_t h = rn_hash(k.u.s.p, k.u.s.n) & (R->hashcap - 1);
+    while (R->hash[h] >= 0)
+        h = (h + 1) & (R->hashcap - 1);
+    R->hash[h] = (int32_t)idx;
+}
+
+/* ---- evaluation ------------------------------------------------------- */
+
+static void rn_env(rn_run *R, ex_env *env, const vl_value *entity)
+{
+    memset(env, 0, sizeof *env);
+    env->space[EX_SPACE_AGG] = R->aggvals;
+    env->space[PK_SP_ENTITY] = entity;
+    env->space[PK_SP_MEASURE] = R->mvals;
+    env->space[PK_SP_TALLY] = R->tvals;
+    env->space[PK_SP_BUILTIN] = R->builtins;
+}
+
+static double rn_num(vl_value v)
+{
+    return v.kind == VL_INT ? (double)v.u.i : v.kind == VL_DEC ? v.u.d : 0;
+}
+
+static vl_value rn_numval(vl_type t, double x)
+{
+    return t.kind == VL_DEC ? vl_dec(x) : vl_int((int64_t)x);
+}
+
+/* Tally totals, aggregates over tally items, and the detail text. */
+static size_t rn_tallies(rn_run *R, const uint32_t *counts, ex_env *env, char *detail, size_t cap)
+{
+    const rf_pack *p = R->p;
+    size_t o = 0;
+    detail[0] = '\0';
+    for (int g = 0; g < p->naggs; g++) {
+        const ex_agg *ag = ex_agg_get(p->ex, g);
+        if (ag->relation < p->ninputs)
+            continue;
+        const pk_tally *t = &p->tallies[ag->relation - p->ninputs];
+        const pk_catalogue *cat = &p->cats[t->catalogue];
+        ex_acc acc;
+        ex_acc_init(&acc);
+        ex_env row = *env;
+        row.space[PK_SP_ROW] = R->itemrow;
+        for (int j = 0; j < cat->nitems; j++) {
+            uint32_t n = counts[t->first + j];
+            if (!n)
+                continue;
+            memcpy(R->itemrow, cat->items[j].fields, (size_t)cat->nfields * sizeof(vl_value));
+            R->itemrow[cat->nfields] = vl_text(cat->items[j].code, strlen(cat->items[j].code));
+            R->itemrow[cat->nfields + 1] = vl_int(n);
+            ex_agg_step(ag, &acc, &row, (double)n);
+        }
+        R->aggvals[g] = ex_agg_final(ag, &acc);
+    }
+    for (int ti = 0; ti < p->ntallies; ti++) {
+        const pk_tally *t = &p->tallies[ti];
+        const pk_catalogue *cat = &p->cats[t->catalogue];
+        double total = 0;
+        for (int j = 0; j < cat->nitems; j++) {
+            uint32_t n = counts[t->first + j];
+            if (!n)
+                continue;
+            double w = t->weight >= 0 ? rn_num(cat->items[j].fields[t->weight]) : 1;
+            total += w * n;
+            char pts[64];
+            vl_format(rn_numval(t->type, w * n), pts, sizeof pts);
+            if (o < cap)
+                o += (size_t)snprintf(detail + o, cap - o, "%s%s×%u", o ? "; " : "",
+                                      cat->items[j].code, n);
+            if (o < cap && t->weight >= 0)
+                o += (size_t)snprintf(detail + o, cap - o, " %s%s", t->sign, pts);
+        }
+        double capped = total;
+        if (t->has_cap && total > rn_num(t->cap)) {
+            capped = rn_num(t->cap);
+            char c[64];
+            vl_format(t->cap, c, sizeof c);
+            if (o < cap)
+                o += (size_t)snprintf(detail + o, cap - o, " (capped %s%s)", t->sign, c);
+        }
+        R->tvals[ti] = rn_numval(t->type, capped);
+    }
+    return o < cap ? o : cap - 1;
+}
+
+static void rn_evaluate(rn_run *R, const vl_value *vals, const ex_acc *accs,
+                        const uint32_t *counts)
+{
+    const rf_pack *p = R->p;
+    ex_env env;
+    rn_env(R, &env, vals);
+    char detail[2048];
+    size_t dn = rn_tallies(R, counts, &env, detail, sizeof detail);
+    for (int g = 0; g < p->naggs; g++)
+        if (R->accslot[g] >= 0)
+            R->aggvals[g] = ex_agg_final(ex_agg_get(p->ex, g), &accs[R->accslot[g]]);
+    for (int i = 0; i < p->nmeasures; i++) {
+        int m = p->order[i];
+        R->mvals[m] = p->measures[m].expr ? ex_eval(p->measures[m].expr, &env)
+                                          : vl_missing("no expression");
+    }
+    ar_reset(R->scratch);
+    const char **reasons = NULL;
+    int nreasons = 0, capr = 0;
+    int chosen = -1;
+    bool undecided = false;
+    for (int l = 0; l < p->nlevels; l++) {
+        const pk_level *L = &p->levels[l];
+        int held = 0, unknown = 0;
+        for (int c = 0; c < L->nconds; c++) {
+            const pk_cond *C = &L->conds[c];
+            vl_value v = ex_eval(C->expr, &env);
+            bool t = v.kind == VL_BOOL && v.u.b;
+            bool u = v.kind == VL_MISSING;
+            if (!t && !u)
+                continue;
+            held += t;
+            unknown += u;
+            char desc[512];
+            ex_describe(C->expr, &env, desc, sizeof desc);
+            if (nreasons == capr) {
+                capr = capr ? capr * 2 : 8;
+                const char **nr = ar_alloc(R->scratch, (size_t)capr * sizeof *nr);
+                if (nreasons)
+                    memcpy(nr, reasons, (size_t)nreasons * sizeof *nr);
+                reasons = nr;
+            }
+            if (u)
+                reasons[nreasons++] = ar_printf(R->scratch, "%s: not evaluated: %s", L->id, desc);
+            else if (C->reason)
+                reasons[nreasons++] = ar_printf(R->scratch, "%s: %s (%s)", L->id, C->reason, desc);
+            else
+                reasons[nreasons++] = ar_printf(R->scratch, "%s: %s", L->id, desc);
+        }
+        bool holds = L->all ? held == L->nconds : held > 0;
+        bool maybe = L->all ? held + unknown == L->nconds && unknown > 0 : unknown > 0;
+        if (chosen < 0 && maybe && !holds)
+            undecided = true;
+        if (chosen < 0 && holds)
+            chosen = l;
+    }
+    R->sum->entities++;
+    R->sum->undecided += undecided;
+    R->sum->levels[chosen < 0 ? (size_t)p->nlevels : (size_t)chosen].count++;
+
+    wr_writer *w = &R->w;
+    wr_row_begin(w);
+    for (int i = 0; i < p->nouts; i++)
+        wr_value(w, p->outs[i].kind == PK_OUT_COLUMN ? vals[p->outs[i].index]
+                                                     : R->mvals[p->outs[i].index]);
+    const char *lid = chosen < 0 ? p->none_id : p->levels[chosen].id;
+    const char *llab = chosen < 0 ? p->none.zh : p->levels[chosen].label.zh;
+    wr_text(w, lid, strlen(lid));
+    wr_text(w, llab, strlen(llab));
+    wr_list(w, reasons, nreasons);
+    if (p->ntallies)
+        wr_text(w, detail, dn);
+    char stamp[256];
+    int sn = snprintf(stamp, sizeof stamp, "%s@%s", p->id, p->version);
+    wr_text(w, stamp, (size_t)(sn < (int)sizeof stamp ? sn : (int)sizeof stamp - 1));
+    wr_row_end(w);
+}
+
+/* ---- streaming callbacks ----------------------------------------------- */
+
+typedef struct rn_ctx {
+    rn_run *R;
+    rn_in *I;
+} rn_ctx;
+
+static void rn_counts_from_cols(rn_run *R, const vl_value *vals, uint32_t *counts)
+{
+    const pk_input *ent = &R->p->inputs[R->p->entity];
+    for (int c = 0; c < ent->ncols; c++) {
+        const pk_column *col = &ent->cols[c];
+        if (col->tally < 0)
+            continue;
+        int64_t n = vals[c].kind == VL_INT ? vals[c].u.i : 0;
+        counts[R->p->tallies[col->tally].first + col->item] += (uint32_t)n;
+    }
+}
+
+static int rn_stream_row(void *ctx, const cs_row *row)
+{
+    rn_ctx *c = ctx;
+    rn_run *R = c->R;
+    rn_in *I = c->I;
+    I->st->rows++;
+    if (!rn_convert(R, I, row, R->rowvals))
+        return rn_reject(R, I, row, R->reason);
+    memset(R->stream_counts, 0, (size_t)R->p->nitems_total * sizeof *R->stream_counts);
+    rn_counts_from_cols(R, R->rowvals, R->stream_counts);
+    I->st->used++;
+    rn_evaluate(R, R->rowvals, R->empty_accs, R->stream_counts);
+    return 0;
+}
+
+static vl_value rn_copy(rn_run *R, vl_value v)
+{
+    if (v.kind == VL_TEXT)
+        v.u.s.p = ar_strndup(R->a, v.u.s.p, v.u.s.n);
+    return v;
+}
+
+static int rn_entity_row(void *ctx, const cs_row *row)
+{
+    rn_ctx *c = ctx;
+    rn_run *R = c->R;
+    rn_in *I = c->I;
+    const rf_pack *p = R->p;
+    I->st->rows++;
+    if (!rn_convert(R, I, row, R->rowvals))
+        return rn_reject(R, I, row, R->reason);
+    const char *ks;
+    size_t kn;
+    rn_keytext(row, I, I->pin->key, &ks, &kn);
+    rn_ent *dup = rn_find(R, ks, kn);
+    if (dup) {
+        snprintf(R->reason, sizeof R->reason, "duplicate %s '%.*s' (first at line %llu)",
+                 I->pin->cols[I->pin->key].id, (int)kn, ks, (unsigned long long)dup->line);
+        return rn_reject(R, I, row, R->reason);
+    }
+    rn_ent *e = ar_alloc(R->a, sizeof *e);
+    e->line = row->line;
+    e->vals = ar_alloc(R->a, (size_t)I->pin->ncols * sizeof *e->vals);
+    for (int i = 0; i < I->pin->ncols; i++)
+        e->vals[i] = rn_copy(R, R->rowvals[i]);
+    e->vals[I->pin->key] = vl_text(ar_strndup(R->a, ks, kn), kn);
+    e->accs = ar_alloc(R->a, (size_t)(R->naccs ? R->naccs : 1) * sizeof *e->accs);
+    for (int i = 0; i < R->naccs; i++)
+        ex_acc_init(&e->accs[i]);
+    e->counts = ar_alloc(R->a, (size_t)(p->nitems_total ? p->nitems_total : 1) * sizeof(uint32_t));
+    rn_counts_from_cols(R, R->rowvals, e->counts);
+    if (R->nents == R->capents) {
+        R->capents = R->capents ? R->capents * 2 : 1024;
+        R->ents = ar_xrealloc(R->ents, R->capents * sizeof *R->ents);
+    }
+    R->ents[R->nents] = e;
+    rn_hash_insert(R, R->nents);
+    R->nents++;
+    I->st->used++;
+    return 0;
+}
+
+static int rn_related_row(void *ctx, const cs_row *row)
+{
+    rn_ctx *c = ctx;
+    rn_run *R = c->R;
+    rn_in *I = c->I;
+    const rf_pack *p = R->p;
+    const pk_input *pin = I->pin;
+    I->st->rows++;
+    if (!rn_convert(R, I, row, R->rowvals))
+        return rn_reject(R, I, row, R->reason);
+    const char *ks;
+    size_t kn;
+    if (R->rowvals[pin->ref].kind == VL_MISSING) {
+        snprintf(R->reason, sizeof R->reason, "column %s is empty: the row belongs to no %s",
+                 pin->cols[pin->ref].id, p->inputs[p->entity].name);
+        return rn_reject(R, I, row, R->reason);
+    }
+    rn_keytext(row, I, pin->ref, &ks, &kn);
+    rn_ent *e = rn_find(R, ks, kn);
+    if (!e) {
+        snprintf(R->reason, sizeof R->reason, "%s '%.*s' matches no row of %s (%s)",
+                 pin->cols[pin->ref].id, (int)kn, ks, p->inputs[p->entity].name,
+                 R->sum->inputs[p->entity].path);
+        return rn_reject(R, I, row, R->reason);
+    }
+    /* Find every tally item first: a row with an unknown code is rejected
+     * before it can touch any total. */
+    int items[16];
+    int nitems = 0;
+    for (int f = 0; f < pin->nfeeds && f < 16; f++) {
+        const pk_tally *t = &p->tallies[pin->feed_tally[f]];
+        const pk_catalogue *cat = &p->cats[t->catalogue];
+        vl_value code = R->rowvals[pin->feed_col[f]];
+        for (int j = 0; j < cat->nitems; j++)
+            if (rn_text_eq(code, cat->items[j].code, strlen(cat->items[j].code))) {
+                items[nitems++] = t->first + j;
+                break;
+            }
+    }
+    if (pin->nfeeds && !nitems) {
+        vl_value code = R->rowvals[pin->feed_col[0]];
+        int o = snprintf(R->reason, sizeof R->reason, "%s '%.*s' is not an item of",
+                         pin->cols[pin->feed_col[0]].id, code.kind == VL_TEXT ? (int)code.u.s.n : 0,
+                         code.kind == VL_TEXT ? code.u.s.p : "");
+        for (int f = 0; f < pin->nfeeds && o < (int)sizeof R->reason; f++)
+            o += snprintf(R->reason + o, sizeof R->reason - (size_t)o, "%s catalogue %s",
+                          f ? " or" : "", p->cats[p->tallies[pin->feed_tally[f]].catalogue].name);
+        return rn_reject(R, I, row, R->reason);
+    }
+    if (pin->period >= 0) {
+        vl_value d = R->rowvals[pin->period];
+        if (d.kind != VL_DATE || d.u.date < R->pstart || d.u.date > R->pend) {
+            I->st->outside++;
+            return 0;
+        }
+    }
+    for (int k = 0; k < nitems; k++)
+        e->counts[items[k]]++;
+    ex_env env;
+    rn_env(R, &env, e->vals);
+    env.space[PK_SP_ROW] = R->rowvals;
+    for (int k = 0; k < I->naggs; k++) {
+        int g = I->aggs[k];
+        ex_agg_step(ex_agg_get(p->ex, g), &e->accs[R->accslot[g]], &env, 1);
+    }
+    I->st->used++;
+    return 0;
+}
+
+/* ---- set-up --------------------------------------------------------------- */
+
+static bool rn_encoding(const char *s, cs_encoding *e)
+{
+    if (!s || strcmp(s, "auto") == 0)
+        *e = CS_ENC_AUTO;
+    else if (strcasecmp(s, "utf-8") == 0 || strcasecmp(s, "utf8") == 0)
+        *e = CS_ENC_UTF8;
+    else if (strcasecmp(s, "gb18030") == 0 || strcasecmp(s, "gbk") == 0 ||
+             strcasecmp(s, "gb2312") == 0)
+        *e = CS_ENC_GB18030;
+    else
+        return false;
+    return true;
+}
+
+static bool rn_open(rn_run *R, const rf_input *inputs, size_t ninputs)
+{
+    const rf_pack *p = R->p;
+    bool ok = true;
+    for (size_t i = 0; i < ninputs; i++) {
+        int ii = -1;
+        for (int k = 0; k < p->ninputs; k++)
+            if (strcmp(p->inputs[k].name, inputs[i].name) == 0)
+                ii = k;
+        if (ii < 0) {
+            char list[512] = "";
+            for (int k = 0; k < p->ninputs; k++) {
+                if (k)
+                    strncat(list, ", ", sizeof list - strlen(list) - 1);
+                strncat(list, p->inputs[k].name, sizeof list - strlen(list) - 1);
+            }
+            dg_add(R->d, RF_ERROR, RF_CLASS_USAGE, NULL, 0, 0, 0, NULL,
+                   "pack %s has no input '%s' (its inputs: %s)", p->id, inputs[i].name, list);
+            ok = false;
+            continue;
+        }
+        if (R->in[ii].given) {
+            dg_add(R->d, RF_ERROR, RF_CLASS_USAGE, NULL, 0, 0, 0, NULL,
+                   "input '%s' is given twice", inputs[i].name);
+            ok = false;
+            continue;
+        }
+        R->in[ii].given = &inputs[i];
+    }
+    for (int k = 0; k < p->ninputs; k++)
+        if (!R->in[k].given && !p->inputs[k].optional) {
+            dg_add(R->d, RF_ERROR, RF_CLASS_USAGE, NULL, 0, 0, 0, NULL,
+                   "input '%s' (%s) is required: pass --input %s=FILE", p->inputs[k].name,
+                   p->inputs[k].title.zh ? p->inputs[k].title.zh : "", p->inputs[k].name);
+            ok = false;
+        }
+    if (!ok)
+        return false;
+    for (int k = 0; k < p->ninputs; k++) {
+        rn_in *I = &R->in[k];
+        I->pin = &p->inputs[k];
+        I->index = k;
+        I->st = &R->sum->inputs[k];
+        I->st->name = p->inputs[k].name;
+        I->st->path = I->given ? I->given->path : "";
+        if (!I->given)
+            continue;
+        cs_options co = {CS_ENC_AUTO, (unsigned char)I->given->delimiter};
+        if (!rn_encoding(I->given->encoding, &co.encoding)) {
+            dg_add(R->d, RF_ERROR, RF_CLASS_USAGE, I->given->path, 0, 0, 0, NULL,
+                   "unknown encoding '%s' (use auto, utf-8 or gb18030)", I->given->encoding);
+            ok = false;
+            continue;
+        }
+        I->r = cs_open(I->given->path, I->pin->name, &co, R->d);
+        if (!I->r) {
+            ok = false;
+            continue;
+        }
+        I->st->encoding = cs_detected(I->r) == CS_ENC_GB18030 ? "gb18030" : "utf-8";
+        cs_want *wants = ar_alloc(R->a, (size_t)I->pin->ncols * sizeof *wants);
+        for (int c = 0; c < I->pin->ncols; c++) {
+            wants[c].id = I->pin->cols[c].id;
+            wants[c].names = I->pin->cols[c].names;
+            wants[c].nnames = I->pin->cols[c].nnames;
+            wants[c].required = I->pin->cols[c].required;
+        }
+        I->pos = ar_alloc(R->a, (size_t)(I->pin->ncols + 1) * sizeof *I->pos);
+        if (cs_bind(I->r, wants, I->pin->ncols, I->pos, R->d))
+            ok = false;
+    }
+    return ok;
+}
+
+static bool rn_period(rn_run *R)
+{
+    const rf_run_options *o = R->o;
+    int year = o->year;
+    int32_t as_of = 0;
+    bool have_as_of = false;
+    if (o->as_of) {
+        char err[256];
+        vl_value v;
+        vl_type dt = {VL_DATE, NULL};
+        if (!vl_parse(dt, o->as_of, strlen(o->as_of), &v, err, sizeof err) ||
+            v.kind != VL_DATE) {
+            dg_add(R->d, RF_ERROR, RF_CLASS_USAGE, NULL, 0, 0, 0, NULL, "--as-of: %s",
+                   v.kind == VL_MISSING ? "empty date" : err);
+            return false;
+        }
+        as_of = v.u.date;
+        have_as_of = true;
+        if (!year) {
+            int m, dd;
+            vl_ymd_from_days(as_of, &year, &m, &dd);
+        }
+    }
+    if (!year) {
+        time_t now = time(NULL);
+        struct tm tmv;
+        gmtime_r(&now, &tmv);
+        year = tmv.tm_year + 1900;
+    }
+    if (year < 1900 || year > 9999) {
+        dg_add(R->d, RF_ERROR, RF_CLASS_USAGE, NULL, 0, 0, 0, NULL,
+               "--year %d is out of range (1900-9999)", year);
+        return false;
+    }
+    R->pstart = vl_days_from_ymd(year, 1, 1);
+    R->pend = vl_days_from_ymd(year, 12, 31);
+    if (!have_as_of)
+        as_of = R->pend;
+    R->builtins[PK_BI_AS_OF] = vl_date(as_of);
+    R->builtins[PK_BI_PERIOD_START] = vl_date(R->pstart);
+    R->builtins[PK_BI_PERIOD_END] = vl_date(R->pend);
+    R->sum->year = year;
+    vl_format(vl_date(as_of), R->sum->as_of, sizeof R->sum->as_of);
+    return true;
+}
+
+static void rn_free(rn_run *R)
+{
+    for (int k = 0; k < RF_MAX_INPUTS; k++)
+        if (R->in[k].r)
+            cs_close(R->in[k].r);
+    free(R->ents);
+    free(R->hash);
+    ar_free(R->a);
+    ar_free(R->scratch);
+}
+
+int rf_run(const rf_pack *p, const rf_run_options *o, const rf_input *inputs, size_t ninputs,
+           FILE *out, FILE *rejects, rf_summary *summary, rf_diags *d)
+{
+    rf_run_options dflt = RF_RUN_OPTIONS_INIT;
+    rf_summary local;
+    if (!o)
+        o = &dflt;
+    if (!summary)
+        summary = &local;
+    memset(summary, 0, sizeof *summary);
+    if (p->ninputs > RF_MAX_INPUTS || p->nlevels > RF_MAX_LEVELS) {
+        dg_add(d, RF_ERROR, RF_CLASS_USAGE, p->path, 0, 0, 0, NULL,
+               "pack has more than %d inputs or %d levels", RF_MAX_INPUTS, RF_MAX_LEVELS);
+        return -1;
+    }
+    rn_run R;
+    memset(&R, 0, sizeof R);
+    R.p = p;
+    R.o = o;
+    R.d = d;
+    R.rejects = rejects;
+    R.sum = summary;
+    R.a = ar_new();
+    R.scratch = ar_new();
+    summary->ninputs = (size_t)p->ninputs;
+    summary->nlevels = (size_t)p->nlevels + 1;
+    for (int l = 0; l < p->nlevels; l++)
+        summary->levels[l].id = p->levels[l].id;
+    summary->levels[p->nlevels].id = p->none_id;
+
+    if (!rn_period(&R) || !rn_open(&R, inputs, ninputs)) {
+        rn_free(&R);
+        return -1;
+    }
+
+    /* Scratch arrays sized once from the pack: nothing grows per row. */
+    int maxcols = 1, maxfields = 1;
+    for (int k = 0; k < p->ninputs; k++)
+        if (p->inputs[k].ncols > maxcols)
+            maxcols = p->inputs[k].ncols;
+    for (int c = 0; c < p->ncats; c++)
+        if (p->cats[c].nfields > maxfields)
+            maxfields = p->cats[c].nfields;
+    R.rowvals = ar_alloc(R.a, (size_t)maxcols * sizeof *R.rowvals);
+    R.itemrow = ar_alloc(R.a, (size_t)(maxfields + 2) * sizeof *R.itemrow);
+    R.aggvals = ar_alloc(R.a, (size_t)(p->naggs + 1) * sizeof *R.aggvals);
+    R.mvals = ar_alloc(R.a, (size_t)(p->nmeasures + 1) * sizeof *R.mvals);
+    R.tvals = ar_alloc(R.a, (size_t)(p->ntallies + 1) * sizeof *R.tvals);
+    R.stream_counts = ar_alloc(R.a, (size_t)(p->nitems_total + 1) * sizeof *R.stream_counts);
+    R.accslot = ar_alloc(R.a, (size_t)(p->naggs + 1) * sizeof *R.accslot);
+    for (int k = 0; k < p->ninputs; k++)
+        R.in[k].aggs = ar_alloc(R.a, (size_t)(p->naggs + 1) * sizeof(int));
+    for (int g = 0; g < p->naggs; g++) {
+        const ex_agg *ag = ex_agg_get(p->ex, g);
+        R.accslot[g] = -1;
+        if (ag->relation < p->ninputs) {
+            R.accslot[g] = R.naccs++;
+            rn_in *I = &R.in[ag->relation];
+            I->aggs[I->naggs++] = g;
+        }
+    }
+    R.empty_accs = ar_alloc(R.a, (size_t)(R.naccs + 1) * sizeof *R.empty_accs);
+    for (int i = 0; i < R.naccs; i++)
+        ex_acc_init(&R.empty_accs[i]);
+
+    const char **names = ar_alloc(R.a, (size_t)(p->nouts + 5) * sizeof *names);
+    int nn = 0;
+    for (int i = 0; i < p->nouts; i++)
+        names[nn++] = p->outs[i].name;
+    names[nn++] = "level";
+    names[nn++] = "level_label";
+    names[nn++] = "reasons";
+    if (p->ntallies)
+        names[nn++] = "detail";
+    names[nn++] = "pack";
+    wr_begin(&R.w, out, o->format, names, nn);
+    if (rejects)
+        fputs("file,line,input,reason,raw\n", rejects);
+
+    bool related = false;
+    for (int k = 0; k < p->ninputs; k++)
+        if (k != p->entity && R.in[k].given && p->inputs[k].ref >= 0)
+            related = true;
+
+    int rc = 0;
+    rn_in *E = &R.in[p->entity];
+    rn_ctx ec = {&R, E};
+    if (!related) {
+        rc = cs_read(E->r, rn_stream_row, &ec, d);
+    } else {
+        rc = cs_read(E->r, rn_entity_row, &ec, d);
+        for (int k = 0; k < p->ninputs && rc == 0; k++) {
+            if (k == p->entity || !R.in[k].given)
+                continue;
+            rn_ctx rc2 = {&R, &R.in[k]};
+            rc = cs_read(R.in[k].r, rn_related_row, &rc2, d);
+        }
+        if (rc == 0)
+            for (size_t i = 0; i < R.nents; i++)
+                rn_evaluate(&R, R.ents[i]->vals, R.ents[i]->accs, R.ents[i]->counts);
+    }
+    for (int k = 0; k < p->ninputs; k++)
+        if (R.in[k].r)
+            R.in[k].st->blank = cs_blank_lines(R.in[k].r);
+    if (fflush(out) != 0 || ferror(out)) {
+        dg_add(d, RF_ERROR, RF_CLASS_OUTPUT, NULL, 0, 0, 0, NULL, "cannot write the results");
+        rc = -1;
+    }
+    if (rejects && (fflush(rejects) != 0 || ferror(rejects))) {
+        dg_add(d, RF_ERROR, RF_CLASS_OUTPUT, NULL, 0, 0, 0, NULL,
+               "cannot write the rejects report");
+        rc = -1;
+    }
+    rn_free(&R);
+    return rc == 0 && !R.stopped ? 0 : -1;
+}

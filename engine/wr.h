@@ -1,0 +1,33 @@
+/* wr: writing result rows as CSV or JSON lines.
+ *
+ * Values go straight from vl_format into the stdio buffer: no allocation per
+ * row. CSV quoting follows RFC 4180; JSON strings are escaped for control
+ * characters and quotes, UTF-8 passes through. */
+#ifndef WR_H
+#define WR_H
+
+#include "rosterflag.h"
+#include "vl.h"
+
+#include <stdio.h>
+
+typedef struct wr_writer {
+    FILE *f;
+    rf_format fmt;
+    int ncols;
+    const char *const *names;
+    int col;
+} wr_writer;
+
+void wr_begin(wr_writer *w, FILE *f, rf_format fmt, const char *const *names, int ncols);
+void wr_row_begin(wr_writer *w);
+void wr_value(wr_writer *w, vl_value v);
+void wr_text(wr_writer *w, const char *s, size_t n);
+/* A list: joined with "; " in CSV, a JSON array in JSON lines. */
+void wr_list(wr_writer *w, const char *const *items, int n);
+void wr_row_end(wr_writer *w);
+
+/* One CSV field, quoted when it holds the delimiter, a quote or a line break. */
+void wr_csv_field(FILE *f, const char *s, size_t n);
+
+#endif

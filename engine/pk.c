@@ -854,6 +854,8 @@ static void pk_catalogues(pk_b *b, const yn_node *n)
             if (!pk_is(b, it, YN_MAP, "an item"))
                 continue;
             pk_item *item = &cat->items[cat->nitems++];
+            item->line = it->line;
+            item->col = it->col;
             item->fields = ar_alloc(b->a, ((size_t)cat->nfields + 1) * sizeof *item->fields);
             for (int f = 0; f < cat->nfields; f++)
                 item->fields[f] = cat->field_types[f].kind == VL_BOOL ? vl_bool(false)
@@ -1219,6 +1221,7 @@ static void pk_levels(pk_b *b, const yn_node *root)
             L->conds[0].line = conds->line;
             L->conds[0].col = conds->col;
             L->nconds = 1;
+            p->nconds_total++;
             continue;
         }
         if (!pk_is(b, conds, YN_SEQ, "conditions"))
@@ -1243,6 +1246,7 @@ static void pk_levels(pk_b *b, const yn_node *root)
         }
         if (L->nconds == 0)
             pk_err(b, conds, "level '%s' has no conditions", L->id);
+        p->nconds_total += L->nconds;
     }
 }
 

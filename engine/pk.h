@@ -58,6 +58,7 @@ typedef struct pk_input {
 } pk_input;
 
 typedef struct pk_item {
+    uint32_t line, col;
     const char *code;
     pk_text name;
     vl_value *fields; /* [catalogue nfields] */
@@ -155,6 +156,7 @@ struct rf_pack {
     pk_out *outs;
     ex_compiler *ex;
     int naggs;
+    int nconds_total; /* conditions over all levels, for coverage */
 };
 
 /* Relation ids: 0..ninputs-1 are inputs, ninputs+t is tally t. */

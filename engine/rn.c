@@ -65,15 +65,127 @@ typedef struct rn_run {
     int32_t *hash;
     size_t hashcap;
     char reason[1024];
-    char *buf;
-    size_t bufcap;
+    /* explain */
+    const char *xkey;
+    size_t xkeyn;
+    FILE *xo;
+    bool xfound;
+    uint64_t xshown[RF_MAX_INPUTS];
 } rn_run;
+
+struct rf_coverage {
+    const rf_pack *p;
+    uint64_t *items;
+    uint64_t *cond_true, *cond_false;
+    uint64_t *levels;
+};
+
+rf_coverage *rf_coverage_new(const rf_pack *p)
+{
+    rf_coverage *c = ar_xmalloc(sizeof *c);
+    c->p = p;
+    size_t ni = (size_t)p->nitems_total + 1, nc = (size_t)p->nconds_total + 1;
+    c->items = calloc(ni, sizeof *c->items);
+    c->cond_true = calloc(nc, sizeof *c->cond_true);
+    c->cond_false = calloc(nc, sizeof *c->cond_false);
+    c->levels = calloc((size_t)p->nlevels + 1, sizeof *c->levels);
+    if (!c->items || !c->cond_true || !c->cond_false || !c->levels) {
+        fputs("rosterflag: out of memory\n", stderr);
+        abort();
+    }
+    return c;
+}
+
+void rf_coverage_free(rf_coverage *c)
+{
+    if (!c)
+        return;
+    free(c->items);
+    free(c->cond_true);
+    free(c->cond_false);
+    free(c->levels);
+    free(c);
+}
+
+void rf_coverage_counts(const rf_coverage *c, size_t *hit, size_t *total)
+{
+    const rf_pack *p = c->p;
+    size_t h = 0, t = 0;
+    for (int i = 0; i < p->nitems_total; i++, t++)
+        h += c->items[i] > 0;
+    for (int i = 0; i < p->nconds_total; i++, t += 2)
+        h += (c->cond_true[i] > 0) + (c->cond_false[i] > 0);
+    for (int l = 0; l <= p->nlevels; l++, t++)
+        h += c->levels[l] > 0;
+    *hit = h;
+    *total = t;
+}
+
+void rf_coverage_report(const rf_coverage *c, FILE *to)
+{
+    const rf_pack *p = c->p;
+    for (int t = 0; t < p->ntallies; t++) {
+        const pk_tally *ta = &p->tallies[t];
+        const pk_catalogue *cat = &p->cats[ta->catalogue];
+        for (int j = 0; j < cat->nitems; j++)
+            if (!c->items[ta->first + j])
+                fprintf(to, "  %s:%u:%u: item %s (%s) of tally %s never occurred\n", p->path,
+                        cat->items[j].line, cat->items[j].col, cat->items[j].code,
+                        cat->items[j].name.zh, ta->name);
+    }
+    int k = 0;
+    for (int l = 0; l < p->nlevels; l++)
+        for (int i = 0; i < p->levels[l].nconds; i++, k++) {
+            const pk_cond *C = &p->levels[l].conds[i];
+            const char *txt = C->expr ? ex_text(C->expr) : "?";
+            if (!c->cond_true[k])
+                fprintf(to, "  %s:%u:%u: condition '%s' of level %s never true\n", p->path,
+                        C->line, C->col, txt, p->levels[l].id);
+            if (!c->cond_false[k])
+                fprintf(to, "  %s:%u:%u: condition '%s' of level %s never false\n", p->path,
+                        C->line, C->col, txt, p->levels[l].id);
+        }
+    for (int l = 0; l <= p->nlevels; l++)
+        if (!c->levels[l]) {
+            if (l < p->nlevels)
+                fprintf(to, "  %s:%u:%u: level %s never chosen\n", p->path, p->levels[l].line,
+                        p->levels[l].col, p->levels[l].id);
+            else
+                fprintf(to, "  %s: no case ends with no level (%s)\n", p->path, p->none_id);
+        }
+}
+
+/* ---- explain ------------------------------------------------------------ */
+
+static bool rn_xmatch(const rn_run *R, const char *s, size_t n)
+{
+    while (n && (*s == ' ' || *s == '\t'))
+        s++, n--;
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        n--;
+    return R->xkey && n == R->xkeyn && memcmp(s, R->xkey, n) == 0;
+}
+
+static void rn_xrow(rn_run *R, rn_in *I, const cs_row *row, const char *what)
+{
+    size_t rawn = 0;
+    const char *raw = cs_row_raw(I->r, row, &rawn);
+    fprintf(R->xo, "  line %llu: %s: %.*s\n", (unsigned long long)row->line, what, (int)rawn, raw);
+    R->xshown[I->index]++;
+}
 
 /* ---- rejects ----------------------------------------------------------- */
 
 static int rn_reject(rn_run *R, rn_in *I, const cs_row *row, const char *reason)
 {
     I->st->rejected++;
+    int kc = I->index == R->p->entity ? I->pin->key : I->pin->ref;
+    if (R->xkey && kc >= 0 && I->pos[kc] >= 0 && (size_t)I->pos[kc] < row->nfields &&
+        rn_xmatch(R, row->fields[I->pos[kc]].p, row->fields[I->pos[kc]].n)) {
+        char what[1200];
+        snprintf(what, sizeof what, "rejected (%s)", reason);
+        rn_xrow(R, I, row, what);
+    }
     size_t rawn = 0;
     const char *raw = cs_row_raw(I->r, row, &rawn);
     if (R->rejects) {
@@ -320,10 +432,52 @@ static size_t rn_tallies(rn_run *R, const uint32_t *counts, ex_env *env, char *d
     return o < cap ? o : cap - 1;
 }
 
-static void rn_evaluate(rn_run *R, const vl_value *vals, const ex_acc *accs,
-                        const uint32_t *counts)
+static bool rn_is_explained(const rn_run *R, vl_value key)
+{
+    return R->xkey && key.kind == VL_TEXT && key.u.s.n == R->xkeyn &&
+           memcmp(key.u.s.p, R->xkey, R->xkeyn) == 0;
+}
+
+static const char *rn_fmt(rn_run *R, vl_value v)
+{
+    if (v.kind == VL_TEXT)
+        return ar_strndup(R->scratch, v.u.s.p, v.u.s.n);
+    char buf[256];
+    vl_format(v, buf, sizeof buf);
+    return ar_strdup(R->scratch, buf);
+}
+
+static void rn_explain_values(rn_run *R, const vl_value *vals)
 {
     const rf_pack *p = R->p;
+    FILE *x = R->xo;
+    if (p->ntallies) {
+        fputs("tallies:\n", x);
+        for (int t = 0; t < p->ntallies; t++) {
+            vl_value v = R->tvals[t];
+            fprintf(x, "  %s = %s\n", p->tallies[t].name, rn_fmt(R, v));
+        }
+    }
+    fputs("measures:\n", x);
+    for (int i = 0; i < p->nmeasures; i++) {
+        int m = p->order[i];
+        vl_value v = R->mvals[m];
+        fprintf(x, "  %s = %s", p->measures[m].name,
+                v.kind == VL_MISSING ? "(missing)" : rn_fmt(R, v));
+        if (v.kind == VL_MISSING)
+            fprintf(x, ": %s", v.why);
+        fprintf(x, "    [%s]\n", p->measures[m].expr ? ex_text(p->measures[m].expr) : "");
+    }
+    (void)vals;
+}
+
+static void rn_evaluate(rn_run *R, const vl_value *vals, const ex_acc *accs,
+                        const uint32_t *counts, uint64_t line)
+{
+    const rf_pack *p = R->p;
+    const pk_input *ent = &p->inputs[p->entity];
+    rf_coverage *cov = R->o->coverage;
+    bool explain = rn_is_explained(R, vals[ent->key]);
     ex_env env;
     rn_env(R, &env, vals);
     char detail[2048];
@@ -336,19 +490,41 @@ static void rn_evaluate(rn_run *R, const vl_value *vals, const ex_acc *accs,
         R->mvals[m] = p->measures[m].expr ? ex_eval(p->measures[m].expr, &env)
                                           : vl_missing("no expression");
     }
+    if (cov)
+        for (int i = 0; i < p->nitems_total; i++)
+            cov->items[i] += counts[i] > 0;
     ar_reset(R->scratch);
+    if (explain) {
+        if (p->ntallies)
+            fprintf(R->xo, "detail: %s\n", dn ? detail : "(no items)");
+        rn_explain_values(R, vals);
+        fputs("levels, most severe first:\n", R->xo);
+    }
     const char **reasons = NULL;
     int nreasons = 0, capr = 0;
     int chosen = -1;
     bool undecided = false;
+    int k = 0;
     for (int l = 0; l < p->nlevels; l++) {
         const pk_level *L = &p->levels[l];
         int held = 0, unknown = 0;
-        for (int c = 0; c < L->nconds; c++) {
+        if (explain)
+            fprintf(R->xo, "  %s (%s), if %s of:\n", L->id, L->label.zh, L->all ? "all" : "any");
+        for (int c = 0; c < L->nconds; c++, k++) {
             const pk_cond *C = &L->conds[c];
             vl_value v = ex_eval(C->expr, &env);
             bool t = v.kind == VL_BOOL && v.u.b;
             bool u = v.kind == VL_MISSING;
+            if (cov) {
+                cov->cond_true[k] += t;
+                cov->cond_false[k] += !t && !u;
+            }
+            if (explain) {
+                char desc[512];
+                ex_describe(C->expr, &env, desc, sizeof desc);
+                fprintf(R->xo, "    %-15s %s    [%s]\n",
+                        t ? "true:" : u ? "not evaluated:" : "false:", desc, ex_text(C->expr));
+            }
             if (!t && !u)
                 continue;
             held += t;
@@ -376,17 +552,26 @@ static void rn_evaluate(rn_run *R, const vl_value *vals, const ex_acc *accs,
         if (chosen < 0 && holds)
             chosen = l;
     }
+    size_t lv = chosen < 0 ? (size_t)p->nlevels : (size_t)chosen;
     R->sum->entities++;
     R->sum->undecided += undecided;
-    R->sum->levels[chosen < 0 ? (size_t)p->nlevels : (size_t)chosen].count++;
+    R->sum->levels[lv].count++;
+    if (cov)
+        cov->levels[lv]++;
+    const char *lid = chosen < 0 ? p->none_id : p->levels[chosen].id;
+    const char *llab = chosen < 0 ? p->none.zh : p->levels[chosen].label.zh;
+    if (explain) {
+        fprintf(R->xo, "level: %s (%s)%s\n", lid, llab,
+                undecided ? "; a more severe level could not be decided: values are missing"
+                          : "");
+        R->xfound = true;
+    }
 
     wr_writer *w = &R->w;
     wr_row_begin(w);
     for (int i = 0; i < p->nouts; i++)
         wr_value(w, p->outs[i].kind == PK_OUT_COLUMN ? vals[p->outs[i].index]
                                                      : R->mvals[p->outs[i].index]);
-    const char *lid = chosen < 0 ? p->none_id : p->levels[chosen].id;
-    const char *llab = chosen < 0 ? p->none.zh : p->levels[chosen].label.zh;
     wr_text(w, lid, strlen(lid));
     wr_text(w, llab, strlen(llab));
     wr_list(w, reasons, nreasons);
@@ -396,6 +581,31 @@ static void rn_evaluate(rn_run *R, const vl_value *vals, const ex_acc *accs,
     int sn = snprintf(stamp, sizeof stamp, "%s@%s", p->id, p->version);
     wr_text(w, stamp, (size_t)(sn < (int)sizeof stamp ? sn : (int)sizeof stamp - 1));
     wr_row_end(w);
+
+    if (R->o->on_result) {
+        size_t nf = (size_t)p->nouts + (size_t)p->nmeasures;
+        const char **names = ar_alloc(R->scratch, (nf + 1) * sizeof *names);
+        const char **values = ar_alloc(R->scratch, (nf + 1) * sizeof *values);
+        size_t n = 0;
+        for (int i = 0; i < p->nouts; i++) {
+            names[n] = p->outs[i].name;
+            values[n++] = rn_fmt(R, p->outs[i].kind == PK_OUT_COLUMN ? vals[p->outs[i].index]
+                                                                     : R->mvals[p->outs[i].index]);
+        }
+        for (int m = 0; m < p->nmeasures; m++) {
+            bool listed = false;
+            for (int i = 0; i < p->nouts; i++)
+                listed |= p->outs[i].kind == PK_OUT_MEASURE && p->outs[i].index == m;
+            if (listed)
+                continue;
+            names[n] = p->measures[m].name;
+            values[n++] = rn_fmt(R, R->mvals[m]);
+        }
+        rf_result r = {rn_fmt(R, vals[ent->key]), line, lid, llab, n, names, values,
+                       (size_t)nreasons, reasons, p->ntallies ? detail : "", undecided};
+        if (R->o->on_result(R->o->ctx, &r) != 0)
+            R->stopped = true;
+    }
 }
 
 /* ---- streaming callbacks ----------------------------------------------- */
@@ -425,10 +635,14 @@ static int rn_stream_row(void *ctx, const cs_row *row)
     I->st->rows++;
     if (!rn_convert(R, I, row, R->rowvals))
         return rn_reject(R, I, row, R->reason);
+    if (rn_is_explained(R, R->rowvals[I->pin->key])) {
+        fprintf(R->xo, "%s (%s):\n", I->pin->name, I->st->path);
+        rn_xrow(R, I, row, "the entity's row");
+    }
     memset(R->stream_counts, 0, (size_t)R->p->nitems_total * sizeof *R->stream_counts);
     rn_counts_from_cols(R, R->rowvals, R->stream_counts);
     I->st->used++;
-    rn_evaluate(R, R->rowvals, R->empty_accs, R->stream_counts);
+    rn_evaluate(R, R->rowvals, R->empty_accs, R->stream_counts, row->line);
     return 0;
 }
 
@@ -456,6 +670,10 @@ static int rn_entity_row(void *ctx, const cs_row *row)
         snprintf(R->reason, sizeof R->reason, "duplicate %s '%.*s' (first at line %llu)",
                  I->pin->cols[I->pin->key].id, (int)kn, ks, (unsigned long long)dup->line);
         return rn_reject(R, I, row, R->reason);
+    }
+    if (rn_xmatch(R, ks, kn)) {
+        fprintf(R->xo, "%s (%s):\n", I->pin->name, I->st->path);
+        rn_xrow(R, I, row, "the entity's row");
     }
     rn_ent *e = ar_alloc(R->a, sizeof *e);
     e->line = row->line;
@@ -498,6 +716,7 @@ static int rn_related_row(void *ctx, const cs_row *row)
     }
     rn_keytext(row, I, pin->ref, &ks, &kn);
     rn_ent *e = rn_find(R, ks, kn);
+    bool x = rn_xmatch(R, ks, kn);
     if (!e) {
         snprintf(R->reason, sizeof R->reason, "%s '%.*s' matches no row of %s (%s)",
                  pin->cols[pin->ref].id, (int)kn, ks, p->inputs[p->entity].name,
@@ -532,9 +751,17 @@ static int rn_related_row(void *ctx, const cs_row *row)
         vl_value d = R->rowvals[pin->period];
         if (d.kind != VL_DATE || d.u.date < R->pstart || d.u.date > R->pend) {
             I->st->outside++;
+            if (x) {
+                char what[128];
+                snprintf(what, sizeof what, "not counted: %s is outside %d",
+                         pin->cols[pin->period].id, R->sum->year);
+                rn_xrow(R, I, row, what);
+            }
             return 0;
         }
     }
+    if (x)
+        rn_xrow(R, I, row, "counted");
     for (int k = 0; k < nitems; k++)
         e->counts[items[k]]++;
     ex_env env;
@@ -719,6 +946,11 @@ int rf_run(const rf_pack *p, const rf_run_options *o, const rf_input *inputs, si
     R.sum = summary;
     R.a = ar_new();
     R.scratch = ar_new();
+    if (o->explain) {
+        R.xkey = o->explain;
+        R.xkeyn = strlen(o->explain);
+        R.xo = o->explain_out ? o->explain_out : stdout;
+    }
     summary->ninputs = (size_t)p->ninputs;
     summary->nlevels = (size_t)p->nlevels + 1;
     for (int l = 0; l < p->nlevels; l++)
@@ -790,11 +1022,17 @@ int rf_run(const rf_pack *p, const rf_run_options *o, const rf_input *inputs, si
             if (k == p->entity || !R.in[k].given)
                 continue;
             rn_ctx rc2 = {&R, &R.in[k]};
+            if (R.xkey)
+                fprintf(R.xo, "%s (%s):\n", p->inputs[k].name, R.in[k].st->path);
             rc = cs_read(R.in[k].r, rn_related_row, &rc2, d);
+            if (R.xkey)
+                fprintf(R.xo, "  (%llu rows of other %s not shown)\n",
+                        (unsigned long long)(R.in[k].st->rows - R.xshown[k]),
+                        p->inputs[p->entity].name);
         }
         if (rc == 0)
             for (size_t i = 0; i < R.nents; i++)
-                rn_evaluate(&R, R.ents[i]->vals, R.ents[i]->accs, R.ents[i]->counts);
+                rn_evaluate(&R, R.ents[i]->vals, R.ents[i]->accs, R.ents[i]->counts, R.ents[i]->line);
     }
     for (int k = 0; k < p->ninputs; k++)
         if (R.in[k].r)
@@ -806,6 +1044,13 @@ int rf_run(const rf_pack *p, const rf_run_options *o, const rf_input *inputs, si
     if (rejects && (fflush(rejects) != 0 || ferror(rejects))) {
         dg_add(d, RF_ERROR, RF_CLASS_OUTPUT, NULL, 0, 0, 0, NULL,
                "cannot write the rejects report");
+        rc = -1;
+    }
+    if (rc == 0 && R.xkey && !R.xfound) {
+        dg_add(d, RF_ERROR, RF_CLASS_USAGE, R.sum->inputs[p->entity].path, 0, 0, 0, NULL,
+               "no %s with %s '%s' in input %s", p->inputs[p->entity].name,
+               p->inputs[p->entity].cols[p->inputs[p->entity].key].id, R.xkey,
+               p->inputs[p->entity].name);
         rc = -1;
     }
     rn_free(&R);

@@ -53,7 +53,7 @@ void wr_begin(wr_writer *w, FILE *f, rf_format fmt, const char *const *names, in
     w->names = names;
     w->ncols = ncols;
     w->col = 0;
-    if (fmt != RF_FORMAT_CSV)
+    if (!f || fmt != RF_FORMAT_CSV)
         return;
     for (int i = 0; i < ncols; i++) {
         if (i)
@@ -65,6 +65,8 @@ void wr_begin(wr_writer *w, FILE *f, rf_format fmt, const char *const *names, in
 
 void wr_row_begin(wr_writer *w)
 {
+    if (!w->f)
+        return;
     w->col = 0;
     if (w->fmt == RF_FORMAT_JSONL)
         putc('{', w->f);
@@ -87,6 +89,8 @@ static void wr_sep(wr_writer *w)
 
 void wr_value(wr_writer *w, vl_value v)
 {
+    if (!w->f)
+        return;
     char buf[256];
     size_t n = vl_format(v, buf, sizeof buf);
     if (v.kind == VL_TEXT) {
@@ -114,6 +118,8 @@ void wr_value(wr_writer *w, vl_value v)
 
 void wr_text(wr_writer *w, const char *s, size_t n)
 {
+    if (!w->f)
+        return;
     wr_sep(w);
     if (w->fmt == RF_FORMAT_CSV)
         wr_csv_field(w->f, s, n);
@@ -123,6 +129,8 @@ void wr_text(wr_writer *w, const char *s, size_t n)
 
 void wr_list(wr_writer *w, const char *const *items, int n)
 {
+    if (!w->f)
+        return;
     wr_sep(w);
     if (w->fmt == RF_FORMAT_JSONL) {
         putc('[', w->f);
@@ -155,6 +163,8 @@ void wr_list(wr_writer *w, const char *const *items, int n)
 
 void wr_row_end(wr_writer *w)
 {
+    if (!w->f)
+        return;
     if (w->fmt == RF_FORMAT_JSONL)
         putc('}', w->f);
     putc('\n', w->f);

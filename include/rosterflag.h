@@ -101,14 +101,47 @@ typedef struct rf_input {
     char delimiter;       /* 0 for ',' */
 } rf_input;
 
+/* One entity's result, handed to rf_run_options.on_result. Every string is
+ * valid only during the call. */
+typedef struct rf_result {
+    const char *key;         /* the entity's key */
+    uint64_t line;           /* its row in the entity input */
+    const char *level;       /* level id, or the pack's "no level" id */
+    const char *level_label; /* Chinese label */
+    size_t nfields;          /* output columns, then every other measure */
+    const char *const *names;
+    const char *const *values; /* formatted as in CSV output; "" when missing */
+    size_t nreasons;
+    const char *const *reasons;
+    const char *detail; /* tally itemisation, "" if none */
+    int undecided;      /* a condition could not be evaluated */
+} rf_result;
+
+typedef int (*rf_result_fn)(void *ctx, const rf_result *r);
+
+/* Coverage of a pack by runs: which catalogue items occurred, which
+ * conditions were seen true and false, which levels were chosen. */
+typedef struct rf_coverage rf_coverage;
+rf_coverage *rf_coverage_new(const rf_pack *p);
+void rf_coverage_free(rf_coverage *c);
+/* Points covered and in all (each item 1, each condition 2, each level 1). */
+void rf_coverage_counts(const rf_coverage *c, size_t *hit, size_t *total);
+/* Writes one line per point not covered, "  file:line:col: what", to `to`. */
+void rf_coverage_report(const rf_coverage *c, FILE *to);
+
 typedef struct rf_run_options {
     int year;            /* the period; 0: the year of as_of */
     const char *as_of;   /* YYYY-MM-DD; NULL: the last day of the period */
     rf_format format;
     uint64_t max_rejects; /* stop once this many rows are rejected; 0: no limit */
+    rf_result_fn on_result; /* called per entity, besides writing `out` (may be NULL) */
+    void *ctx;
+    rf_coverage *coverage; /* accumulated into when not NULL */
+    const char *explain;   /* key of one entity to explain, or NULL */
+    FILE *explain_out;     /* where the explanation is written */
 } rf_run_options;
 
-#define RF_RUN_OPTIONS_INIT {0, NULL, RF_FORMAT_CSV, 0}
+#define RF_RUN_OPTIONS_INIT {0, NULL, RF_FORMAT_CSV, 0, NULL, NULL, NULL, NULL, NULL}
 
 #define RF_MAX_INPUTS 16
 #define RF_MAX_LEVELS 32
@@ -139,7 +172,7 @@ typedef struct rf_summary {
 } rf_summary;
 
 /* Evaluate the inputs against the pack, writing one result per entity to
- * `out` (CSV with a header, or JSON lines) and every rejected row to
+ * `out` (CSV with a header, or JSON lines; NULL: write nothing) and every rejected row to
  * `rejects` (CSV: file,line,input,reason,raw). With rejects NULL, each
  * rejected row is added to d as an RF_CLASS_ROW error instead, so nothing
  * is lost either way. Returns 0 when the run completed (rows may have been

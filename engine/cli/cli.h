@@ -28,6 +28,8 @@ typedef struct cli_command {
 
 int cmd_run(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
+int cmd_test(int argc, char **argv);
 
 /* Print every diagnostic to stderr; returns the exit code of the most
  * serious error class present, or CLI_OK. */

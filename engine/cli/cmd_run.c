@@ -142,9 +142,27 @@ static void run_summary(const rf_pack *p, const rf_summary *s)
                 (unsigned long long)s->undecided);
 }
 
-int cmd_run(int argc, char **argv)
+static void explain_help(FILE *to)
 {
-    const char *pack = NULL, *output = NULL, *rejects = NULL, *v;
+    fputs("usage: rosterflag explain PACK --id KEY --input NAME=FILE ... [options]\n"
+          "\n"
+          "Shows how one entity's result came about, for the staff who must justify a\n"
+          "flag to the member concerned: its row, every related row and whether it\n"
+          "counted (or why not: outside the year, rejected), the tallies, each measure's\n"
+          "value, each condition true or false with its values, and the level chosen.\n"
+          "\n"
+          "options:\n"
+          "      --id KEY            the entity's key (a member id, a village name)\n"
+          "  -i, --input NAME=FILE   as for 'run'; also --year, --as-of, --encoding,\n"
+          "                          --delimiter\n"
+          "  -h, --help              this help\n",
+          to);
+}
+
+static int run_main(int argc, char **argv, bool explain)
+{
+    const char *cmd = explain ? "explain" : "run";
+    const char *pack = NULL, *output = NULL, *rejects = NULL, *v, *id = NULL;
     const char *enc_all = NULL;
     char delim_all = 0;
     rf_run_options o = RF_RUN_OPTIONS_INIT;
@@ -157,8 +175,15 @@ int cmd_run(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            run_help(stdout);
+            if (explain)
+                explain_help(stdout);
+            else
+                run_help(stdout);
             return CLI_OK;
+        } else if (explain && cli_opt(argc, argv, &i, "--id", &v)) {
+            if (!v)
+                return CLI_USAGE;
+            id = v;
         } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
             quiet = true;
         } else if (cli_opt(argc, argv, &i, "--input", &v) || cli_opt(argc, argv, &i, "-i", &v)) {
@@ -166,11 +191,11 @@ int cmd_run(int argc, char **argv)
                 return CLI_USAGE;
             const char *eq = strchr(v, '=');
             if (!eq || eq == v || !eq[1]) {
-                cli_usage_error("run", "--input takes NAME=FILE, got '%s'", v);
+                cli_usage_error(cmd, "--input takes NAME=FILE, got '%s'", v);
                 return CLI_USAGE;
             }
             if (nin == RF_MAX_INPUTS) {
-                cli_usage_error("run", "too many --input options");
+                cli_usage_error(cmd, "too many --input options");
                 return CLI_USAGE;
             }
             char *name = strndup(v, (size_t)(eq - v));
@@ -183,7 +208,7 @@ int cmd_run(int argc, char **argv)
             char *end;
             long y = v ? strtol(v, &end, 10) : 0;
             if (!v || *end || y < 1900 || y > 9999) {
-                cli_usage_error("run", "--year takes a year such as 2025, got '%s'", v ? v : "");
+                cli_usage_error(cmd, "--year takes a year such as 2025, got '%s'", v ? v : "");
                 return CLI_USAGE;
             }
             o.year = (int)y;
@@ -197,7 +222,7 @@ int cmd_run(int argc, char **argv)
             else if (v && (strcmp(v, "jsonl") == 0 || strcmp(v, "json") == 0))
                 o.format = RF_FORMAT_JSONL;
             else {
-                cli_usage_error("run", "--format is csv or jsonl, got '%s'", v ? v : "");
+                cli_usage_error(cmd, "--format is csv or jsonl, got '%s'", v ? v : "");
                 return CLI_USAGE;
             }
         } else if (cli_opt(argc, argv, &i, "--output", &v) || cli_opt(argc, argv, &i, "-o", &v)) {
@@ -226,7 +251,7 @@ int cmd_run(int argc, char **argv)
             const char *eq = strchr(v, '=');
             const char *ds = eq && eq != v && eq[1] ? eq + 1 : v;
             if (!run_delim(ds)) {
-                cli_usage_error("run", "--delimiter takes one character, 'tab' or 'semicolon', got '%s'", ds);
+                cli_usage_error(cmd, "--delimiter takes one character, 'tab' or 'semicolon', got '%s'", ds);
                 return CLI_USAGE;
             }
             if (ds == v)
@@ -240,27 +265,40 @@ int cmd_run(int argc, char **argv)
             char *end;
             unsigned long long n = v ? strtoull(v, &end, 10) : 0;
             if (!v || *end || n == 0) {
-                cli_usage_error("run", "--max-rejects takes a positive number, got '%s'", v ? v : "");
+                cli_usage_error(cmd, "--max-rejects takes a positive number, got '%s'", v ? v : "");
                 return CLI_USAGE;
             }
             o.max_rejects = n;
         } else if (a[0] == '-' && a[1]) {
-            cli_usage_error("run", "unknown option '%s'", a);
+            cli_usage_error(cmd, "unknown option '%s'", a);
             return CLI_USAGE;
         } else if (!pack) {
             pack = a;
         } else {
-            cli_usage_error("run", "unexpected argument '%s' (inputs are given with --input NAME=FILE)", a);
+            cli_usage_error(cmd, "unexpected argument '%s' (inputs are given with --input NAME=FILE)", a);
             return CLI_USAGE;
         }
     }
     if (!pack) {
-        cli_usage_error("run", "no rule pack given");
+        cli_usage_error(cmd, "no rule pack given");
         return CLI_USAGE;
     }
     if (!nin) {
-        cli_usage_error("run", "no inputs given (--input NAME=FILE)");
+        cli_usage_error(cmd, "no inputs given (--input NAME=FILE)");
         return CLI_USAGE;
+    }
+    if (explain && !id) {
+        cli_usage_error(cmd, "which entity? give --id KEY");
+        return CLI_USAGE;
+    }
+    if (explain && (output || rejects)) {
+        cli_usage_error(cmd, "explain writes no results; --output and --rejects belong to 'run'");
+        return CLI_USAGE;
+    }
+    if (explain) {
+        quiet = true;
+        o.explain = id;
+        o.explain_out = stdout;
     }
     for (size_t k = 0; k < nin; k++) {
         inputs[k].encoding = enc_all;
@@ -282,7 +320,10 @@ int cmd_run(int argc, char **argv)
         code = cli_report(d);
         goto done;
     }
-    if (!(out_open = run_out_open(&out, output)) ||
+    if (explain) {
+        out.f = NULL;
+        out_open = false;
+    } else if (!(out_open = run_out_open(&out, output)) ||
         (rejects && !(rej_open = run_out_open(&rej, rejects)))) {
         code = CLI_OUTPUT;
         goto done;
@@ -291,7 +332,7 @@ int cmd_run(int argc, char **argv)
     int rc = rf_run(p, &o, inputs, nin, out.f, rejects ? rej.f : NULL, &s, d);
     code = cli_report(d);
     bool ok = rc == 0;
-    if (!run_out_close(&out, ok))
+    if (!explain && !run_out_close(&out, ok))
         code = CLI_OUTPUT;
     out_open = false;
     if (rej_open) {
@@ -323,4 +364,14 @@ done:
     for (size_t e = 0; e < ndelim; e++)
         free((char *)delim_for[e][0]);
     return code;
+}
+
+int cmd_run(int argc, char **argv)
+{
+    return run_main(argc, argv, false);
+}
+
+int cmd_explain(int argc, char **argv)
+{
+    return run_main(argc, argv, true);
 }

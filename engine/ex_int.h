@@ -1,0 +1,174 @@
+/* ex_int: what the stages of the expression module share (lexer, parser,
+ * checker, evaluator). Not part of the library interface. */
+#ifndef EX_INT_H
+#define EX_INT_H
+
+#include "ex.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Recursion in the parser is bounded by EX_MAX_DEPTH nested constructs;
+ * left-associative chains (a + b + c ...) are built by loops, so the tree's
+ * height is bounded separately: the checker and evaluator recurse over it. */
+enum { EX_MAX_DEPTH = 200, EX_MAX_HEIGHT = 1000 };
+
+/* ---- lexer ---- */
+
+typedef enum ex_tok {
+    EX_T_EOF,
+    EX_T_INT,
+    EX_T_DEC,
+    EX_T_STR,
+    EX_T_NAME,
+    EX_T_LPAREN,
+    EX_T_RPAREN,
+    EX_T_LBRACK,
+    EX_T_RBRACK,
+    EX_T_COMMA,
+    EX_T_PLUS,
+    EX_T_MINUS,
+    EX_T_STAR,
+    EX_T_SLASH,
+    EX_T_PERCENT,
+    EX_T_EQ,
+    EX_T_NE,
+    EX_T_LT,
+    EX_T_LE,
+    EX_T_GT,
+    EX_T_GE,
+    EX_T_AND,
+    EX_T_OR,
+    EX_T_NOT,
+    EX_T_IF,
+    EX_T_THEN,
+    EX_T_ELSE,
+    EX_T_IN,
+    EX_T_WHERE,
+    EX_T_TRUE,
+    EX_T_FALSE,
+    EX_T_ERROR, /* already reported */
+} ex_tok;
+
+typedef struct ex_token {
+    ex_tok kind;
+    uint32_t off, len; /* span in the source, quotes included */
+    const char *str;   /* EX_T_NAME / EX_T_STR: the name or decoded text */
+    size_t slen;
+    int64_t i; /* EX_T_INT */
+    double d;  /* EX_T_DEC */
+} ex_token;
+
+typedef struct ex_lexer {
+    ex_compiler *c;
+    const char *src;
+    size_t n, pos;
+} ex_lexer;
+
+void ex_lex_init(ex_lexer *lx, ex_compiler *c, const char *src, size_t n);
+/* Next token; a malformed one is reported and returned as EX_T_ERROR. */
+void ex_lex_next(ex_lexer *lx, ex_token *t);
+/* Decode one UTF-8 code point at s[0..n); returns its length, or 0 if the
+ * bytes are not valid UTF-8. */
+size_t ex_utf8_decode(const char *s, size_t n, uint32_t *cp);
+
+/* ---- tree ---- */
+
+typedef enum ex_op {
+    EX_O_LIT,   /* val: a literal, a folded date(), or a named constant */
+    EX_O_NAME,  /* parsed name, replaced by the checker */
+    EX_O_CALL,  /* parsed call, replaced by the checker */
+    EX_O_SLOT,  /* env->space[space][index] */
+    EX_O_AGG,   /* env->space[EX_SPACE_AGG][index] */
+    EX_O_FN,    /* builtin function fn over kids */
+    EX_O_TODEC, /* integer kid widened to decimal */
+    EX_O_NEG,
+    EX_O_NOT,
+    EX_O_ADD,
+    EX_O_SUB,
+    EX_O_MUL,
+    EX_O_DIV,
+    EX_O_MOD,
+    EX_O_EQ,
+    EX_O_NE,
+    EX_O_LT,
+    EX_O_LE,
+    EX_O_GT,
+    EX_O_GE,
+    EX_O_AND,
+    EX_O_OR,
+    EX_O_IN, /* kids[0] in kids[1..]; negate for 'not in' */
+    EX_O_IF, /* kids: cond, then, else */
+} ex_op;
+
+typedef enum ex_fn {
+    EX_F_MIN,
+    EX_F_MAX,
+    EX_F_CLAMP,
+    EX_F_ABS,
+    EX_F_ROUND,
+    EX_F_YEAR,
+    EX_F_MONTH,
+    EX_F_DAY,
+    EX_F_YEARS_BETWEEN,
+    EX_F_DAYS_BETWEEN,
+    EX_F_COALESCE,
+    EX_F_MISSING,
+} ex_fn;
+
+struct ex_expr {
+    ex_op op;
+    vl_type type;      /* VL_MISSING after a type error: suppresses follow-on errors */
+    const char *src;   /* start of the node's text in the compile's source copy */
+    uint32_t off, len; /* byte span in that source */
+    uint32_t height;
+    bool negate;   /* EX_O_IN: 'not in' */
+    bool constant; /* EX_O_LIT came from a literal or a constant, for ex_describe */
+    bool bad;      /* EX_O_NAME/CALL: already reported, do not resolve */
+    int nkids;
+    ex_expr **kids;
+    ex_expr *where; /* EX_O_CALL: the 'where' clause */
+    uint32_t where_off;
+    vl_value val;     /* EX_O_LIT */
+    int space, index; /* EX_O_SLOT; index for EX_O_AGG */
+    ex_fn fn;         /* EX_O_FN */
+    const char *name; /* EX_O_NAME / EX_O_CALL */
+    size_t namelen;
+    const char *text; /* NUL-terminated text, for roots and aggregate parts */
+};
+
+/* An aggregate slot with what ex_agg_final needs to say why it is missing. */
+typedef struct ex_aggi {
+    ex_agg pub;
+    const char *why_none; /* no row passed the filter */
+    const char *why_many; /* pick: more than one row matched */
+} ex_aggi;
+
+struct ex_compiler {
+    ar_arena *arena;
+    ex_hooks hooks;
+    ex_aggi **aggs;
+    int naggs, capaggs;
+    int nerrors; /* in the current compile */
+};
+
+/* ---- shared helpers ---- */
+
+void ex_error(ex_compiler *c, size_t off, size_t len, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+/* The text s[0..n) shortened for a message (no split UTF-8 sequences), as
+ * "%.*s%s" arguments: *outn bytes of s, then the returned suffix. */
+const char *ex_excerpt(const char *s, size_t n, int *outn);
+
+ex_expr *ex_node(ex_compiler *c, ex_op op, const char *src, uint32_t off, uint32_t len);
+/* Parse src[0..n) (a NUL-terminated arena copy) into an untyped tree, or
+ * NULL after reporting a syntax error. */
+ex_expr *ex_parse(ex_compiler *c, const char *src, size_t n);
+/* Resolve, type-check and fold the tree in place; false after errors. */
+bool ex_check(ex_compiler *c, ex_expr *root, int scope, vl_type want, ex_expr **out);
+
+#endif

@@ -1,0 +1,214 @@
+/* Loading rule packs: every error carries the file, line and column of the
+ * offending text; a good pack loads and compiles. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "rosterflag.h"
+
+static const char *const good =
+    "rosterflag: 1\n"                                          /* 1 */
+    "pack: {id: t, version: \"1\", title: {zh: 测试, en: test}}\n" /* 2 */
+    "inputs:\n"                                                 /* 3 */
+    "  people:\n"                                               /* 4 */
+    "    key: id\n"                                             /* 5 */
+    "    columns:\n"                                            /* 6 */
+    "      id: {type: text, required: true}\n"                  /* 7 */
+    "      n: integer\n"                                        /* 8 */
+    "entity: {input: people}\n"                                 /* 9 */
+    "measures:\n"                                               /* 10 */
+    "  twice: \"n * 2\"\n"                                      /* 11 */
+    "levels:\n"                                                 /* 12 */
+    "  - id: high\n"                                            /* 13 */
+    "    any: [\"twice > 10\"]\n"                               /* 14 */
+    "output: {columns: [id, twice]}\n";                         /* 15 */
+
+/* Replace the first occurrence of `from` in the good pack with `to`. */
+static char *variant(const char *from, const char *to)
+{
+    static char buf[8192];
+    const char *at = strstr(good, from);
+    assert_non_null(at);
+    size_t pre = (size_t)(at - good);
+    snprintf(buf, sizeof buf, "%.*s%s%s", (int)pre, good, to, at + strlen(from));
+    return buf;
+}
+
+/* Loads src and expects failure whose first error is at line:col with a
+ * message containing `msg`. */
+static void expect_error(const char *src, unsigned line, unsigned col, const char *msg)
+{
+    rf_diags *d = rf_diags_new();
+    rf_pack *p = NULL;
+    int rc = rf_pack_load_mem("t.yaml", src, strlen(src), &p, d);
+    assert_int_equal(rc, -1);
+    assert_null(p);
+    const rf_diag *g = NULL;
+    for (size_t i = 0; i < rf_diags_count(d); i++)
+        if (rf_diags_get(d, i)->severity == RF_ERROR) {
+            g = rf_diags_get(d, i);
+            break;
+        }
+    assert_non_null(g);
+    if (g->line != line || g->column != col || !strstr(g->message, msg))
+        fail_msg("got %s:%llu:%u: %s; want %u:%u: ...%s...", g->file,
+                 (unsigned long long)g->line, g->column, g->message, line, col, msg);
+    assert_string_equal(g->file, "t.yaml");
+    assert_int_equal(g->cls, RF_CLASS_PACK);
+    assert_non_null(g->source_line);
+    rf_diags_free(d);
+}
+
+static void test_good_pack_loads(void **state)
+{
+    (void)state;
+    rf_diags *d = rf_diags_new();
+    rf_pack *p = NULL;
+    assert_int_equal(rf_pack_load_mem("t.yaml", good, strlen(good), &p, d), 0);
+    assert_non_null(p);
+    assert_string_equal(rf_pack_id(p), "t");
+    assert_string_equal(rf_pack_version(p), "1");
+    assert_string_equal(rf_pack_title(p, "zh"), "测试");
+    assert_int_equal(rf_pack_input_count(p), 1);
+    assert_string_equal(rf_pack_input_name(p, 0), "people");
+    assert_int_equal(rf_diags_errors(d), 0);
+    rf_pack_free(p);
+    rf_diags_free(d);
+}
+
+static void test_unknown_top_key(void **state)
+{
+    (void)state;
+    expect_error(variant("measures:", "measurs:"), 10, 1,
+                 "unknown key 'measurs' in the rule file (did you mean 'measures'?)");
+}
+
+static void test_unknown_column_key(void **state)
+{
+    (void)state;
+    expect_error(variant("required: true", "requird: true"), 7, 25,
+                 "unknown key 'requird' in a column (did you mean 'required'?)");
+}
+
+static void test_bad_type(void **state)
+{
+    (void)state;
+    expect_error(variant("n: integer", "n: integr"), 8, 10,
+                 "unknown type 'integr' (did you mean 'integer'?)");
+}
+
+static void test_expression_unknown_name(void **state)
+{
+    (void)state;
+    /* The column points inside the quoted expression, at the bad name. */
+    expect_error(variant("\"twice > 10\"", "\"twise > 10\""), 14, 11, "twise");
+}
+
+static void test_expression_type_error(void **state)
+{
+    (void)state;
+    expect_error(variant("\"n * 2\"", "\"n * 'x'\""), 11, 10, "");
+}
+
+static void test_condition_not_boolean(void **state)
+{
+    (void)state;
+    expect_error(variant("\"twice > 10\"", "\"twice + 1\""), 14, 11, "");
+}
+
+static void test_duplicate_key(void **state)
+{
+    (void)state;
+    expect_error(variant("      n: integer\n", "      n: integer\n      n: text\n"), 9, 7,
+                 "duplicate key 'n' (first given at line 8)");
+}
+
+static void test_yaml_syntax(void **state)
+{
+    (void)state;
+    expect_error(variant("entity: {input: people}", "entity: {input: people"), 10, 1,
+                 "YAML syntax");
+}
+
+static void test_alias_refused(void **state)
+{
+    (void)state;
+    expect_error(variant("      n: integer", "      n: &t integer\n      m: *t"), 9, 10,
+                 "aliases (*t) are not supported");
+}
+
+static void test_measure_cycle(void **state)
+{
+    (void)state;
+    expect_error(variant("  twice: \"n * 2\"\n", "  twice: \"again + 1\"\n  again: \"twice\"\n"),
+                 11, 10, "depends on itself");
+}
+
+static void test_measure_named_like_column(void **state)
+{
+    (void)state;
+    expect_error(variant("  twice: \"n * 2\"\n", "  twice: \"n * 2\"\n  n: \"1\"\n"), 12, 3,
+                 "has the name of a column");
+}
+
+static void test_unknown_output_column(void **state)
+{
+    (void)state;
+    expect_error(variant("[id, twice]", "[id, twic]"), 15, 24,
+                 "output column 'twic' is neither a measure nor a column of 'people' "
+                 "(did you mean 'twice'?)");
+}
+
+static void test_deep_nesting(void **state)
+{
+    (void)state;
+    static char deep[200000];
+    size_t o = 0;
+    for (int i = 0; i < 10000; i++)
+        deep[o++] = '[';
+    for (int i = 0; i < 10000; i++)
+        deep[o++] = ']';
+    deep[o] = 0;
+    expect_error(deep, 1, 65, "nesting deeper than 64 levels");
+}
+
+static void test_not_utf8(void **state)
+{
+    (void)state;
+    /* "测试" in GB18030 */
+    expect_error("rosterflag: 1\n# \xb2\xe2\xca\xd4\n", 2, 0, "rule files must be UTF-8");
+}
+
+static void test_missing_entity(void **state)
+{
+    (void)state;
+    expect_error(variant("entity: {input: people}", "entity: {input: persons}"), 9, 17,
+                 "entity input 'persons' is not one of the inputs");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_good_pack_loads),
+        cmocka_unit_test(test_unknown_top_key),
+        cmocka_unit_test(test_unknown_column_key),
+        cmocka_unit_test(test_bad_type),
+        cmocka_unit_test(test_expression_unknown_name),
+        cmocka_unit_test(test_expression_type_error),
+        cmocka_unit_test(test_condition_not_boolean),
+        cmocka_unit_test(test_duplicate_key),
+        cmocka_unit_test(test_yaml_syntax),
+        cmocka_unit_test(test_alias_refused),
+        cmocka_unit_test(test_measure_cycle),
+        cmocka_unit_test(test_measure_named_like_column),
+        cmocka_unit_test(test_unknown_output_column),
+        cmocka_unit_test(test_deep_nesting),
+        cmocka_unit_test(test_not_utf8),
+        cmocka_unit_test(test_missing_entity),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -136,6 +136,7 @@ struct ex_expr {
     const char *name; /* EX_O_NAME / EX_O_CALL */
     size_t namelen;
     const char *text; /* NUL-terminated text, for roots and aggregate parts */
+    const ex_agg *agg; /* EX_O_AGG */
 };
 
 /* An aggregate slot with what ex_agg_final needs to say why it is missing. */
@@ -160,9 +161,12 @@ void ex_error(ex_compiler *c, size_t off, size_t len, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)))
 #endif
     ;
-/* The text s[0..n) shortened for a message (no split UTF-8 sequences), as
- * "%.*s%s" arguments: *outn bytes of s, then the returned suffix. */
-const char *ex_excerpt(const char *s, size_t n, int *outn);
+/* s[0..n) as it should appear quoted in a one-line message: line breaks
+ * and tabs become spaces, and long text is cut (never inside a UTF-8
+ * sequence) and ends in "...". Writes into buf (EX_SNIP bytes) and
+ * returns it. */
+enum { EX_SNIP = 96 };
+const char *ex_snip(char *buf, const char *s, size_t n);
 
 ex_expr *ex_node(ex_compiler *c, ex_op op, const char *src, uint32_t off, uint32_t len);
 /* Parse src[0..n) (a NUL-terminated arena copy) into an untyped tree, or

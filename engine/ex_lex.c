@@ -162,10 +162,9 @@ static void lex_number(ex_lexer *lx, ex_token *t)
         t->kind = EX_T_DEC;
         t->d = m + (double)frac / scale;
     } else if (overflow) {
-        int nn;
-        const char *ell = ex_excerpt(s + lx->pos, p - lx->pos, &nn);
-        ex_error(lx->c, lx->pos, p - lx->pos, "integer literal '%.*s%s' is too large", nn,
-                 s + lx->pos, ell);
+        char b[EX_SNIP];
+        ex_error(lx->c, lx->pos, p - lx->pos, "integer literal '%s' is too large",
+                 ex_snip(b, s + lx->pos, p - lx->pos));
         t->kind = EX_T_ERROR;
     } else {
         t->kind = EX_T_INT;
@@ -188,9 +187,9 @@ static void lex_string(ex_lexer *lx, ex_token *t)
         p++;
     }
     if (p >= lx->n) {
-        ex_error(lx->c, start, lx->n - start, "unterminated text: %c%.*s%s has no closing %c", q,
-                 (int)(lx->n - start - 1 > 20 ? 20 : lx->n - start - 1), s + start + 1,
-                 lx->n - start - 1 > 20 ? "..." : "", q);
+        char b[EX_SNIP];
+        ex_error(lx->c, start, lx->n - start, "unterminated text %s has no closing %c",
+                 ex_snip(b, s + start, lx->n - start), q);
         t->kind = EX_T_ERROR;
         lx->pos = lx->n;
         return;

@@ -6,6 +6,7 @@
  * tree, are reported all at once. */
 #include "ex_int.h"
 
+#include <stdio.h>
 #include <string.h>
 
 typedef struct parser {
@@ -66,10 +67,9 @@ static void fail(parser *p, const char *expected)
         ex_error(p->c, p->n, 0, "%s, found end of expression", expected);
         return;
     }
-    int nn;
-    const char *ell = ex_excerpt(p->src + p->cur.off, p->cur.len, &nn);
-    ex_error(p->c, p->cur.off, p->cur.len, "%s, found '%.*s%s'", expected, nn,
-             p->src + p->cur.off, ell);
+    char b[EX_SNIP];
+    ex_error(p->c, p->cur.off, p->cur.len, "%s, found '%s'", expected,
+             ex_snip(b, p->src + p->cur.off, p->cur.len));
 }
 
 static void fail_deep(parser *p)
@@ -147,9 +147,9 @@ static ex_expr *parse_call(parser *p, const ex_token *name)
     e->namelen = name->slen;
     advance(p); /* '(' */
     nodelist args = {0};
-    char what[96];
-    snprintf(what, sizeof what, "expected ')' after arguments of '%.*s'", (int)name->slen,
-             name->str);
+    char b[EX_SNIP], what[EX_SNIP + 40];
+    snprintf(what, sizeof what, "expected ')' after arguments of '%s'",
+             ex_snip(b, name->str, name->slen));
     if (p->cur.kind != EX_T_RPAREN) {
         for (;;) {
             ex_expr *a = parse_expr(p);
@@ -224,11 +224,9 @@ static ex_expr *parse_primary(parser *p)
         if (!e)
             return NULL;
         if (p->cur.kind != EX_T_RPAREN) {
-            int nn;
-            const char *ell = ex_excerpt(p->src + t.off, p->cur.off - t.off, &nn);
-            char what[96];
-            snprintf(what, sizeof what, "expected ')' to close '%.*s%s'", nn, p->src + t.off,
-                     ell);
+            char b[EX_SNIP], what[EX_SNIP + 32];
+            snprintf(what, sizeof what, "expected ')' to close '%s'",
+                     ex_snip(b, p->src + t.off, p->last_end - t.off));
             fail(p, what);
             return NULL;
         }
@@ -360,9 +358,11 @@ static ex_expr *parse_cmp(parser *p)
     if (is_cmpop(p->cur.kind)) {
         if (!p->failed) {
             p->failed = true;
+            char b[EX_SNIP];
             ex_error(p->c, p->cur.off, p->cur.len,
-                     "comparisons cannot be chained in '%.*s': write 'a < b and b < c'",
-                     (int)(p->last_end - start), p->src + start);
+                     "comparisons cannot be chained: '%s' is followed by another comparison "
+                     "(write 'a < b and b < c')",
+                     ex_snip(b, p->src + start, p->last_end - start));
         }
         return NULL;
     }

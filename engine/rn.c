@@ -1056,3 +1056,57 @@ int rf_run(const rf_pack *p, const rf_run_options *o, const rf_input *inputs, si
     rn_free(&R);
     return rc == 0 && !R.stopped ? 0 : -1;
 }
+
+static int rn_count_row(void *ctx, const cs_row *row)
+{
+    (void)row;
+    (*(uint64_t *)ctx)++;
+    return 0;
+}
+
+int rf_check_inputs(const rf_pack *p, const rf_input *inputs, size_t ninputs, rf_diags *d)
+{
+    int errors = 0;
+    for (size_t i = 0; i < ninputs; i++) {
+        int ii = -1;
+        for (int k = 0; k < p->ninputs; k++)
+            if (strcmp(p->inputs[k].name, inputs[i].name) == 0)
+                ii = k;
+        if (ii < 0) {
+            dg_add(d, RF_ERROR, RF_CLASS_USAGE, NULL, 0, 0, 0, NULL, "pack %s has no input '%s'",
+                   p->id, inputs[i].name);
+            errors++;
+            continue;
+        }
+        cs_options co = {CS_ENC_AUTO, (unsigned char)inputs[i].delimiter};
+        if (!rn_encoding(inputs[i].encoding, &co.encoding)) {
+            dg_add(d, RF_ERROR, RF_CLASS_USAGE, inputs[i].path, 0, 0, 0, NULL,
+                   "unknown encoding '%s' (use auto, utf-8 or gb18030)", inputs[i].encoding);
+            errors++;
+            continue;
+        }
+        cs_reader *r = cs_open(inputs[i].path, inputs[i].name, &co, d);
+        if (!r) {
+            errors++;
+            continue;
+        }
+        const pk_input *pin = &p->inputs[ii];
+        cs_want *wants = ar_xmalloc(((size_t)pin->ncols + 1) * sizeof *wants);
+        int *pos = ar_xmalloc(((size_t)pin->ncols + 1) * sizeof *pos);
+        for (int c = 0; c < pin->ncols; c++) {
+            wants[c].id = pin->cols[c].id;
+            wants[c].names = pin->cols[c].names;
+            wants[c].nnames = pin->cols[c].nnames;
+            wants[c].required = pin->cols[c].required;
+        }
+        errors += cs_bind(r, wants, pin->ncols, pos, d);
+        /* Reading every row is the only way to know the whole file decodes. */
+        uint64_t rows = 0;
+        if (cs_read(r, rn_count_row, &rows, d) < 0)
+            errors++;
+        free(wants);
+        free(pos);
+        cs_close(r);
+    }
+    return errors ? -1 : 0;
+}

@@ -180,6 +180,11 @@ typedef struct rf_summary {
 int rf_run(const rf_pack *p, const rf_run_options *o, const rf_input *inputs, size_t ninputs,
            FILE *out, FILE *rejects, rf_summary *summary, rf_diags *d);
 
+/* Check CSV files against the pack's inputs without running: the header
+ * (every required column found, which header names were tried) and that
+ * the whole file decodes in its encoding. Returns 0, or -1 with errors in d. */
+int rf_check_inputs(const rf_pack *p, const rf_input *inputs, size_t ninputs, rf_diags *d);
+
 #ifdef __cplusplus
 }
 #endif

@@ -14,6 +14,7 @@ static const cli_command cli_commands[] = {
     {"run", cmd_run, "evaluate CSV inputs against a rule pack and write results"},
     {"check", cmd_check, "load and validate rule packs without running them"},
     {"explain", cmd_explain, "show how one member's or village's result came about"},
+    {"test", cmd_test, "run the test cases that sit beside rule packs"},
     {"help", cmd_help, "show help for a command"},
     {"version", cmd_version, "print the version"},
 };

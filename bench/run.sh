@@ -113,6 +113,7 @@ rss() { # name, command...
     fi
 }
 log "peak RSS (one run each, /usr/bin/time -v)"
+rm -f "$D"/time_*.txt "$D"/time_*.err
 rss bare_parse "$BARE" "$DATA"
 rss miller mlr --icsv --ocsv fill-empty -v 0 "then" put -f bench/score.mlr "$DATA"
 [ "$RF_OK" = 1 ] && rss rosterflag "$ROSTERFLAG" run "$RULES" \

@@ -31,8 +31,9 @@ typedef struct cs_row {
     uint64_t nlines;  /* physical lines it spans (quoted line breaks) */
     size_t nfields;
     const cs_field *fields;
-    const char *raw; /* the row's fields re-joined with the delimiter, for
-                        rejects reports (quoted where needed) */
+    const char *raw; /* always NULL, rawn 0: building the text for every row
+                        would cost a copy per row for the few that are
+                        rejected; use cs_row_raw() */
     size_t rawn;
 } cs_row;
 
@@ -47,6 +48,10 @@ void cs_close(cs_reader *r);
 /* The header, trimmed, BOM removed, in UTF-8. */
 size_t cs_header_count(const cs_reader *r);
 const char *cs_header(const cs_reader *r, size_t i);
+/* UTF-8 or GB18030, never AUTO. In AUTO mode the choice is made at the first
+ * non-ASCII byte; after cs_open it reflects the header and the rest of the
+ * first 64 KiB, and it may still change to GB18030 during cs_read (with a
+ * note) for a file whose first non-ASCII byte comes later. */
 cs_encoding cs_detected(const cs_reader *r);
 
 /* Header binding: for each wanted column (given as a list of accepted
@@ -69,10 +74,23 @@ int cs_bind(cs_reader *r, const cs_want *wants, int nwants, int *pos, rf_diags *
 /* Stream every data row to `fn`. Blank lines are skipped (and counted).
  * Returns 0 at end of file, the callback's non-zero return to stop early,
  * or -1 on a read, encoding or parse error reported in d (with the file,
- * line and byte offset). */
+ * line and byte offset). Byte offsets in messages are 0-based, in the file
+ * as stored (before any conversion). Rows before an error have been
+ * delivered; a file ending inside a quoted field is an error (the last row
+ * is not delivered). A row's fields are valid only during the callback. */
 typedef int (*cs_row_fn)(void *ctx, const cs_row *row);
 int cs_read(cs_reader *r, cs_row_fn fn, void *ctx, rf_diags *d);
 
+/* The row's fields re-joined with the delimiter, for rejects reports: a
+ * field is quoted (quotes doubled) when it holds the delimiter, a quote, a
+ * line break, or leading/trailing blanks. Built on demand into a buffer the
+ * reader reuses; `row` must be the row passed to the running callback, and
+ * the text is valid until the callback returns. NUL-terminated; *n gets its
+ * length. */
+const char *cs_row_raw(cs_reader *r, const cs_row *row, size_t *n);
+
+/* Blank lines skipped so far: empty lines, lines of only spaces/tabs, and
+ * rows whose every cell is empty (",,,," as Excel writes below a table). */
 uint64_t cs_blank_lines(const cs_reader *r);
 const char *cs_path(const cs_reader *r);
 

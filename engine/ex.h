@@ -70,7 +70,8 @@ typedef struct ex_symbol {
 typedef bool (*ex_resolve_fn)(void *ctx, int scope, const char *name, size_t n,
                               bool want_relation, ex_symbol *out);
 
-/* Suggest a close known name for an unknown one ("did you mean"), or NULL. */
+/* Suggest a close known name for an unknown one ("did you mean"), or NULL.
+ * (Function names are suggested by ex itself.) */
 typedef const char *(*ex_suggest_fn)(void *ctx, int scope, const char *name, size_t n);
 
 /* Report an error at byte offset `off` (length `len`) into the source text
@@ -84,6 +85,10 @@ typedef struct ex_hooks {
     void *ctx;
 } ex_hooks;
 
+/* min/max are aggregates when their first argument is a relation and not
+ * a value; for a name that is both (a tally), when there is a 'where', or
+ * when the second argument only resolves in the relation's rows:
+ * max(deducted, points) ranges over items, min(bonus, 4) caps the total. */
 typedef enum ex_aggop {
     EX_AGG_COUNT, /* count(R [where c])            -> integer (weighted)   */
     EX_AGG_SUM,   /* sum(R, e [where c])           -> type of e (int/dec)  */
@@ -112,13 +117,17 @@ typedef struct ex_agg {
 /* Accumulator for one aggregate slot, per entity. Plain data: zero it with
  * ex_acc_init, no allocation, no pointers into row buffers. */
 typedef struct ex_acc {
-    double n;        /* rows (weighted) that passed the filter */
-    double hits;     /* rows where the condition held (any/all/share), or picks */
+    double n;        /* rows (weighted) that passed the filter and whose
+                        argument was present: the denominator of avg/share */
+    double hits;     /* rows (weighted) where the condition held (any/all/
+                        share); rows matched, unweighted (pick); values seen
+                        (min/max); -1 once an integer sum overflowed */
     double dsum;     /* sum / avg for decimals and avg */
     int64_t isum;    /* exact sum for integers */
     vl_value best;   /* min / max / pick: never text */
-    uint32_t missing; /* rows whose argument was missing (skipped) */
-    const char *why; /* the first missing argument's cause */
+    uint32_t missing; /* rows skipped because their argument or their
+                         'where' filter was missing (unweighted) */
+    const char *why; /* the first skipped row's cause */
 } ex_acc;
 
 typedef struct ex_compiler ex_compiler;
@@ -127,27 +136,42 @@ typedef struct ex_compiler ex_compiler;
 ex_compiler *ex_compiler_new(ar_arena *arena, const ex_hooks *hooks);
 
 /* Parse, type-check and compile src[0..n) in `scope`. `want` is the
- * required result type, or kind VL_MISSING for any. Returns NULL after
- * reporting every error found through hooks->error. */
+ * required result type, or kind VL_MISSING for any (an integer expression
+ * is widened where a decimal is wanted). Returns NULL after reporting every
+ * error found through hooks->error: the first syntax error, or every
+ * independent name and type error. Re-entrant: hooks->resolve may compile
+ * another expression on the same compiler. Aggregate slots lifted by a
+ * failed compile are released, unless a nested compile lifted slots after
+ * them. */
 const ex_expr *ex_compile(ex_compiler *c, const char *src, size_t n, int scope, vl_type want);
 
 vl_type ex_type(const ex_expr *e);
-const char *ex_text(const ex_expr *e); /* NUL-terminated copy of the source */
+/* NUL-terminated copy of the source, for expressions ex_compile returned and
+ * for an ex_agg's arg and cond ("" for other subexpressions). */
+const char *ex_text(const ex_expr *e);
 
 /* Aggregates lifted out so far, in order of appearance (indices 0..n-1). */
 int ex_agg_count(const ex_compiler *c);
 const ex_agg *ex_agg_get(const ex_compiler *c, int i);
 
 /* Names of entity-scope symbols (kind EX_SYM_VALUE) an expression reads, in
- * order of first use, for dependency ordering and "unused" warnings. */
+ * order of first use, for dependency ordering and "unused" warnings.
+ * Slots read inside aggregates count too. Writes at most cap indices and
+ * returns how many distinct ones there are (exact when that is <= cap). */
 int ex_refs(const ex_expr *e, int space, int *indices, int cap);
 
+/* Never allocates. A slot holding VL_MISSING with why NULL reads as
+ * missing with why "<name> has no value". */
 vl_value ex_eval(const ex_expr *e, const ex_env *env);
 
 void ex_acc_init(ex_acc *a);
 /* Feed one row (in env, row scope) with weight w (1 for a CSV row; an item
  * count for tallies). */
 void ex_agg_step(const ex_agg *g, ex_acc *a, const ex_env *env, double w);
+/* For avg/min/max/share over no usable row, the result is missing with
+ * the first skipped row's cause if any row was skipped, else "no rows for
+ * '<call>'"; pick says "no row matches in ..." / "more than one row
+ * matches in ...". */
 vl_value ex_agg_final(const ex_agg *g, const ex_acc *a);
 
 /* A readable account of a condition's outcome with the values involved,

@@ -124,8 +124,7 @@ struct ex_expr {
     uint32_t off, len; /* byte span in that source */
     uint32_t height;
     bool negate;   /* EX_O_IN: 'not in' */
-    bool constant; /* EX_O_LIT came from a literal or a constant, for ex_describe */
-    bool bad;      /* EX_O_NAME/CALL: already reported, do not resolve */
+    bool named;    /* EX_O_LIT came from a named constant (shown with its name) */
     int nkids;
     ex_expr **kids;
     ex_expr *where; /* EX_O_CALL: the 'where' clause */
@@ -151,7 +150,8 @@ struct ex_compiler {
     ex_hooks hooks;
     ex_aggi **aggs;
     int naggs, capaggs;
-    int nerrors; /* in the current compile */
+    int nerrors;  /* in the current compile */
+    int nsuccess; /* compiles that succeeded, to detect nested ones */
 };
 
 /* ---- shared helpers ---- */

@@ -195,7 +195,6 @@ static ex_expr *parse_primary(parser *p)
     case EX_T_FALSE:
         advance(p);
         e = mk(p, EX_O_LIT, t.off);
-        e->constant = true;
         if (t.kind == EX_T_INT) {
             e->val = vl_int(t.i);
         } else if (t.kind == EX_T_DEC) {

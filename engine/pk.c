@@ -52,17 +52,6 @@ static void pk_err(pk_b *b, const yn_node *at, const char *fmt, ...)
     va_end(ap);
 }
 
-#if defined(__GNUC__)
-__attribute__((format(printf, 3, 4)))
-#endif
-static void pk_warn(pk_b *b, const yn_node *at, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    pk_vreport(b, RF_WARNING, at ? at->line : 1, at ? at->col : 1, pk_span(at), fmt, ap);
-    va_end(ap);
-}
-
 /* ---- did you mean ------------------------------------------------------ */
 
 static size_t pk_distance(const char *s, size_t n, const char *t)
@@ -305,7 +294,7 @@ static bool pk_resolve(void *ctx, int scope, const char *name, size_t n, bool wa
         return false;
     }
     for (int i = 0; i < PK_BI_COUNT; i++)
-        if (pk_eq(pk_builtins[i], name, n) && p->has_period) {
+        if (pk_eq(pk_builtins[i], name, n)) {
             out->kind = EX_SYM_VALUE;
             out->type.kind = VL_DATE;
             out->space = PK_SP_BUILTIN;
@@ -393,9 +382,8 @@ static const char *pk_suggest(void *ctx, int scope, const char *name, size_t n)
     pk_near nr = {name, n, NULL, (size_t)-1};
     for (int i = 0; i < p->nconsts; i++)
         pk_consider(&nr, p->consts[i].name);
-    if (p->has_period)
-        for (int i = 0; i < PK_BI_COUNT; i++)
-            pk_consider(&nr, pk_builtins[i]);
+    for (int i = 0; i < PK_BI_COUNT; i++)
+        pk_consider(&nr, pk_builtins[i]);
     if (scope == -1) {
         for (int m = 0; m < p->nmeasures; m++)
             pk_consider(&nr, p->measures[m].name);
@@ -1289,12 +1277,21 @@ static void pk_output(pk_b *b, const yn_node *root)
             p->outs[p->nouts++] = (pk_out){PK_OUT_COLUMN, col, c->text};
             continue;
         }
+        int t = 0;
+        while (t < p->ntallies && strcmp(p->tallies[t].name, c->text) != 0)
+            t++;
+        if (t < p->ntallies) {
+            p->outs[p->nouts++] = (pk_out){PK_OUT_TALLY, t, c->text};
+            continue;
+        }
         pk_near nr = {c->text, c->len, NULL, (size_t)-1};
         for (int q = 0; q < p->nmeasures; q++)
             pk_consider(&nr, p->measures[q].name);
         for (int q = 0; q < ent->ncols; q++)
             pk_consider(&nr, ent->cols[q].id);
-        pk_err(b, c, "output column '%s' is neither a measure nor a column of '%s'%s%s%s",
+        for (int q = 0; q < p->ntallies; q++)
+            pk_consider(&nr, p->tallies[q].name);
+        pk_err(b, c, "output column '%s' is not a measure, tally or column of '%s'%s%s%s",
                c->text, ent->name, nr.best ? " (did you mean '" : "", nr.best ? nr.best : "",
                nr.best ? "'?)" : "");
     }

@@ -112,7 +112,7 @@ typedef struct pk_level {
     uint32_t line, col;
 } pk_level;
 
-typedef enum pk_outkind { PK_OUT_COLUMN, PK_OUT_MEASURE } pk_outkind;
+typedef enum pk_outkind { PK_OUT_COLUMN, PK_OUT_MEASURE, PK_OUT_TALLY } pk_outkind;
 
 typedef struct pk_out {
     pk_outkind kind;

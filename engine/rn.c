@@ -447,6 +447,18 @@ static const char *rn_fmt(rn_run *R, vl_value v)
     return ar_strdup(R->scratch, buf);
 }
 
+static vl_value rn_outval(const rn_run *R, const vl_value *vals, const pk_out *o)
+{
+    switch (o->kind) {
+    case PK_OUT_COLUMN:
+        return vals[o->index];
+    case PK_OUT_MEASURE:
+        return R->mvals[o->index];
+    default:
+        return R->tvals[o->index];
+    }
+}
+
 static void rn_explain_values(rn_run *R, const vl_value *vals)
 {
     const rf_pack *p = R->p;
@@ -570,8 +582,7 @@ static void rn_evaluate(rn_run *R, const vl_value *vals, const ex_acc *accs,
     wr_writer *w = &R->w;
     wr_row_begin(w);
     for (int i = 0; i < p->nouts; i++)
-        wr_value(w, p->outs[i].kind == PK_OUT_COLUMN ? vals[p->outs[i].index]
-                                                     : R->mvals[p->outs[i].index]);
+        wr_value(w, rn_outval(R, vals, &p->outs[i]));
     wr_text(w, lid, strlen(lid));
     wr_text(w, llab, strlen(llab));
     wr_list(w, reasons, nreasons);
@@ -589,8 +600,7 @@ static void rn_evaluate(rn_run *R, const vl_value *vals, const ex_acc *accs,
         size_t n = 0;
         for (int i = 0; i < p->nouts; i++) {
             names[n] = p->outs[i].name;
-            values[n++] = rn_fmt(R, p->outs[i].kind == PK_OUT_COLUMN ? vals[p->outs[i].index]
-                                                                     : R->mvals[p->outs[i].index]);
+            values[n++] = rn_fmt(R, rn_outval(R, vals, &p->outs[i]));
         }
         for (int m = 0; m < p->nmeasures; m++) {
             bool listed = false;

@@ -222,8 +222,11 @@ static void number_reason(const char *what, const char *raw, size_t rawn, const 
     if (i < n && (s[i] == '+' || s[i] == '-'))
         i++;
     size_t digits = i;
-    while (i < n && (is_digit(s[i]) || s[i] == '.'))
+    bool dot = false;
+    while (i < n && (is_digit(s[i]) || (s[i] == '.' && !dot))) {
+        dot = dot || s[i] == '.';
         i++;
+    }
     if (i > digits && i < n) {
         if (s[i] == ',' && i + 1 < n && is_digit(s[i + 1]))
             hint = " (thousands separators are not accepted)";
@@ -486,7 +489,7 @@ bool vl_parse(vl_type t, const char *s, size_t n, vl_value *out, char *err, size
         *out = v;
         return true;
     }
-    char buf[128];
+    char buf[512];
     size_t bn = 0;
     switch (t.kind) {
     case VL_TEXT:

@@ -59,7 +59,8 @@ static void expect_error(const char *src, unsigned line, unsigned col, const cha
                  (unsigned long long)g->line, g->column, g->message, line, col, msg);
     assert_string_equal(g->file, "t.yaml");
     assert_int_equal(g->cls, RF_CLASS_PACK);
-    assert_non_null(g->source_line);
+    if (col)
+        assert_non_null(g->source_line);
     rf_diags_free(d);
 }
 
@@ -90,7 +91,7 @@ static void test_unknown_top_key(void **state)
 static void test_unknown_column_key(void **state)
 {
     (void)state;
-    expect_error(variant("required: true", "requird: true"), 7, 25,
+    expect_error(variant("required: true", "requird: true"), 7, 24,
                  "unknown key 'requird' in a column (did you mean 'required'?)");
 }
 
@@ -105,19 +106,22 @@ static void test_expression_unknown_name(void **state)
 {
     (void)state;
     /* The column points inside the quoted expression, at the bad name. */
-    expect_error(variant("\"twice > 10\"", "\"twise > 10\""), 14, 11, "twise");
+    expect_error(variant("\"twice > 10\"", "\"twise > 10\""), 14, 12,
+                 "unknown name 'twise' (did you mean 'twice'?)");
 }
 
 static void test_expression_type_error(void **state)
 {
     (void)state;
-    expect_error(variant("\"n * 2\"", "\"n * 'x'\""), 11, 10, "");
+    expect_error(variant("\"n * 2\"", "\"n * 'x'\""), 11, 11,
+                 "cannot multiply integer and text in 'n * 'x''");
 }
 
 static void test_condition_not_boolean(void **state)
 {
     (void)state;
-    expect_error(variant("\"twice > 10\"", "\"twice + 1\""), 14, 11, "");
+    expect_error(variant("\"twice > 10\"", "\"twice + 1\""), 14, 12,
+                 "expected a boolean, found integer in 'twice + 1'");
 }
 
 static void test_duplicate_key(void **state)
@@ -130,8 +134,8 @@ static void test_duplicate_key(void **state)
 static void test_yaml_syntax(void **state)
 {
     (void)state;
-    expect_error(variant("entity: {input: people}", "entity: {input: people"), 10, 1,
-                 "YAML syntax");
+    expect_error(variant("entity: {input: people}", "entity: {input: people"), 10, 9,
+                 "YAML syntax: did not find expected ',' or '}' while parsing a flow mapping");
 }
 
 static void test_alias_refused(void **state)
@@ -159,7 +163,7 @@ static void test_unknown_output_column(void **state)
 {
     (void)state;
     expect_error(variant("[id, twice]", "[id, twic]"), 15, 24,
-                 "output column 'twic' is neither a measure nor a column of 'people' "
+                 "output column 'twic' is not a measure, tally or column of 'people' "
                  "(did you mean 'twice'?)");
 }
 

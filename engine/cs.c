@@ -1,0 +1,820 @@
+/* cs: streaming CSV reader. See cs.h.
+ *
+ * Pipeline: read() 64 KiB chunks -> (GB18030 only) iconv to UTF-8 ->
+ * scan for line breaks and validate UTF-8 -> libcsv, one call per physical
+ * line -> field callback copies into the row buffer -> row callback.
+ *
+ * libcsv does not say where in its input a row ended, so the input is cut
+ * after every CR and LF byte before it goes to csv_parse. A row-end
+ * callback can then only come from the last byte of the piece, which makes
+ * physical line numbers exact for LF, CRLF, lone CR and line breaks inside
+ * quoted fields, without re-implementing CSV quoting here. */
+#include "cs.h"
+
+#include "ar.h"
+#include "dg.h"
+
+#include <csv.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <iconv.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define CS_CHUNK ((size_t)64 * 1024)
+/* Room for the tail of an incomplete multibyte sequence carried over to the
+ * next read (at most 3 bytes for UTF-8 and GB18030). */
+#define CS_CARRY 16
+/* GB18030 -> UTF-8 grows at most 2 bytes -> 3, 4 -> 4, 1 -> 1. */
+#define CS_UCAP (CS_CHUNK * 2 + 64)
+
+/* libcsv keeps its state constants private; this one is stable across 3.x
+ * and is the only way to tell "inside an open quoted field" at EOF from
+ * "just after a closing quote". */
+#define CS_LIBCSV_FIELD_BEGUN 2
+
+struct cs_reader {
+    char *path, *label;
+    int fd;
+    rf_diags *d;
+
+    cs_encoding want; /* as asked */
+    cs_encoding enc;  /* decided; AUTO while everything seen is ASCII */
+    cs_encoding hint; /* what the rest of the first chunk suggests */
+    unsigned char delim;
+
+    struct csv_parser p;
+    bool pinit;
+
+    /* raw input: rbuf[rpos..rlen) not yet consumed; roff = file offset of rbuf[0] */
+    unsigned char *rbuf;
+    size_t rpos, rlen;
+    uint64_t roff;
+    bool eof, bom_done, need_more;
+
+    /* GB18030 conversion output */
+    iconv_t cd;
+    bool cd_open;
+    unsigned char *ubuf;
+    size_t upos, ulen;
+    bool gb_bad;
+    uint64_t gb_bad_off;
+
+    /* line tracking: `line` is the physical line of the next byte fed */
+    uint64_t line, row_start, blank;
+    unsigned char last;  /* last byte fed to libcsv */
+    bool crlf_tail;      /* the piece being parsed ends with the LF of a CRLF */
+    bool inq;            /* inside a quoted field after the last piece */
+    uint64_t qline;      /* line that quoted field started on */
+    uint64_t events;     /* field/row callbacks so far */
+
+    /* the row being built */
+    char *fbuf;
+    size_t flen, fcap;
+    cs_field *fields;
+    size_t *foff;
+    size_t nfields, nfcap;
+
+    char *rawbuf;
+    size_t rawcap;
+
+    /* header */
+    char *hbuf;
+    const char **hdr;
+    size_t nh;
+    uint64_t hline;
+    bool have_header;
+
+    cs_row_fn fn;
+    void *ctx;
+    int stop;
+    bool finished, failed;
+};
+
+/* ---- small helpers ------------------------------------------------------ */
+
+typedef struct cs_sb {
+    char *p;
+    size_t n, cap;
+} cs_sb;
+
+static void cs_sb_add(cs_sb *b, const char *s, size_t n)
+{
+    if (b->n + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 128;
+        while (cap < b->n + n + 1)
+            cap *= 2;
+        b->p = ar_xrealloc(b->p, cap);
+        b->cap = cap;
+    }
+    memcpy(b->p + b->n, s, n);
+    b->n += n;
+    b->p[b->n] = 0;
+}
+
+static void cs_sb_str(cs_sb *b, const char *s)
+{
+    cs_sb_add(b, s, strlen(s));
+}
+
+static char *cs_strdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *p = ar_xmalloc(n);
+    memcpy(p, s, n);
+    return p;
+}
+
+static void cs_fail(cs_reader *r, uint64_t line, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+static void cs_fail(cs_reader *r, uint64_t line, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    dg_vadd(r->d, RF_ERROR, RF_CLASS_INPUT, r->path, line, 0, 0, NULL, fmt, ap);
+    va_end(ap);
+    r->failed = true;
+}
+
+/* Length of the valid UTF-8 sequence at s (1..4); 0 when s[0..avail) is a
+ * valid but incomplete prefix; -1 when invalid. Strict: no overlongs, no
+ * surrogates, nothing above U+10FFFF. */
+static int cs_u8len(const unsigned char *s, size_t avail)
+{
+    unsigned c = s[0], lo = 0x80, hi = 0xBF;
+    int need;
+    if (c < 0x80)
+        return 1;
+    if (c < 0xC2)
+        return -1;
+    if (c < 0xE0) {
+        need = 2;
+    } else if (c < 0xF0) {
+        need = 3;
+        if (c == 0xE0)
+            lo = 0xA0;
+        else if (c == 0xED)
+            hi = 0x9F;
+    } else if (c < 0xF5) {
+        need = 4;
+        if (c == 0xF0)
+            lo = 0x90;
+        else if (c == 0xF4)
+            hi = 0x8F;
+    } else {
+        return -1;
+    }
+    for (int k = 1; k < need; k++) {
+        if ((size_t)k >= avail)
+            return 0;
+        unsigned b = s[k];
+        if (k == 1 ? (b < lo || b > hi) : (b < 0x80 || b > 0xBF))
+            return -1;
+    }
+    return need;
+}
+
+/* ---- libcsv callbacks ----------------------------------------------------- */
+
+static void cs_cb_field(void *s, size_t n, void *data)
+{
+    cs_reader *r = data;
+    r->events++;
+    if (r->nfields == r->nfcap) {
+        r->nfcap = r->nfcap ? r->nfcap * 2 : 64;
+        r->fields = ar_xrealloc(r->fields, r->nfcap * sizeof *r->fields);
+        r->foff = ar_xrealloc(r->foff, r->nfcap * sizeof *r->foff);
+    }
+    if (r->fcap - r->flen < n + 1) {
+        size_t cap = r->fcap ? r->fcap : 4096;
+        while (cap - r->flen < n + 1)
+            cap *= 2;
+        r->fbuf = ar_xrealloc(r->fbuf, cap);
+        r->fcap = cap;
+    }
+    if (n)
+        memcpy(r->fbuf + r->flen, s, n);
+    r->fbuf[r->flen + n] = 0;
+    r->foff[r->nfields] = r->flen;
+    r->fields[r->nfields].n = n;
+    r->nfields++;
+    r->flen += n + 1;
+}
+
+static bool cs_hblank(unsigned char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+static void cs_take_header(cs_reader *r, uint64_t line)
+{
+    r->hbuf = ar_xmalloc(r->flen ? r->flen : 1);
+    r->hdr = ar_xmalloc(r->nfields * sizeof *r->hdr);
+    size_t at = 0;
+    for (size_t i = 0; i < r->nfields; i++) {
+        const unsigned char *s = (const unsigned char *)r->fields[i].p;
+        size_t n = r->fields[i].n;
+        /* Excel users pad headers with ideographic spaces to align them. */
+        for (;;) {
+            if (n && cs_hblank(s[0]))
+                s++, n--;
+            else if (n >= 3 && s[0] == 0xE3 && s[1] == 0x80 && s[2] == 0x80)
+                s += 3, n -= 3;
+            else
+                break;
+        }
+        for (;;) {
+            if (n && cs_hblank(s[n - 1]))
+                n--;
+            else if (n >= 3 && s[n - 3] == 0xE3 && s[n - 2] == 0x80 && s[n - 1] == 0x80)
+                n -= 3;
+            else
+                break;
+        }
+        memcpy(r->hbuf + at, s, n);
+        r->hbuf[at + n] = 0;
+        r->hdr[i] = r->hbuf + at;
+        at += n + 1;
+    }
+    r->nh = r->nfields;
+    r->hline = line;
+    r->have_header = true;
+}
+
+static void cs_cb_row(int c, void *data)
+{
+    cs_reader *r = data;
+    r->events++;
+    /* With CSV_REPALL_NL the LF of a CRLF arrives as an empty row of its own. */
+    if (c == '\n' && r->crlf_tail && r->nfields == 0)
+        return;
+    uint64_t start = r->row_start, end = r->line;
+    r->row_start = end + 1;
+    size_t nf = r->nfields;
+    r->nfields = 0;
+    bool blank = true;
+    for (size_t i = 0; i < nf && blank; i++)
+        blank = r->fields[i].n == 0;
+    if (blank || r->stop || r->failed) {
+        if (blank)
+            r->blank += end - start + 1;
+        r->flen = 0;
+        return;
+    }
+    for (size_t i = 0; i < nf; i++)
+        r->fields[i].p = r->fbuf + r->foff[i];
+    if (!r->have_header) {
+        r->nfields = nf;
+        cs_take_header(r, start);
+        r->nfields = 0;
+        r->stop = 1;
+    } else {
+        cs_row row = {start, end - start + 1, nf, r->fields, NULL, 0};
+        int rc = r->fn(r->ctx, &row);
+        if (rc)
+            r->stop = rc;
+    }
+    r->flen = 0;
+}
+
+/* ---- feeding libcsv ------------------------------------------------------- */
+
+/* Parse s[0..n): only its last byte may be a CR or LF. */
+static int cs_feed(cs_reader *r, const unsigned char *s, size_t n)
+{
+    unsigned char end = s[n - 1];
+    bool brk = end == '\r' || end == '\n';
+    unsigned char before = n >= 2 ? s[n - 2] : r->last;
+    r->crlf_tail = end == '\n' && before == '\r';
+    /* libcsv grows its field buffer by a fixed step (128 bytes by default):
+     * quadratic for a 1 MiB cell. Raising the step to the buffer's size
+     * between calls makes the growth geometric. */
+    size_t bs = csv_get_buffer_size(&r->p);
+    csv_set_blk_size(&r->p, bs > CS_CHUNK ? bs : CS_CHUNK);
+    uint64_t ev = r->events;
+    size_t got = csv_parse(&r->p, s, n, cs_cb_field, cs_cb_row, r);
+    if (got < n) {
+        cs_fail(r, r->line, "cannot parse the file at line %llu: %s", (unsigned long long)r->line,
+                csv_strerror(csv_error(&r->p)));
+        return -1;
+    }
+    bool inq = r->p.quoted != 0;
+    if (inq && (!r->inq || r->events != ev))
+        r->qline = r->line;
+    r->inq = inq;
+    if (brk && !r->crlf_tail)
+        r->line++;
+    r->last = end;
+    return 0;
+}
+
+static int cs_gb_start(cs_reader *r)
+{
+    if (!r->cd_open) {
+        r->cd = iconv_open("UTF-8", "GB18030");
+        if (r->cd == (iconv_t)-1) {
+            cs_fail(r, 0, "cannot convert from GB18030 on this system (iconv: %s)",
+                    strerror(errno));
+            return -1;
+        }
+        r->cd_open = true;
+        r->ubuf = ar_xmalloc(CS_UCAP);
+    }
+    r->enc = CS_ENC_GB18030;
+    return 0;
+}
+
+static void cs_utf8_error(cs_reader *r, uint64_t off)
+{
+    cs_fail(r, r->line,
+            "the file is not valid UTF-8 at line %llu, byte offset %llu; if it was saved by "
+            "Excel on a Chinese system, try --encoding gb18030",
+            (unsigned long long)r->line, (unsigned long long)off);
+}
+
+/* Scan buf[*pos..len), feeding libcsv one line at a time. Stops early when
+ * a row callback asks to, when a UTF-8 sequence is cut by the end of the
+ * buffer (need_more), or when AUTO mode switches to GB18030. `validate`:
+ * the bytes are raw file bytes (offset base + index) that must be UTF-8. */
+static int cs_scan(cs_reader *r, const unsigned char *buf, size_t len, size_t *pos, bool validate,
+                   uint64_t base)
+{
+    size_t i = *pos, seg = i;
+    while (i < len) {
+        unsigned char b = buf[i];
+        if (b == '\r' || b == '\n') {
+            i++;
+            if (cs_feed(r, buf + seg, i - seg) < 0)
+                return -1;
+            seg = i;
+            if (r->stop)
+                break;
+            continue;
+        }
+        if (b < 0x80 || !validate) {
+            i++;
+            continue;
+        }
+        int n = cs_u8len(buf + i, len - i);
+        if (n == 0 && !r->eof) {
+            r->need_more = true;
+            break;
+        }
+        if (n > 0) {
+            i += (size_t)n;
+            if (r->enc == CS_ENC_AUTO)
+                r->enc = CS_ENC_UTF8;
+            continue;
+        }
+        if (r->enc == CS_ENC_AUTO) {
+            /* Nothing but ASCII so far, which GB18030 shares: convert from
+             * here on, the prefix already parsed stays as it is. */
+            if (cs_gb_start(r) < 0)
+                return -1;
+            dg_add(r->d, RF_NOTE, RF_CLASS_INPUT, r->path, 0, 0, 0, NULL,
+                   "not UTF-8, read as GB18030 (use --encoding to choose)");
+            break;
+        }
+        cs_utf8_error(r, base + i);
+        return -1;
+    }
+    if (i > seg && cs_feed(r, buf + seg, i - seg) < 0)
+        return -1;
+    *pos = i;
+    return 0;
+}
+
+static void cs_convert(cs_reader *r)
+{
+    char *in = (char *)r->rbuf + r->rpos, *out = (char *)r->ubuf;
+    size_t inl = r->rlen - r->rpos, outl = CS_UCAP;
+    size_t rc = iconv(r->cd, &in, &inl, &out, &outl);
+    int err = errno;
+    r->rpos = (size_t)((unsigned char *)in - r->rbuf);
+    r->upos = 0;
+    r->ulen = (size_t)((unsigned char *)out - r->ubuf);
+    if (rc != (size_t)-1)
+        return;
+    if (err == EILSEQ || (err == EINVAL && r->eof)) {
+        /* Report once the text before the bad bytes is parsed, so the line
+         * number is right. */
+        r->gb_bad = true;
+        r->gb_bad_off = r->roff + r->rpos;
+    } else if (err == EINVAL) {
+        r->need_more = true;
+    }
+}
+
+static int cs_fill(cs_reader *r)
+{
+    size_t keep = r->rlen - r->rpos;
+    memmove(r->rbuf, r->rbuf + r->rpos, keep);
+    r->roff += r->rpos;
+    r->rpos = 0;
+    r->rlen = keep;
+    r->need_more = false;
+    ssize_t n;
+    do
+        n = read(r->fd, r->rbuf + keep, CS_CHUNK + CS_CARRY - keep);
+    while (n < 0 && errno == EINTR);
+    if (n < 0) {
+        cs_fail(r, 0, "cannot read the file: %s", strerror(errno));
+        return -1;
+    }
+    if (n == 0)
+        r->eof = true;
+    else
+        r->rlen += (size_t)n;
+    if (!r->bom_done && (r->rlen >= 3 || r->eof)) {
+        r->bom_done = true;
+        const unsigned char *b = r->rbuf;
+        if (r->rlen >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF) {
+            r->rpos = 3;
+            if (r->want == CS_ENC_GB18030)
+                dg_add(r->d, RF_NOTE, RF_CLASS_INPUT, r->path, 0, 0, 0, NULL,
+                       "the file starts with a UTF-8 byte order mark: read as UTF-8, not GB18030");
+            r->enc = CS_ENC_UTF8;
+        } else if (r->rlen >= 2 && ((b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF))) {
+            cs_fail(r, 0,
+                    "the file is UTF-16 (Excel \"Unicode Text\"); save it as \"CSV UTF-8\" or "
+                    "plain CSV");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int cs_finish(cs_reader *r)
+{
+    if (r->p.quoted && r->p.pstate == CS_LIBCSV_FIELD_BEGUN) {
+        cs_fail(r, r->qline, "unterminated quoted field starting at line %llu",
+                (unsigned long long)r->qline);
+        return -1;
+    }
+    csv_fini(&r->p, cs_cb_field, cs_cb_row, r);
+    r->finished = true;
+    return r->failed ? -1 : 0;
+}
+
+/* Run the pipeline until a row callback sets r->stop, end of file, or an
+ * error. Resumable: all positions live in r. */
+static int cs_pump(cs_reader *r)
+{
+    while (!r->stop) {
+        if (r->failed)
+            return -1;
+        if (r->finished)
+            return 0;
+        if (!r->bom_done) {
+            /* Nothing is scanned before the first 3 bytes are in (a pipe may
+             * deliver fewer): a BOM decides the encoding. */
+            if (cs_fill(r) < 0)
+                return -1;
+            continue;
+        }
+        if (r->enc == CS_ENC_GB18030) {
+            if (r->upos < r->ulen) {
+                if (cs_scan(r, r->ubuf, r->ulen, &r->upos, false, 0) < 0)
+                    return -1;
+                continue;
+            }
+            if (r->gb_bad) {
+                cs_fail(r, r->line,
+                        "the file is not valid GB18030 at line %llu, byte offset %llu; check its "
+                        "encoding (--encoding utf-8 or gb18030)",
+                        (unsigned long long)r->line, (unsigned long long)r->gb_bad_off);
+                return -1;
+            }
+            if (r->rpos < r->rlen && !r->need_more) {
+                cs_convert(r);
+                continue;
+            }
+        } else if (r->rpos < r->rlen && !r->need_more) {
+            if (cs_scan(r, r->rbuf, r->rlen, &r->rpos, true, r->roff) < 0)
+                return -1;
+            continue;
+        }
+        if (r->eof)
+            return cs_finish(r);
+        if (cs_fill(r) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* ---- public --------------------------------------------------------------- */
+
+void cs_close(cs_reader *r)
+{
+    if (!r)
+        return;
+    if (r->fd >= 0)
+        close(r->fd);
+    if (r->pinit)
+        csv_free(&r->p);
+    if (r->cd_open)
+        iconv_close(r->cd);
+    free(r->path);
+    free(r->label);
+    free(r->rbuf);
+    free(r->ubuf);
+    free(r->fbuf);
+    free(r->fields);
+    free(r->foff);
+    free(r->rawbuf);
+    free(r->hbuf);
+    free(r->hdr);
+    free(r);
+}
+
+/* What the rest of the buffered chunk says, so that cs_detected is right
+ * after cs_open for the usual file whose first Chinese text is within the
+ * first 64 KiB. Same rule as the streaming decision. */
+static cs_encoding cs_prescan(const unsigned char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] < 0x80)
+            continue;
+        int k = cs_u8len(s + i, n - i);
+        if (k == 0)
+            return CS_ENC_AUTO;
+        return k > 0 ? CS_ENC_UTF8 : CS_ENC_GB18030;
+    }
+    return CS_ENC_AUTO;
+}
+
+cs_reader *cs_open(const char *path, const char *label, const cs_options *opt, rf_diags *d)
+{
+    unsigned char delim = opt && opt->delimiter ? opt->delimiter : ',';
+    if (delim == '\r' || delim == '\n' || delim == '"') {
+        dg_add(d, RF_ERROR, RF_CLASS_USAGE, path, 0, 0, 0, NULL,
+               "a line break or a quote cannot be the delimiter");
+        return NULL;
+    }
+    cs_reader *r = ar_xmalloc(sizeof *r);
+    memset(r, 0, sizeof *r);
+    r->fd = -1;
+    r->d = d;
+    r->path = cs_strdup(path);
+    r->label = cs_strdup(label ? label : "");
+    r->delim = delim;
+    r->want = opt ? opt->encoding : CS_ENC_AUTO;
+    r->enc = r->want;
+    r->line = r->row_start = 1;
+    r->fd = open(path, O_RDONLY);
+    if (r->fd < 0) {
+        dg_add(d, RF_ERROR, RF_CLASS_INPUT, path, 0, 0, 0, NULL, "cannot open the %s file: %s",
+               r->label, strerror(errno));
+        cs_close(r);
+        return NULL;
+    }
+    /* Not strict: Excel and hand edits produce stray quotes, which libcsv
+     * keeps as text. REPALL_NL: blank lines must reach us to be counted. */
+    csv_init(&r->p, CSV_REPALL_NL);
+    r->pinit = true;
+    csv_set_delim(&r->p, delim);
+    r->rbuf = ar_xmalloc(CS_CHUNK + CS_CARRY);
+    if (r->want == CS_ENC_GB18030 && cs_gb_start(r) < 0) {
+        cs_close(r);
+        return NULL;
+    }
+    if (cs_pump(r) < 0) {
+        cs_close(r);
+        return NULL;
+    }
+    if (!r->have_header) {
+        dg_add(d, RF_ERROR, RF_CLASS_INPUT, path, 0, 0, 0, NULL,
+               "empty file, expected a header row");
+        cs_close(r);
+        return NULL;
+    }
+    r->stop = 0;
+    if (r->enc == CS_ENC_AUTO)
+        r->hint = cs_prescan(r->rbuf + r->rpos, r->rlen - r->rpos);
+    return r;
+}
+
+size_t cs_header_count(const cs_reader *r)
+{
+    return r->nh;
+}
+
+const char *cs_header(const cs_reader *r, size_t i)
+{
+    return i < r->nh ? r->hdr[i] : NULL;
+}
+
+cs_encoding cs_detected(const cs_reader *r)
+{
+    if (r->enc != CS_ENC_AUTO)
+        return r->enc;
+    return r->hint == CS_ENC_GB18030 ? CS_ENC_GB18030 : CS_ENC_UTF8;
+}
+
+uint64_t cs_blank_lines(const cs_reader *r)
+{
+    return r->blank;
+}
+
+const char *cs_path(const cs_reader *r)
+{
+    return r->path;
+}
+
+int cs_read(cs_reader *r, cs_row_fn fn, void *ctx, rf_diags *d)
+{
+    if (r->failed)
+        return -1;
+    r->fn = fn;
+    r->ctx = ctx;
+    r->d = d;
+    r->stop = 0;
+    if (cs_pump(r) < 0)
+        return -1;
+    int rc = r->stop;
+    r->stop = 0;
+    return rc;
+}
+
+const char *cs_row_raw(cs_reader *r, const cs_row *row, size_t *n)
+{
+    size_t need = 1;
+    for (size_t i = 0; i < row->nfields; i++)
+        need += row->fields[i].n * 2 + 3;
+    if (need > r->rawcap) {
+        size_t cap = r->rawcap ? r->rawcap : 256;
+        while (cap < need)
+            cap *= 2;
+        r->rawbuf = ar_xrealloc(r->rawbuf, cap);
+        r->rawcap = cap;
+    }
+    char *o = r->rawbuf;
+    for (size_t i = 0; i < row->nfields; i++) {
+        const char *s = row->fields[i].p;
+        size_t len = row->fields[i].n;
+        if (i)
+            *o++ = (char)r->delim;
+        bool q = len && (cs_hblank((unsigned char)s[0]) || cs_hblank((unsigned char)s[len - 1]));
+        for (size_t k = 0; k < len && !q; k++)
+            q = s[k] == '"' || s[k] == '\r' || s[k] == '\n' || (unsigned char)s[k] == r->delim;
+        if (!q) {
+            memcpy(o, s, len);
+            o += len;
+            continue;
+        }
+        *o++ = '"';
+        for (size_t k = 0; k < len; k++) {
+            if (s[k] == '"')
+                *o++ = '"';
+            *o++ = s[k];
+        }
+        *o++ = '"';
+    }
+    *o = 0;
+    if (n)
+        *n = (size_t)(o - r->rawbuf);
+    return r->rawbuf;
+}
+
+/* ---- header binding ------------------------------------------------------- */
+
+static bool cs_ieq(const char *a, const char *b)
+{
+    for (;; a++, b++) {
+        unsigned char x = (unsigned char)*a, y = (unsigned char)*b;
+        if (x >= 'A' && x <= 'Z')
+            x = (unsigned char)(x - 'A' + 'a');
+        if (y >= 'A' && y <= 'Z')
+            y = (unsigned char)(y - 'A' + 'a');
+        if (x != y)
+            return false;
+        if (!x)
+            return true;
+    }
+}
+
+static bool cs_matches(const cs_want *w, const char *h, bool fold)
+{
+    if (!*h)
+        return false;
+    if (w->nnames <= 0)
+        return fold ? cs_ieq(w->id, h) : strcmp(w->id, h) == 0;
+    for (int k = 0; k < w->nnames; k++)
+        if (fold ? cs_ieq(w->names[k], h) : strcmp(w->names[k], h) == 0)
+            return true;
+    return false;
+}
+
+/* Messages are capped well below the diagnostic's 1 KiB: a 10,000-column
+ * header must not crowd out the part of the message that says what to do. */
+#define CS_LIST_MAX 600
+
+static void cs_list_cells(cs_sb *b, const cs_reader *r, const bool *skip)
+{
+    size_t shown = 0, more = 0;
+    for (size_t j = 0; j < r->nh; j++) {
+        if (!r->hdr[j][0] || (skip && skip[j]))
+            continue;
+        if (b->n > CS_LIST_MAX) {
+            more++;
+            continue;
+        }
+        if (shown++)
+            cs_sb_str(b, ", ");
+        cs_sb_str(b, r->hdr[j]);
+    }
+    if (more) {
+        char t[64];
+        snprintf(t, sizeof t, ", ... (%zu more)", more);
+        cs_sb_str(b, t);
+    }
+    if (!shown)
+        cs_sb_str(b, "(nothing)");
+}
+
+int cs_bind(cs_reader *r, const cs_want *wants, int nwants, int *pos, rf_diags *d)
+{
+    int errors = 0;
+    uint64_t line = r->hline ? r->hline : 1;
+    int *owner = ar_xmalloc((r->nh ? r->nh : 1) * sizeof *owner);
+    bool *used = ar_xmalloc((r->nh ? r->nh : 1) * sizeof *used);
+    for (size_t j = 0; j < r->nh; j++) {
+        owner[j] = -1;
+        used[j] = false;
+    }
+    cs_sb b = {0};
+    for (int i = 0; i < nwants; i++) {
+        const cs_want *w = &wants[i];
+        pos[i] = -1;
+        /* Exact first, so "ID" and "id" in one header are not a clash when
+         * the pack names one of them exactly. */
+        for (int pass = 0; pass < 2 && pos[i] < 0; pass++) {
+            size_t first = r->nh;
+            bool dup = false;
+            for (size_t j = 0; j < r->nh; j++) {
+                if (!cs_matches(w, r->hdr[j], pass == 1))
+                    continue;
+                used[j] = true;
+                if (first == r->nh) {
+                    first = j;
+                } else if (!dup) {
+                    dup = true;
+                    dg_add(d, RF_ERROR, RF_CLASS_INPUT, r->path, line, 0, 0, NULL,
+                           "columns %zu and %zu both match '%s' (%s, %s)", first + 1, j + 1,
+                           w->id, r->hdr[first], r->hdr[j]);
+                    errors++;
+                }
+            }
+            if (first < r->nh)
+                pos[i] = (int)first;
+        }
+        if (pos[i] >= 0) {
+            size_t j = (size_t)pos[i];
+            if (owner[j] >= 0) {
+                dg_add(d, RF_ERROR, RF_CLASS_INPUT, r->path, line, 0, 0, NULL,
+                       "column %zu (%s) matches both '%s' and '%s'", j + 1, r->hdr[j],
+                       wants[owner[j]].id, w->id);
+                errors++;
+            } else {
+                owner[j] = i;
+            }
+            continue;
+        }
+        if (!w->required)
+            continue;
+        b.n = 0;
+        cs_sb_str(&b, "");
+        if (w->nnames <= 0)
+            cs_sb_str(&b, w->id);
+        for (int k = 0; k < w->nnames; k++) {
+            if (k)
+                cs_sb_str(&b, ", ");
+            cs_sb_str(&b, w->names[k]);
+        }
+        cs_sb_str(&b, "; header has: ");
+        cs_list_cells(&b, r, NULL);
+        dg_add(d, RF_ERROR, RF_CLASS_INPUT, r->path, line, 0, 0, NULL,
+               "input '%s' has no column '%s' (tried header names: %s)", r->label, w->id, b.p);
+        errors++;
+    }
+    bool any = false;
+    for (size_t j = 0; j < r->nh && !any; j++)
+        any = !used[j] && r->hdr[j][0];
+    if (any) {
+        b.n = 0;
+        cs_list_cells(&b, r, used);
+        dg_add(d, RF_NOTE, RF_CLASS_INPUT, r->path, line, 0, 0, NULL,
+               "ignored columns not used by the pack: %s", b.p);
+    }
+    free(b.p);
+    free(owner);
+    free(used);
+    return errors;
+}

@@ -1,0 +1,376 @@
+/* Unit tests for vl: dates, parsing CSV cells, formatting, equality. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "vl.h"
+
+static const vl_type T_INT = {VL_INT, NULL};
+static const vl_type T_DEC = {VL_DEC, NULL};
+static const vl_type T_DATE = {VL_DATE, NULL};
+static const vl_type T_BOOL = {VL_BOOL, NULL};
+static const vl_type T_TEXT = {VL_TEXT, NULL};
+
+static const char *const edu_canon[] = {"小学", "初中", "高中", "大专", "本科"};
+static const char *const edu_labels[] = {"小学", "初中", "高中", "中专", "职高",
+                                         "大专", "专科", "本科"};
+static const int edu_level[] = {0, 1, 2, 2, 2, 3, 3, 4};
+static const vl_enum edu = {"education", 5, edu_canon, 8, edu_labels, edu_level};
+
+static int32_t ymd(int y, int m, int d)
+{
+    return vl_days_from_ymd(y, m, d);
+}
+
+static void test_type_names(void **state)
+{
+    (void)state;
+    vl_type e = {VL_ENUM, &edu};
+    assert_string_equal(vl_type_name(T_INT), "integer");
+    assert_string_equal(vl_type_name(T_DEC), "decimal");
+    assert_string_equal(vl_type_name(T_DATE), "date");
+    assert_string_equal(vl_type_name(T_BOOL), "boolean");
+    assert_string_equal(vl_type_name(T_TEXT), "text");
+    assert_string_equal(vl_type_name(e), "education");
+}
+
+static void test_days(void **state)
+{
+    (void)state;
+    assert_int_equal(ymd(1970, 1, 1), 0);
+    assert_int_equal(ymd(1970, 1, 2), 1);
+    assert_int_equal(ymd(1969, 12, 31), -1);
+    assert_int_equal(ymd(2000, 3, 1), 11017);
+    assert_int_equal(ymd(2025, 3, 5), 20152);
+    assert_int_equal(ymd(1, 1, 1), -719162);
+    assert_int_equal(ymd(9999, 12, 31), 2932896);
+    /* round trip over the whole range, one day in 7 plus every leap day */
+    for (int32_t d = ymd(1, 1, 1); d <= ymd(9999, 12, 31); d += 7) {
+        int y, m, dd;
+        vl_ymd_from_days(d, &y, &m, &dd);
+        assert_true(vl_ymd_valid(y, m, dd));
+        assert_int_equal(ymd(y, m, dd), d);
+    }
+    int y, m, d;
+    vl_ymd_from_days(ymd(2024, 2, 29), &y, &m, &d);
+    assert_int_equal(y, 2024);
+    assert_int_equal(m, 2);
+    assert_int_equal(d, 29);
+    assert_int_equal(ymd(2024, 3, 1) - ymd(2024, 2, 28), 2);
+    assert_int_equal(ymd(2100, 3, 1) - ymd(2100, 2, 28), 1);
+    assert_int_equal(ymd(2000, 3, 1) - ymd(2000, 2, 28), 2);
+}
+
+static void test_valid(void **state)
+{
+    (void)state;
+    assert_true(vl_ymd_valid(2024, 2, 29));
+    assert_false(vl_ymd_valid(2025, 2, 29));
+    assert_false(vl_ymd_valid(1900, 2, 29));
+    assert_true(vl_ymd_valid(2000, 2, 29));
+    assert_false(vl_ymd_valid(2025, 4, 31));
+    assert_false(vl_ymd_valid(2025, 13, 1));
+    assert_false(vl_ymd_valid(2025, 0, 1));
+    assert_false(vl_ymd_valid(0, 1, 1));
+    assert_false(vl_ymd_valid(10000, 1, 1));
+}
+
+static void test_full_years(void **state)
+{
+    (void)state;
+    int32_t b = ymd(2000, 2, 29);
+    assert_int_equal(vl_full_years(b, ymd(2025, 2, 28)), 24);
+    assert_int_equal(vl_full_years(b, ymd(2025, 3, 1)), 25);
+    assert_int_equal(vl_full_years(b, ymd(2024, 2, 28)), 23);
+    assert_int_equal(vl_full_years(b, ymd(2024, 2, 29)), 24);
+    assert_int_equal(vl_full_years(ymd(1980, 6, 15), ymd(2025, 6, 14)), 44);
+    assert_int_equal(vl_full_years(ymd(1980, 6, 15), ymd(2025, 6, 15)), 45);
+    assert_int_equal(vl_full_years(ymd(2025, 1, 1), ymd(2025, 1, 1)), 0);
+    assert_int_equal(vl_full_years(ymd(2025, 6, 15), ymd(1980, 6, 15)), -45);
+}
+
+/* ---- parsing ---- */
+
+static vl_value parse_ok(vl_type t, const char *s)
+{
+    vl_value v;
+    char err[256] = "untouched";
+    bool ok = vl_parse(t, s, strlen(s), &v, err, sizeof err);
+    if (!ok)
+        fail_msg("vl_parse(%s, '%s') failed: %s", vl_type_name(t), s, err);
+    return v;
+}
+
+static void parse_bad(vl_type t, const char *s, const char *reason)
+{
+    vl_value v;
+    char err[256] = "";
+    bool ok = vl_parse(t, s, strlen(s), &v, err, sizeof err);
+    if (ok)
+        fail_msg("vl_parse(%s, '%s') accepted it", vl_type_name(t), s);
+    assert_string_equal(err, reason);
+}
+
+static void test_parse_int(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *s;
+        int64_t v;
+    } good[] = {
+        {"12", 12},
+        {"  12\t", 12},
+        {"+7", 7},
+        {"-7", -7},
+        {"0", 0},
+        {"007", 7},
+        {"１２", 12},
+        {"－３", -3},
+        {"＋３", 3},
+        {"\xE3\x80\x80" "42" "\xE3\x80\x80", 42},
+        {"9223372036854775807", INT64_MAX},
+        {"-9223372036854775808", INT64_MIN},
+    };
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        vl_value v = parse_ok(T_INT, good[i].s);
+        assert_int_equal(v.kind, VL_INT);
+        assert_int_equal(v.u.i, good[i].v);
+    }
+    parse_bad(T_INT, "12分", "not an integer: '12分' (unexpected '分' after the number)");
+    parse_bad(T_INT, "1,200", "not an integer: '1,200' (thousands separators are not accepted)");
+    parse_bad(T_INT, "5%",
+              "not an integer: '5%' (a percent sign is not accepted; the pack says what unit "
+              "a column has)");
+    parse_bad(T_INT, "1.5", "not an integer: '1.5' (a fraction where a whole number is expected)");
+    parse_bad(T_INT, "abc", "not an integer: 'abc'");
+    parse_bad(T_INT, "-", "not an integer: '-'");
+    parse_bad(T_INT, "1 2", "not an integer: '1 2' (unexpected ' 2' after the number)");
+    parse_bad(T_INT, "9223372036854775808", "integer out of range: '9223372036854775808'");
+    parse_bad(T_INT, "-9223372036854775809", "integer out of range: '-9223372036854775809'");
+    parse_bad(T_INT, "99999999999999999999999", "integer out of range: '99999999999999999999999'");
+}
+
+static void test_parse_dec(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *s;
+        double v;
+    } good[] = {
+        {"0.5", 0.5}, {"56.333", 56.333}, {"-1.25", -1.25}, {"3", 3.0},   {".5", 0.5},
+        {"5.", 5.0},  {"１２.５", 12.5},   {"１２．５", 12.5}, {"+0.1", 0.1}, {" 0.3 ", 0.3},
+    };
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        vl_value v = parse_ok(T_DEC, good[i].s);
+        assert_int_equal(v.kind, VL_DEC);
+        assert_true(v.u.d == good[i].v);
+    }
+    parse_bad(T_DEC, "5%",
+              "not a decimal: '5%' (a percent sign is not accepted; the pack says what unit a "
+              "column has)");
+    parse_bad(T_DEC, "1,200.5", "not a decimal: '1,200.5' (thousands separators are not accepted)");
+    parse_bad(T_DEC, "12分", "not a decimal: '12分' (unexpected '分' after the number)");
+    parse_bad(T_DEC, "1e5", "not a decimal: '1e5' (exponents are not accepted)");
+    parse_bad(T_DEC, ".", "not a decimal: '.'");
+    parse_bad(T_DEC, "1.2.3", "not a decimal: '1.2.3' (unexpected '.3' after the number)");
+    parse_bad(T_DEC, "nan", "not a decimal: 'nan'");
+}
+
+static void test_parse_date(void **state)
+{
+    (void)state;
+    static const char *const forms[] = {"2025-03-05", "2025/3/5",  "2025.3.5",
+                                        "2025年3月5日", "20250305", " 2025-3-05 ",
+                                        "2025年03月05日", "2025年3月5号", "２０２５-０３-０５"};
+    for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
+        vl_value v = parse_ok(T_DATE, forms[i]);
+        assert_int_equal(v.kind, VL_DATE);
+        assert_int_equal(v.u.date, ymd(2025, 3, 5));
+    }
+    assert_int_equal(parse_ok(T_DATE, "2024-02-29").u.date, ymd(2024, 2, 29));
+    assert_int_equal(parse_ok(T_DATE, "0001-01-01").u.date, ymd(1, 1, 1));
+    parse_bad(T_DATE, "2025-02-30", "no such date: '2025-02-30' (February 2025 has 28 days)");
+    parse_bad(T_DATE, "2025-02-29", "no such date: '2025-02-29' (February 2025 has 28 days)");
+    parse_bad(T_DATE, "20250431", "no such date: '20250431' (April 2025 has 30 days)");
+    parse_bad(T_DATE, "2025-13-01", "no such date: '2025-13-01' (there is no month 13)");
+    parse_bad(T_DATE, "0000-01-01", "no such date: '0000-01-01' (years run from 1 to 9999)");
+    parse_bad(T_DATE, "2025-3/5", "not a date: '2025-3/5' (expected a form like 2025-03-05)");
+    parse_bad(T_DATE, "25-3-5", "not a date: '25-3-5' (expected a form like 2025-03-05)");
+    parse_bad(T_DATE, "2025-03-05 10:00",
+              "not a date: '2025-03-05 10:00' (expected a form like 2025-03-05)");
+    parse_bad(T_DATE, "yesterday", "not a date: 'yesterday' (expected a form like 2025-03-05)");
+    parse_bad(T_DATE, "2025-003-05", "not a date: '2025-003-05' (expected a form like 2025-03-05)");
+}
+
+static void test_parse_bool_text_enum(void **state)
+{
+    (void)state;
+    static const char *const yes[] = {"true", "TRUE", "Yes", "1", "是", "y", "Y"};
+    static const char *const no[] = {"false", "False", "NO", "0", "否", "n", "N"};
+    for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++) {
+        vl_value v = parse_ok(T_BOOL, yes[i]);
+        assert_int_equal(v.kind, VL_BOOL);
+        assert_true(v.u.b);
+        v = parse_ok(T_BOOL, no[i]);
+        assert_int_equal(v.kind, VL_BOOL);
+        assert_false(v.u.b);
+    }
+    parse_bad(T_BOOL, "maybe",
+              "not a boolean: 'maybe' (expected true/false, yes/no, 1/0, 是/否 or Y/N)");
+
+    vl_value t = parse_ok(T_TEXT, " \xE3\x80\x80张三 ");
+    assert_int_equal(t.kind, VL_TEXT);
+    assert_int_equal(t.u.s.n, strlen("张三"));
+    assert_memory_equal(t.u.s.p, "张三", t.u.s.n);
+
+    vl_type te = {VL_ENUM, &edu};
+    vl_value e = parse_ok(te, " 专科 ");
+    assert_int_equal(e.kind, VL_ENUM);
+    assert_int_equal(e.u.e.ord, 3);
+    assert_ptr_equal(e.u.e.en, &edu);
+    assert_int_equal(parse_ok(te, "职高").u.e.ord, 2);
+    parse_bad(te, "大学",
+              "not a education label: '大学' (expected one of 小学, 初中, 高中, 中专, 职高, "
+              "大专, 专科, 本科)");
+    parse_bad(te, "本科 学历",
+              "not a education label: '本科 学历' (expected one of 小学, 初中, 高中, 中专, 职高, "
+              "大专, 专科, 本科)");
+}
+
+static void test_parse_empty(void **state)
+{
+    (void)state;
+    static const char *const empties[] = {"", "   ", "\t", "\xE3\x80\x80", " \xE3\x80\x80 "};
+    vl_type types[] = {T_INT, T_DEC, T_DATE, T_BOOL, T_TEXT, {VL_ENUM, &edu}};
+    for (size_t i = 0; i < sizeof empties / sizeof empties[0]; i++) {
+        for (size_t k = 0; k < sizeof types / sizeof types[0]; k++) {
+            vl_value v = {.kind = VL_INT, .why = "x"};
+            char err[64] = "";
+            assert_true(vl_parse(types[k], empties[i], strlen(empties[i]), &v, err, sizeof err));
+            assert_int_equal(v.kind, VL_MISSING);
+            assert_null(v.why);
+            assert_string_equal(err, "");
+        }
+    }
+}
+
+static void test_parse_long_and_small_buffer(void **state)
+{
+    (void)state;
+    char big[400];
+    memset(big, '7', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    char err[256];
+    vl_value v;
+    assert_false(vl_parse(T_INT, big, strlen(big), &v, err, sizeof err));
+    assert_non_null(strstr(err, "integer out of range: '7777"));
+    assert_non_null(strstr(err, "...'"));
+    assert_false(vl_parse(T_DEC, big, strlen(big), &v, err, sizeof err));
+    assert_non_null(strstr(err, "decimal out of range: '7777"));
+    char huge[700];
+    memset(huge, '7', sizeof huge - 1);
+    huge[sizeof huge - 1] = '\0';
+    assert_false(vl_parse(T_INT, huge, strlen(huge), &v, err, sizeof err));
+    assert_non_null(strstr(err, "not an integer: '7777"));
+    assert_non_null(strstr(err, "...' (too long)"));
+    char tiny[8];
+    assert_false(vl_parse(T_DATE, "2025-02-30", 10, &v, tiny, sizeof tiny));
+    assert_string_equal(tiny, "no such");
+    assert_false(vl_parse(T_DATE, "2025-02-30", 10, &v, NULL, 0));
+}
+
+/* ---- formatting ---- */
+
+static const char *fmt(vl_value v)
+{
+    static char buf[64];
+    size_t n = vl_format(v, buf, sizeof buf);
+    assert_int_equal(n, strlen(buf));
+    return buf;
+}
+
+static void test_format(void **state)
+{
+    (void)state;
+    assert_string_equal(fmt(vl_dec(56.333)), "56.33");
+    assert_string_equal(fmt(vl_dec(0.5)), "0.5");
+    assert_string_equal(fmt(vl_dec(3.0)), "3");
+    assert_string_equal(fmt(vl_dec(-0.001)), "0");
+    assert_string_equal(fmt(vl_dec(-0.0)), "0");
+    assert_string_equal(fmt(vl_dec(-2.5)), "-2.5");
+    assert_string_equal(fmt(vl_dec(2.675)), "2.68");
+    assert_string_equal(fmt(vl_dec(0.125)), "0.13");
+    assert_string_equal(fmt(vl_dec(1.005)), "1.01");
+    assert_string_equal(fmt(vl_dec(1234567.891)), "1234567.89");
+    assert_string_equal(fmt(vl_dec(99.999)), "100");
+    assert_string_equal(fmt(vl_int(-42)), "-42");
+    assert_string_equal(fmt(vl_int(INT64_MIN)), "-9223372036854775808");
+    assert_string_equal(fmt(vl_bool(true)), "true");
+    assert_string_equal(fmt(vl_bool(false)), "false");
+    assert_string_equal(fmt(vl_date(ymd(2025, 3, 5))), "2025-03-05");
+    assert_string_equal(fmt(vl_date(ymd(1, 1, 1))), "0001-01-01");
+    assert_string_equal(fmt(vl_text("张三", strlen("张三"))), "张三");
+    assert_string_equal(fmt(vl_enumv(&edu, 3)), "大专");
+    assert_string_equal(fmt(vl_missing("x is empty")), "");
+
+    char small[5];
+    assert_int_equal(vl_format(vl_int(123456), small, sizeof small), 4);
+    assert_string_equal(small, "1234");
+    /* never a half character at the cut: 张 is 3 bytes */
+    assert_int_equal(vl_format(vl_text("张三", 6), small, sizeof small), 3);
+    assert_string_equal(small, "张");
+    assert_int_equal(vl_format(vl_int(1), small, 0), 0);
+}
+
+static void test_round(void **state)
+{
+    (void)state;
+    assert_true(vl_round(2.5, 0) == 3.0);
+    assert_true(vl_round(-2.5, 0) == -3.0);
+    assert_true(vl_round(2.675, 2) == 2.68);
+    assert_true(vl_round(1234.5, -2) == 1200.0);
+    assert_true(vl_round(0.333333, 3) == 0.333);
+}
+
+static void test_equal(void **state)
+{
+    (void)state;
+    assert_true(vl_equal(vl_int(3), vl_int(3)));
+    assert_false(vl_equal(vl_int(3), vl_int(4)));
+    assert_true(vl_equal(vl_int(3), vl_dec(3.0)));
+    assert_false(vl_equal(vl_int(3), vl_text("3", 1)));
+    assert_true(vl_equal(vl_text("ab", 2), vl_text("abc", 2)));
+    assert_false(vl_equal(vl_text("ab", 2), vl_text("abc", 3)));
+    assert_true(vl_equal(vl_text("", 0), vl_text(NULL, 0)));
+    assert_true(vl_equal(vl_enumv(&edu, 2), vl_enumv(&edu, 2)));
+    assert_false(vl_equal(vl_enumv(&edu, 2), vl_enumv(&edu, 3)));
+    assert_true(vl_equal(vl_date(5), vl_date(5)));
+    assert_true(vl_equal(vl_bool(false), vl_bool(false)));
+    assert_false(vl_equal(vl_missing("a"), vl_missing("a")));
+    assert_false(vl_equal(vl_missing("a"), vl_int(0)));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_type_names),
+        cmocka_unit_test(test_days),
+        cmocka_unit_test(test_valid),
+        cmocka_unit_test(test_full_years),
+        cmocka_unit_test(test_parse_int),
+        cmocka_unit_test(test_parse_dec),
+        cmocka_unit_test(test_parse_date),
+        cmocka_unit_test(test_parse_bool_text_enum),
+        cmocka_unit_test(test_parse_empty),
+        cmocka_unit_test(test_parse_long_and_small_buffer),
+        cmocka_unit_test(test_format),
+        cmocka_unit_test(test_round),
+        cmocka_unit_test(test_equal),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -422,7 +422,7 @@ static int cs_fill(cs_reader *r)
     r->need_more = false;
     ssize_t n;
     do
-        n = read(r->fd, r->rbuf + keep, CS_CHUNK + CS_CARRY - keep);
+        n = read(r->fd, r->rbuf + keep, CS_CHUNK);
     while (n < 0 && errno == EINTR);
     if (n < 0) {
         cs_fail(r, 0, "cannot read the file: %s", strerror(errno));

@@ -382,12 +382,11 @@ static ex_expr *check_date(checker *k, ex_expr *e)
         return poison(e);
     }
     char why[160];
-    vl_value v;
+    vl_value v = vl_missing(NULL);
     const ex_expr *a = e->kids[0];
-    if (!vl_parse(t_date, a->val.u.s.p, a->val.u.s.n, &v, why, sizeof why) ||
-        v.kind != VL_DATE) {
-        err(k, a, "%s", v.kind == VL_MISSING ? "date() needs a date, as in date(\"2025-03-05\")"
-                                              : why);
+    bool parsed = vl_parse(t_date, a->val.u.s.p, a->val.u.s.n, &v, why, sizeof why);
+    if (!parsed || v.kind != VL_DATE) {
+        err(k, a, "%s", parsed ? "date() needs a date, as in date(\"2025-03-05\")" : why);
         return poison(e);
     }
     e->op = EX_O_LIT;

@@ -1047,7 +1047,7 @@ int rf_run(const rf_pack *p, const rf_run_options *o, const rf_input *inputs, si
     for (int k = 0; k < p->ninputs; k++)
         if (R.in[k].r)
             R.in[k].st->blank = cs_blank_lines(R.in[k].r);
-    if (fflush(out) != 0 || ferror(out)) {
+    if (out && (fflush(out) != 0 || ferror(out))) {
         dg_add(d, RF_ERROR, RF_CLASS_OUTPUT, NULL, 0, 0, 0, NULL, "cannot write the results");
         rc = -1;
     }

@@ -20,7 +20,7 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT INT TERM
 export RF T
 
-sh -e "$CASE" >"$T/.stdout" 2>"$T/.stderr"
+sh "$CASE" >"$T/.stdout" 2>"$T/.stderr"
 echo $? >"$T/.exit"
 # Scratch paths differ per run; expected files spell them "$T".
 sed "s|$T|\$T|g" "$T/.stderr" >"$T/.stderr.n" && mv "$T/.stderr.n" "$T/.stderr"

@@ -508,6 +508,8 @@ static void test_type_errors(void **state)
     ERR1("coalesce(score, name)", 0, 21,
          "'coalesce' arguments have different types, integer and text, in 'coalesce(score, name)'");
     ERR1("date(\"2025-02-30\")", 5, 12, "no such date: '2025-02-30' (February 2025 has 28 days)");
+    ERR1("date(\" \")", 5, 3, "date() needs a date, as in date(\"2025-03-05\")");
+    ERR1("date(\"soon\")", 5, 6, "not a date: 'soon' (expected a form like 2025-03-05)");
     ERR1("date(name)", 0, 10,
          "date() takes one text literal, as in date(\"2025-03-05\"), found 'date(name)'");
     ERR1("abs(score where flag)", 10, 5, "'where' is only allowed in aggregates, not in 'abs'");

@@ -1,0 +1,72 @@
+#!/bin/sh
+# Build the libFuzzer harnesses and run each for SECONDS (default 60).
+#
+#   sh fuzz/run.sh [SECONDS]
+#
+# Each harness NAME (pack, expr, csv) fuzzes a scratch corpus fuzz/corpus-NAME/
+# (gitignored, kept between runs), seeded from fuzz/seeds/NAME/, plus
+# rules/*.yaml for pack and samples/**/*.csv for csv (each sample also once
+# with a leading 0x01 byte, which selects the harness's roster mode).
+# Crash, leak and timeout inputs go to build-fuzz/artifacts/. Exits non-zero
+# if any harness failed, printing the artifact's path; fuzz/regressions/NAME/
+# is where a minimised crash input belongs once diagnosed (see regress.sh).
+# Environment: CC (default clang), FUZZ_HARNESSES (default "pack expr csv"),
+# FUZZ_JOBS (cmake build parallelism, default nproc).
+set -eu
+cd "$(dirname "$0")/.."
+secs=${1:-60}
+case $secs in '' | *[!0-9]*) echo "usage: $0 [SECONDS]" >&2; exit 2 ;; esac
+build=build-fuzz
+art=$build/artifacts
+
+cmake -S . -B "$build" -DCMAKE_C_COMPILER="${CC:-clang}" -DRF_FUZZ=ON -DRF_TESTS=OFF >/dev/null
+cmake --build "$build" -j"${FUZZ_JOBS:-$(nproc)}" --target fuzz_pack fuzz_expr fuzz_csv
+mkdir -p "$art"
+
+seed() { # seed NAME: fill fuzz/corpus-NAME from the seeds
+    corpus=fuzz/corpus-$1
+    mkdir -p "$corpus"
+    [ -d "fuzz/seeds/$1" ] && find "fuzz/seeds/$1" -type f -exec cp {} "$corpus/" \;
+    case $1 in
+    pack)
+        for f in rules/*.yaml; do
+            [ -f "$f" ] && cp "$f" "$corpus/rules-$(basename "$f")"
+        done
+        ;;
+    csv)
+        find samples -name '*.csv' -type f -size -64k 2>/dev/null | while read -r f; do
+            flat=$(echo "$f" | tr '/' '-')
+            cp "$f" "$corpus/$flat"
+            { printf '\001'; cat "$f"; } >"$corpus/roster-$flat"
+        done
+        ;;
+    esac
+}
+
+failed=0
+for name in ${FUZZ_HARNESSES:-pack expr csv}; do
+    bin=$build/fuzz/fuzz_$name
+    seed "$name"
+    log=$build/fuzz-$name.log
+    dict=""
+    [ -f "fuzz/$name.dict" ] && dict="-dict=fuzz/$name.dict"
+    echo "== fuzz_$name for ${secs}s (corpus fuzz/corpus-$name, log $log)"
+    marker=$build/.fuzz-$name.start
+    : >"$marker"
+    rc=0
+    # shellcheck disable=SC2086
+    "$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+        -artifact_prefix="$art/$name-" $dict "fuzz/corpus-$name" >"$log" 2>&1 || rc=$?
+    grep -E '^stat::number_of_executed_units|^#[0-9]+ *DONE' "$log" | tail -2 || true
+    if [ "$rc" -ne 0 ]; then
+        failed=1
+        echo "!! fuzz_$name failed (exit $rc); last lines of $log:"
+        grep -E 'ERROR: |SUMMARY: |contract violated|^    #[0-9]' "$log" | head -20 || tail -20 "$log"
+        find "$art" -type f -name "$name-*" -newer "$marker" | while read -r a; do
+            echo "!! artifact: $a"
+            echo "   reproduce: $bin $a"
+        done
+    fi
+    rm -f "$marker"
+done
+exit $failed

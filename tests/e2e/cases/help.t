@@ -1,0 +1,4 @@
+# --help for the program and each command.
+$RF --help; echo "exit $?"
+$RF run --help; echo "exit $?"
+$RF --version; echo "exit $?"

@@ -1,0 +1,908 @@
+/* CSV reader: physical line numbers for every kind of line end, quoting,
+ * blank lines, header clean-up, encoding detection and conversion (also
+ * across the 64 KiB read boundary), encoding errors with line and offset,
+ * and the header-binding messages. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <iconv.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cs.h"
+
+#define CHUNK 65536
+
+static char tmpdir[256];
+
+/* ---- helpers ---------------------------------------------------------------- */
+
+typedef struct buf {
+    char *p;
+    size_t n, cap;
+} buf;
+
+static void badd(buf *b, const void *s, size_t n)
+{
+    if (b->n + n + 1 > b->cap) {
+        b->cap = (b->n + n + 1) * 2;
+        b->p = realloc(b->p, b->cap);
+        assert_non_null(b->p);
+    }
+    memcpy(b->p + b->n, s, n);
+    b->n += n;
+    b->p[b->n] = 0;
+}
+
+static void bstr(buf *b, const char *s)
+{
+    badd(b, s, strlen(s));
+}
+
+static void brep(buf *b, char c, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        badd(b, &c, 1);
+}
+
+static const char *tmpfile_with(const char *name, const void *data, size_t n)
+{
+    static char path[512];
+    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(data, 1, n, f), n);
+    assert_int_equal(fclose(f), 0);
+    return path;
+}
+
+static const char *datafile(const char *name)
+{
+    static char path[512];
+    const char *root = getenv("RF_TEST_DATA");
+    snprintf(path, sizeof path, "%s/csv/%s", root ? root : "tests/data", name);
+    return path;
+}
+
+static char *to_gb18030(const char *utf8, size_t *outn)
+{
+    iconv_t cd = iconv_open("GB18030", "UTF-8");
+    assert_true(cd != (iconv_t)-1);
+    size_t inl = strlen(utf8), cap = inl * 2 + 16, outl = cap;
+    char *out = malloc(cap), *o = out, *in = (char *)utf8;
+    assert_non_null(out);
+    assert_true(iconv(cd, &in, &inl, &o, &outl) != (size_t)-1);
+    iconv_close(cd);
+    *outn = (size_t)(o - out);
+    return out;
+}
+
+/* Every row as "line+nlines:f1|f2|...\n", CR and LF in fields shown as \r \n. */
+typedef struct collect {
+    cs_reader *r;
+    buf text;
+    buf raw; /* cs_row_raw of each row, one per line */
+    size_t rows;
+    size_t stop_at; /* return 7 at this row (1-based), 0: never */
+} collect;
+
+static int on_row(void *ctx, const cs_row *row)
+{
+    collect *c = ctx;
+    char t[64];
+    c->rows++;
+    assert_null(row->raw);
+    snprintf(t, sizeof t, "%llu+%llu:", (unsigned long long)row->line,
+             (unsigned long long)row->nlines);
+    bstr(&c->text, t);
+    for (size_t i = 0; i < row->nfields; i++) {
+        const cs_field *f = &row->fields[i];
+        assert_int_equal(f->p[f->n], 0);
+        if (i)
+            bstr(&c->text, "|");
+        for (size_t k = 0; k < f->n; k++) {
+            if (f->p[k] == '\n')
+                bstr(&c->text, "\\n");
+            else if (f->p[k] == '\r')
+                bstr(&c->text, "\\r");
+            else
+                badd(&c->text, &f->p[k], 1);
+        }
+    }
+    bstr(&c->text, "\n");
+    size_t rn = 0;
+    const char *raw = cs_row_raw(c->r, row, &rn);
+    assert_int_equal(strlen(raw), rn);
+    badd(&c->raw, raw, rn);
+    bstr(&c->raw, "\n");
+    return c->stop_at && c->rows == c->stop_at ? 7 : 0;
+}
+
+static void collect_free(collect *c)
+{
+    free(c->text.p);
+    free(c->raw.p);
+}
+
+static cs_reader *open_mem(const char *name, const void *data, size_t n, cs_encoding enc,
+                           unsigned char delim, rf_diags *d)
+{
+    cs_options o = {enc, delim};
+    return cs_open(tmpfile_with(name, data, n), "members", &o, d);
+}
+
+/* Read a whole in-memory file with AUTO encoding; returns the row text. */
+static void read_all(const char *content, size_t n, collect *c, uint64_t *blank)
+{
+    rf_diags *d = rf_diags_new();
+    cs_reader *r = open_mem("t.csv", content, n, CS_ENC_AUTO, 0, d);
+    assert_non_null(r);
+    c->r = r;
+    assert_int_equal(cs_read(r, on_row, c, d), 0);
+    assert_int_equal(rf_diags_errors(d), 0);
+    if (blank)
+        *blank = cs_blank_lines(r);
+    cs_close(r);
+    rf_diags_free(d);
+    if (!c->text.p)
+        bstr(&c->text, "");
+}
+
+static const rf_diag *first_error(const rf_diags *d)
+{
+    for (size_t i = 0; i < rf_diags_count(d); i++)
+        if (rf_diags_get(d, i)->severity == RF_ERROR)
+            return rf_diags_get(d, i);
+    return NULL;
+}
+
+/* ---- line ends, quoting, blank lines ------------------------------------ */
+
+static void test_line_ends(void **state)
+{
+    (void)state;
+    static const char s[] = "h1,h2\n"  /* 1 */
+                            "a,1\r\n"  /* 2 */
+                            "b,2\r"    /* 3 */
+                            "c,3\n"    /* 4 */
+                            "\n"       /* 5 */
+                            "\r\n"     /* 6 */
+                            "\r"       /* 7 */
+                            "d,4";     /* 8, no line end */
+    collect c = {0};
+    uint64_t blank = 0;
+    read_all(s, sizeof s - 1, &c, &blank);
+    assert_string_equal(c.text.p, "2+1:a|1\n3+1:b|2\n4+1:c|3\n8+1:d|4\n");
+    assert_int_equal(blank, 3);
+    collect_free(&c);
+}
+
+static void test_cr_then_blanks(void **state)
+{
+    (void)state;
+    /* A lone-CR file where a line of spaces sits between CR and LF: the CR
+     * and the LF are two line ends, not one CRLF. */
+    static const char s[] = "h\r" "a\r" "  \n" "b\r\n" "c\n";
+    collect c = {0};
+    uint64_t blank = 0;
+    read_all(s, sizeof s - 1, &c, &blank);
+    assert_string_equal(c.text.p, "2+1:a\n4+1:b\n5+1:c\n");
+    assert_int_equal(blank, 1);
+    collect_free(&c);
+}
+
+static void test_quoted(void **state)
+{
+    (void)state;
+    static const char s[] = "id,note\n"                 /* 1 */
+                            "1,\"x\ny\"\n"              /* 2-3 */
+                            "2,\"a\"\"b,c\"\n"          /* 4 */
+                            "3,\"p\r\nq\r\nr\"\r\n"     /* 5-7 */
+                            "4,\"lone\rcr\"\n"          /* 8-9 */
+                            "5,\" padded \"\n"          /* 10 */
+                            "6,end\n";                  /* 11 */
+    collect c = {0};
+    read_all(s, sizeof s - 1, &c, NULL);
+    assert_string_equal(c.text.p, "2+2:1|x\\ny\n"
+                                  "4+1:2|a\"b,c\n"
+                                  "5+3:3|p\\r\\nq\\r\\nr\n"
+                                  "8+2:4|lone\\rcr\n"
+                                  "10+1:5| padded \n"
+                                  "11+1:6|end\n");
+    assert_string_equal(c.raw.p, "1,\"x\ny\"\n"
+                                 "2,\"a\"\"b,c\"\n"
+                                 "3,\"p\r\nq\r\nr\"\n"
+                                 "4,\"lone\rcr\"\n"
+                                 "5,\" padded \"\n"
+                                 "6,end\n");
+    collect_free(&c);
+}
+
+static void test_blank_rows(void **state)
+{
+    (void)state;
+    static const char s[] = "\n"        /* 1 blank before the header */
+                            "a,b\n"     /* 2 header */
+                            "\n"        /* 3 */
+                            "   \n"     /* 4 */
+                            ",,\n"      /* 5: Excel's empty row */
+                            "1,2\n"     /* 6 */
+                            "\t\n"      /* 7 */
+                            "\"\",\n"   /* 8 */
+                            "3,\n";     /* 9 */
+    rf_diags *d = rf_diags_new();
+    cs_reader *r = open_mem("t.csv", s, sizeof s - 1, CS_ENC_AUTO, 0, d);
+    assert_non_null(r);
+    assert_int_equal(cs_header_count(r), 2);
+    assert_string_equal(cs_header(r, 1), "b");
+    assert_null(cs_header(r, 2));
+    collect c = {.r = r};
+    assert_int_equal(cs_read(r, on_row, &c, d), 0);
+    assert_string_equal(c.text.p, "6+1:1|2\n9+1:3|\n");
+    assert_int_equal(cs_blank_lines(r), 6);
+    cs_close(r);
+    rf_diags_free(d);
+    collect_free(&c);
+}
+
+static void test_closed_quote_at_eof(void **state)
+{
+    (void)state;
+    static const char s[] = "a\n\"x,y\"";
+    collect c = {0};
+    read_all(s, sizeof s - 1, &c, NULL);
+    assert_string_equal(c.text.p, "2+1:x,y\n");
+    collect_free(&c);
+}
+
+static void test_unterminated_quote(void **state)
+{
+    (void)state;
+    static const char s[] = "a,b\n1,2\n\n3,\"open\nmore,4\n5,6\n";
+    rf_diags *d = rf_diags_new();
+    cs_reader *r = open_mem("t.csv", s, sizeof s - 1, CS_ENC_AUTO, 0, d);
+    assert_non_null(r);
+    collect c = {.r = r};
+    assert_int_equal(cs_read(r, on_row, &c, d), -1);
+    assert_string_equal(c.text.p, "2+1:1|2\n");
+    const rf_diag *g = first_error(d);
+    assert_non_null(g);
+    assert_int_equal(g->cls, RF_CLASS_INPUT);
+    assert_int_equal(g->line, 4);
+    assert_string_equal(g->message, "unterminated quoted field starting at line 4");
+    assert_non_null(strstr(g->file, "t.csv"));
+    assert_int_equal(cs_read(r, on_row, &c, d), -1);
+    cs_close(r);
+    rf_diags_free(d);
+    collect_free(&c);
+}
+
+static void test_stop_early(void **state)
+{
+    (void)state;
+    static const char s[] = "a\n1\n2\n3\n";
+    rf_diags *d = rf_diags_new();
+    cs_reader *r = open_mem("t.csv", s, sizeof s - 1, CS_ENC_AUTO, 0, d);
+    assert_non_null(r);
+    collect c = {.r = r, .stop_at = 2};
+    assert_int_equal(cs_read(r, on_row, &c, d), 7);
+    assert_string_equal(c.text.p, "2+1:1\n3+1:2\n");
+    c.stop_at = 0;
+    assert_int_equal(cs_read(r, on_row, &c, d), 0);
+    assert_string_equal(c.text.p, "2+1:1\n3+1:2\n4+1:3\n");
+    cs_close(r);
+    rf_diags_free(d);
+    collect_free(&c);
+}
+
+static void test_tab_delimiter(void **state)
+{
+    (void)state;
+    static const char s[] = "a\tb\tc\n1\t\t3\n\"x\ty\"\tq, r\t\" z\"\n";
+    rf_diags *d = rf_diags_new();
+    cs_reader *r = open_mem("t.tsv", s, sizeof s - 1, CS_ENC_AUTO, '\t', d);
+    assert_non_null(r);
+    assert_int_equal(cs_header_count(r), 3);
+    assert_string_equal(cs_header(r, 2), "c");
+    collect c = {.r = r};
+    assert_int_equal(cs_read(r, on_row, &c, d), 0);
+    assert_string_equal(c.text.p, "2+1:1||3\n3+1:x\ty|q, r| z\n");
+    assert_string_equal(c.raw.p, "1\t\t3\n\"x\ty\"\tq, r\t\" z\"\n");
+    cs_close(r);
+    rf_diags_free(d);
+    collect_free(&c);
+}
+
+/* ---- header and files --------------------------------------------------- */
+
+static void test_bom_and_trim(void **state)
+{
+    (void)state;
+    rf_diags *d = rf_diags_new();
+    cs_options o = {CS_ENC_AUTO, 0};
+    cs_reader *r = cs_open(datafile("bom_header.csv"), "members", &o, d);
+    assert_non_null(r);
+    assert_int_equal(cs_header_count(r), 4);
+    assert_string_equal(cs_header(r, 0), "编号");
+    assert_string_equal(cs_header(r, 1), "姓名");
+    assert_string_equal(cs_header(r, 2), "性别");
+    assert_string_equal(cs_header(r, 3), "备注");
+    assert_int_equal(cs_detected(r), CS_ENC_UTF8);
+    collect c = {.r = r};
+    assert_int_equal(cs_read(r, on_row, &c, d), 0);
+    assert_string_equal(c.text.p, "2+1:001|张三|男|\n");
+    assert_int_equal(rf_diags_count(d), 0);
+    cs_close(r);
+    rf_diags_free(d);
+    collect_free(&c);
+}
+
+static void test_empty_file(void **state)
+{
+    (void)state;
+    static const char *const contents[] = {"", "\n\r\n  \n,,\n", "\xEF\xBB\xBF"};
+    for (size_t i = 0; i < 3; i++) {
+        rf_diags *d = rf_diags_new();
+        cs_reader *r = open_mem("empty.csv", contents[i], strlen(contents[i]), CS_ENC_AUTO, 0, d);
+        assert_null(r);
+        const rf_diag *g = first_error(d);
+        assert_non_null(g);
+        assert_int_equal(g->cls, RF_CLASS_INPUT);
+        assert_string_equal(g->message, "empty file, expected a header row");
+        assert_non_null(strstr(g->file, "empty.csv"));
+        rf_diags_free(d);
+    }
+}
+
+static void test_missing_file(void **state)
+{
+    (void)state;
+    rf_diags *d = rf_diags_new();
+    cs_options o = {CS_ENC_AUTO, 0};
+    assert_null(cs_open("/nonexistent/dir/x.csv", "members", &o, d));
+    const rf_diag *g = first_error(d);
+    assert_non_null(g);
+    assert_int_equal(g->cls, RF_CLASS_INPUT);
+    assert_string_equal(g->file, "/nonexistent/dir/x.csv");
+    assert_non_null(strstr(g->message, "cannot open"));
+    rf_diags_free(d);
+}
+
+static void test_utf16_refused(void **state)
+{
+    (void)state;
+    static const char s[] = "\xFF\xFE" "a\0,\0b\0\n\0";
+    rf_diags *d = rf_diags_new();
+    assert_null(open_mem("u16.csv", s, sizeof s - 1, CS_ENC_AUTO, 0, d));
+    const rf_diag *g = first_error(d);
+    assert_non_null(g);
+    assert_non_null(strstr(g->message, "UTF-16"));
+    rf_diags_free(d);
+}
+
+/* ---- encodings ----------------------------------------------------------- */
+
+static void test_gb18030_auto(void **state)
+{
+    (void)state;
+    rf_diags *d = rf_diags_new();
+    cs_options o = {CS_ENC_AUTO, 0};
+    const char *path = datafile("members_gb18030.csv");
+    cs_reader *r = cs_open(path, "members", &o, d);
+    assert_non_null(r);
+    assert_int_equal(cs_detected(r), CS_ENC_GB18030);
+    assert_int_equal(cs_header_count(r), 4);
+    assert_string_equal(cs_header(r, 1), "姓名");
+    collect c = {.r = r};
+    assert_int_equal(cs_read(r, on_row, &c, d), 0);
+    /* 𠮷 is a four-byte GB18030 sequence. */
+    assert_string_equal(c.text.p, "2+1:001|张三|男|\n3+1:002|李𠮷|女|党小组长\n");
+    assert_int_equal(rf_diags_errors(d), 0);
+    assert_int_equal(rf_diags_count(d), 1);
+    const rf_diag *g = rf_diags_get(d, 0);
+    assert_int_equal(g->severity, RF_NOTE);
+    assert_int_equal(g->cls, RF_CLASS_INPUT);
+    assert_string_equal(g->file, path);
+    assert_string_equal(g->message, "not UTF-8, read as GB18030 (use --encoding to choose)");
+    cs_close(r);
+    rf_diags_free(d);
+    collect_free(&c);
+}
+
+static void test_gb18030_explicit(void **state)
+{
+    (void)state;
+    rf_diags *d = rf_diags_new();
+    cs_options o = {CS_ENC_GB18030, 0};
+    cs_reader *r = cs_open(datafile("members_gb18030.csv"), "members", &o, d);
+    assert_non_null(r);
+    assert_int_equal(cs_detected(r), CS_ENC_GB18030);
+    assert_string_equal(cs_header(r, 0), "编号");
+    collect c = {.r = r};
+    assert_int_equal(cs_read(r, on_row, &c, d), 0);
+    assert_int_equal(c.rows, 2);
+    assert_int_equal(rf_diags_count(d), 0);
+    cs_close(r);
+    rf_diags_free(d);
+    collect_free(&c);
+}
+
+static void test_gb_file_as_utf8_fails(void **state)
+{
+    (void)state;
+    rf_diags *d = rf_diags_new();
+    cs_options o = {CS_ENC_UTF8, 0};
+    const char *path = datafile("members_gb18030.csv");
+    assert_null(cs_open(path, "members", &o, d));
+    const rf_diag *g = first_error(d);
+    assert_non_null(g);
+    assert_int_equal(g->cls, RF_CLASS_INPUT);
+    assert_string_equal(g->file, path);
+    assert_int_equal(g->line, 1);
+    assert_string_equal(g->message,
+                        "the file is not valid UTF-8 at line 1, byte offset 0; if it was saved by "
+                        "Excel on a Chinese system, try --encoding gb18030");
+    rf_diags_free(d);
+}
+
+static void test_invalid_utf8_after_utf8(void **state)
+{
+    (void)state;
+    static const char s[] = "id,name\n1,张三\n\n2,ok\n3,\xD5\xC5\n4,x\n";
+    size_t off = strlen("id,name\n1,张三\n\n2,ok\n3,");
+    rf_diags *d = rf_diags_new();
+    cs_reader *r = open_mem("bad.csv", s, sizeof s - 1, CS_ENC_AUTO, 0, d);
+    assert_non_null(r);
+    assert_int_equal(cs_detected(r), CS_ENC_UTF8);
+    collect c = {.r = r};
+    assert_int_equal(cs_read(r, on_row, &c, d), -1);
+    assert_string_equal(c.text.p, "2+1:1|张三\n4+1:2|ok\n");
+    const rf_diag *g = first_error(d);
+    assert_non_null(g);
+    assert_int_equal(g->line, 5);
+    char want[256];
+    snprintf(want, sizeof want,
+             "the file is not valid UTF-8 at line 5, byte offset %zu; if it was saved by Excel "
+             "on a Chinese system, try --encoding gb18030",
+             off);
+    assert_string_equal(g->message, want);
+    cs_close(r);
+    rf_diags_free(d);
+    collect_free(&c);
+}
+
+static void test_strict_utf8(void **state)
+{
+    (void)state;
+    /* overlong NUL, overlong '/', a surrogate, above U+10FFFF, stray
+     * continuation, truncated at end of file */
+    static const char *const bad[] = {"\xC0\x80", "\xE0\x80\xAF", "\xED\xA0\x80",
+                                      "\xF4\x90\x80\x80", "\x80", "\xE4\xBD"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        buf b = {0};
+        bstr(&b, "h\r\nok,好\r\nx");
+        size_t off = b.n;
+        bstr(&b, bad[i]);
+        rf_diags *d = rf_diags_new();
+        cs_reader *r = open_mem("s.csv", b.p, b.n, CS_ENC_UTF8, 0, d);
+        assert_non_null(r);
+        collect c = {.r = r};
+        assert_int_equal(cs_read(r, on_row, &c, d), -1);
+        const rf_diag *g = first_error(d);
+        assert_non_null(g);
+        assert_int_equal(g->line, 3);
+        char want[64];
+        snprintf(want, sizeof want, "at line 3, byte offset %zu;", off);
+        if (!strstr(g->message, want))
+            fail_msg("case %zu: %s", i, g->message);
+        cs_close(r);
+        rf_diags_free(d);
+        collect_free(&c);
+        free(b.p);
+    }
+}
+
+static void test_gb_invalid_bytes(void **state)
+{
+    (void)state;
+    /* 0xFF is no GB18030 lead byte. */
+    size_t gn;
+    char *gb = to_gb18030("编号,姓名\n1,张三\n2,", &gn);
+    buf b = {0};
+    badd(&b, gb, gn);
+    size_t off = b.n;
+    bstr(&b, "\xFF\xFF\n");
+    rf_diags *d = rf_diags_new();
+    cs_reader *r = open_mem("g.csv", b.p, b.n, CS_ENC_GB18030, 0, d);
+    assert_non_null(r);
+    collect c = {.r = r};
+    assert_int_equal(cs_read(r, on_row, &c, d), -1);
+    assert_string_equal(c.text.p, "2+1:1|张三\n");
+    const rf_diag *g = first_error(d);
+    assert_non_null(g);
+    assert_int_equal(g->line, 3);
+    char want[64];
+    snprintf(want, sizeof want, "not valid GB18030 at line 3, byte offset %zu;", off);
+    assert_non_null(strstr(g->message, want));
+    cs_close(r);
+    rf_diags_free(d);
+    collect_free(&c);
+    free(b.p);
+    free(gb);
+}
+
+/* The first non-ASCII byte comes after the first 64 KiB: the switch to
+ * GB18030 happens in cs_read and keeps the rows before it. */
+static void test_late_gb18030(void **state)
+{
+    (void)state;
+    buf b = {0};
+    bstr(&b, "id,name\n");
+    size_t rows = 0;
+    while (b.n < CHUNK + 1000) {
+        bstr(&b, "1234,abcdefghij\n");
+        rows++;
+    }
+    size_t gn;
+    char *gb = to_gb18030("9,张三\n", &gn);
+    badd(&b, gb, gn);
+    rf_diags *d = rf_diags_new();
+    cs_reader *r = open_mem("late.csv", b.p, b.n, CS_ENC_AUTO, 0, d);
+    assert_non_null(r);
+    assert_int_equal(cs_detected(r), CS_ENC_UTF8);
+    collect c = {.r = r};
+    assert_int_equal(cs_read(r, on_row, &c, d), 0);
+    assert_int_equal(c.rows, rows + 1);
+    char want[64];
+    snprintf(want, sizeof want, "%zu+1:9|张三\n", rows + 2);
+    assert_non_null(strstr(c.text.p, want));
+    assert_int_equal(cs_detected(r), CS_ENC_GB18030);
+    assert_int_equal(rf_diags_errors(d), 0);
+    assert_int_equal(rf_diags_count(d), 1);
+    assert_int_equal(rf_diags_get(d, 0)->severity, RF_NOTE);
+    cs_close(r);
+    rf_diags_free(d);
+    collect_free(&c);
+    free(gb);
+}
+
+/* ---- the 64 KiB read boundary ------------------------------------------- */
+
+/* "h\n" then a row whose multibyte character starts at CHUNK - before. */
+static void boundary_utf8(size_t before)
+{
+    buf b = {0}, want = {0};
+    bstr(&b, "h\n");
+    brep(&b, 'a', CHUNK - before - b.n);
+    bstr(&b, "你好\n后,\"x\ny\"\n");
+    bstr(&want, "2+1:");
+    brep(&want, 'a', CHUNK - before - 2);
+    bstr(&want, "你好\n3+2:后|x\\ny\n");
+    rf_diags *d = rf_diags_new();
+    cs_reader *r = open_mem("b.csv", b.p, b.n, CS_ENC_UTF8, 0, d);
+    assert_non_null(r);
+    collect c = {.r = r};
+    assert_int_equal(cs_read(r, on_row, &c, d), 0);
+    assert_int_equal(rf_diags_count(d), 0);
+    assert_string_equal(c.text.p, want.p);
+    cs_close(r);
+    rf_diags_free(d);
+    collect_free(&c);
+    free(b.p);
+    free(want.p);
+}
+
+static void test_boundary_utf8(void **state)
+{
+    (void)state;
+    boundary_utf8(1);
+    boundary_utf8(2);
+    boundary_utf8(3);
+}
+
+/* text: UTF-8, converted to GB18030; its first character starts at
+ * CHUNK - before. */
+static void boundary_gb(const char *text, size_t before, cs_encoding enc)
+{
+    size_t gn;
+    buf src = {0};
+    bstr(&src, text);
+    bstr(&src, "\n后,\"x\ny\"\n");
+    char *gb = to_gb18030(src.p, &gn);
+    free(src.p);
+    buf b = {0}, want = {0};
+    bstr(&b, "h\n");
+    brep(&b, 'a', CHUNK - before - b.n);
+    badd(&b, gb, gn);
+    bstr(&want, "2+1:");
+    brep(&want, 'a', CHUNK - before - 2);
+    bstr(&want, text);
+    bstr(&want, "\n3+2:后|x\\ny\n");
+    rf_diags *d = rf_diags_new();
+    cs_reader *r = open_mem("g.csv", b.p, b.n, enc, 0, d);
+    assert_non_null(r);
+    collect c = {.r = r};
+    assert_int_equal(cs_read(r, on_row, &c, d), 0);
+    assert_int_equal(rf_diags_errors(d), 0);
+    assert_string_equal(c.text.p, want.p);
+    assert_int_equal(cs_detected(r), CS_ENC_GB18030);
+    cs_close(r);
+    rf_diags_free(d);
+    collect_free(&c);
+    free(b.p);
+    free(want.p);
+    free(gb);
+}
+
+static void test_boundary_gb18030(void **state)
+{
+    (void)state;
+    /* 𠮷 is four bytes in GB18030, 你 two; GB 你 (C4 E3) starts like a
+     * UTF-8 two-byte sequence, so AUTO can only decide after the refill. */
+    for (size_t before = 1; before <= 5; before++) {
+        boundary_gb("𠮷你", before, CS_ENC_GB18030);
+        boundary_gb("𠮷你", before, CS_ENC_AUTO);
+        boundary_gb("你𠮷", before, CS_ENC_GB18030);
+        boundary_gb("你𠮷", before, CS_ENC_AUTO);
+    }
+}
+
+static void test_boundary_crlf(void **state)
+{
+    (void)state;
+    /* CR is the last byte of the first read, LF the first of the second. */
+    buf b = {0};
+    bstr(&b, "h\n");
+    brep(&b, 'a', CHUNK - 1 - b.n);
+    bstr(&b, "\r\nz\r\n");
+    assert_int_equal(b.p[CHUNK - 1], '\r');
+    collect c = {0};
+    uint64_t blank = 9;
+    read_all(b.p, b.n, &c, &blank);
+    assert_int_equal(c.rows, 2);
+    assert_non_null(strstr(c.text.p, "\n3+1:z\n"));
+    assert_int_equal(blank, 0);
+    collect_free(&c);
+    free(b.p);
+}
+
+/* ---- size ------------------------------------------------------------------ */
+
+static void test_big_field(void **state)
+{
+    (void)state;
+    const size_t big = (size_t)1 << 20;
+    buf b = {0};
+    bstr(&b, "id,text\n1,\"");
+    for (size_t i = 0; i < big; i++)
+        badd(&b, i % 1000 == 999 ? "," : "x", 1);
+    bstr(&b, "\"\n2,y\n");
+    rf_diags *d = rf_diags_new();
+    cs_reader *r = open_mem("big.csv", b.p, b.n, CS_ENC_AUTO, 0, d);
+    assert_non_null(r);
+    collect c = {.r = r};
+    assert_int_equal(cs_read(r, on_row, &c, d), 0);
+    assert_int_equal(c.rows, 2);
+    assert_int_equal(c.text.n, strlen("2+1:1|") + big + strlen("\n3+1:2|y\n"));
+    assert_memory_equal(c.text.p + strlen("2+1:1|"), b.p + strlen("id,text\n1,\""), big);
+    assert_string_equal(c.text.p + c.text.n - strlen("\n3+1:2|y\n"), "\n3+1:2|y\n");
+    cs_close(r);
+    rf_diags_free(d);
+    collect_free(&c);
+    free(b.p);
+}
+
+static int wide_row(void *ctx, const cs_row *row)
+{
+    size_t *n = ctx;
+    assert_int_equal(row->nfields, 10000);
+    assert_string_equal(row->fields[0].p, "v0");
+    assert_string_equal(row->fields[9999].p, "v9999");
+    assert_int_equal(row->fields[5000].n, 5);
+    (*n)++;
+    return 0;
+}
+
+static void test_wide_row(void **state)
+{
+    (void)state;
+    buf b = {0};
+    char t[32];
+    for (int row = 0; row < 3; row++) {
+        for (int i = 0; i < 10000; i++) {
+            snprintf(t, sizeof t, "%s%s%d", i ? "," : "", row ? "v" : "c", i);
+            bstr(&b, t);
+        }
+        bstr(&b, "\n");
+    }
+    rf_diags *d = rf_diags_new();
+    cs_reader *r = open_mem("wide.csv", b.p, b.n, CS_ENC_AUTO, 0, d);
+    assert_non_null(r);
+    assert_int_equal(cs_header_count(r), 10000);
+    assert_string_equal(cs_header(r, 9999), "c9999");
+    size_t n = 0;
+    assert_int_equal(cs_read(r, wide_row, &n, d), 0);
+    assert_int_equal(n, 2);
+    cs_close(r);
+    rf_diags_free(d);
+    free(b.p);
+}
+
+/* ---- binding ---------------------------------------------------------------- */
+
+static const char *const id_names[] = {"编号", "党员编号", "member_id"};
+static const char *const name_names[] = {"姓名"};
+static const char *const sex_names[] = {"性别", "Sex"};
+
+static cs_reader *open_header(const char *header, rf_diags *d)
+{
+    return open_mem("h.csv", header, strlen(header), CS_ENC_AUTO, 0, d);
+}
+
+static void test_bind_missing(void **state)
+{
+    (void)state;
+    rf_diags *d = rf_diags_new();
+    cs_reader *r = open_header("姓名,性别\n", d);
+    assert_non_null(r);
+    cs_want w[] = {{"member_id", id_names, 3, true}, {"name", name_names, 1, true},
+                   {"phone", NULL, 0, false}};
+    int pos[3];
+    assert_int_equal(cs_bind(r, w, 3, pos, d), 1);
+    assert_int_equal(pos[0], -1);
+    assert_int_equal(pos[1], 0);
+    assert_int_equal(pos[2], -1);
+    assert_int_equal(rf_diags_count(d), 2);
+    const rf_diag *g = rf_diags_get(d, 0);
+    assert_int_equal(g->severity, RF_ERROR);
+    assert_int_equal(g->cls, RF_CLASS_INPUT);
+    assert_int_equal(g->line, 1);
+    assert_string_equal(g->file, cs_path(r));
+    assert_string_equal(g->message, "input 'members' has no column 'member_id' (tried header "
+                                    "names: 编号, 党员编号, member_id; header has: 姓名, 性别)");
+    g = rf_diags_get(d, 1);
+    assert_int_equal(g->severity, RF_NOTE);
+    assert_string_equal(g->message, "ignored columns not used by the pack: 性别");
+    cs_close(r);
+    rf_diags_free(d);
+}
+
+static void test_bind_duplicate(void **state)
+{
+    (void)state;
+    rf_diags *d = rf_diags_new();
+    cs_reader *r = open_header("姓名,编号,性别,备注2,编号\n", d);
+    assert_non_null(r);
+    cs_want w[] = {{"member_id", id_names, 3, true}, {"name", name_names, 1, true},
+                   {"sex", sex_names, 2, false}};
+    int pos[3];
+    assert_int_equal(cs_bind(r, w, 3, pos, d), 1);
+    assert_int_equal(pos[0], 1);
+    const rf_diag *g = first_error(d);
+    assert_non_null(g);
+    assert_int_equal(g->line, 1);
+    assert_string_equal(g->message, "columns 2 and 5 both match 'member_id' (编号, 编号)");
+    cs_close(r);
+    rf_diags_free(d);
+}
+
+static void test_bind_ok(void **state)
+{
+    (void)state;
+    rf_diags *d = rf_diags_new();
+    /* Case-insensitive for ASCII; blank header cells are not "ignored
+     * columns". */
+    cs_reader *r = open_header("备注2,SEX,党员编号,,姓名,联系电话\n", d);
+    assert_non_null(r);
+    cs_want w[] = {{"member_id", id_names, 3, true}, {"name", name_names, 1, true},
+                   {"sex", sex_names, 2, false}};
+    int pos[3];
+    assert_int_equal(cs_bind(r, w, 3, pos, d), 0);
+    assert_int_equal(pos[0], 2);
+    assert_int_equal(pos[1], 4);
+    assert_int_equal(pos[2], 1);
+    assert_int_equal(rf_diags_count(d), 1);
+    const rf_diag *g = rf_diags_get(d, 0);
+    assert_int_equal(g->severity, RF_NOTE);
+    assert_int_equal(g->cls, RF_CLASS_INPUT);
+    assert_string_equal(g->message, "ignored columns not used by the pack: 备注2, 联系电话");
+    cs_close(r);
+    rf_diags_free(d);
+}
+
+static void test_bind_exact_before_fold(void **state)
+{
+    (void)state;
+    static const char *const one[] = {"sex"};
+    rf_diags *d = rf_diags_new();
+    cs_reader *r = open_header("Sex,sex\n", d);
+    assert_non_null(r);
+    cs_want w[] = {{"sex", one, 1, true}};
+    int pos[1];
+    assert_int_equal(cs_bind(r, w, 1, pos, d), 0);
+    assert_int_equal(pos[0], 1);
+    cs_close(r);
+    rf_diags_free(d);
+}
+
+static void test_bind_two_wants_one_cell(void **state)
+{
+    (void)state;
+    static const char *const a[] = {"编号"};
+    rf_diags *d = rf_diags_new();
+    cs_reader *r = open_header("编号,姓名\n", d);
+    assert_non_null(r);
+    cs_want w[] = {{"member_id", id_names, 3, true}, {"other_id", a, 1, false},
+                   {"name", name_names, 1, true}};
+    int pos[3];
+    assert_int_equal(cs_bind(r, w, 3, pos, d), 1);
+    const rf_diag *g = first_error(d);
+    assert_non_null(g);
+    assert_string_equal(g->message, "column 1 (编号) matches both 'member_id' and 'other_id'");
+    cs_close(r);
+    rf_diags_free(d);
+}
+
+/* ---- setup ---------------------------------------------------------------- */
+
+static int setup(void **state)
+{
+    (void)state;
+    const char *t = getenv("TMPDIR");
+    snprintf(tmpdir, sizeof tmpdir, "%s/test_cs.XXXXXX", t && *t ? t : "/tmp");
+    return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    static const char *const names[] = {"t.csv", "t.tsv", "empty.csv", "u16.csv", "bad.csv",
+                                        "s.csv", "g.csv", "late.csv", "b.csv", "big.csv",
+                                        "wide.csv", "h.csv"};
+    char p[512];
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        snprintf(p, sizeof p, "%s/%s", tmpdir, names[i]);
+        unlink(p);
+    }
+    return rmdir(tmpdir);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_line_ends),
+        cmocka_unit_test(test_cr_then_blanks),
+        cmocka_unit_test(test_quoted),
+        cmocka_unit_test(test_blank_rows),
+        cmocka_unit_test(test_closed_quote_at_eof),
+        cmocka_unit_test(test_unterminated_quote),
+        cmocka_unit_test(test_stop_early),
+        cmocka_unit_test(test_tab_delimiter),
+        cmocka_unit_test(test_bom_and_trim),
+        cmocka_unit_test(test_empty_file),
+        cmocka_unit_test(test_missing_file),
+        cmocka_unit_test(test_utf16_refused),
+        cmocka_unit_test(test_gb18030_auto),
+        cmocka_unit_test(test_gb18030_explicit),
+        cmocka_unit_test(test_gb_file_as_utf8_fails),
+        cmocka_unit_test(test_invalid_utf8_after_utf8),
+        cmocka_unit_test(test_strict_utf8),
+        cmocka_unit_test(test_gb_invalid_bytes),
+        cmocka_unit_test(test_late_gb18030),
+        cmocka_unit_test(test_boundary_utf8),
+        cmocka_unit_test(test_boundary_gb18030),
+        cmocka_unit_test(test_boundary_crlf),
+        cmocka_unit_test(test_big_field),
+        cmocka_unit_test(test_wide_row),
+        cmocka_unit_test(test_bind_missing),
+        cmocka_unit_test(test_bind_duplicate),
+        cmocka_unit_test(test_bind_ok),
+        cmocka_unit_test(test_bind_exact_before_fold),
+        cmocka_unit_test(test_bind_two_wants_one_cell),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -207,12 +207,13 @@ static bool comparable(checker *k, ex_expr *a, ex_expr *b, ex_op op, const ex_ex
         return false;
     }
     const char *hint = "";
-    if ((a->type.kind == VL_DATE && text_literal(b)) || (b->type.kind == VL_DATE && text_literal(a)))
+    if ((a->type.kind == VL_DATE && text_literal(b)) ||
+        (b->type.kind == VL_DATE && text_literal(a)))
         hint = " (write a date as date(\"2025-03-05\"))";
     else if (a->type.kind == VL_ENUM || b->type.kind == VL_ENUM)
         hint = " (only a text literal naming a label compares with an enumeration)";
-    err(k, what, "cannot compare %s and %s in '%s'%s", vl_type_name(a->type),
-        vl_type_name(b->type), T(what, b1), hint);
+    err(k, what, "cannot compare %s and %s in '%s'%s", vl_type_name(a->type), vl_type_name(b->type),
+        T(what, b1), hint);
     return false;
 }
 
@@ -227,8 +228,7 @@ static ex_expr *unknown_name(checker *k, ex_expr *e, const char *what)
     if (k->c->hooks.suggest)
         s = k->c->hooks.suggest(k->c->hooks.ctx, k->scope, e->name, e->namelen);
     if (s)
-        err(k, e, "unknown %s '%s' (did you mean '%s'?)", what, ex_snip(b, e->name, e->namelen),
-            s);
+        err(k, e, "unknown %s '%s' (did you mean '%s'?)", what, ex_snip(b, e->name, e->namelen), s);
     else
         err(k, e, "unknown %s '%s'", what, ex_snip(b, e->name, e->namelen));
     return poison(e);
@@ -251,8 +251,10 @@ static ex_expr *check_name(checker *k, ex_expr *e)
     if (!found || sym.kind == EX_SYM_RELATION) {
         if (found || (resolve(k, e, true, &sym) && sym.kind == EX_SYM_RELATION)) {
             ex_snip(b, e->name, e->namelen);
-            err(k, e, "'%s' is a relation, not a value: use it in an aggregate such as "
-                      "count(%s)", b, b);
+            err(k, e,
+                "'%s' is a relation, not a value: use it in an aggregate such as "
+                "count(%s)",
+                b, b);
             return poison(e);
         }
         return unknown_name(k, e, "name");
@@ -264,8 +266,7 @@ static ex_expr *check_name(checker *k, ex_expr *e)
         e->named = true;
         return e;
     }
-    if (sym.space < 0 || sym.space >= EX_SPACE_MAX || sym.space == EX_SPACE_AGG ||
-        sym.index < 0) {
+    if (sym.space < 0 || sym.space >= EX_SPACE_MAX || sym.space == EX_SPACE_AGG || sym.index < 0) {
         err(k, e, "'%s' resolves to an invalid slot (%d, %d)", ex_snip(b, e->name, e->namelen),
             sym.space, sym.index);
         return poison(e);
@@ -275,8 +276,7 @@ static ex_expr *check_name(checker *k, ex_expr *e)
     e->index = sym.index;
     e->type = sym.type;
     /* The caller normally says why a slot is empty; this is the fallback. */
-    e->val = vl_missing(ar_printf(k->c->arena, "%s has no value", ex_snip(b, e->name,
-                                                                          e->namelen)));
+    e->val = vl_missing(ar_printf(k->c->arena, "%s has no value", ex_snip(b, e->name, e->namelen)));
     return e;
 }
 
@@ -377,8 +377,7 @@ static ex_expr *check_date(checker *k, ex_expr *e)
 {
     char b[EX_SNIP];
     if (e->nkids != 1 || !text_literal(e->kids[0])) {
-        err(k, e, "date() takes one text literal, as in date(\"2025-03-05\"), found '%s'",
-            T(e, b));
+        err(k, e, "date() takes one text literal, as in date(\"2025-03-05\"), found '%s'", T(e, b));
         return poison(e);
     }
     char why[160];
@@ -409,8 +408,8 @@ static bool names_resolve(checker *k, const ex_expr *e)
         return false;
     for (int i = 0; i < e->nkids; i++) {
         const ex_expr *a = e->kids[i];
-        if (i == 0 && e->op == EX_O_CALL && a->op == EX_O_NAME &&
-            resolve(k, a, true, &sym) && sym.kind == EX_SYM_RELATION)
+        if (i == 0 && e->op == EX_O_CALL && a->op == EX_O_NAME && resolve(k, a, true, &sym) &&
+            sym.kind == EX_SYM_RELATION)
             continue;
         if (!names_resolve(k, a))
             return false;
@@ -465,8 +464,8 @@ static ex_expr *check_call(checker *k, ex_expr *e)
         return poison(e);
     }
     if (e->where) {
-        ex_error(k->c, e->where_off, 5,
-                 "'where' is only allowed in aggregates, not in '%s'", fi->name);
+        ex_error(k->c, e->where_off, 5, "'where' is only allowed in aggregates, not in '%s'",
+                 fi->name);
         return poison(e);
     }
     if (e->nkids < fi->min || (fi->max >= 0 && e->nkids > fi->max)) {
@@ -546,9 +545,8 @@ static ex_expr *check_call(checker *k, ex_expr *e)
         for (int i = 0; i < e->nkids; i++) {
             const ex_expr *a = e->kids[i];
             if (a->type.kind != VL_DATE) {
-                err(k, a, "'%s' needs a date, found %s in '%s'%s", fi->name,
-                    vl_type_name(a->type), T(a, b1),
-                    text_literal(a) ? " (write a date as date(\"2025-03-05\"))" : "");
+                err(k, a, "'%s' needs a date, found %s in '%s'%s", fi->name, vl_type_name(a->type),
+                    T(a, b1), text_literal(a) ? " (write a date as date(\"2025-03-05\"))" : "");
                 any_bad = true;
             }
         }
@@ -561,8 +559,7 @@ static ex_expr *check_call(checker *k, ex_expr *e)
         for (int i = 1; i < e->nkids; i++) {
             if (!unify(t, e->kids[i]->type, &t)) {
                 err(k, e, "'coalesce' arguments have different types, %s and %s, in '%s'",
-                    vl_type_name(e->kids[0]->type), vl_type_name(e->kids[i]->type),
-                    T(e, b2));
+                    vl_type_name(e->kids[0]->type), vl_type_name(e->kids[i]->type), T(e, b2));
                 return poison(e);
             }
         }
@@ -594,13 +591,11 @@ static ex_expr *check_agg(checker *k, ex_expr *e, const struct agginfo *ai)
     char b1[EX_SNIP], b2[EX_SNIP];
     ex_compiler *c = k->c;
     if (k->in_agg || k->scope >= 0) {
-        err(k, e, "aggregates do not nest: '%s' is inside the rows of another aggregate",
-            T(e, b1));
+        err(k, e, "aggregates do not nest: '%s' is inside the rows of another aggregate", T(e, b1));
         return poison(e);
     }
     if (e->nkids < 1 || e->kids[0]->op != EX_O_NAME) {
-        err(k, e, "'%s' needs a relation name first: %s, found '%s'", ai->name, ai->sig,
-            T(e, b1));
+        err(k, e, "'%s' needs a relation name first: %s, found '%s'", ai->name, ai->sig, T(e, b1));
         return poison(e);
     }
     ex_expr *rel = e->kids[0];

@@ -123,8 +123,8 @@ struct ex_expr {
     const char *src;   /* start of the node's text in the compile's source copy */
     uint32_t off, len; /* byte span in that source */
     uint32_t height;
-    bool negate;   /* EX_O_IN: 'not in' */
-    bool named;    /* EX_O_LIT came from a named constant (shown with its name) */
+    bool negate; /* EX_O_IN: 'not in' */
+    bool named;  /* EX_O_LIT came from a named constant (shown with its name) */
     int nkids;
     ex_expr **kids;
     ex_expr *where; /* EX_O_CALL: the 'where' clause */
@@ -134,7 +134,7 @@ struct ex_expr {
     ex_fn fn;         /* EX_O_FN */
     const char *name; /* EX_O_NAME / EX_O_CALL */
     size_t namelen;
-    const char *text; /* NUL-terminated text, for roots and aggregate parts */
+    const char *text;  /* NUL-terminated text, for roots and aggregate parts */
     const ex_agg *agg; /* EX_O_AGG */
 };
 

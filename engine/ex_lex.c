@@ -99,8 +99,8 @@ static const struct {
     const char *word;
     ex_tok kind;
 } keywords[] = {
-    {"and", EX_T_AND},   {"or", EX_T_OR},     {"not", EX_T_NOT},     {"if", EX_T_IF},
-    {"then", EX_T_THEN}, {"else", EX_T_ELSE}, {"in", EX_T_IN},       {"where", EX_T_WHERE},
+    {"and", EX_T_AND},   {"or", EX_T_OR},       {"not", EX_T_NOT}, {"if", EX_T_IF},
+    {"then", EX_T_THEN}, {"else", EX_T_ELSE},   {"in", EX_T_IN},   {"where", EX_T_WHERE},
     {"true", EX_T_TRUE}, {"false", EX_T_FALSE},
 };
 
@@ -341,8 +341,10 @@ void ex_lex_next(ex_lexer *lx, ex_token *t)
         } else if (letter_like(cp)) {
             lex_name(lx, t);
         } else {
-            t->kind = cp == 0x2264 ? EX_T_LE : cp == 0x2265 ? EX_T_GE : cp == 0x2260 ? EX_T_NE
-                                                                                      : EX_T_ERROR;
+            t->kind = cp == 0x2264   ? EX_T_LE
+                      : cp == 0x2265 ? EX_T_GE
+                      : cp == 0x2260 ? EX_T_NE
+                                     : EX_T_ERROR;
             if (t->kind == EX_T_ERROR) {
                 const char *twin = ascii_twin(cp);
                 if (twin)

@@ -263,9 +263,8 @@ static ex_expr *parse_mul(parser *p)
     uint32_t start = p->cur.off;
     ex_expr *l = parse_unary(p);
     while (l && !p->failed &&
-           (p->cur.kind == EX_T_STAR || p->cur.kind == EX_T_SLASH ||
-            p->cur.kind == EX_T_PERCENT)) {
-        ex_op op = p->cur.kind == EX_T_STAR ? EX_O_MUL
+           (p->cur.kind == EX_T_STAR || p->cur.kind == EX_T_SLASH || p->cur.kind == EX_T_PERCENT)) {
+        ex_op op = p->cur.kind == EX_T_STAR    ? EX_O_MUL
                    : p->cur.kind == EX_T_SLASH ? EX_O_DIV
                                                : EX_O_MOD;
         advance(p);

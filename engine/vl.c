@@ -236,15 +236,15 @@ static void number_reason(const char *what, const char *raw, size_t rawn, const 
             hint = " (exponents are not accepted)";
         else {
             size_t k = utf8_prefix(s + i, n - i, 12);
-            snprintf(extra, sizeof extra, " (unexpected '%.*s%s' after the number)", (int)k,
-                     s + i, k < n - i ? "..." : "");
+            snprintf(extra, sizeof extra, " (unexpected '%.*s%s' after the number)", (int)k, s + i,
+                     k < n - i ? "..." : "");
             hint = extra;
         }
     } else if (!strcmp(what, "integer") && memchr(s, '.', n) && i == n) {
         hint = " (a fraction where a whole number is expected)";
     }
-    reason(err, cap, "not %s %s: '%.*s%s'%s", what[0] == 'i' ? "an" : "a", what, q.n, q.p,
-           q.ell, hint);
+    reason(err, cap, "not %s %s: '%.*s%s'%s", what[0] == 'i' ? "an" : "a", what, q.n, q.p, q.ell,
+           hint);
 }
 
 static bool parse_int(const char *raw, size_t rawn, const char *s, size_t n, vl_value *out,
@@ -358,9 +358,9 @@ static bool match_lit(const char *s, size_t n, size_t *i, const char *lit)
     return true;
 }
 
-static const char *const month_names[12] = {"January", "February", "March",     "April",
-                                            "May",     "June",     "July",      "August",
-                                            "September", "October", "November", "December"};
+static const char *const month_names[12] = {"January",   "February", "March",    "April",
+                                            "May",       "June",     "July",     "August",
+                                            "September", "October",  "November", "December"};
 
 static bool parse_date(const char *raw, size_t rawn, const char *s, size_t n, vl_value *out,
                        char *err, size_t cap)
@@ -382,11 +382,11 @@ static bool parse_date(const char *raw, size_t rawn, const char *s, size_t n, vl
     if (!ok && read_num(s, n, &i, 4, &y) && i == 4) {
         if (i < n && (s[i] == '-' || s[i] == '/' || s[i] == '.')) {
             char sep = s[i++];
-            ok = read_num(s, n, &i, 2, &m) && i < n && s[i++] == sep &&
-                 read_num(s, n, &i, 2, &d) && i == n;
+            ok = read_num(s, n, &i, 2, &m) && i < n && s[i++] == sep && read_num(s, n, &i, 2, &d) &&
+                 i == n;
         } else if (match_lit(s, n, &i, "年")) {
-            ok = read_num(s, n, &i, 2, &m) && match_lit(s, n, &i, "月") &&
-                 read_num(s, n, &i, 2, &d);
+            ok =
+                read_num(s, n, &i, 2, &m) && match_lit(s, n, &i, "月") && read_num(s, n, &i, 2, &d);
             if (ok) {
                 if (!match_lit(s, n, &i, "日"))
                     (void)match_lit(s, n, &i, "号");
@@ -396,17 +396,14 @@ static bool parse_date(const char *raw, size_t rawn, const char *s, size_t n, vl
     }
     quoted q = quote(raw, rawn);
     if (!ok) {
-        reason(err, cap, "not a date: '%.*s%s' (expected a form like 2025-03-05)", q.n, q.p,
-               q.ell);
+        reason(err, cap, "not a date: '%.*s%s' (expected a form like 2025-03-05)", q.n, q.p, q.ell);
         return false;
     }
     if (!vl_ymd_valid(y, m, d)) {
         if (y < 1)
-            reason(err, cap, "no such date: '%.*s%s' (years run from 1 to 9999)", q.n, q.p,
-                   q.ell);
+            reason(err, cap, "no such date: '%.*s%s' (years run from 1 to 9999)", q.n, q.p, q.ell);
         else if (m < 1 || m > 12)
-            reason(err, cap, "no such date: '%.*s%s' (there is no month %d)", q.n, q.p, q.ell,
-                   m);
+            reason(err, cap, "no such date: '%.*s%s' (there is no month %d)", q.n, q.p, q.ell, m);
         else
             reason(err, cap, "no such date: '%.*s%s' (%s %d has %d days)", q.n, q.p, q.ell,
                    month_names[m - 1], y, days_in_month(y, m));
@@ -505,7 +502,9 @@ bool vl_parse(vl_type t, const char *s, size_t n, vl_value *out, char *err, size
         if (!normalise(s, n, buf, sizeof buf, &bn)) {
             quoted q = quote(s, n);
             reason(err, errcap, "not %s: '%.*s%s' (too long)",
-                   t.kind == VL_DATE ? "a date" : t.kind == VL_INT ? "an integer" : "a decimal",
+                   t.kind == VL_DATE  ? "a date"
+                   : t.kind == VL_INT ? "an integer"
+                                      : "a decimal",
                    q.n, q.p, q.ell);
             return false;
         }

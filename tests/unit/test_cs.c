@@ -204,7 +204,8 @@ static void test_quoted(void **state)
                             "3,\"p\r\nq\r\nr\"\r\n"     /* 5-7 */
                             "4,\"lone\rcr\"\n"          /* 8-9 */
                             "5,\" padded \"\n"          /* 10 */
-                            "6,end\n";                  /* 11 */
+                            "6,end\n"                   /* 11 */
+                            "7,say \"hi\"\n";            /* 12: stray quotes kept */
     collect c = {0};
     read_all(s, sizeof s - 1, &c, NULL);
     assert_string_equal(c.text.p, "2+2:1|x\\ny\n"
@@ -212,13 +213,15 @@ static void test_quoted(void **state)
                                   "5+3:3|p\\r\\nq\\r\\nr\n"
                                   "8+2:4|lone\\rcr\n"
                                   "10+1:5| padded \n"
-                                  "11+1:6|end\n");
+                                  "11+1:6|end\n"
+                                  "12+1:7|say \"hi\"\n");
     assert_string_equal(c.raw.p, "1,\"x\ny\"\n"
                                  "2,\"a\"\"b,c\"\n"
                                  "3,\"p\r\nq\r\nr\"\n"
                                  "4,\"lone\rcr\"\n"
                                  "5,\" padded \"\n"
-                                 "6,end\n");
+                                 "6,end\n"
+                                 "7,\"say \"\"hi\"\"\"\n");
     collect_free(&c);
 }
 
@@ -568,6 +571,7 @@ static void test_late_gb18030(void **state)
     rf_diags_free(d);
     collect_free(&c);
     free(gb);
+    free(b.p);
 }
 
 /* ---- the 64 KiB read boundary ------------------------------------------- */

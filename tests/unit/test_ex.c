@@ -29,8 +29,14 @@ static const char *const color_canon[] = {"red", "blue"};
 static const int color_level[] = {0, 1};
 static const vl_enum color = {"color", 2, color_canon, 2, color_canon, color_level};
 
-#define TY(k) {k, NULL}
-#define VAL(sp, ix, k) {EX_SYM_VALUE, TY(k), sp, ix, {0}, 0}
+#define TY(k)                                                                                      \
+    {                                                                                              \
+        k, NULL                                                                                    \
+    }
+#define VAL(sp, ix, k)                                                                             \
+    {                                                                                              \
+        EX_SYM_VALUE, TY(k), sp, ix, {0}, 0                                                        \
+    }
 
 typedef struct def {
     int scope;
@@ -85,8 +91,7 @@ static bool fake_resolve(void *ctx, int scope, const char *name, size_t n, bool 
     (void)ctx;
     resolve_calls++;
     if (nested_src && scope == -1 && !want_relation && n == 8 && !memcmp(name, "nested_m", 8)) {
-        nested_expr = ex_compile(cc, nested_src, strlen(nested_src), -1,
-                                 (vl_type){VL_INT, NULL});
+        nested_expr = ex_compile(cc, nested_src, strlen(nested_src), -1, (vl_type){VL_INT, NULL});
         ex_symbol sym = {EX_SYM_VALUE, {VL_INT, NULL}, SP_ENT, 13, {0}, 0};
         *out = sym;
         return nested_expr != NULL;
@@ -134,7 +139,8 @@ static const char *fake_suggest(void *ctx, int scope, const char *name, size_t n
     (void)ctx;
     for (int i = 0; i < NDEFS; i++) {
         const def *d = &defs[i];
-        if ((d->scope == scope || d->scope == ANY_SCOPE) && lev(name, n, d->name, strlen(d->name)) <= 2)
+        if ((d->scope == scope || d->scope == ANY_SCOPE) &&
+            lev(name, n, d->name, strlen(d->name)) <= 2)
             return d->name;
     }
     return NULL;
@@ -314,7 +320,9 @@ static void test_names_and_literals(void **state)
     is_date(E("date(\"2025-03-05\")"), 2025, 3, 5);
     is_date(E("date('2024/2/29')"), 2024, 2, 29);
     /* U+3000 between tokens is a space */
-    is_int(E("score\xE3\x80\x80+\xE3\x80\x80" "1"), 7);
+    is_int(E("score\xE3\x80\x80+\xE3\x80\x80"
+             "1"),
+           7);
     const ex_expr *e = C(" score + 1 ");
     assert_string_equal(ex_text(e), " score + 1 ");
     assert_int_equal(ex_type(e).kind, VL_INT);
@@ -478,7 +486,8 @@ static void test_type_errors(void **state)
     ERR1("edu >= name", 0, 11,
          "cannot compare education and text in 'edu >= name' (only a text literal naming a "
          "label compares with an enumeration)");
-    ERR1("edu = fav", 0, 9, "cannot compare education and color in 'edu = fav' (different enumerations)");
+    ERR1("edu = fav", 0, 9,
+         "cannot compare education and color in 'edu = fav' (different enumerations)");
     ERR1("birth > \"2025-01-01\"", 0, 20,
          "cannot compare date and text in 'birth > \"2025-01-01\"' (write a date as "
          "date(\"2025-03-05\"))");
@@ -493,7 +502,8 @@ static void test_type_errors(void **state)
     ERR1("clmap(score, 0, 1)", 0, 5, "unknown function 'clmap' (did you mean 'clamp'?)");
     ERR1("clamp(score, 0)", 0, 15,
          "'clamp' takes 3 arguments (x, lo, hi), found 2 in 'clamp(score, 0)'");
-    ERR1("min(score)", 0, 10, "'min' takes 2 or more arguments (a, b, ...), found 1 in 'min(score)'");
+    ERR1("min(score)", 0, 10,
+         "'min' takes 2 or more arguments (a, b, ...), found 1 in 'min(score)'");
     ERR1("abs(1, 2)", 0, 9, "'abs' takes 1 argument (x), found 2 in 'abs(1, 2)'");
     ERR1("round()", 0, 7, "'round' takes 1 to 2 arguments (x, digits), found 0 in 'round()'");
     ERR1("year(score)", 5, 5, "'year' needs a date, found integer in 'score'");
@@ -514,9 +524,9 @@ static void test_type_errors(void **state)
          "date() takes one text literal, as in date(\"2025-03-05\"), found 'date(name)'");
     ERR1("abs(score where flag)", 10, 5, "'where' is only allowed in aggregates, not in 'abs'");
     /* independent errors are all reported; follow-on errors are not */
-    expect_errs_in("scroe + 1 > 0 and nme = \"x\" or (flag + 1)", -1, ANY, 3, (size_t)0,
-                   (size_t)5, "unknown name 'scroe' (did you mean 'score'?)", (size_t)18,
-                   (size_t)3, "unknown name 'nme' (did you mean 'name'?)", (size_t)32, (size_t)8,
+    expect_errs_in("scroe + 1 > 0 and nme = \"x\" or (flag + 1)", -1, ANY, 3, (size_t)0, (size_t)5,
+                   "unknown name 'scroe' (did you mean 'score'?)", (size_t)18, (size_t)3,
+                   "unknown name 'nme' (did you mean 'name'?)", (size_t)32, (size_t)8,
                    "cannot add boolean and integer in 'flag + 1'");
     /* the wanted type */
     expect_errs_in("score + 1", -1, (vl_type){VL_BOOL, NULL}, 1, (size_t)0, (size_t)9,
@@ -544,7 +554,8 @@ static void test_aggregate_errors(void **state)
     ERR1("pick(events, code where ok)", 13, 4, "'pick' cannot return text, found 'code'");
     ERR1("min(events, code)", 12, 4,
          "'min' needs numbers, dates or an enumeration, found text in 'code'");
-    ERR1("any(events, points)", 12, 6, "'any' needs a boolean condition, found integer in 'points'");
+    ERR1("any(events, points)", 12, 6,
+         "'any' needs a boolean condition, found integer in 'points'");
     ERR1("sum(events, count(events))", 12, 13,
          "aggregates do not nest: 'count(events)' is inside the rows of another aggregate");
     ERR1("count(1 + 1)", 0, 12,
@@ -790,20 +801,20 @@ static void test_aggregates(void **state)
         const char *src;
         vl_kind kind;
     } cases[] = {
-        {"count(events)", VL_INT},                                /* 0 */
-        {"count(events where code = \"D01\")", VL_INT},           /* 1 */
-        {"sum(events, points)", VL_INT},                          /* 2 */
-        {"sum(events, age where ok)", VL_DEC},                    /* 3 */
-        {"avg(events, age)", VL_DEC},                             /* 4 */
-        {"min(events, date)", VL_DATE},                           /* 5 */
-        {"max(events, points where code != \"B01\")", VL_INT},    /* 6 */
-        {"any(events, points > 3)", VL_BOOL},                     /* 7 */
-        {"all(events, ok)", VL_BOOL},                             /* 8 */
-        {"share(events, ok)", VL_DEC},                            /* 9 */
-        {"pick(events, date where code = \"D02\")", VL_DATE},     /* 10 */
-        {"pick(events, points where code = \"D01\")", VL_INT},    /* 11 */
-        {"pick(events, points where code = \"X\")", VL_INT},      /* 12 */
-        {"max(events, lvl)", VL_ENUM},                            /* 13 */
+        {"count(events)", VL_INT},                                                      /* 0 */
+        {"count(events where code = \"D01\")", VL_INT},                                 /* 1 */
+        {"sum(events, points)", VL_INT},                                                /* 2 */
+        {"sum(events, age where ok)", VL_DEC},                                          /* 3 */
+        {"avg(events, age)", VL_DEC},                                                   /* 4 */
+        {"min(events, date)", VL_DATE},                                                 /* 5 */
+        {"max(events, points where code != \"B01\")", VL_INT},                          /* 6 */
+        {"any(events, points > 3)", VL_BOOL},                                           /* 7 */
+        {"all(events, ok)", VL_BOOL},                                                   /* 8 */
+        {"share(events, ok)", VL_DEC},                                                  /* 9 */
+        {"pick(events, date where code = \"D02\")", VL_DATE},                           /* 10 */
+        {"pick(events, points where code = \"D01\")", VL_INT},                          /* 11 */
+        {"pick(events, points where code = \"X\")", VL_INT},                            /* 12 */
+        {"max(events, lvl)", VL_ENUM},                                                  /* 13 */
         {"count(events where date >= date(\"2025-01-01\") and date <= as_of)", VL_INT}, /* 14 */
     };
     int n = (int)(sizeof cases / sizeof cases[0]);
@@ -870,7 +881,8 @@ static void test_aggregates(void **state)
     run(10, ev, 4, NULL); /* exactly one match */
     is_date(aggv[10], 2025, 3, 1);
     run(11, ev, 4, NULL); /* two matches */
-    is_missing(aggv[11], "more than one row matches in 'pick(events, points where code = \"D01\")'");
+    is_missing(aggv[11],
+               "more than one row matches in 'pick(events, points where code = \"D01\")'");
     run(12, ev, 4, NULL); /* none */
     is_missing(aggv[12], "no row matches in 'pick(events, points where code = \"X\")'");
     run(13, ev, 4, NULL);
@@ -883,7 +895,8 @@ static void test_aggregates(void **state)
     run(11, ev + 2, 1, NULL);
     is_missing(aggv[11], "分值 is empty");
     /* all rows missing: the cause beats "no rows" */
-    const vl_value allmiss[1][6] = {{S("x"), I(1), M("年龄 is empty"), vl_date(0), B(true), vl_enumv(&edu, 0)}};
+    const vl_value allmiss[1][6] = {
+        {S("x"), I(1), M("年龄 is empty"), vl_date(0), B(true), vl_enumv(&edu, 0)}};
     run(4, allmiss, 1, NULL);
     is_missing(aggv[4], "年龄 is empty");
 

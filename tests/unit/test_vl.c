@@ -17,8 +17,8 @@ static const vl_type T_BOOL = {VL_BOOL, NULL};
 static const vl_type T_TEXT = {VL_TEXT, NULL};
 
 static const char *const edu_canon[] = {"小学", "初中", "高中", "大专", "本科"};
-static const char *const edu_labels[] = {"小学", "初中", "高中", "中专", "职高",
-                                         "大专", "专科", "本科"};
+static const char *const edu_labels[] = {"小学", "初中", "高中", "中专",
+                                         "职高", "大专", "专科", "本科"};
 static const int edu_level[] = {0, 1, 2, 2, 2, 3, 3, 4};
 static const vl_enum edu = {"education", 5, edu_canon, 8, edu_labels, edu_level};
 
@@ -132,7 +132,10 @@ static void test_parse_int(void **state)
         {"１２", 12},
         {"－３", -3},
         {"＋３", 3},
-        {"\xE3\x80\x80" "42" "\xE3\x80\x80", 42},
+        {"\xE3\x80\x80"
+         "42"
+         "\xE3\x80\x80",
+         42},
         {"9223372036854775807", INT64_MAX},
         {"-9223372036854775808", INT64_MIN},
     };
@@ -162,8 +165,8 @@ static void test_parse_dec(void **state)
         const char *s;
         double v;
     } good[] = {
-        {"0.5", 0.5}, {"56.333", 56.333}, {"-1.25", -1.25}, {"3", 3.0},   {".5", 0.5},
-        {"5.", 5.0},  {"１２.５", 12.5},   {"１２．５", 12.5}, {"+0.1", 0.1}, {" 0.3 ", 0.3},
+        {"0.5", 0.5}, {"56.333", 56.333}, {"-1.25", -1.25},   {"3", 3.0},    {".5", 0.5},
+        {"5.", 5.0},  {"１２.５", 12.5},  {"１２．５", 12.5}, {"+0.1", 0.1}, {" 0.3 ", 0.3},
     };
     for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
         vl_value v = parse_ok(T_DEC, good[i].s);
@@ -184,8 +187,8 @@ static void test_parse_dec(void **state)
 static void test_parse_date(void **state)
 {
     (void)state;
-    static const char *const forms[] = {"2025-03-05", "2025/3/5",  "2025.3.5",
-                                        "2025年3月5日", "20250305", " 2025-3-05 ",
+    static const char *const forms[] = {"2025-03-05",     "2025/3/5",     "2025.3.5",
+                                        "2025年3月5日",   "20250305",     " 2025-3-05 ",
                                         "2025年03月05日", "2025年3月5号", "２０２５-０３-０５"};
     for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
         vl_value v = parse_ok(T_DATE, forms[i]);
@@ -358,18 +361,12 @@ static void test_equal(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_type_names),
-        cmocka_unit_test(test_days),
-        cmocka_unit_test(test_valid),
-        cmocka_unit_test(test_full_years),
-        cmocka_unit_test(test_parse_int),
-        cmocka_unit_test(test_parse_dec),
-        cmocka_unit_test(test_parse_date),
-        cmocka_unit_test(test_parse_bool_text_enum),
-        cmocka_unit_test(test_parse_empty),
-        cmocka_unit_test(test_parse_long_and_small_buffer),
-        cmocka_unit_test(test_format),
-        cmocka_unit_test(test_round),
+        cmocka_unit_test(test_type_names),  cmocka_unit_test(test_days),
+        cmocka_unit_test(test_valid),       cmocka_unit_test(test_full_years),
+        cmocka_unit_test(test_parse_int),   cmocka_unit_test(test_parse_dec),
+        cmocka_unit_test(test_parse_date),  cmocka_unit_test(test_parse_bool_text_enum),
+        cmocka_unit_test(test_parse_empty), cmocka_unit_test(test_parse_long_and_small_buffer),
+        cmocka_unit_test(test_format),      cmocka_unit_test(test_round),
         cmocka_unit_test(test_equal),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -71,6 +71,8 @@ typedef struct rn_run {
     FILE *xo;
     bool xfound;
     uint64_t xshown[RF_MAX_INPUTS];
+    const char *stamp; /* id@version, written in every result */
+    size_t stampn;
 } rn_run;
 
 struct rf_coverage {
@@ -588,9 +590,7 @@ static void rn_evaluate(rn_run *R, const vl_value *vals, const ex_acc *accs,
     wr_list(w, reasons, nreasons);
     if (p->ntallies)
         wr_text(w, detail, dn);
-    char stamp[256];
-    int sn = snprintf(stamp, sizeof stamp, "%s@%s", p->id, p->version);
-    wr_text(w, stamp, (size_t)(sn < (int)sizeof stamp ? sn : (int)sizeof stamp - 1));
+    wr_text(w, R->stamp, R->stampn);
     wr_row_end(w);
 
     if (R->o->on_result) {
@@ -1012,6 +1012,8 @@ int rf_run(const rf_pack *p, const rf_run_options *o, const rf_input *inputs, si
     if (p->ntallies)
         names[nn++] = "detail";
     names[nn++] = "pack";
+    R.stamp = ar_printf(R.a, "%s@%s", p->id, p->version);
+    R.stampn = strlen(R.stamp);
     wr_begin(&R.w, out, o->format, names, nn);
     if (rejects)
         fputs("file,line,input,reason,raw\n", rejects);
@@ -1047,7 +1049,7 @@ int rf_run(const rf_pack *p, const rf_run_options *o, const rf_input *inputs, si
     for (int k = 0; k < p->ninputs; k++)
         if (R.in[k].r)
             R.in[k].st->blank = cs_blank_lines(R.in[k].r);
-    if (out && (fflush(out) != 0 || ferror(out))) {
+    if (out && (!wr_flush(&R.w) || fflush(out) != 0 || ferror(out))) {
         dg_add(d, RF_ERROR, RF_CLASS_OUTPUT, NULL, 0, 0, 0, NULL, "cannot write the results");
         rc = -1;
     }

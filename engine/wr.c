@@ -2,15 +2,61 @@
 
 #include <string.h>
 
+bool wr_flush(wr_writer *w)
+{
+    if (w->f && w->n && fwrite(w->buf, 1, w->n, w->f) != w->n)
+        w->failed = true;
+    w->n = 0;
+    return !w->failed;
+}
+
+static void wr_put(wr_writer *w, const char *s, size_t n)
+{
+    if (w->n + n > WR_BUF) {
+        wr_flush(w);
+        if (n > WR_BUF) {
+            if (fwrite(s, 1, n, w->f) != n)
+                w->failed = true;
+            return;
+        }
+    }
+    memcpy(w->buf + w->n, s, n);
+    w->n += n;
+}
+
+static void wr_ch(wr_writer *w, char c)
+{
+    if (w->n == WR_BUF)
+        wr_flush(w);
+    w->buf[w->n++] = c;
+}
+
+static bool wr_needs_quote(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r')
+            return true;
+    return false;
+}
+
+static void wr_csv(wr_writer *w, const char *s, size_t n)
+{
+    if (!wr_needs_quote(s, n)) {
+        wr_put(w, s, n);
+        return;
+    }
+    wr_ch(w, '"');
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '"')
+            wr_ch(w, '"');
+        wr_ch(w, s[i]);
+    }
+    wr_ch(w, '"');
+}
+
 void wr_csv_field(FILE *f, const char *s, size_t n)
 {
-    bool quote = false;
-    for (size_t i = 0; i < n; i++)
-        if (s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r') {
-            quote = true;
-            break;
-        }
-    if (!quote) {
+    if (!wr_needs_quote(s, n)) {
         fwrite(s, 1, n, f);
         return;
     }
@@ -23,27 +69,29 @@ void wr_csv_field(FILE *f, const char *s, size_t n)
     putc('"', f);
 }
 
-static void wr_json_string(FILE *f, const char *s, size_t n)
+static void wr_json_string(wr_writer *w, const char *s, size_t n)
 {
-    putc('"', f);
+    wr_ch(w, '"');
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
         if (c == '"' || c == '\\') {
-            putc('\\', f);
-            putc(c, f);
+            wr_ch(w, '\\');
+            wr_ch(w, (char)c);
         } else if (c == '\n') {
-            fputs("\\n", f);
+            wr_put(w, "\\n", 2);
         } else if (c == '\r') {
-            fputs("\\r", f);
+            wr_put(w, "\\r", 2);
         } else if (c == '\t') {
-            fputs("\\t", f);
+            wr_put(w, "\\t", 2);
         } else if (c < 0x20) {
-            fprintf(f, "\\u%04x", c);
+            char esc[8];
+            snprintf(esc, sizeof esc, "\\u%04x", c);
+            wr_put(w, esc, 6);
         } else {
-            putc(c, f);
+            wr_ch(w, (char)c);
         }
     }
-    putc('"', f);
+    wr_ch(w, '"');
 }
 
 void wr_begin(wr_writer *w, FILE *f, rf_format fmt, const char *const *names, int ncols)
@@ -53,14 +101,16 @@ void wr_begin(wr_writer *w, FILE *f, rf_format fmt, const char *const *names, in
     w->names = names;
     w->ncols = ncols;
     w->col = 0;
+    w->n = 0;
+    w->failed = false;
     if (!f || fmt != RF_FORMAT_CSV)
         return;
     for (int i = 0; i < ncols; i++) {
         if (i)
-            putc(',', f);
-        wr_csv_field(f, names[i], strlen(names[i]));
+            wr_ch(w, ',');
+        wr_csv(w, names[i], strlen(names[i]));
     }
-    putc('\n', f);
+    wr_ch(w, '\n');
 }
 
 void wr_row_begin(wr_writer *w)
@@ -69,50 +119,65 @@ void wr_row_begin(wr_writer *w)
         return;
     w->col = 0;
     if (w->fmt == RF_FORMAT_JSONL)
-        putc('{', w->f);
+        wr_ch(w, '{');
 }
 
 static void wr_sep(wr_writer *w)
 {
-    if (w->fmt == RF_FORMAT_CSV) {
-        if (w->col)
-            putc(',', w->f);
-    } else {
-        if (w->col)
-            putc(',', w->f);
+    if (w->col)
+        wr_ch(w, ',');
+    if (w->fmt == RF_FORMAT_JSONL) {
         const char *name = w->col < w->ncols ? w->names[w->col] : "?";
-        wr_json_string(w->f, name, strlen(name));
-        putc(':', w->f);
+        wr_json_string(w, name, strlen(name));
+        wr_ch(w, ':');
     }
     w->col++;
+}
+
+/* Integers are most of what a scoring run writes; printf is too slow for them. */
+static size_t wr_itoa(int64_t v, char *buf)
+{
+    char tmp[24];
+    size_t n = 0;
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    do {
+        tmp[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    size_t o = 0;
+    if (v < 0)
+        buf[o++] = '-';
+    while (n)
+        buf[o++] = tmp[--n];
+    return o;
 }
 
 void wr_value(wr_writer *w, vl_value v)
 {
     if (!w->f)
         return;
-    char buf[256];
-    size_t n = vl_format(v, buf, sizeof buf);
     if (v.kind == VL_TEXT) {
         wr_text(w, v.u.s.p, v.u.s.n);
         return;
     }
+    char buf[256];
+    size_t n = v.kind == VL_INT ? wr_itoa(v.u.i, buf) : vl_format(v, buf, sizeof buf);
     wr_sep(w);
     if (w->fmt == RF_FORMAT_CSV) {
-        wr_csv_field(w->f, buf, n);
+        wr_csv(w, buf, n);
         return;
     }
     switch (v.kind) {
     case VL_MISSING:
-        fputs("null", w->f);
+        wr_put(w, "null", 4);
         break;
     case VL_INT:
     case VL_DEC:
     case VL_BOOL:
-        fwrite(buf, 1, n, w->f);
+        wr_put(w, buf, n);
         break;
     default:
-        wr_json_string(w->f, buf, n);
+        wr_json_string(w, buf, n);
     }
 }
 
@@ -122,9 +187,9 @@ void wr_text(wr_writer *w, const char *s, size_t n)
         return;
     wr_sep(w);
     if (w->fmt == RF_FORMAT_CSV)
-        wr_csv_field(w->f, s, n);
+        wr_csv(w, s, n);
     else
-        wr_json_string(w->f, s, n);
+        wr_json_string(w, s, n);
 }
 
 void wr_list(wr_writer *w, const char *const *items, int n)
@@ -133,13 +198,13 @@ void wr_list(wr_writer *w, const char *const *items, int n)
         return;
     wr_sep(w);
     if (w->fmt == RF_FORMAT_JSONL) {
-        putc('[', w->f);
+        wr_ch(w, '[');
         for (int i = 0; i < n; i++) {
             if (i)
-                putc(',', w->f);
-            wr_json_string(w->f, items[i], strlen(items[i]));
+                wr_ch(w, ',');
+            wr_json_string(w, items[i], strlen(items[i]));
         }
-        putc(']', w->f);
+        wr_ch(w, ']');
         return;
     }
     /* CSV: one field, items joined; quoting decided on the joined text. */
@@ -147,18 +212,18 @@ void wr_list(wr_writer *w, const char *const *items, int n)
     for (int i = 0; i < n && !quote; i++)
         quote = strpbrk(items[i], ",\"\r\n") != NULL;
     if (quote)
-        putc('"', w->f);
+        wr_ch(w, '"');
     for (int i = 0; i < n; i++) {
         if (i)
-            fputs("; ", w->f);
+            wr_put(w, "; ", 2);
         for (const char *s = items[i]; *s; s++) {
             if (quote && *s == '"')
-                putc('"', w->f);
-            putc(*s, w->f);
+                wr_ch(w, '"');
+            wr_ch(w, *s);
         }
     }
     if (quote)
-        putc('"', w->f);
+        wr_ch(w, '"');
 }
 
 void wr_row_end(wr_writer *w)
@@ -166,6 +231,6 @@ void wr_row_end(wr_writer *w)
     if (!w->f)
         return;
     if (w->fmt == RF_FORMAT_JSONL)
-        putc('}', w->f);
-    putc('\n', w->f);
+        wr_ch(w, '}');
+    wr_ch(w, '\n');
 }

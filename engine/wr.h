@@ -11,13 +11,23 @@
 
 #include <stdio.h>
 
+/* Output is assembled in the writer's own buffer and handed to stdio in
+ * large blocks: per-character stdio calls cost more than the evaluation. */
+#define WR_BUF 65536
+
 typedef struct wr_writer {
     FILE *f;
     rf_format fmt;
     int ncols;
     const char *const *names;
     int col;
+    size_t n;
+    bool failed;
+    char buf[WR_BUF];
 } wr_writer;
+
+/* Hand buffered output to the stream; false if writing failed. */
+bool wr_flush(wr_writer *w);
 
 void wr_begin(wr_writer *w, FILE *f, rf_format fmt, const char *const *names, int ncols);
 void wr_row_begin(wr_writer *w);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static void run_help(FILE *to)
@@ -48,6 +49,7 @@ typedef struct run_out {
     const char *path;
     char *tmp;
     FILE *f;
+    bool direct; /* opened without a temporary file; closed as is */
 } run_out;
 
 /* Results go to a temporary file beside the target and are renamed into
@@ -60,6 +62,18 @@ static bool run_out_open(run_out *o, const char *path)
     if (!path || strcmp(path, "-") == 0) {
         o->f = stdout;
         o->path = NULL;
+        return true;
+    }
+    /* A device or pipe (/dev/null, a FIFO) cannot be replaced by renaming;
+     * write to it directly. */
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        if (!(o->f = fopen(path, "w"))) {
+            fprintf(stderr, "rosterflag: cannot write %s: %s\n", path, strerror(errno));
+            return false;
+        }
+        o->path = NULL;
+        o->direct = true;
         return true;
     }
     size_t n = strlen(path) + 16;
@@ -86,7 +100,9 @@ static bool run_out_close(run_out *o, bool keep)
 {
     bool ok = true;
     if (!o->tmp) {
-        if (o->f && fflush(o->f) != 0)
+        if (o->direct)
+            ok = fclose(o->f) == 0;
+        else if (o->f && fflush(o->f) != 0)
             ok = false;
         return ok;
     }

@@ -65,11 +65,11 @@ struct cs_reader {
 
     /* line tracking: `line` is the physical line of the next byte fed */
     uint64_t line, row_start, blank;
-    unsigned char last;  /* last byte fed to libcsv */
-    bool crlf_tail;      /* the piece being parsed ends with the LF of a CRLF */
-    bool inq;            /* inside a quoted field after the last piece */
-    uint64_t qline;      /* line that quoted field started on */
-    uint64_t events;     /* field/row callbacks so far */
+    unsigned char last; /* last byte fed to libcsv */
+    bool crlf_tail;     /* the piece being parsed ends with the LF of a CRLF */
+    bool inq;           /* inside a quoted field after the last piece */
+    uint64_t qline;     /* line that quoted field started on */
+    uint64_t events;    /* field/row callbacks so far */
 
     /* the row being built */
     char *fbuf;
@@ -441,7 +441,8 @@ static int cs_fill(cs_reader *r)
                 dg_add(r->d, RF_NOTE, RF_CLASS_INPUT, r->path, 0, 0, 0, NULL,
                        "the file starts with a UTF-8 byte order mark: read as UTF-8, not GB18030");
             r->enc = CS_ENC_UTF8;
-        } else if (r->rlen >= 2 && ((b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF))) {
+        } else if (r->rlen >= 2 &&
+                   ((b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF))) {
             cs_fail(r, 0,
                     "the file is UTF-16 (Excel \"Unicode Text\"); save it as \"CSV UTF-8\" or "
                     "plain CSV");
@@ -767,8 +768,8 @@ int cs_bind(cs_reader *r, const cs_want *wants, int nwants, int *pos, rf_diags *
                 } else if (!dup) {
                     dup = true;
                     dg_add(d, RF_ERROR, RF_CLASS_INPUT, r->path, line, 0, 0, NULL,
-                           "columns %zu and %zu both match '%s' (%s, %s)", first + 1, j + 1,
-                           w->id, r->hdr[first], r->hdr[j]);
+                           "columns %zu and %zu both match '%s' (%s, %s)", first + 1, j + 1, w->id,
+                           r->hdr[first], r->hdr[j]);
                     errors++;
                 }
             }

@@ -687,9 +687,15 @@ static ex_expr *check_agg(checker *k, ex_expr *e, const struct agginfo *ai)
     if (cond)
         cond->text = ar_strndup(c->arena, cond->src, cond->len);
     T(e, b2);
-    g->why_none = ai->op == EX_AGG_PICK ? ar_printf(c->arena, "no row matches in '%s'", b2)
-                                        : ar_printf(c->arena, "no rows for '%s'", b2);
-    g->why_many = ar_printf(c->arena, "more than one row matches in '%s'", b2);
+    /* Causes name the filter in full: "no row where role = \"书记\"" says what
+     * to look for in the roster; a truncated call would not. */
+    if (ai->op == EX_AGG_PICK && cond) {
+        g->why_none = ar_printf(c->arena, "no row where %s", cond->text);
+        g->why_many = ar_printf(c->arena, "more than one row where %s", cond->text);
+    } else {
+        g->why_none = ar_printf(c->arena, "no rows for '%s'", b2);
+        g->why_many = ar_printf(c->arena, "more than one row matches in '%s'", b2);
+    }
     if (c->naggs == c->capaggs) {
         int cap = c->capaggs ? c->capaggs * 2 : 16;
         ex_aggi **v = ar_alloc(c->arena, sizeof *v * (size_t)cap);

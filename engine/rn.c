@@ -522,6 +522,7 @@ static void rn_evaluate(rn_run *R, const vl_value *vals, const ex_acc *accs,
     for (int l = 0; l < p->nlevels; l++) {
         const pk_level *L = &p->levels[l];
         int held = 0, unknown = 0;
+        int first = nreasons;
         if (explain)
             fprintf(R->xo, "  %s (%s), if %s of:\n", L->id, L->label.zh, L->all ? "all" : "any");
         for (int c = 0; c < L->nconds; c++, k++) {
@@ -533,18 +534,21 @@ static void rn_evaluate(rn_run *R, const vl_value *vals, const ex_acc *accs,
                 cov->cond_true[k] += t;
                 cov->cond_false[k] += !t && !u;
             }
-            if (explain) {
-                char desc[512];
+            char desc[512];
+            if (explain || t)
                 ex_describe(C->expr, &env, desc, sizeof desc);
-                fprintf(R->xo, "    %-15s %s    [%s]\n",
-                        t ? "true:" : u ? "not evaluated:" : "false:", desc, ex_text(C->expr));
+            if (explain) {
+                if (u)
+                    fprintf(R->xo, "    %-15s %s (%s)\n", "not evaluated:", ex_text(C->expr),
+                            v.why);
+                else
+                    fprintf(R->xo, "    %-15s %s    [%s]\n", t ? "true:" : "false:", desc,
+                            ex_text(C->expr));
             }
             if (!t && !u)
                 continue;
             held += t;
             unknown += u;
-            char desc[512];
-            ex_describe(C->expr, &env, desc, sizeof desc);
             if (nreasons == capr) {
                 capr = capr ? capr * 2 : 8;
                 const char **nr = ar_alloc(R->scratch, (size_t)capr * sizeof *nr);
@@ -552,8 +556,11 @@ static void rn_evaluate(rn_run *R, const vl_value *vals, const ex_acc *accs,
                     memcpy(nr, reasons, (size_t)nreasons * sizeof *nr);
                 reasons = nr;
             }
+            /* An undecided condition names the condition and what it lacked,
+             * so staff know which cell to fill in. */
             if (u)
-                reasons[nreasons++] = ar_printf(R->scratch, "%s: not evaluated: %s", L->id, desc);
+                reasons[nreasons++] = ar_printf(R->scratch, "%s: not evaluated: %s (%s)", L->id,
+                                                ex_text(C->expr), v.why);
             else if (C->reason)
                 reasons[nreasons++] = ar_printf(R->scratch, "%s: %s (%s)", L->id, C->reason, desc);
             else
@@ -561,6 +568,10 @@ static void rn_evaluate(rn_run *R, const vl_value *vals, const ex_acc *accs,
         }
         bool holds = L->all ? held == L->nconds : held > 0;
         bool maybe = L->all ? held + unknown == L->nconds && unknown > 0 : unknown > 0;
+        /* Part of an all-level that did not hold is no reason for anything:
+         * listing it would read as if the level applied. */
+        if (L->all && !holds && !maybe)
+            nreasons = first;
         if (chosen < 0 && maybe && !holds)
             undecided = true;
         if (chosen < 0 && holds)
@@ -594,7 +605,7 @@ static void rn_evaluate(rn_run *R, const vl_value *vals, const ex_acc *accs,
     wr_row_end(w);
 
     if (R->o->on_result) {
-        size_t nf = (size_t)p->nouts + (size_t)p->nmeasures;
+        size_t nf = (size_t)p->nouts + (size_t)p->nmeasures + (size_t)p->ntallies;
         const char **names = ar_alloc(R->scratch, (nf + 1) * sizeof *names);
         const char **values = ar_alloc(R->scratch, (nf + 1) * sizeof *values);
         size_t n = 0;
@@ -610,6 +621,15 @@ static void rn_evaluate(rn_run *R, const vl_value *vals, const ex_acc *accs,
                 continue;
             names[n] = p->measures[m].name;
             values[n++] = rn_fmt(R, R->mvals[m]);
+        }
+        for (int t = 0; t < p->ntallies; t++) {
+            bool listed = false;
+            for (int i = 0; i < p->nouts; i++)
+                listed |= p->outs[i].kind == PK_OUT_TALLY && p->outs[i].index == t;
+            if (listed)
+                continue;
+            names[n] = p->tallies[t].name;
+            values[n++] = rn_fmt(R, R->tvals[t]);
         }
         rf_result r = {rn_fmt(R, vals[ent->key]), line, lid, llab, n, names, values,
                        (size_t)nreasons, reasons, p->ntallies ? detail : "", undecided};

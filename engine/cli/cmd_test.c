@@ -119,7 +119,8 @@ static char *tt_join(const char *dir, const char *rel)
         return strdup(rel);
     size_t n = strlen(dir) + strlen(rel) + 2;
     char *s = ar_xmalloc(n);
-    snprintf(s, n, "%s/%s", dir, rel);
+    size_t dl = strlen(dir);
+    snprintf(s, n, "%s%s%s", dir, dl && dir[dl - 1] == '/' ? "" : "/", rel);
     return s;
 }
 
@@ -166,6 +167,7 @@ static bool tt_same(const char *want, const char *got)
 typedef struct tt_entity {
     char *key;
     char *level;
+    char *level_label;
     char *detail;
     size_t nfields;
     char **names, **values;
@@ -188,6 +190,7 @@ static int tt_on_result(void *ctx, const rf_result *r)
     tt_entity *e = &c->e[c->n++];
     e->key = strdup(r->key);
     e->level = strdup(r->level);
+    e->level_label = strdup(r->level_label);
     e->detail = strdup(r->detail);
     e->nfields = r->nfields;
     e->names = ar_xmalloc((r->nfields + 1) * sizeof *e->names);
@@ -209,6 +212,7 @@ static void tt_collect_free(tt_collect *c)
         tt_entity *e = &c->e[i];
         free(e->key);
         free(e->level);
+        free(e->level_label);
         free(e->detail);
         for (size_t k = 0; k < e->nfields; k++) {
             free(e->names[k]);
@@ -239,6 +243,11 @@ static bool tt_field_type(const rf_pack *p, const char *name, vl_type *t)
             *t = p->measures[m].type;
             return true;
         }
+    for (int k = 0; k < p->ntallies; k++)
+        if (strcmp(p->tallies[k].name, name) == 0) {
+            *t = p->tallies[k].type;
+            return true;
+        }
     const pk_input *ent = &p->inputs[p->entity];
     for (int c = 0; c < ent->ncols; c++)
         if (strcmp(ent->cols[c].id, name) == 0) {
@@ -254,6 +263,8 @@ static bool tt_value_fits(vl_type t, const yn_node *v)
         return false;
     if (v->style == YN_PLAIN && (strcmp(v->text, "~") == 0 || strcmp(v->text, "null") == 0))
         return true; /* expects "missing" */
+    if (t.kind == VL_TEXT)
+        return true; /* any text, "" included */
     char err[128];
     vl_value out;
     return vl_parse(t, v->text, v->len, &out, err, sizeof err) && out.kind != VL_MISSING;
@@ -474,6 +485,8 @@ static char *tt_run_case(tt_state *S, const char *file, const char *dir, const y
                 const char *got = NULL;
                 if (strcmp(fname, "level") == 0)
                     got = e->level;
+                else if (strcmp(fname, "level_label") == 0)
+                    got = e->level_label;
                 else if (strcmp(fname, "detail") == 0)
                     got = e->detail;
                 for (size_t k = 0; !got && k < e->nfields; k++)
@@ -713,7 +726,11 @@ static void tt_report(tt_state *S, FILE *f, size_t passed, size_t failed)
         if (!r->ok)
             fprintf(f, "     at %s\n%s", r->where, r->diff ? r->diff : "");
     }
-    fprintf(f, "%zu passed, %zu failed\n", passed, failed);
+    if (S->load_errors)
+        fprintf(f, "%zu passed, %zu failed, %d errors (test files or packs that do not load)\n",
+                passed, failed, S->load_errors);
+    else
+        fprintf(f, "%zu passed, %zu failed\n", passed, failed);
 }
 
 static void test_help(FILE *to)

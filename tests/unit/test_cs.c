@@ -165,14 +165,14 @@ static const rf_diag *first_error(const rf_diags *d)
 static void test_line_ends(void **state)
 {
     (void)state;
-    static const char s[] = "h1,h2\n"  /* 1 */
-                            "a,1\r\n"  /* 2 */
-                            "b,2\r"    /* 3 */
-                            "c,3\n"    /* 4 */
-                            "\n"       /* 5 */
-                            "\r\n"     /* 6 */
-                            "\r"       /* 7 */
-                            "d,4";     /* 8, no line end */
+    static const char s[] = "h1,h2\n" /* 1 */
+                            "a,1\r\n" /* 2 */
+                            "b,2\r"   /* 3 */
+                            "c,3\n"   /* 4 */
+                            "\n"      /* 5 */
+                            "\r\n"    /* 6 */
+                            "\r"      /* 7 */
+                            "d,4";    /* 8, no line end */
     collect c = {0};
     uint64_t blank = 0;
     read_all(s, sizeof s - 1, &c, &blank);
@@ -186,7 +186,11 @@ static void test_cr_then_blanks(void **state)
     (void)state;
     /* A lone-CR file where a line of spaces sits between CR and LF: the CR
      * and the LF are two line ends, not one CRLF. */
-    static const char s[] = "h\r" "a\r" "  \n" "b\r\n" "c\n";
+    static const char s[] = "h\r"
+                            "a\r"
+                            "  \n"
+                            "b\r\n"
+                            "c\n";
     collect c = {0};
     uint64_t blank = 0;
     read_all(s, sizeof s - 1, &c, &blank);
@@ -198,14 +202,14 @@ static void test_cr_then_blanks(void **state)
 static void test_quoted(void **state)
 {
     (void)state;
-    static const char s[] = "id,note\n"                 /* 1 */
-                            "1,\"x\ny\"\n"              /* 2-3 */
-                            "2,\"a\"\"b,c\"\n"          /* 4 */
-                            "3,\"p\r\nq\r\nr\"\r\n"     /* 5-7 */
-                            "4,\"lone\rcr\"\n"          /* 8-9 */
-                            "5,\" padded \"\n"          /* 10 */
-                            "6,end\n"                   /* 11 */
-                            "7,say \"hi\"\n";            /* 12: stray quotes kept */
+    static const char s[] = "id,note\n"             /* 1 */
+                            "1,\"x\ny\"\n"          /* 2-3 */
+                            "2,\"a\"\"b,c\"\n"      /* 4 */
+                            "3,\"p\r\nq\r\nr\"\r\n" /* 5-7 */
+                            "4,\"lone\rcr\"\n"      /* 8-9 */
+                            "5,\" padded \"\n"      /* 10 */
+                            "6,end\n"               /* 11 */
+                            "7,say \"hi\"\n";       /* 12: stray quotes kept */
     collect c = {0};
     read_all(s, sizeof s - 1, &c, NULL);
     assert_string_equal(c.text.p, "2+2:1|x\\ny\n"
@@ -228,15 +232,15 @@ static void test_quoted(void **state)
 static void test_blank_rows(void **state)
 {
     (void)state;
-    static const char s[] = "\n"        /* 1 blank before the header */
-                            "a,b\n"     /* 2 header */
-                            "\n"        /* 3 */
-                            "   \n"     /* 4 */
-                            ",,\n"      /* 5: Excel's empty row */
-                            "1,2\n"     /* 6 */
-                            "\t\n"      /* 7 */
-                            "\"\",\n"   /* 8 */
-                            "3,\n";     /* 9 */
+    static const char s[] = "\n"      /* 1 blank before the header */
+                            "a,b\n"   /* 2 header */
+                            "\n"      /* 3 */
+                            "   \n"   /* 4 */
+                            ",,\n"    /* 5: Excel's empty row */
+                            "1,2\n"   /* 6 */
+                            "\t\n"    /* 7 */
+                            "\"\",\n" /* 8 */
+                            "3,\n";   /* 9 */
     rf_diags *d = rf_diags_new();
     cs_reader *r = open_mem("t.csv", s, sizeof s - 1, CS_ENC_AUTO, 0, d);
     assert_non_null(r);
@@ -378,7 +382,8 @@ static void test_missing_file(void **state)
 static void test_utf16_refused(void **state)
 {
     (void)state;
-    static const char s[] = "\xFF\xFE" "a\0,\0b\0\n\0";
+    static const char s[] = "\xFF\xFE"
+                            "a\0,\0b\0\n\0";
     rf_diags *d = rf_diags_new();
     assert_null(open_mem("u16.csv", s, sizeof s - 1, CS_ENC_AUTO, 0, d));
     const rf_diag *g = first_error(d);
@@ -483,8 +488,8 @@ static void test_strict_utf8(void **state)
     (void)state;
     /* overlong NUL, overlong '/', a surrogate, above U+10FFFF, stray
      * continuation, truncated at end of file */
-    static const char *const bad[] = {"\xC0\x80", "\xE0\x80\xAF", "\xED\xA0\x80",
-                                      "\xF4\x90\x80\x80", "\x80", "\xE4\xBD"};
+    static const char *const bad[] = {"\xC0\x80",         "\xE0\x80\xAF", "\xED\xA0\x80",
+                                      "\xF4\x90\x80\x80", "\x80",         "\xE4\xBD"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         buf b = {0};
         bstr(&b, "h\r\nok,好\r\nx");
@@ -753,8 +758,8 @@ static void test_bind_missing(void **state)
     rf_diags *d = rf_diags_new();
     cs_reader *r = open_header("姓名,性别\n", d);
     assert_non_null(r);
-    cs_want w[] = {{"member_id", id_names, 3, true}, {"name", name_names, 1, true},
-                   {"phone", NULL, 0, false}};
+    cs_want w[] = {
+        {"member_id", id_names, 3, true}, {"name", name_names, 1, true}, {"phone", NULL, 0, false}};
     int pos[3];
     assert_int_equal(cs_bind(r, w, 3, pos, d), 1);
     assert_int_equal(pos[0], -1);
@@ -781,7 +786,8 @@ static void test_bind_duplicate(void **state)
     rf_diags *d = rf_diags_new();
     cs_reader *r = open_header("姓名,编号,性别,备注2,编号\n", d);
     assert_non_null(r);
-    cs_want w[] = {{"member_id", id_names, 3, true}, {"name", name_names, 1, true},
+    cs_want w[] = {{"member_id", id_names, 3, true},
+                   {"name", name_names, 1, true},
                    {"sex", sex_names, 2, false}};
     int pos[3];
     assert_int_equal(cs_bind(r, w, 3, pos, d), 1);
@@ -802,7 +808,8 @@ static void test_bind_ok(void **state)
      * columns". */
     cs_reader *r = open_header("备注2,SEX,党员编号,,姓名,联系电话\n", d);
     assert_non_null(r);
-    cs_want w[] = {{"member_id", id_names, 3, true}, {"name", name_names, 1, true},
+    cs_want w[] = {{"member_id", id_names, 3, true},
+                   {"name", name_names, 1, true},
                    {"sex", sex_names, 2, false}};
     int pos[3];
     assert_int_equal(cs_bind(r, w, 3, pos, d), 0);
@@ -840,8 +847,8 @@ static void test_bind_two_wants_one_cell(void **state)
     rf_diags *d = rf_diags_new();
     cs_reader *r = open_header("编号,姓名\n", d);
     assert_non_null(r);
-    cs_want w[] = {{"member_id", id_names, 3, true}, {"other_id", a, 1, false},
-                   {"name", name_names, 1, true}};
+    cs_want w[] = {
+        {"member_id", id_names, 3, true}, {"other_id", a, 1, false}, {"name", name_names, 1, true}};
     int pos[3];
     assert_int_equal(cs_bind(r, w, 3, pos, d), 1);
     const rf_diag *g = first_error(d);
@@ -864,9 +871,9 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    static const char *const names[] = {"t.csv", "t.tsv", "empty.csv", "u16.csv", "bad.csv",
-                                        "s.csv", "g.csv", "late.csv", "b.csv", "big.csv",
-                                        "wide.csv", "h.csv"};
+    static const char *const names[] = {"t.csv",   "t.tsv",   "empty.csv", "u16.csv",
+                                        "bad.csv", "s.csv",   "g.csv",     "late.csv",
+                                        "b.csv",   "big.csv", "wide.csv",  "h.csv"};
     char p[512];
     for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
         snprintf(p, sizeof p, "%s/%s", tmpdir, names[i]);

@@ -847,7 +847,7 @@ static void test_aggregates(void **state)
     is_bool(aggv[7], false);
     is_bool(aggv[8], true);
     is_missing(aggv[9], "no rows for 'share(events, ok)'");
-    is_missing(aggv[10], "no row matches in 'pick(events, date where code = \"D02\")'");
+    is_missing(aggv[10], "no row where code = \"D02\"");
     is_missing(aggv[13], "no rows for 'max(events, lvl)'");
     is_int(aggv[14], 0);
 
@@ -882,9 +882,9 @@ static void test_aggregates(void **state)
     is_date(aggv[10], 2025, 3, 1);
     run(11, ev, 4, NULL); /* two matches */
     is_missing(aggv[11],
-               "more than one row matches in 'pick(events, points where code = \"D01\")'");
+               "more than one row where code = \"D01\"");
     run(12, ev, 4, NULL); /* none */
-    is_missing(aggv[12], "no row matches in 'pick(events, points where code = \"X\")'");
+    is_missing(aggv[12], "no row where code = \"X\"");
     run(13, ev, 4, NULL);
     assert_int_equal(aggv[13].kind, VL_ENUM);
     assert_int_equal(aggv[13].u.e.ord, 4);

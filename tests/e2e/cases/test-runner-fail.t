@@ -1,0 +1,5 @@
+# A failing case: a readable diff, the closing count, exit 7; TAP and JUnit name
+# each case by pack and case.
+$RF test tests/e2e/data/tt/failing.test.yaml; echo "exit $?"
+$RF test tests/e2e/data/tt/failing.test.yaml --format tap; echo "exit $?"
+$RF test tests/e2e/data/tt/failing.test.yaml --format junit -o "$T/junit.xml"; echo "exit $?"

@@ -108,7 +108,7 @@ typedef struct rf_result {
     uint64_t line;           /* its row in the entity input */
     const char *level;       /* level id, or the pack's "no level" id */
     const char *level_label; /* Chinese label */
-    size_t nfields;          /* output columns, then every other measure */
+    size_t nfields;          /* output columns, then every other measure and tally */
     const char *const *names;
     const char *const *values; /* formatted as in CSV output; "" when missing */
     size_t nreasons;

@@ -679,6 +679,7 @@ static void pk_inputs(pk_b *b, const yn_node *n)
             col->line = ck->line;
             col->col = ck->col;
             col->type.kind = VL_TEXT;
+            col->names = pk_names(b, NULL, &col->nnames, col->id);
             if (cv->kind == YN_SCALAR) { /* shorthand: `name: text` */
                 pk_type(b, cv, &col->type);
                 col->names = pk_names(b, NULL, &col->nnames, col->id);

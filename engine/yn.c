@@ -87,7 +87,7 @@ static void yn_attach(yn_builder *b, yn_node *node)
         } else {
             for (size_t i = 0; i < p->n; i += 2) {
                 yn_node *k = p->items[i];
-                if (k->len == node->len && memcmp(k->text, node->text, k->len) == 0) {
+                if (k->kind == YN_SCALAR && k->len == node->len && memcmp(k->text, node->text, k->len) == 0) {
                     char msg[64];
                     snprintf(msg, sizeof msg, "%u", k->line);
                     dg_add(b->d, RF_ERROR, RF_CLASS_PACK, b->doc->path, node->line, node->col,
@@ -214,11 +214,16 @@ yn_doc *yn_load_mem(ar_arena *a, const char *name, const char *buf, size_t len, 
                 yn_error(&b, (uint32_t)m.line + 1, (uint32_t)m.column + 1,
                          "a rule file holds one YAML document%s", "");
             break;
-        case YAML_ALIAS_EVENT:
+        case YAML_ALIAS_EVENT: {
             yn_error(&b, (uint32_t)m.line + 1, (uint32_t)m.column + 1,
                      "aliases (*%s) are not supported in rule packs; write the value out",
                      (const char *)ev.data.alias.anchor);
+            /* Stand in for the alias so keys and values stay paired. */
+            yn_node *n = yn_new(&b, YN_SCALAR, m);
+            n->text = "";
+            yn_attach(&b, n);
             break;
+        }
         case YAML_SCALAR_EVENT: {
             yn_node *n = yn_new(&b, YN_SCALAR, m);
             n->text = ar_strndup(a, (const char *)ev.data.scalar.value, ev.data.scalar.length);

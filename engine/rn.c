@@ -1067,8 +1067,12 @@ int rf_run(const rf_pack *p, const rf_run_options *o, const rf_input *inputs, si
                 rn_evaluate(&R, R.ents[i]->vals, R.ents[i]->accs, R.ents[i]->counts, R.ents[i]->line);
     }
     for (int k = 0; k < p->ninputs; k++)
-        if (R.in[k].r)
+        if (R.in[k].r) {
             R.in[k].st->blank = cs_blank_lines(R.in[k].r);
+            /* Detection may switch to GB18030 mid-file, so ask again now. */
+            R.in[k].st->encoding =
+                cs_detected(R.in[k].r) == CS_ENC_GB18030 ? "gb18030" : "utf-8";
+        }
     if (out && (!wr_flush(&R.w) || fflush(out) != 0 || ferror(out))) {
         dg_add(d, RF_ERROR, RF_CLASS_OUTPUT, NULL, 0, 0, 0, NULL, "cannot write the results");
         rc = -1;

@@ -7,6 +7,8 @@
 # Exits non-zero if any input crashes, leaks or times out, naming it.
 set -eu
 cd "$(dirname "$0")/.."
+# stack traces for UBSan reports too (ASan prints them anyway)
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1}"
 build=${1:-build-fuzz}
 cmake -S . -B "$build" -DCMAKE_C_COMPILER="${CC:-clang}" -DRF_FUZZ=ON -DRF_TESTS=OFF >/dev/null
 cmake --build "$build" -j"${FUZZ_JOBS:-$(nproc)}" --target fuzz_pack fuzz_expr fuzz_csv >/dev/null

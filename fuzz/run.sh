@@ -11,9 +11,13 @@
 # if any harness failed, printing the artifact's path; fuzz/regressions/NAME/
 # is where a minimised crash input belongs once diagnosed (see regress.sh).
 # Environment: CC (default clang), FUZZ_HARNESSES (default "pack expr csv"),
-# FUZZ_JOBS (cmake build parallelism, default nproc).
+# FUZZ_JOBS (cmake build parallelism, default nproc), FUZZ_ARGS (more
+# libFuzzer flags, e.g. "-fork=1 -ignore_crashes=1" to go on past crashes
+# and collect them all; any new artifact still fails the run).
 set -eu
 cd "$(dirname "$0")/.."
+# stack traces for UBSan reports too (ASan prints them anyway)
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1}"
 secs=${1:-60}
 case $secs in '' | *[!0-9]*) echo "usage: $0 [SECONDS]" >&2; exit 2 ;; esac
 build=build-fuzz
@@ -56,8 +60,11 @@ for name in ${FUZZ_HARNESSES:-pack expr csv}; do
     rc=0
     # shellcheck disable=SC2086
     "$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-        -artifact_prefix="$art/$name-" $dict "fuzz/corpus-$name" >"$log" 2>&1 || rc=$?
-    grep -E '^stat::number_of_executed_units|^#[0-9]+ *DONE' "$log" | tail -2 || true
+        -artifact_prefix="$art/$name-" $dict ${FUZZ_ARGS:-} "fuzz/corpus-$name" >"$log" 2>&1 || rc=$?
+    if [ "$rc" -eq 0 ] && [ -n "$(find "$art" -type f -name "$name-*" -newer "$marker")" ]; then
+        rc=1
+    fi
+    grep -E '^stat::number_of_executed_units|^#[0-9]+:? ' "$log" | tail -1 || true
     if [ "$rc" -ne 0 ]; then
         failed=1
         echo "!! fuzz_$name failed (exit $rc); last lines of $log:"

@@ -348,6 +348,20 @@ static int cs_scan(cs_reader *r, const unsigned char *buf, size_t len, size_t *p
 {
     size_t i = *pos, seg = i;
     while (i < len) {
+        /* Most bytes are plain ASCII that is neither CR nor LF: skip them
+         * eight at a time (a classic has-zero-byte test on the word). */
+        while (i + 8 <= len) {
+            uint64_t w;
+            memcpy(&w, buf + i, 8);
+            const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+            uint64_t cr = w ^ (ones * '\r'), lf = w ^ (ones * '\n');
+            uint64_t hit = ((cr - ones) & ~cr) | ((lf - ones) & ~lf);
+            if ((hit | (validate ? w : 0)) & high)
+                break;
+            i += 8;
+        }
+        if (i >= len)
+            break;
         unsigned char b = buf[i];
         if (b == '\r' || b == '\n') {
             i++;

@@ -67,7 +67,20 @@ const rf_diag *dg_vadd(rf_diags *d, rf_severity sev, rf_class cls, const char *f
     g->line = line;
     g->column = column;
     g->span = span;
-    g->message = ar_strdup(d->arena, buf);
+    /* A message is one line whatever text it quotes (a YAML key may hold a
+     * line break): show breaks as \n so the report stays one line each. */
+    char one[sizeof buf * 2];
+    size_t o = 0;
+    for (const char *c = buf; *c && o + 2 < sizeof one; c++) {
+        if (*c == '\n' || *c == '\r') {
+            one[o++] = '\\';
+            one[o++] = *c == '\n' ? 'n' : 'r';
+        } else {
+            one[o++] = *c;
+        }
+    }
+    one[o] = '\0';
+    g->message = ar_strdup(d->arena, one);
     g->source_line = NULL;
     if (source_line) {
         size_t n = strcspn(source_line, "\r\n");

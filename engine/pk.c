@@ -19,6 +19,7 @@ typedef struct pk_b {
     int *mstate;              /* per measure: 0 new, 1 compiling, 2 done */
     const yn_node **mnode;
     bool *mused;
+    bool uses_broken; /* the expression compiling reads a measure that failed */
 } pk_b;
 
 /* ---- reporting -------------------------------------------------------- */
@@ -346,8 +347,17 @@ static bool pk_resolve(void *ctx, int scope, const char *name, size_t n, bool wa
         if (pk_eq(p->measures[m].name, name, n)) {
             if (b->mstate[m] != 2)
                 pk_compile_measure(b, m);
-            if (b->mstate[m] != 2 || !p->measures[m].expr)
-                return false;
+            if (b->mstate[m] != 2 || !p->measures[m].expr) {
+                /* Its own error is reported; an untyped stand-in keeps every
+                 * expression that uses it from repeating the complaint. */
+                b->mused[m] = true;
+                b->uses_broken = true;
+                out->kind = EX_SYM_VALUE;
+                out->type.kind = VL_MISSING;
+                out->space = PK_SP_MEASURE;
+                out->index = m;
+                return true;
+            }
             b->mused[m] = true;
             out->kind = EX_SYM_VALUE;
             out->type = p->measures[m].type;
@@ -415,6 +425,10 @@ static const char *pk_suggest(void *ctx, int scope, const char *name, size_t n)
 static void pk_expr_error(void *ctx, size_t off, size_t len, const char *msg)
 {
     pk_b *b = ctx;
+    if (b->uses_broken) { /* only a consequence of an error already reported */
+        b->errors++;
+        return;
+    }
     const yn_node *n = b->expr_node;
     uint32_t line = n->line, col = n->col;
     if (off > n->len)
@@ -452,9 +466,12 @@ static const ex_expr *pk_compile(pk_b *b, const yn_node *n, int scope, vl_type w
     if (!pk_is(b, n, YN_SCALAR, "an expression"))
         return NULL;
     const yn_node *saved = b->expr_node;
+    bool saved_broken = b->uses_broken;
     b->expr_node = n;
+    b->uses_broken = false;
     const ex_expr *e = ex_compile(b->p->ex, n->text, n->len, scope, want);
     b->expr_node = saved;
+    b->uses_broken = saved_broken;
     return e;
 }
 

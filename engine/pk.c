@@ -671,13 +671,15 @@ static void pk_inputs(pk_b *b, const yn_node *n)
         pk_check_ident(b, k, "input");
         if (!pk_is(b, v, YN_MAP, "an input"))
             continue;
-        static const char *const keys[] = {"title", "key", "optional", "period", "columns", NULL};
+        static const char *const keys[] = {"title",   "key",     "optional", "period",
+                                           "columns", "every_entity", NULL};
         pk_keys(b, v, keys, "an input");
         int ii = p->ninputs++;
         pk_input *in = &p->inputs[ii];
         in->name = k->text;
         in->title = pk_textpair(b, yn_get(v, "title"), "input title");
         in->optional = pk_bool(b, yn_get(v, "optional"), false, "optional");
+        in->every_entity = pk_bool(b, yn_get(v, "every_entity"), false, "every_entity");
         in->key = in->period = in->ref = -1;
         keynodes[ii] = yn_get(v, "key");
         pernodes[ii] = yn_get(v, "period");
@@ -701,14 +703,22 @@ static void pk_inputs(pk_b *b, const yn_node *n)
                 pk_type(b, cv, &col->type);
                 col->names = pk_names(b, NULL, &col->nnames, col->id);
             } else if (pk_is(b, cv, YN_MAP, "a column")) {
-                static const char *const ckeys[] = {"type", "names", "required", "ref",
-                                                    "range", "title", NULL};
+                static const char *const ckeys[] = {"type",  "names", "required", "ref",
+                                                    "range", "title", "invalid",  NULL};
                 pk_keys(b, cv, ckeys, "a column");
                 const yn_node *t = yn_get(cv, "type");
                 if (t)
                     pk_type(b, t, &col->type);
                 col->names = pk_names(b, yn_get(cv, "names"), &col->nnames, col->id);
                 col->required = pk_bool(b, yn_get(cv, "required"), false, "required");
+                const yn_node *inv = yn_get(cv, "invalid");
+                if (inv && pk_scalar(b, inv, "invalid")) {
+                    if (strcmp(inv->text, "missing") == 0)
+                        col->keep_invalid = true;
+                    else if (strcmp(inv->text, "reject") != 0)
+                        pk_err(b, inv, "invalid is 'reject' (the row) or 'missing' (the cell), "
+                               "not '%s'", inv->text);
+                }
                 const yn_node *ref = yn_get(cv, "ref");
                 if (ref && pk_scalar(b, ref, "ref")) {
                     refs[nref].input = ii;
@@ -788,6 +798,10 @@ static void pk_inputs(pk_b *b, const yn_node *n)
 
 static void pk_entity(pk_b *b, const yn_node *root)
 {
+    for (int i = 0; i < b->p->ninputs; i++)
+        if (b->p->inputs[i].every_entity && b->p->inputs[i].ref < 0)
+            pk_err(b, root, "input '%s' has every_entity but no column with ref",
+                   b->p->inputs[i].name);
     rf_pack *p = b->p;
     p->entity = -1;
     const yn_node *n = pk_need(b, root, "entity", "the rule file");

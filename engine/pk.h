@@ -38,6 +38,7 @@ typedef struct pk_column {
     bool has_range;
     double lo, hi;
     int tally, item;   /* count column: the tally and item it counts, else -1 */
+    bool keep_invalid; /* invalid: missing — a bad cell becomes missing, the row stays */
     const char *why_empty; /* cause carried by a missing cell */
     uint32_t line, col;
 } pk_column;
@@ -46,6 +47,7 @@ typedef struct pk_input {
     const char *name;
     pk_text title;
     bool optional;
+    bool every_entity; /* each entity must have at least one row here */
     int key;     /* column index of the key, or -1 */
     int period;  /* column index of the period date, or -1 */
     int ref;     /* column index referring to the entity input, or -1 */

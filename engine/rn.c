@@ -25,6 +25,8 @@
 
 typedef struct rn_ent {
     vl_value *vals;  /* the entity row (text copied into the run arena) */
+    uint64_t *plines; /* per pick aggregate: line of its first matching row */
+    uint32_t *nrows;  /* related rows used, per input */
     ex_acc *accs;    /* aggregates over related inputs */
     uint32_t *counts; /* tally item counts */
     uint64_t line;
@@ -55,6 +57,8 @@ typedef struct rn_run {
     vl_value *aggvals, *mvals, *tvals, *itemrow, *rowvals;
     int *accslot; /* per aggregate: slot in rn_ent.accs, or -1 (tally) */
     int naccs;
+    int *pickslot; /* per aggregate: slot in rn_ent.plines if a pick over an input */
+    int npicks;
     ex_acc *empty_accs;
     uint32_t *stream_counts;
     int32_t pstart, pend;
@@ -178,6 +182,38 @@ static void rn_xrow(rn_run *R, rn_in *I, const cs_row *row, const char *what)
 
 /* ---- rejects ----------------------------------------------------------- */
 
+/* One line of the rejects report: a row rejected, or a row kept with a
+ * problem (a cell set to missing, a duplicate match, an entity with no
+ * related rows). Without a report file, the same goes to the diagnostics. */
+static void rn_report(rn_run *R, const char *path, uint64_t line, const char *input,
+                      const char *action, const char *reason, const char *raw, size_t rawn)
+{
+    bool rejected = strcmp(action, "rejected") == 0;
+    if (R->rejects) {
+        wr_csv_field(R->rejects, path, strlen(path));
+        fprintf(R->rejects, ",%llu,", (unsigned long long)line);
+        wr_csv_field(R->rejects, input, strlen(input));
+        putc(',', R->rejects);
+        fputs(action, R->rejects);
+        putc(',', R->rejects);
+        wr_csv_field(R->rejects, reason, strlen(reason));
+        putc(',', R->rejects);
+        wr_csv_field(R->rejects, raw, rawn);
+        putc('\n', R->rejects);
+    } else if (rejected) {
+        dg_add(R->d, RF_ERROR, RF_CLASS_ROW, path, line, 0, 0, NULL, "row rejected: %s", reason);
+    } else {
+        dg_add(R->d, RF_WARNING, RF_CLASS_ROW, path, line, 0, 0, NULL, "%s", reason);
+    }
+}
+
+static void rn_kept(rn_run *R, rn_in *I, uint64_t line, const char *reason, const char *raw,
+                    size_t rawn)
+{
+    I->st->problems++;
+    rn_report(R, I->st->path, line, I->pin->name, "kept", reason, raw, rawn);
+}
+
 static int rn_reject(rn_run *R, rn_in *I, const cs_row *row, const char *reason)
 {
     I->st->rejected++;
@@ -190,19 +226,7 @@ static int rn_reject(rn_run *R, rn_in *I, const cs_row *row, const char *reason)
     }
     size_t rawn = 0;
     const char *raw = cs_row_raw(I->r, row, &rawn);
-    if (R->rejects) {
-        wr_csv_field(R->rejects, I->st->path, strlen(I->st->path));
-        fprintf(R->rejects, ",%llu,", (unsigned long long)row->line);
-        wr_csv_field(R->rejects, I->pin->name, strlen(I->pin->name));
-        putc(',', R->rejects);
-        wr_csv_field(R->rejects, reason, strlen(reason));
-        putc(',', R->rejects);
-        wr_csv_field(R->rejects, raw, rawn);
-        putc('\n', R->rejects);
-    } else {
-        dg_add(R->d, RF_ERROR, RF_CLASS_ROW, I->st->path, row->line, 0, 0, NULL,
-               "row rejected: %s", reason);
-    }
+    rn_report(R, I->st->path, row->line, I->pin->name, "rejected", reason, raw, rawn);
     uint64_t total = 0;
     for (size_t i = 0; i < R->sum->ninputs; i++)
         total += R->sum->inputs[i].rejected;
@@ -217,6 +241,21 @@ static int rn_reject(rn_run *R, rn_in *I, const cs_row *row, const char *reason)
 }
 
 /* ---- converting a row --------------------------------------------------- */
+
+/* A cell the pack lets through as missing (invalid: missing): the row stays,
+ * the value carries the problem as its cause, and the report says so. The
+ * cause outlives the row (entity rows are kept), so it goes in the run arena;
+ * this is the error path, not the hot one. */
+static vl_value rn_invalid(rn_run *R, rn_in *I, const cs_row *row, int c)
+{
+    const char *why = ar_printf(R->a, "%s, line %llu", R->reason, (unsigned long long)row->line);
+    char msg[1200];
+    snprintf(msg, sizeof msg, "%s; kept the row with %s missing", R->reason, I->pin->cols[c].id);
+    size_t rawn = 0;
+    const char *raw = cs_row_raw(I->r, row, &rawn);
+    rn_kept(R, I, row->line, msg, raw, rawn);
+    return vl_missing(why);
+}
 
 /* Fill vals[] for every column of the input; false with R->reason set if
  * the row must be rejected. Text values point into the reader's buffer. */
@@ -266,6 +305,10 @@ static bool rn_convert(rn_run *R, rn_in *I, const cs_row *row, vl_value *vals)
         if (!vl_parse(col->type, f->p, f->n, &v, err, sizeof err)) {
             snprintf(R->reason, sizeof R->reason, "column %s (%s): %s", cs_header(I->r, (size_t)pos),
                      col->id, err);
+            if (col->keep_invalid) {
+                vals[c] = rn_invalid(R, I, row, c);
+                continue;
+            }
             return false;
         }
         if (v.kind == VL_MISSING) {
@@ -289,6 +332,10 @@ static bool rn_convert(rn_run *R, rn_in *I, const cs_row *row, vl_value *vals)
                 snprintf(R->reason, sizeof R->reason,
                          "column %s (%s): %.*s is outside %s..%s", cs_header(I->r, (size_t)pos),
                          col->id, (int)f->n, f->p, lo, hi);
+                if (col->keep_invalid) {
+                    vals[c] = rn_invalid(R, I, row, c);
+                    continue;
+                }
                 return false;
             }
         }
@@ -771,6 +818,8 @@ static int rn_entity_row(void *ctx, const cs_row *row)
     for (int i = 0; i < R->naccs; i++)
         ex_acc_init(&e->accs[i]);
     e->counts = ar_alloc(R->a, (size_t)(p->nitems_total ? p->nitems_total : 1) * sizeof(uint32_t));
+    e->plines = ar_alloc(R->a, (size_t)(R->npicks + 1) * sizeof *e->plines);
+    e->nrows = ar_alloc(R->a, (size_t)(p->ninputs + 1) * sizeof *e->nrows);
     rn_counts_from_cols(R, R->rowvals, e->counts);
     if (R->nents == R->capents) {
         R->capents = R->capents ? R->capents * 2 : 1024;
@@ -781,6 +830,32 @@ static int rn_entity_row(void *ctx, const cs_row *row)
     R->nents++;
     I->st->used++;
     return 0;
+}
+
+/* pick() wants exactly one matching row; a second one (two secretaries in
+ * one village) leaves the value missing, and the report names both lines. */
+static void rn_pick_seen(rn_run *R, rn_in *I, const cs_row *row, rn_ent *e, int g, double hits)
+{
+    const rf_pack *p = R->p;
+    uint64_t *first = &e->plines[R->pickslot[g]];
+    if (hits < 1.5) {
+        *first = row->line;
+        return;
+    }
+    if (hits > 2.5)
+        return; /* the second match already said it */
+    const ex_agg *ag = ex_agg_get(p->ex, g);
+    const pk_input *ent = &p->inputs[p->entity];
+    vl_value key = e->vals[ent->key];
+    char msg[1200];
+    snprintf(msg, sizeof msg,
+             "%s '%.*s' has more than one row where %s (also line %llu); the value picked "
+             "from that row is left missing",
+             ent->cols[ent->key].id, (int)key.u.s.n, key.u.s.p,
+             ag->cond ? ex_text(ag->cond) : "?", (unsigned long long)*first);
+    size_t rawn = 0;
+    const char *raw = cs_row_raw(I->r, row, &rawn);
+    rn_kept(R, I, row->line, msg, raw, rawn);
 }
 
 static int rn_related_row(void *ctx, const cs_row *row)
@@ -855,10 +930,35 @@ static int rn_related_row(void *ctx, const cs_row *row)
     env.space[PK_SP_ROW] = R->rowvals;
     for (int k = 0; k < I->naggs; k++) {
         int g = I->aggs[k];
-        ex_agg_step(ex_agg_get(p->ex, g), &e->accs[R->accslot[g]], &env, 1);
+        ex_acc *acc = &e->accs[R->accslot[g]];
+        double before = acc->hits;
+        ex_agg_step(ex_agg_get(p->ex, g), acc, &env, 1);
+        if (R->pickslot[g] >= 0 && acc->hits != before)
+            rn_pick_seen(R, I, row, e, g, acc->hits);
     }
+    e->nrows[I->index]++;
     I->st->used++;
     return 0;
+}
+
+/* An input the pack expects rows from for every entity (every village has a
+ * team): an entity without any is still evaluated, and the report says why
+ * its aggregates are empty. */
+static void rn_every_entity(rn_run *R, rn_in *I)
+{
+    const rf_pack *p = R->p;
+    rn_in *E = &R->in[p->entity];
+    const pk_input *ent = &p->inputs[p->entity];
+    for (size_t i = 0; i < R->nents; i++) {
+        rn_ent *e = R->ents[i];
+        if (e->nrows[I->index])
+            continue;
+        vl_value key = e->vals[ent->key];
+        char msg[1024];
+        snprintf(msg, sizeof msg, "%s '%.*s' has no rows in %s (%s)", ent->cols[ent->key].id,
+                 (int)key.u.s.n, key.u.s.p, I->pin->name, I->st->path);
+        rn_kept(R, E, e->line, msg, "", 0);
+    }
 }
 
 /* ---- set-up --------------------------------------------------------------- */
@@ -1065,9 +1165,11 @@ int rf_run(const rf_pack *p, const rf_run_options *o, const rf_input *inputs, si
     R.accslot = ar_alloc(R.a, (size_t)(p->naggs + 1) * sizeof *R.accslot);
     for (int k = 0; k < p->ninputs; k++)
         R.in[k].aggs = ar_alloc(R.a, (size_t)(p->naggs + 1) * sizeof(int));
+    R.pickslot = ar_alloc(R.a, (size_t)(p->naggs + 1) * sizeof *R.pickslot);
     for (int g = 0; g < p->naggs; g++) {
         const ex_agg *ag = ex_agg_get(p->ex, g);
         R.accslot[g] = -1;
+        R.pickslot[g] = ag->op == EX_AGG_PICK && ag->relation < p->ninputs ? R.npicks++ : -1;
         if (ag->relation < p->ninputs) {
             R.accslot[g] = R.naccs++;
             rn_in *I = &R.in[ag->relation];
@@ -1092,7 +1194,7 @@ int rf_run(const rf_pack *p, const rf_run_options *o, const rf_input *inputs, si
     R.stampn = strlen(R.stamp);
     wr_begin(&R.w, out, o->format, names, nn);
     if (rejects)
-        fputs("file,line,input,reason,raw\n", rejects);
+        fputs("file,line,input,action,reason,raw\n", rejects);
 
     bool related = false;
     for (int k = 0; k < p->ninputs; k++)
@@ -1118,6 +1220,9 @@ int rf_run(const rf_pack *p, const rf_run_options *o, const rf_input *inputs, si
                         (unsigned long long)(R.in[k].st->rows - R.xshown[k]),
                         p->inputs[p->entity].name);
         }
+        for (int k = 0; k < p->ninputs && rc == 0; k++)
+            if (R.in[k].given && p->inputs[k].every_entity)
+                rn_every_entity(&R, &R.in[k]);
         if (rc == 0)
             for (size_t i = 0; i < R.nents; i++)
                 rn_evaluate(&R, R.ents[i]->vals, R.ents[i]->accs, R.ents[i]->counts, R.ents[i]->line);

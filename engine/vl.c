@@ -471,7 +471,7 @@ static bool parse_enum(const vl_enum *en, const char *s, size_t n, vl_value *out
     if (used >= sizeof list)
         used = sizeof list - 1;
     quoted q = quote(s, n);
-    reason(err, cap, "not a %s label: '%.*s%s' (expected one of %s)",
+    reason(err, cap, "not a label of %s: '%.*s%s' (expected one of %s)",
            en && en->name ? en->name : "enumeration", q.n, q.p, q.ell, list);
     return false;
 }

@@ -154,6 +154,7 @@ typedef struct rf_input_stats {
     uint64_t outside;     /* rows dated outside the period (read, not counted) */
     uint64_t rejected;    /* rows in the rejects report */
     uint64_t blank;       /* blank lines skipped */
+    uint64_t problems;    /* rows kept with a problem noted in the rejects report */
 } rf_input_stats;
 
 /* What a run did; rows == used + outside + rejected for every input. */
@@ -173,7 +174,8 @@ typedef struct rf_summary {
 
 /* Evaluate the inputs against the pack, writing one result per entity to
  * `out` (CSV with a header, or JSON lines; NULL: write nothing) and every rejected row to
- * `rejects` (CSV: file,line,input,reason,raw). With rejects NULL, each
+ * `rejects` (CSV: file,line,input,action,reason,raw; action "rejected", or
+ * "kept" for a row used despite a problem the pack tolerates). With rejects NULL, each
  * rejected row is added to d as an RF_CLASS_ROW error instead, so nothing
  * is lost either way. Returns 0 when the run completed (rows may have been
  * rejected: see summary), -1 when it could not (errors in d). */

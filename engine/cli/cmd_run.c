@@ -145,6 +145,8 @@ static void run_summary(const rf_pack *p, const rf_summary *s)
         if (st->outside)
             fprintf(stderr, ", %llu outside %d", (unsigned long long)st->outside, s->year);
         fprintf(stderr, ", %llu rejected", (unsigned long long)st->rejected);
+        if (st->problems)
+            fprintf(stderr, "; %llu problems noted in kept rows", (unsigned long long)st->problems);
         if (st->blank)
             fprintf(stderr, " (%llu blank lines skipped)", (unsigned long long)st->blank);
         fputc('\n', stderr);

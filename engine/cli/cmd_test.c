@@ -283,8 +283,8 @@ static bool tt_level_known(const rf_pack *p, const char *id)
 /* Checks the case's shape; false (with errors printed) if malformed. */
 static bool tt_validate(tt_state *S, const char *file, const yn_node *c, const rf_pack *p)
 {
-    static const char *const keys[] = {"name", "description", "year", "as_of", "inputs",
-                                       "expect", "rejects", NULL};
+    static const char *const keys[] = {"name",   "description", "year",     "as_of", "inputs",
+                                       "expect", "rejects",     "problems", NULL};
     bool ok = true;
     for (size_t i = 0; i + 1 < c->n; i += 2) {
         bool known = false;
@@ -331,13 +331,16 @@ static bool tt_validate(tt_state *S, const char *file, const yn_node *c, const r
                       year->kind == YN_SCALAR ? year->text : "?", "");
         ok = false;
     }
-    const yn_node *rej = yn_get(c, "rejects");
-    if (rej) {
+    for (int q = 0; q < 2; q++) {
+        const char *what = q ? "problems" : "rejects";
+        const yn_node *rej = yn_get(c, what);
+        if (!rej)
+            continue;
         char *end = NULL;
         if (rej->kind == YN_SCALAR)
             strtoul(rej->text, &end, 10);
         if (rej->kind != YN_SCALAR || !end || *end || !rej->text[0]) {
-            tt_load_error(S, file, rej, "rejects must be a number of rows%s%s", "", "");
+            tt_load_error(S, file, rej, "%s must be a number of rows%s", what, "");
             ok = false;
         }
     }
@@ -431,9 +434,16 @@ static char *tt_run_case(tt_state *S, const char *file, const char *dir, const y
         rf_summary sum;
         rf_diags *d = rf_diags_new();
         int rc = rf_run(p, &o, inputs, nin, NULL, NULL, &sum, d);
-        uint64_t rejected = 0;
-        for (size_t i = 0; i < sum.ninputs; i++)
+        uint64_t rejected = 0, problems = 0;
+        for (size_t i = 0; i < sum.ninputs; i++) {
             rejected += sum.inputs[i].rejected;
+            problems += sum.inputs[i].problems;
+        }
+        const yn_node *prob = yn_get(c, "problems");
+        uint64_t want_prob = prob ? strtoull(prob->text, NULL, 10) : 0;
+        if (rc == 0 && problems != want_prob)
+            tt_printf(&diff, "  rows kept with a problem: expected %llu, got %llu\n",
+                      (unsigned long long)want_prob, (unsigned long long)problems);
         const yn_node *rej = yn_get(c, "rejects");
         uint64_t want_rej = rej ? strtoull(rej->text, NULL, 10) : 0;
         if (rc != 0) {

@@ -376,6 +376,15 @@ static int cs_scan(cs_reader *r, const unsigned char *buf, size_t len, size_t *p
             i++;
             continue;
         }
+        /* Chinese text is three-byte sequences led by E4..E9 (no surrogate
+         * or overlong forms there): accept those inline. */
+        if (b >= 0xE4 && b <= 0xE9 && i + 2 < len && (buf[i + 1] & 0xC0) == 0x80 &&
+            (buf[i + 2] & 0xC0) == 0x80) {
+            i += 3;
+            if (r->enc == CS_ENC_AUTO)
+                r->enc = CS_ENC_UTF8;
+            continue;
+        }
         int n = cs_u8len(buf + i, len - i);
         if (n == 0 && !r->eof) {
             r->need_more = true;

@@ -57,6 +57,8 @@ typedef struct rn_run {
     vl_value *aggvals, *mvals, *tvals, *itemrow, *rowvals;
     int *accslot; /* per aggregate: slot in rn_ent.accs, or -1 (tally) */
     int naccs;
+    int ncountcols; /* count columns of the entity input (year-end sheets) */
+    int *countcol, *countslot;
     int *pickslot; /* per aggregate: slot in rn_ent.plines if a pick over an input */
     int npicks;
     ex_acc *empty_accs;
@@ -750,13 +752,9 @@ typedef struct rn_ctx {
 
 static void rn_counts_from_cols(rn_run *R, const vl_value *vals, uint32_t *counts)
 {
-    const pk_input *ent = &R->p->inputs[R->p->entity];
-    for (int c = 0; c < ent->ncols; c++) {
-        const pk_column *col = &ent->cols[c];
-        if (col->tally < 0)
-            continue;
-        int64_t n = vals[c].kind == VL_INT ? vals[c].u.i : 0;
-        counts[R->p->tallies[col->tally].first + col->item] += (uint32_t)n;
+    for (int k = 0; k < R->ncountcols; k++) {
+        vl_value v = vals[R->countcol[k]];
+        counts[R->countslot[k]] += v.kind == VL_INT ? (uint32_t)v.u.i : 0;
     }
 }
 
@@ -768,7 +766,7 @@ static int rn_stream_row(void *ctx, const cs_row *row)
     I->st->rows++;
     if (!rn_convert(R, I, row, R->rowvals))
         return rn_reject(R, I, row, R->reason);
-    if (rn_is_explained(R, R->rowvals[I->pin->key])) {
+    if (R->xkey && rn_is_explained(R, R->rowvals[I->pin->key])) {
         fprintf(R->xo, "%s (%s):\n", I->pin->name, I->st->path);
         rn_xrow(R, I, row, "the entity's row");
     }
@@ -1165,6 +1163,15 @@ int rf_run(const rf_pack *p, const rf_run_options *o, const rf_input *inputs, si
     R.accslot = ar_alloc(R.a, (size_t)(p->naggs + 1) * sizeof *R.accslot);
     for (int k = 0; k < p->ninputs; k++)
         R.in[k].aggs = ar_alloc(R.a, (size_t)(p->naggs + 1) * sizeof(int));
+    const pk_input *entin = &p->inputs[p->entity];
+    R.countcol = ar_alloc(R.a, (size_t)(entin->ncols + 1) * sizeof *R.countcol);
+    R.countslot = ar_alloc(R.a, (size_t)(entin->ncols + 1) * sizeof *R.countslot);
+    for (int c = 0; c < entin->ncols; c++)
+        if (entin->cols[c].tally >= 0 && R.in[p->entity].pos[c] >= 0) {
+            R.countcol[R.ncountcols] = c;
+            R.countslot[R.ncountcols++] =
+                p->tallies[entin->cols[c].tally].first + entin->cols[c].item;
+        }
     R.pickslot = ar_alloc(R.a, (size_t)(p->naggs + 1) * sizeof *R.pickslot);
     for (int g = 0; g < p->naggs; g++) {
         const ex_agg *ag = ex_agg_get(p->ex, g);

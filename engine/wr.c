@@ -1,5 +1,6 @@
 #include "wr.h"
 
+#include <stdint.h>
 #include <string.h>
 
 bool wr_flush(wr_writer *w)
@@ -33,7 +34,20 @@ static void wr_ch(wr_writer *w, char c)
 
 static bool wr_needs_quote(const char *s, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
+    /* Eight bytes at a time: does any equal ',', '"', LF or CR? */
+    size_t i = 0;
+    const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        uint64_t a = w ^ (ones * ','), b = w ^ (ones * '"'), c = w ^ (ones * '\n'),
+                 d = w ^ (ones * '\r');
+        uint64_t hit = ((a - ones) & ~a) | ((b - ones) & ~b) | ((c - ones) & ~c) |
+                       ((d - ones) & ~d);
+        if (hit & high)
+            break;
+    }
+    for (; i < n; i++)
         if (s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r')
             return true;
     return false;
@@ -164,7 +178,12 @@ void wr_value(wr_writer *w, vl_value v)
     size_t n = v.kind == VL_INT ? wr_itoa(v.u.i, buf) : vl_format(v, buf, sizeof buf);
     wr_sep(w);
     if (w->fmt == RF_FORMAT_CSV) {
-        wr_csv(w, buf, n);
+        /* Numbers, dates and booleans never hold a delimiter or a quote. */
+        if (v.kind == VL_INT || v.kind == VL_DEC || v.kind == VL_DATE || v.kind == VL_BOOL ||
+            v.kind == VL_MISSING)
+            wr_put(w, buf, n);
+        else
+            wr_csv(w, buf, n);
         return;
     }
     switch (v.kind) {

@@ -168,9 +168,27 @@ void rf_diag_format(const rf_diag *g, FILE *to)
     fprintf(to, "%s: %s\n", dg_sevname(g->severity), g->message);
     if (!g->source_line || !g->column)
         return;
-    fprintf(to, " %5llu | %s\n       | ", (unsigned long long)g->line, g->source_line);
-    const unsigned char *p = (const unsigned char *)g->source_line;
-    uint32_t col = 1;
+    /* A hostile or minified line can be megabytes long: show a window of
+     * about 120 characters around the column, marked with "...". */
+    const unsigned char *line = (const unsigned char *)g->source_line;
+    uint32_t col = 1, first = g->column > 60 ? g->column - 60 : 1;
+    const unsigned char *p = line;
+    while (*p && col < first) {
+        size_t len;
+        dg_cpwidth(p, &len);
+        p += len;
+        col++;
+    }
+    const unsigned char *start = p, *end = p;
+    for (uint32_t k = 0; *end && k < 120; k++) {
+        size_t len;
+        dg_cpwidth(end, &len);
+        end += len;
+    }
+    fprintf(to, " %5llu | %s%.*s%s\n       | %s", (unsigned long long)g->line,
+            start > line ? "..." : "", (int)(end - start), (const char *)start,
+            *end ? "..." : "", start > line ? "   " : "");
+    p = start;
     while (*p && col < g->column) {
         size_t len;
         int w = dg_cpwidth(p, &len);
@@ -179,6 +197,9 @@ void rf_diag_format(const rf_diag *g, FILE *to)
         col++;
     }
     uint32_t span = g->span ? g->span : 1;
+    uint32_t room = col - first < 120 ? 120 - (col - first) : 1;
+    if (span > room)
+        span = room;
     for (uint32_t i = 0; i < span; i++) {
         size_t len = 1;
         int w = *p ? dg_cpwidth(p, &len) : 1;

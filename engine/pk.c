@@ -1360,6 +1360,56 @@ static void pk_order(pk_b *b)
             p->order[nout++] = m;
 }
 
+/* Same text but for spaces: enough to see a condition repeated. */
+static bool pk_same_text(const char *a, const char *c)
+{
+    for (;;) {
+        while (*a == ' ')
+            a++;
+        while (*c == ' ')
+            c++;
+        if (*a != *c)
+            return false;
+        if (!*a)
+            return true;
+        a++, c++;
+    }
+}
+
+/* A level can never be chosen when a more severe one holds whenever it does:
+ * an any-level all of whose conditions also appear in one more severe
+ * any-level (seen from the text; deeper implications are not attempted). */
+static void pk_unreachable(pk_b *b)
+{
+    rf_pack *p = b->p;
+    for (int l = 1; l < p->nlevels; l++) {
+        const pk_level *L = &p->levels[l];
+        if (L->all || !L->nconds)
+            continue;
+        for (int m = 0; m < l; m++) {
+            const pk_level *M = &p->levels[m];
+            if (M->all)
+                continue;
+            bool covered = true;
+            for (int c = 0; c < L->nconds && covered; c++) {
+                bool found = false;
+                for (int d = 0; d < M->nconds && !found; d++)
+                    found = L->conds[c].expr && M->conds[d].expr &&
+                            pk_same_text(ex_text(L->conds[c].expr), ex_text(M->conds[d].expr));
+                covered = found;
+            }
+            if (covered) {
+                dg_add(b->d, RF_WARNING, RF_CLASS_PACK, b->doc->path, L->line, L->col, 1,
+                       yn_line(b->a, b->doc, L->line),
+                       "level '%s' can never be chosen: the more severe level '%s' holds "
+                       "whenever it does",
+                       L->id, M->id);
+                break;
+            }
+        }
+    }
+}
+
 static void pk_unused(pk_b *b)
 {
     rf_pack *p = b->p;
@@ -1428,6 +1478,7 @@ static void pk_build(pk_b *b)
     pk_order(b);
     p->naggs = ex_agg_count(p->ex);
     pk_unused(b);
+    pk_unreachable(b);
 }
 
 /* buf NULL: read the file `name`. */

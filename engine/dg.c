@@ -102,6 +102,30 @@ const rf_diag *dg_add(rf_diags *d, rf_severity sev, rf_class cls, const char *fi
     return g;
 }
 
+size_t dg_edit_distance(const char *a, size_t na, const char *b, size_t nb)
+{
+    size_t row[65];
+    if (na > 64 || nb > 64)
+        return (size_t)-1;
+    for (size_t j = 0; j <= nb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= na; i++) {
+        size_t prev = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= nb; j++) {
+            size_t cur = row[j];
+            size_t best = prev + (a[i - 1] != b[j - 1]);
+            if (row[j] + 1 < best)
+                best = row[j] + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            prev = cur;
+        }
+    }
+    return row[nb];
+}
+
 uint32_t dg_utf8_chars(const char *s, size_t n)
 {
     uint32_t c = 0;

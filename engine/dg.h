@@ -19,6 +19,10 @@ const rf_diag *dg_vadd(rf_diags *d, rf_severity sev, rf_class cls, const char *f
                        uint64_t line, uint32_t column, uint32_t span, const char *source_line,
                        const char *fmt, va_list ap);
 
+/* Levenshtein distance between a[0..na) and b[0..nb), bytewise, for "did you
+ * mean" suggestions; (size_t)-1 when either is longer than 64 bytes. */
+size_t dg_edit_distance(const char *a, size_t na, const char *b, size_t nb);
+
 /* Number of characters (UTF-8 code points) in s[0..n). */
 uint32_t dg_utf8_chars(const char *s, size_t n);
 

@@ -6,6 +6,7 @@
  * stays silent about poisoned operands, so one mistake yields one error
  * while independent mistakes are all reported. */
 #include "ex_int.h"
+#include "dg.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -326,26 +327,8 @@ static bool name_is(const ex_expr *e, const char *s)
 /* Edit distance, for "did you mean" on function names (short ASCII). */
 static size_t distance(const char *a, size_t na, const char *b, size_t nb)
 {
-    size_t row[32];
-    if (na >= 32 || nb >= 32)
-        return 99;
-    for (size_t j = 0; j <= nb; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= na; i++) {
-        size_t prev = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= nb; j++) {
-            size_t cur = row[j];
-            size_t best = prev + (a[i - 1] != b[j - 1]);
-            if (row[j] + 1 < best)
-                best = row[j] + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            prev = cur;
-        }
-    }
-    return row[nb];
+    size_t d = dg_edit_distance(a, na, b, nb);
+    return d == (size_t)-1 ? 99 : d;
 }
 
 static const char *suggest_function(const ex_expr *e)

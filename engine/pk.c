@@ -57,28 +57,7 @@ static void pk_err(pk_b *b, const yn_node *at, const char *fmt, ...)
 
 static size_t pk_distance(const char *s, size_t n, const char *t)
 {
-    size_t m = strlen(t);
-    if (n > 64 || m > 64)
-        return (size_t)-1;
-    size_t row[65];
-    for (size_t j = 0; j <= m; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= n; i++) {
-        size_t prev = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= m; j++) {
-            size_t cur = row[j];
-            size_t cost = s[i - 1] == t[j - 1] ? 0 : 1;
-            size_t best = prev + cost;
-            if (row[j] + 1 < best)
-                best = row[j] + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            prev = cur;
-        }
-    }
-    return row[m];
+    return dg_edit_distance(s, n, t, strlen(t));
 }
 
 typedef struct pk_near {

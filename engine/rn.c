@@ -554,6 +554,14 @@ static const char *rn_fmt(rn_run *R, vl_value v)
     return ar_strdup(R->scratch, buf);
 }
 
+static bool rn_listed(const rf_pack *p, pk_outkind kind, int index)
+{
+    for (int i = 0; i < p->nouts; i++)
+        if (p->outs[i].kind == kind && p->outs[i].index == index)
+            return true;
+    return false;
+}
+
 static vl_value rn_outval(const rn_run *R, const vl_value *vals, const pk_out *o)
 {
     switch (o->kind) {
@@ -718,24 +726,16 @@ static void rn_evaluate(rn_run *R, const vl_value *vals, const ex_acc *accs,
             names[n] = p->outs[i].name;
             values[n++] = rn_fmt(R, rn_outval(R, vals, &p->outs[i]));
         }
-        for (int m = 0; m < p->nmeasures; m++) {
-            bool listed = false;
-            for (int i = 0; i < p->nouts; i++)
-                listed |= p->outs[i].kind == PK_OUT_MEASURE && p->outs[i].index == m;
-            if (listed)
-                continue;
-            names[n] = p->measures[m].name;
-            values[n++] = rn_fmt(R, R->mvals[m]);
-        }
-        for (int t = 0; t < p->ntallies; t++) {
-            bool listed = false;
-            for (int i = 0; i < p->nouts; i++)
-                listed |= p->outs[i].kind == PK_OUT_TALLY && p->outs[i].index == t;
-            if (listed)
-                continue;
-            names[n] = p->tallies[t].name;
-            values[n++] = rn_fmt(R, R->tvals[t]);
-        }
+        for (int m = 0; m < p->nmeasures; m++)
+            if (!rn_listed(p, PK_OUT_MEASURE, m)) {
+                names[n] = p->measures[m].name;
+                values[n++] = rn_fmt(R, R->mvals[m]);
+            }
+        for (int t = 0; t < p->ntallies; t++)
+            if (!rn_listed(p, PK_OUT_TALLY, t)) {
+                names[n] = p->tallies[t].name;
+                values[n++] = rn_fmt(R, R->tvals[t]);
+            }
         rf_result r = {rn_fmt(R, vals[ent->key]), line, lid, llab, n, names, values,
                        (size_t)nreasons, reasons, p->ntallies ? detail : "", undecided};
         if (R->o->on_result(R->o->ctx, &r) != 0)

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "ar.h"
+#include "dg.h"
 #include "ex.h"
 #include "vl.h"
 
@@ -112,26 +113,7 @@ static bool fake_resolve(void *ctx, int scope, const char *name, size_t n, bool 
 
 static size_t lev(const char *a, size_t na, const char *b, size_t nb)
 {
-    size_t row[64];
-    if (na >= 64 || nb >= 64)
-        return 99;
-    for (size_t j = 0; j <= nb; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= na; i++) {
-        size_t prev = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= nb; j++) {
-            size_t cur = row[j];
-            size_t best = prev + (a[i - 1] != b[j - 1]);
-            if (row[j] + 1 < best)
-                best = row[j] + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            prev = cur;
-        }
-    }
-    return row[nb];
+    return dg_edit_distance(a, na, b, nb);
 }
 
 static const char *fake_suggest(void *ctx, int scope, const char *name, size_t n)

@@ -156,7 +156,7 @@ static void run_summary(const rf_pack *p, const rf_summary *s)
         fprintf(stderr, " %s %llu%s", s->levels[l].id, (unsigned long long)s->levels[l].count,
                 l + 1 < s->nlevels ? "," : "\n");
     if (s->undecided)
-        fprintf(stderr, "  %llu results have conditions not evaluated (values missing)\n",
+        fprintf(stderr, "  results with a condition not evaluated (values missing): %llu\n",
                 (unsigned long long)s->undecided);
 }
 

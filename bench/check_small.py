@@ -126,6 +126,20 @@ def check(path):
             bad += 1
             if bad <= 10:
                 print("  row %d differs: miller %r python %r" % (i + 1, m, p))
+    rf = os.environ.get("ROSTERFLAG")
+    if rf and os.access(rf, os.X_OK):
+        # The engine must score the same file the same way: same five columns.
+        out = subprocess.run([rf, "run", os.path.join(ROOT, "rules", "xuanen-twelve-point.yaml"),
+                              "--input", "members=" + path, "--year", "2025", "-q"],
+                             check=True, capture_output=True, text=True).stdout
+        rrows = [[r["member_id"], r["score"], r["deducted"], r["bonus"], r["level"]]
+                 for r in csv.DictReader(io.StringIO(out))]
+        rbad = sum(1 for r, q in zip(rrows, prows) if r != q) + abs(len(rrows) - len(prows))
+        for r, q in [(r, q) for r, q in zip(rrows, prows) if r != q][:10]:
+            print("  differs: rosterflag %r python %r" % (r, q))
+        print("%s: rosterflag vs python: %d rows, %d mismatches"
+              % (os.path.relpath(path, ROOT), len(rrows), rbad))
+        bad += rbad
     levels = {}
     for p in prows:
         levels[p[4]] = levels.get(p[4], 0) + 1
@@ -148,7 +162,9 @@ def main(argv):
     write_edge(edge)
     files.append(edge)
     ok = all([check(p) for p in files])
-    print("check_small: %s" % ("PASS (Miller == Python on every row)" if ok else "FAIL"))
+    print("check_small: %s" % ("PASS (Miller%s == Python on every row)"
+                               % (" and rosterflag" if os.environ.get("ROSTERFLAG") else "")
+                               if ok else "FAIL"))
     return 0 if ok else 1
 
 

@@ -55,7 +55,7 @@ fi
 # 3. Correctness preflight: Miller must score exactly like Python
 #    (2,000 generated rows + hand-written edge cases). A wrong peer is no peer.
 log "checking Miller against Python (2,000 rows + edge cases)"
-python3 bench/check_small.py >&2
+ROSTERFLAG="$( [ -x "$ROSTERFLAG" ] && echo "$ROSTERFLAG" )" python3 bench/check_small.py >&2
 
 # 4. Engine: time it only if it exists, has its rules, and a smoke run works.
 RF_OK=0

@@ -39,7 +39,7 @@ typedef struct rn_in {
     cs_reader *r;
     int *pos;
     rf_input_stats *st;
-    int *aggs; /* aggregates over this input (indices), -1 terminated */
+    int *aggs; /* aggregates over this input: naggs indices */
     int naggs;
 } rn_in;
 

@@ -1,5 +1,7 @@
 #include "ar.h"
 
+#include "rosterflag.h"
+
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -20,23 +22,36 @@ struct ar_arena {
 #define AR_ALIGN (sizeof(max_align_t))
 #define AR_MIN_BLOCK ((size_t)16 * 1024)
 
+/* Out of memory is not an error a run can report and go on from, so the
+ * library hands it to one handler; the default aborts without printing (the
+ * library never prints), and an embedding program may install its own. */
+static void (*ar_oom)(size_t) = NULL;
+
+void rf_set_out_of_memory(void (*handler)(size_t bytes))
+{
+    ar_oom = handler;
+}
+
+static void ar_fail(size_t n)
+{
+    if (ar_oom)
+        ar_oom(n);
+    abort();
+}
+
 void *ar_xmalloc(size_t n)
 {
     void *p = malloc(n ? n : 1);
-    if (!p) {
-        fputs("rosterflag: out of memory\n", stderr);
-        abort();
-    }
+    if (!p)
+        ar_fail(n);
     return p;
 }
 
 void *ar_xrealloc(void *p, size_t n)
 {
     void *q = realloc(p, n ? n : 1);
-    if (!q) {
-        fputs("rosterflag: out of memory\n", stderr);
-        abort();
-    }
+    if (!q)
+        ar_fail(n);
     return q;
 }
 
@@ -80,10 +95,8 @@ static ar_block *ar_grow(ar_arena *a, size_t need)
 void *ar_alloc(ar_arena *a, size_t size)
 {
     size_t rounded = (size + AR_ALIGN - 1) & ~(AR_ALIGN - 1);
-    if (rounded < size) {
-        fputs("rosterflag: allocation too large\n", stderr);
-        abort();
-    }
+    if (rounded < size)
+        ar_fail(size);
     ar_block *b = a->head;
     if (!b || b->size - b->used < rounded)
         b = ar_grow(a, rounded);

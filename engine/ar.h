@@ -3,8 +3,9 @@
  * A loaded pack owns one arena; freeing it frees everything the pack built.
  * Per-row scratch memory lives in a separate arena that is reset, not freed,
  * so the hot path never calls malloc once the first block has grown to size.
- * Allocation failure aborts: the library has no sensible way to continue
- * half-built, and every caller would otherwise need the same check. */
+ * Allocation failure goes to the handler set with rf_set_out_of_memory, then
+ * aborts: the library has no sensible way to continue half-built, and every
+ * caller would otherwise need the same check. */
 #ifndef AR_H
 #define AR_H
 

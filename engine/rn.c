@@ -93,14 +93,14 @@ rf_coverage *rf_coverage_new(const rf_pack *p)
     rf_coverage *c = ar_xmalloc(sizeof *c);
     c->p = p;
     size_t ni = (size_t)p->nitems_total + 1, nc = (size_t)p->nconds_total + 1;
-    c->items = calloc(ni, sizeof *c->items);
-    c->cond_true = calloc(nc, sizeof *c->cond_true);
-    c->cond_false = calloc(nc, sizeof *c->cond_false);
-    c->levels = calloc((size_t)p->nlevels + 1, sizeof *c->levels);
-    if (!c->items || !c->cond_true || !c->cond_false || !c->levels) {
-        fputs("rosterflag: out of memory\n", stderr);
-        abort();
-    }
+    c->items = ar_xmalloc(ni * sizeof *c->items);
+    c->cond_true = ar_xmalloc(nc * sizeof *c->cond_true);
+    c->cond_false = ar_xmalloc(nc * sizeof *c->cond_false);
+    c->levels = ar_xmalloc(((size_t)p->nlevels + 1) * sizeof *c->levels);
+    memset(c->items, 0, ni * sizeof *c->items);
+    memset(c->cond_true, 0, nc * sizeof *c->cond_true);
+    memset(c->cond_false, 0, nc * sizeof *c->cond_false);
+    memset(c->levels, 0, ((size_t)p->nlevels + 1) * sizeof *c->levels);
     return c;
 }
 

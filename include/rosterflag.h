@@ -32,6 +32,10 @@ extern "C" {
 
 #define RF_VERSION "0.1.0"
 
+/* Called when memory runs out, before the library aborts (it cannot go on
+ * half-built, and never prints). The CLI installs one that says so and exits 70. */
+void rf_set_out_of_memory(void (*handler)(size_t bytes));
+
 /* ---- diagnostics ------------------------------------------------------ */
 
 typedef enum rf_severity { RF_ERROR = 0, RF_WARNING = 1, RF_NOTE = 2 } rf_severity;

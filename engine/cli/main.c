@@ -5,6 +5,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int cmd_help(int argc, char **argv);
@@ -135,8 +136,15 @@ void cli_usage_error(const char *cmd, const char *fmt, ...)
     fprintf(stderr, "\nTry 'rosterflag %s --help'.\n", cmd);
 }
 
+static void cli_out_of_memory(size_t bytes)
+{
+    fprintf(stderr, "rosterflag: out of memory (asking for %zu bytes)\n", bytes);
+    exit(CLI_INTERNAL);
+}
+
 int main(int argc, char **argv)
 {
+    rf_set_out_of_memory(cli_out_of_memory);
     if (argc < 2) {
         cli_main_usage(stderr);
         return CLI_USAGE;

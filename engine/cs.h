@@ -16,8 +16,8 @@
 typedef enum cs_encoding { CS_ENC_AUTO = 0, CS_ENC_UTF8, CS_ENC_GB18030 } cs_encoding;
 
 typedef struct cs_options {
-    cs_encoding encoding; /* AUTO: BOM => UTF-8; valid UTF-8 => UTF-8;
-                             else GB18030 (reported as a note) */
+    cs_encoding encoding;    /* AUTO: BOM => UTF-8; valid UTF-8 => UTF-8;
+                                else GB18030 (reported as a note) */
     unsigned char delimiter; /* 0 means ',' */
 } cs_options;
 
@@ -27,8 +27,8 @@ typedef struct cs_field {
 } cs_field;
 
 typedef struct cs_row {
-    uint64_t line;    /* physical line the row starts on, 1-based */
-    uint64_t nlines;  /* physical lines it spans (quoted line breaks) */
+    uint64_t line;   /* physical line the row starts on, 1-based */
+    uint64_t nlines; /* physical lines it spans (quoted line breaks) */
     size_t nfields;
     const cs_field *fields;
     const char *raw; /* always NULL, rawn 0: building the text for every row
@@ -58,8 +58,8 @@ cs_encoding cs_detected(const cs_reader *r);
  * header names), find the header position. Matching is exact after
  * trimming, then case-insensitive for ASCII. */
 typedef struct cs_want {
-    const char *id;               /* the column's id in the pack */
-    const char *const *names;     /* accepted header names, in order */
+    const char *id;           /* the column's id in the pack */
+    const char *const *names; /* accepted header names, in order */
     int nnames;
     bool required;
 } cs_want;

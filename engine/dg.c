@@ -50,9 +50,9 @@ void rf_diags_clear(rf_diags *d)
     d->errors = 0;
 }
 
-const rf_diag *dg_vadd(rf_diags *d, rf_severity sev, rf_class cls, const char *file,
-                       uint64_t line, uint32_t column, uint32_t span, const char *source_line,
-                       const char *fmt, va_list ap)
+const rf_diag *dg_vadd(rf_diags *d, rf_severity sev, rf_class cls, const char *file, uint64_t line,
+                       uint32_t column, uint32_t span, const char *source_line, const char *fmt,
+                       va_list ap)
 {
     if (d->n == d->cap) {
         d->cap = d->cap ? d->cap * 2 : 16;
@@ -92,8 +92,7 @@ const rf_diag *dg_vadd(rf_diags *d, rf_severity sev, rf_class cls, const char *f
 }
 
 const rf_diag *dg_add(rf_diags *d, rf_severity sev, rf_class cls, const char *file, uint64_t line,
-                      uint32_t column, uint32_t span, const char *source_line, const char *fmt,
-                      ...)
+                      uint32_t column, uint32_t span, const char *source_line, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -210,8 +209,8 @@ void rf_diag_format(const rf_diag *g, FILE *to)
         end += len;
     }
     fprintf(to, " %5llu | %s%.*s%s\n       | %s", (unsigned long long)g->line,
-            start > line ? "..." : "", (int)(end - start), (const char *)start,
-            *end ? "..." : "", start > line ? "   " : "");
+            start > line ? "..." : "", (int)(end - start), (const char *)start, *end ? "..." : "",
+            start > line ? "   " : "");
     p = start;
     while (*p && col < g->column) {
         size_t len;

@@ -9,15 +9,14 @@
 /* Append a diagnostic; every string is copied, so callers may pass buffers.
  * source_line may be NULL. Returns the stored diagnostic. */
 const rf_diag *dg_add(rf_diags *d, rf_severity sev, rf_class cls, const char *file, uint64_t line,
-                      uint32_t column, uint32_t span, const char *source_line, const char *fmt,
-                      ...)
+                      uint32_t column, uint32_t span, const char *source_line, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 9, 10)))
 #endif
     ;
-const rf_diag *dg_vadd(rf_diags *d, rf_severity sev, rf_class cls, const char *file,
-                       uint64_t line, uint32_t column, uint32_t span, const char *source_line,
-                       const char *fmt, va_list ap);
+const rf_diag *dg_vadd(rf_diags *d, rf_severity sev, rf_class cls, const char *file, uint64_t line,
+                       uint32_t column, uint32_t span, const char *source_line, const char *fmt,
+                       va_list ap);
 
 /* Levenshtein distance between a[0..na) and b[0..nb), bytewise, for "did you
  * mean" suggestions; (size_t)-1 when either is longer than 64 bytes. */

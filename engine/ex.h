@@ -67,8 +67,8 @@ typedef struct ex_symbol {
  * relation id >= 0 is the row scope inside an aggregate over it. A name
  * that is both a value and a relation is looked up twice: first with
  * want_relation false, then true. Return false if the name is unknown. */
-typedef bool (*ex_resolve_fn)(void *ctx, int scope, const char *name, size_t n,
-                              bool want_relation, ex_symbol *out);
+typedef bool (*ex_resolve_fn)(void *ctx, int scope, const char *name, size_t n, bool want_relation,
+                              ex_symbol *out);
 
 /* Suggest a close known name for an unknown one ("did you mean"), or NULL.
  * (Function names are suggested by ex itself.) */
@@ -117,17 +117,17 @@ typedef struct ex_agg {
 /* Accumulator for one aggregate slot, per entity. Plain data: zero it with
  * ex_acc_init, no allocation, no pointers into row buffers. */
 typedef struct ex_acc {
-    double n;        /* rows (weighted) that passed the filter and whose
-                        argument was present: the denominator of avg/share */
-    double hits;     /* rows (weighted) where the condition held (any/all/
-                        share); rows matched, unweighted (pick); values seen
-                        (min/max); -1 once an integer sum overflowed */
-    double dsum;     /* sum / avg for decimals and avg */
-    int64_t isum;    /* exact sum for integers */
-    vl_value best;   /* min / max / pick: never text */
+    double n;         /* rows (weighted) that passed the filter and whose
+                         argument was present: the denominator of avg/share */
+    double hits;      /* rows (weighted) where the condition held (any/all/
+                         share); rows matched, unweighted (pick); values seen
+                         (min/max); -1 once an integer sum overflowed */
+    double dsum;      /* sum / avg for decimals and avg */
+    int64_t isum;     /* exact sum for integers */
+    vl_value best;    /* min / max / pick: never text */
     uint32_t missing; /* rows skipped because their argument or their
                          'where' filter was missing (unweighted) */
-    const char *why; /* the first skipped row's cause */
+    const char *why;  /* the first skipped row's cause */
 } ex_acc;
 
 typedef struct ex_compiler ex_compiler;

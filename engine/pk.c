@@ -45,7 +45,8 @@ static uint32_t pk_span(const yn_node *n)
 #if defined(__GNUC__)
 __attribute__((format(printf, 3, 4)))
 #endif
-static void pk_err(pk_b *b, const yn_node *at, const char *fmt, ...)
+static void
+pk_err(pk_b *b, const yn_node *at, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -565,8 +566,11 @@ static bool pk_type(pk_b *b, const yn_node *n, vl_type *t)
     static const struct {
         const char *name;
         vl_kind kind;
-    } base[] = {{"text", VL_TEXT},    {"integer", VL_INT}, {"decimal", VL_DEC},
-                {"date", VL_DATE},    {"boolean", VL_BOOL}};
+    } base[] = {{"text", VL_TEXT},
+                {"integer", VL_INT},
+                {"decimal", VL_DEC},
+                {"date", VL_DATE},
+                {"boolean", VL_BOOL}};
     t->en = NULL;
     t->kind = VL_TEXT;
     if (!pk_scalar(b, n, "a type"))
@@ -650,7 +654,7 @@ static void pk_inputs(pk_b *b, const yn_node *n)
         pk_check_ident(b, k, "input");
         if (!pk_is(b, v, YN_MAP, "an input"))
             continue;
-        static const char *const keys[] = {"title",   "key",     "optional", "period",
+        static const char *const keys[] = {"title",   "key",          "optional", "period",
                                            "columns", "every_entity", NULL};
         pk_keys(b, v, keys, "an input");
         int ii = p->ninputs++;
@@ -695,8 +699,10 @@ static void pk_inputs(pk_b *b, const yn_node *n)
                     if (strcmp(inv->text, "missing") == 0)
                         col->keep_invalid = true;
                     else if (strcmp(inv->text, "reject") != 0)
-                        pk_err(b, inv, "invalid is 'reject' (the row) or 'missing' (the cell), "
-                               "not '%s'", inv->text);
+                        pk_err(b, inv,
+                               "invalid is 'reject' (the row) or 'missing' (the cell), "
+                               "not '%s'",
+                               inv->text);
                 }
                 const yn_node *ref = yn_get(cv, "ref");
                 if (ref && pk_scalar(b, ref, "ref")) {
@@ -709,8 +715,7 @@ static void pk_inputs(pk_b *b, const yn_node *n)
                 if (range) {
                     vl_type t1, t2;
                     if (range->kind != YN_SEQ || range->n != 2 ||
-                        range->items[0]->kind != YN_SCALAR ||
-                        range->items[1]->kind != YN_SCALAR) {
+                        range->items[0]->kind != YN_SCALAR || range->items[1]->kind != YN_SCALAR) {
                         pk_err(b, range, "range must be a list of two numbers, [lo, hi]");
                     } else {
                         vl_value lo = pk_literal(range->items[0], &t1);
@@ -757,8 +762,8 @@ static void pk_inputs(pk_b *b, const yn_node *n)
             pk_near nr = {rn->text, rn->len, NULL, (size_t)-1};
             for (int i = 0; i < p->ninputs; i++)
                 pk_consider(&nr, p->inputs[i].name);
-            pk_err(b, rn, "ref '%s' is not an input%s%s%s", rn->text, nr.best ? " (did you mean '" : "",
-                   nr.best ? nr.best : "", nr.best ? "'?)" : "");
+            pk_err(b, rn, "ref '%s' is not an input%s%s%s", rn->text,
+                   nr.best ? " (did you mean '" : "", nr.best ? nr.best : "", nr.best ? "'?)" : "");
             continue;
         }
         if (p->inputs[target].key < 0) {
@@ -857,7 +862,7 @@ static void pk_catalogues(pk_b *b, const yn_node *n)
             item->col = it->col;
             item->fields = ar_alloc(b->a, ((size_t)cat->nfields + 1) * sizeof *item->fields);
             for (int f = 0; f < cat->nfields; f++)
-                item->fields[f] = cat->field_types[f].kind == VL_BOOL ? vl_bool(false)
+                item->fields[f] = cat->field_types[f].kind == VL_BOOL  ? vl_bool(false)
                                   : cat->field_types[f].kind == VL_DEC ? vl_dec(0)
                                   : cat->field_types[f].kind == VL_ENUM
                                       ? vl_enumv(cat->field_types[f].en, 0)
@@ -873,7 +878,8 @@ static void pk_catalogues(pk_b *b, const yn_node *n)
                         for (int j2 = 0; j2 < p->cats[c2].nitems; j2++) {
                             const pk_item *o = &p->cats[c2].items[j2];
                             if (o != item && strcmp(o->code, item->code) == 0)
-                                pk_err(b, iv, "item code '%s' is used twice (also in catalogue '%s')",
+                                pk_err(b, iv,
+                                       "item code '%s' is used twice (also in catalogue '%s')",
                                        item->code, p->cats[c2].name);
                         }
                     continue;
@@ -966,8 +972,8 @@ static void pk_tallies(pk_b *b, const yn_node *n)
         pk_check_ident(b, k, "tally");
         if (!pk_is(b, v, YN_MAP, "a tally"))
             continue;
-        static const char *const keys[] = {"catalogue", "weight", "sign", "cap", "from_rows",
-                                           "from_columns", "label", NULL};
+        static const char *const keys[] = {"catalogue", "weight",       "sign",  "cap",
+                                           "from_rows", "from_columns", "label", NULL};
         pk_keys(b, v, keys, "a tally");
         const yn_node *cn = pk_need(b, v, "catalogue", "a tally");
         if (!cn || !pk_scalar(b, cn, "catalogue"))
@@ -1035,8 +1041,7 @@ static void pk_tallies(pk_b *b, const yn_node *n)
                 else {
                     int c = pk_find_col(&p->inputs[ii], code->text, code->len);
                     if (c < 0)
-                        pk_err(b, code, "'%s' is not a column of input '%s'", code->text,
-                               in->text);
+                        pk_err(b, code, "'%s' is not a column of input '%s'", code->text, in->text);
                     else {
                         t->rows_input = ii;
                         t->rows_code = c;
@@ -1064,8 +1069,8 @@ static void pk_tallies(pk_b *b, const yn_node *n)
                     pk_input *ent = &p->inputs[ii];
                     t->cols_input = ii;
                     t->item_col = ar_alloc(b->a, ((size_t)cat->nitems + 1) * sizeof(int));
-                    pk_column *cols = ar_alloc(b->a, ((size_t)ent->ncols + (size_t)cat->nitems + 1) *
-                                                         sizeof *cols);
+                    pk_column *cols = ar_alloc(
+                        b->a, ((size_t)ent->ncols + (size_t)cat->nitems + 1) * sizeof *cols);
                     memcpy(cols, ent->cols, (size_t)ent->ncols * sizeof *cols);
                     ent->cols = cols;
                     for (int j = 0; j < cat->nitems; j++) {
@@ -1148,8 +1153,10 @@ static void pk_measures(pk_b *b, const yn_node *n)
         /* One name, one meaning: a measure may not hide a column or a
          * constant, or an author reading a condition cannot tell which. */
         if (ent && pk_find_col(ent, k->text, k->len) >= 0)
-            pk_err(b, k, "measure '%s' has the name of a column of input '%s'; "
-                   "use the column directly or rename the measure", k->text, ent->name);
+            pk_err(b, k,
+                   "measure '%s' has the name of a column of input '%s'; "
+                   "use the column directly or rename the measure",
+                   k->text, ent->name);
         for (int c = 0; c < p->nconsts; c++)
             if (strcmp(p->consts[c].name, k->text) == 0)
                 pk_err(b, k, "measure '%s' has the name of a constant", k->text);
@@ -1302,8 +1309,8 @@ static void pk_output(pk_b *b, const yn_node *root)
             pk_consider(&nr, ent->cols[q].id);
         for (int q = 0; q < p->ntallies; q++)
             pk_consider(&nr, p->tallies[q].name);
-        pk_err(b, c, "output column '%s' is not a measure, tally or column of '%s'%s%s%s",
-               c->text, ent->name, nr.best ? " (did you mean '" : "", nr.best ? nr.best : "",
+        pk_err(b, c, "output column '%s' is not a measure, tally or column of '%s'%s%s%s", c->text,
+               ent->name, nr.best ? " (did you mean '" : "", nr.best ? nr.best : "",
                nr.best ? "'?)" : "");
     }
 }
@@ -1395,8 +1402,8 @@ static void pk_unused(pk_b *b)
     for (int m = 0; m < p->nmeasures; m++)
         if (!b->mused[m])
             dg_add(b->d, RF_WARNING, RF_CLASS_PACK, b->doc->path, p->measures[m].line,
-                   p->measures[m].col, dg_utf8_chars(p->measures[m].name,
-                                                     strlen(p->measures[m].name)),
+                   p->measures[m].col,
+                   dg_utf8_chars(p->measures[m].name, strlen(p->measures[m].name)),
                    yn_line(b->a, b->doc, p->measures[m].line),
                    "measure '%s' is defined but never used", p->measures[m].name);
 }
@@ -1406,10 +1413,9 @@ static void pk_build(pk_b *b)
     const yn_node *root = b->doc->root;
     if (!pk_is(b, root, YN_MAP, "a rule file"))
         return;
-    static const char *const keys[] = {"rosterflag", "pack",   "constants", "enums",
-                                       "period",     "inputs", "entity",    "catalogues",
-                                       "tallies",    "measures", "levels",  "no_level",
-                                       "output",     NULL};
+    static const char *const keys[] = {
+        "rosterflag", "pack",    "constants", "enums",  "period",   "inputs", "entity",
+        "catalogues", "tallies", "measures",  "levels", "no_level", "output", NULL};
     pk_keys(b, root, keys, "the rule file");
     pk_meta(b, root);
     rf_pack *p = b->p;

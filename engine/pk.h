@@ -34,11 +34,11 @@ typedef struct pk_column {
     int nnames;
     bool required;
     vl_type type;
-    int ref;           /* input index this column refers to, or -1 */
+    int ref; /* input index this column refers to, or -1 */
     bool has_range;
     double lo, hi;
-    int tally, item;   /* count column: the tally and item it counts, else -1 */
-    bool keep_invalid; /* invalid: missing — a bad cell becomes missing, the row stays */
+    int tally, item;       /* count column: the tally and item it counts, else -1 */
+    bool keep_invalid;     /* invalid: missing — a bad cell becomes missing, the row stays */
     const char *why_empty; /* cause carried by a missing cell */
     uint32_t line, col;
 } pk_column;
@@ -48,9 +48,9 @@ typedef struct pk_input {
     pk_text title;
     bool optional;
     bool every_entity; /* each entity must have at least one row here */
-    int key;     /* column index of the key, or -1 */
-    int period;  /* column index of the period date, or -1 */
-    int ref;     /* column index referring to the entity input, or -1 */
+    int key;           /* column index of the key, or -1 */
+    int period;        /* column index of the period date, or -1 */
+    int ref;           /* column index referring to the entity input, or -1 */
     int ncols;
     pk_column *cols;
     /* tallies fed by this input's rows (code column per tally) */
@@ -82,7 +82,7 @@ typedef struct pk_tally {
     const char *sign; /* as written in the detail text */
     bool has_cap;
     vl_value cap;
-    vl_type type;     /* of the total */
+    vl_type type;              /* of the total */
     int rows_input, rows_code; /* from_rows: input index and code column, or -1 */
     int cols_input;            /* from_columns: input index, or -1 */
     int *item_col;             /* per item: column index in cols_input, or -1 */

@@ -24,10 +24,10 @@
 #include <time.h>
 
 typedef struct rn_ent {
-    vl_value *vals;  /* the entity row (text copied into the run arena) */
+    vl_value *vals;   /* the entity row (text copied into the run arena) */
     uint64_t *plines; /* per pick aggregate: line of its first matching row */
     uint32_t *nrows;  /* related rows used, per input */
-    ex_acc *accs;    /* aggregates over related inputs */
+    ex_acc *accs;     /* aggregates over related inputs */
     uint32_t *counts; /* tally item counts */
     uint64_t line;
 } rn_ent;
@@ -147,8 +147,8 @@ void rf_coverage_report(const rf_coverage *c, FILE *to)
             const pk_cond *C = &p->levels[l].conds[i];
             const char *txt = C->expr ? ex_text(C->expr) : "?";
             if (!c->cond_true[k])
-                fprintf(to, "  %s:%u:%u: condition '%s' of level %s never true\n", p->path,
-                        C->line, C->col, txt, p->levels[l].id);
+                fprintf(to, "  %s:%u:%u: condition '%s' of level %s never true\n", p->path, C->line,
+                        C->col, txt, p->levels[l].id);
             if (!c->cond_false[k])
                 fprintf(to, "  %s:%u:%u: condition '%s' of level %s never false\n", p->path,
                         C->line, C->col, txt, p->levels[l].id);
@@ -305,8 +305,8 @@ static bool rn_convert(rn_run *R, rn_in *I, const cs_row *row, vl_value *vals)
         char err[256];
         vl_value v;
         if (!vl_parse(col->type, f->p, f->n, &v, err, sizeof err)) {
-            snprintf(R->reason, sizeof R->reason, "column %s (%s): %s", cs_header(I->r, (size_t)pos),
-                     col->id, err);
+            snprintf(R->reason, sizeof R->reason, "column %s (%s): %s",
+                     cs_header(I->r, (size_t)pos), col->id, err);
             if (col->keep_invalid) {
                 vals[c] = rn_invalid(R, I, row, c);
                 continue;
@@ -331,9 +331,8 @@ static bool rn_convert(rn_run *R, rn_in *I, const cs_row *row, vl_value *vals)
                 char lo[64], hi[64];
                 vl_format(vl_dec(col->lo), lo, sizeof lo);
                 vl_format(vl_dec(col->hi), hi, sizeof hi);
-                snprintf(R->reason, sizeof R->reason,
-                         "column %s (%s): %.*s is outside %s..%s", cs_header(I->r, (size_t)pos),
-                         col->id, (int)f->n, f->p, lo, hi);
+                snprintf(R->reason, sizeof R->reason, "column %s (%s): %.*s is outside %s..%s",
+                         cs_header(I->r, (size_t)pos), col->id, (int)f->n, f->p, lo, hi);
                 if (col->keep_invalid) {
                     vals[c] = rn_invalid(R, I, row, c);
                     continue;
@@ -598,8 +597,8 @@ static void rn_explain_values(rn_run *R, const vl_value *vals)
     (void)vals;
 }
 
-static void rn_evaluate(rn_run *R, const vl_value *vals, const ex_acc *accs,
-                        const uint32_t *counts, uint64_t line)
+static void rn_evaluate(rn_run *R, const vl_value *vals, const ex_acc *accs, const uint32_t *counts,
+                        uint64_t line)
 {
     const rf_pack *p = R->p;
     const pk_input *ent = &p->inputs[p->entity];
@@ -614,8 +613,8 @@ static void rn_evaluate(rn_run *R, const vl_value *vals, const ex_acc *accs,
             R->aggvals[g] = ex_agg_final(ex_agg_get(p->ex, g), &accs[R->accslot[g]]);
     for (int i = 0; i < p->nmeasures; i++) {
         int m = p->order[i];
-        R->mvals[m] = p->measures[m].expr ? ex_eval(p->measures[m].expr, &env)
-                                          : vl_missing("no expression");
+        R->mvals[m] =
+            p->measures[m].expr ? ex_eval(p->measures[m].expr, &env) : vl_missing("no expression");
     }
     if (cov)
         for (int i = 0; i < p->nitems_total; i++)
@@ -700,8 +699,7 @@ static void rn_evaluate(rn_run *R, const vl_value *vals, const ex_acc *accs,
     const char *llab = chosen < 0 ? p->none.zh : p->levels[chosen].label.zh;
     if (explain) {
         fprintf(R->xo, "level: %s (%s)%s\n", lid, llab,
-                undecided ? "; a more severe level could not be decided: values are missing"
-                          : "");
+                undecided ? "; a more severe level could not be decided: values are missing" : "");
         R->xfound = true;
     }
 
@@ -736,8 +734,17 @@ static void rn_evaluate(rn_run *R, const vl_value *vals, const ex_acc *accs,
                 names[n] = p->tallies[t].name;
                 values[n++] = rn_fmt(R, R->tvals[t]);
             }
-        rf_result r = {rn_fmt(R, vals[ent->key]), line, lid, llab, n, names, values,
-                       (size_t)nreasons, reasons, p->ntallies ? detail : "", undecided};
+        rf_result r = {rn_fmt(R, vals[ent->key]),
+                       line,
+                       lid,
+                       llab,
+                       n,
+                       names,
+                       values,
+                       (size_t)nreasons,
+                       reasons,
+                       p->ntallies ? detail : "",
+                       undecided};
         if (R->o->on_result(R->o->ctx, &r) != 0)
             R->stopped = true;
     }
@@ -849,8 +856,8 @@ static void rn_pick_seen(rn_run *R, rn_in *I, const cs_row *row, rn_ent *e, int 
     snprintf(msg, sizeof msg,
              "%s '%.*s' has more than one row where %s (also line %llu); the value picked "
              "from that row is left missing",
-             ent->cols[ent->key].id, (int)key.u.s.n, key.u.s.p,
-             ag->cond ? ex_text(ag->cond) : "?", (unsigned long long)*first);
+             ent->cols[ent->key].id, (int)key.u.s.n, key.u.s.p, ag->cond ? ex_text(ag->cond) : "?",
+             (unsigned long long)*first);
     size_t rawn = 0;
     const char *raw = cs_row_raw(I->r, row, &rawn);
     rn_kept(R, I, row->line, msg, raw, rawn);
@@ -997,8 +1004,8 @@ static bool rn_open(rn_run *R, const rf_input *inputs, size_t ninputs)
             continue;
         }
         if (R->in[ii].given) {
-            dg_add(R->d, RF_ERROR, RF_CLASS_USAGE, NULL, 0, 0, 0, NULL,
-                   "input '%s' is given twice", inputs[i].name);
+            dg_add(R->d, RF_ERROR, RF_CLASS_USAGE, NULL, 0, 0, 0, NULL, "input '%s' is given twice",
+                   inputs[i].name);
             ok = false;
             continue;
         }
@@ -1059,8 +1066,7 @@ static bool rn_period(rn_run *R)
         char err[256];
         vl_value v;
         vl_type dt = {VL_DATE, NULL};
-        if (!vl_parse(dt, o->as_of, strlen(o->as_of), &v, err, sizeof err) ||
-            v.kind != VL_DATE) {
+        if (!vl_parse(dt, o->as_of, strlen(o->as_of), &v, err, sizeof err) || v.kind != VL_DATE) {
             dg_add(R->d, RF_ERROR, RF_CLASS_USAGE, NULL, 0, 0, 0, NULL, "--as-of: %s",
                    v.kind == VL_MISSING ? "empty date" : err);
             return false;
@@ -1232,14 +1238,14 @@ int rf_run(const rf_pack *p, const rf_run_options *o, const rf_input *inputs, si
                 rn_every_entity(&R, &R.in[k]);
         if (rc == 0)
             for (size_t i = 0; i < R.nents; i++)
-                rn_evaluate(&R, R.ents[i]->vals, R.ents[i]->accs, R.ents[i]->counts, R.ents[i]->line);
+                rn_evaluate(&R, R.ents[i]->vals, R.ents[i]->accs, R.ents[i]->counts,
+                            R.ents[i]->line);
     }
     for (int k = 0; k < p->ninputs; k++)
         if (R.in[k].r) {
             R.in[k].st->blank = cs_blank_lines(R.in[k].r);
             /* Detection may switch to GB18030 mid-file, so ask again now. */
-            R.in[k].st->encoding =
-                cs_detected(R.in[k].r) == CS_ENC_GB18030 ? "gb18030" : "utf-8";
+            R.in[k].st->encoding = cs_detected(R.in[k].r) == CS_ENC_GB18030 ? "gb18030" : "utf-8";
         }
     if (out && (!wr_flush(&R.w) || fflush(out) != 0 || ferror(out))) {
         dg_add(d, RF_ERROR, RF_CLASS_OUTPUT, NULL, 0, 0, 0, NULL, "cannot write the results");

@@ -42,8 +42,8 @@ static bool wr_needs_quote(const char *s, size_t n)
         memcpy(&w, s + i, 8);
         uint64_t a = w ^ (ones * ','), b = w ^ (ones * '"'), c = w ^ (ones * '\n'),
                  d = w ^ (ones * '\r');
-        uint64_t hit = ((a - ones) & ~a) | ((b - ones) & ~b) | ((c - ones) & ~c) |
-                       ((d - ones) & ~d);
+        uint64_t hit =
+            ((a - ones) & ~a) | ((b - ones) & ~b) | ((c - ones) & ~c) | ((d - ones) & ~d);
         if (hit & high)
             break;
     }

@@ -87,7 +87,8 @@ static void yn_attach(yn_builder *b, yn_node *node)
         } else {
             for (size_t i = 0; i < p->n; i += 2) {
                 yn_node *k = p->items[i];
-                if (k->kind == YN_SCALAR && k->len == node->len && memcmp(k->text, node->text, k->len) == 0) {
+                if (k->kind == YN_SCALAR && k->len == node->len &&
+                    memcmp(k->text, node->text, k->len) == 0) {
                     char msg[64];
                     snprintf(msg, sizeof msg, "%u", k->line);
                     dg_add(b->d, RF_ERROR, RF_CLASS_PACK, b->doc->path, node->line, node->col,
@@ -119,8 +120,11 @@ static bool yn_check_utf8(yn_builder *b, const unsigned char *s, size_t n)
     size_t i = 0;
     while (i < n) {
         unsigned c = s[i];
-        size_t len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3
-                               : (c & 0xF8) == 0xF0 ? 4 : 0;
+        size_t len = c < 0x80             ? 1
+                     : (c & 0xE0) == 0xC0 ? 2
+                     : (c & 0xF0) == 0xE0 ? 3
+                     : (c & 0xF8) == 0xF0 ? 4
+                                          : 0;
         bool ok = len != 0 && i + len <= n && !(len == 2 && c < 0xC2);
         for (size_t k = 1; ok && k < len; k++)
             ok = (s[i + k] & 0xC0) == 0x80;

@@ -74,7 +74,6 @@ void rf_diags_clear(rf_diags *d);
  * then the source line and a caret under the offending text. */
 void rf_diag_format(const rf_diag *g, FILE *to);
 
-
 /* ---- rule packs ---------------------------------------------------------- */
 
 typedef struct rf_pack rf_pack;
@@ -134,10 +133,10 @@ void rf_coverage_counts(const rf_coverage *c, size_t *hit, size_t *total);
 void rf_coverage_report(const rf_coverage *c, FILE *to);
 
 typedef struct rf_run_options {
-    int year;            /* the period; 0: the year of as_of */
-    const char *as_of;   /* YYYY-MM-DD; NULL: the last day of the period */
+    int year;          /* the period; 0: the year of as_of */
+    const char *as_of; /* YYYY-MM-DD; NULL: the last day of the period */
     rf_format format;
-    uint64_t max_rejects; /* stop once this many rows are rejected; 0: no limit */
+    uint64_t max_rejects;   /* stop once this many rows are rejected; 0: no limit */
     rf_result_fn on_result; /* called per entity, besides writing `out` (may be NULL) */
     void *ctx;
     rf_coverage *coverage; /* accumulated into when not NULL */
@@ -145,7 +144,10 @@ typedef struct rf_run_options {
     FILE *explain_out;     /* where the explanation is written */
 } rf_run_options;
 
-#define RF_RUN_OPTIONS_INIT {0, NULL, RF_FORMAT_CSV, 0, NULL, NULL, NULL, NULL, NULL}
+#define RF_RUN_OPTIONS_INIT                                                                        \
+    {                                                                                              \
+        0, NULL, RF_FORMAT_CSV, 0, NULL, NULL, NULL, NULL, NULL                                    \
+    }
 
 #define RF_MAX_INPUTS 16
 #define RF_MAX_LEVELS 32

@@ -247,8 +247,7 @@ static int run_main(int argc, char **argv, bool explain)
             if (!v)
                 return CLI_USAGE;
             output = v;
-        } else if (cli_opt(argc, argv, &i, "--rejects", &v) ||
-                   cli_opt(argc, argv, &i, "-r", &v)) {
+        } else if (cli_opt(argc, argv, &i, "--rejects", &v) || cli_opt(argc, argv, &i, "-r", &v)) {
             if (!v)
                 return CLI_USAGE;
             rejects = v;
@@ -269,7 +268,8 @@ static int run_main(int argc, char **argv, bool explain)
             const char *eq = strchr(v, '=');
             const char *ds = eq && eq != v && eq[1] ? eq + 1 : v;
             if (!run_delim(ds)) {
-                cli_usage_error(cmd, "--delimiter takes one character, 'tab' or 'semicolon', got '%s'", ds);
+                cli_usage_error(
+                    cmd, "--delimiter takes one character, 'tab' or 'semicolon', got '%s'", ds);
                 return CLI_USAGE;
             }
             if (ds == v)
@@ -293,7 +293,8 @@ static int run_main(int argc, char **argv, bool explain)
         } else if (!pack) {
             pack = a;
         } else {
-            cli_usage_error(cmd, "unexpected argument '%s' (inputs are given with --input NAME=FILE)", a);
+            cli_usage_error(
+                cmd, "unexpected argument '%s' (inputs are given with --input NAME=FILE)", a);
             return CLI_USAGE;
         }
     }
@@ -342,7 +343,7 @@ static int run_main(int argc, char **argv, bool explain)
         out.f = NULL;
         out_open = false;
     } else if (!(out_open = run_out_open(&out, output)) ||
-        (rejects && !(rej_open = run_out_open(&rej, rejects)))) {
+               (rejects && !(rej_open = run_out_open(&rej, rejects)))) {
         code = CLI_OUTPUT;
         goto done;
     }

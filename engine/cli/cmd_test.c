@@ -78,7 +78,8 @@ typedef struct tt_buf {
 #if defined(__GNUC__)
 __attribute__((format(printf, 2, 3)))
 #endif
-static void tt_printf(tt_buf *b, const char *fmt, ...)
+static void
+tt_printf(tt_buf *b, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -292,8 +293,9 @@ static bool tt_validate(tt_state *S, const char *file, const yn_node *c, const r
             known |= strcmp(*k, c->items[i]->text) == 0;
         if (!known) {
             tt_load_error(S, file, c->items[i], "unknown key '%s' in a test case%s",
-                          c->items[i]->text, " (expected name, description, year, as_of, "
-                                             "inputs, expect, rejects)");
+                          c->items[i]->text,
+                          " (expected name, description, year, as_of, "
+                          "inputs, expect, rejects)");
             ok = false;
         }
     }
@@ -304,8 +306,8 @@ static bool tt_validate(tt_state *S, const char *file, const yn_node *c, const r
     }
     const yn_node *inputs = yn_get(c, "inputs");
     if (!inputs || inputs->kind != YN_MAP || inputs->n == 0) {
-        tt_load_error(S, file, inputs ? inputs : c, "a test case needs inputs (NAME: rows)%s%s",
-                      "", "");
+        tt_load_error(S, file, inputs ? inputs : c, "a test case needs inputs (NAME: rows)%s%s", "",
+                      "");
         ok = false;
     } else {
         for (size_t i = 0; i + 1 < inputs->n; i += 2) {
@@ -580,8 +582,8 @@ static void tt_file(tt_state *S, const char *file)
             continue;
         const char *name = yn_get(c, "name")->text;
         for (size_t j = 0; j < i; j++) {
-            const yn_node *o = cases->items[j]->kind == YN_MAP ? yn_get(cases->items[j], "name")
-                                                                : NULL;
+            const yn_node *o =
+                cases->items[j]->kind == YN_MAP ? yn_get(cases->items[j], "name") : NULL;
             if (o && o->kind == YN_SCALAR && strcmp(o->text, name) == 0)
                 tt_load_error(S, file, yn_get(c, "name"), "case name '%s' is used twice%s", name,
                               "");
@@ -698,8 +700,9 @@ static void tt_report(tt_state *S, FILE *f, size_t passed, size_t failed)
         return;
     }
     if (S->fmt == TT_JUNIT) {
-        fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-                   "<testsuites name=\"rosterflag\" tests=\"%zu\" failures=\"%zu\">\n",
+        fprintf(f,
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                "<testsuites name=\"rosterflag\" tests=\"%zu\" failures=\"%zu\">\n",
                 S->nresults, failed);
         for (size_t i = 0; i < S->nresults;) {
             const char *pack = S->results[i].pack;
@@ -825,8 +828,8 @@ int cmd_test(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (a[0] == '-' && a[1]) {
-            if (strcmp(a, "--format") == 0 || strcmp(a, "--output") == 0 ||
-                strcmp(a, "-o") == 0 || strcmp(a, "--fail-under") == 0)
+            if (strcmp(a, "--format") == 0 || strcmp(a, "--output") == 0 || strcmp(a, "-o") == 0 ||
+                strcmp(a, "--fail-under") == 0)
                 i++;
             continue;
         }

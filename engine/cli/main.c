@@ -90,7 +90,7 @@ int cli_exit_for(rf_class cls)
  * errors it causes. */
 int cli_report(const rf_diags *d)
 {
-    static const rf_class rank[] = {RF_CLASS_USAGE, RF_CLASS_PACK,   RF_CLASS_INPUT,
+    static const rf_class rank[] = {RF_CLASS_USAGE,  RF_CLASS_PACK,  RF_CLASS_INPUT,
                                     RF_CLASS_OUTPUT, RF_CLASS_LIMIT, RF_CLASS_ROW};
     int worst = -1;
     for (size_t i = 0; i < rf_diags_count(d); i++) {

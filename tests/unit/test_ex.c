@@ -863,8 +863,7 @@ static void test_aggregates(void **state)
     run(10, ev, 4, NULL); /* exactly one match */
     is_date(aggv[10], 2025, 3, 1);
     run(11, ev, 4, NULL); /* two matches */
-    is_missing(aggv[11],
-               "more than one row where code = \"D01\"");
+    is_missing(aggv[11], "more than one row where code = \"D01\"");
     run(12, ev, 4, NULL); /* none */
     is_missing(aggv[12], "no row where code = \"X\"");
     run(13, ev, 4, NULL);

@@ -11,21 +11,21 @@
 #include "rosterflag.h"
 
 static const char *const good =
-    "rosterflag: 1\n"                                          /* 1 */
+    "rosterflag: 1\n"                                              /* 1 */
     "pack: {id: t, version: \"1\", title: {zh: 测试, en: test}}\n" /* 2 */
-    "inputs:\n"                                                 /* 3 */
-    "  people:\n"                                               /* 4 */
-    "    key: id\n"                                             /* 5 */
-    "    columns:\n"                                            /* 6 */
-    "      id: {type: text, required: true}\n"                  /* 7 */
-    "      n: integer\n"                                        /* 8 */
-    "entity: {input: people}\n"                                 /* 9 */
-    "measures:\n"                                               /* 10 */
-    "  twice: \"n * 2\"\n"                                      /* 11 */
-    "levels:\n"                                                 /* 12 */
-    "  - id: high\n"                                            /* 13 */
-    "    any: [\"twice > 10\"]\n"                               /* 14 */
-    "output: {columns: [id, twice]}\n";                         /* 15 */
+    "inputs:\n"                                                    /* 3 */
+    "  people:\n"                                                  /* 4 */
+    "    key: id\n"                                                /* 5 */
+    "    columns:\n"                                               /* 6 */
+    "      id: {type: text, required: true}\n"                     /* 7 */
+    "      n: integer\n"                                           /* 8 */
+    "entity: {input: people}\n"                                    /* 9 */
+    "measures:\n"                                                  /* 10 */
+    "  twice: \"n * 2\"\n"                                         /* 11 */
+    "levels:\n"                                                    /* 12 */
+    "  - id: high\n"                                               /* 13 */
+    "    any: [\"twice > 10\"]\n"                                  /* 14 */
+    "output: {columns: [id, twice]}\n";                            /* 15 */
 
 /* Replace the first occurrence of `from` in the good pack with `to`. */
 static char *variant(const char *from, const char *to)
@@ -55,8 +55,8 @@ static void expect_error(const char *src, unsigned line, unsigned col, const cha
         }
     assert_non_null(g);
     if (g->line != line || g->column != col || !strstr(g->message, msg))
-        fail_msg("got %s:%llu:%u: %s; want %u:%u: ...%s...", g->file,
-                 (unsigned long long)g->line, g->column, g->message, line, col, msg);
+        fail_msg("got %s:%llu:%u: %s; want %u:%u: ...%s...", g->file, (unsigned long long)g->line,
+                 g->column, g->message, line, col, msg);
     assert_string_equal(g->file, "t.yaml");
     assert_int_equal(g->cls, RF_CLASS_PACK);
     if (col)

@@ -116,8 +116,8 @@ static void test_most_severe_wins_and_all_reasons(void **state)
     rf_summary sum;
     run_state s = run("g,progress\nA,50\n",
                       "g,role,born,edu\n"
-                      "A,书记,1960-06-01,小学\n" /* 65 */
-                      "A,委员,1975-01-01,本科\n" /* 50 */
+                      "A,书记,1960-06-01,小学\n"  /* 65 */
+                      "A,委员,1975-01-01,本科\n"  /* 50 */
                       "A,委员,1990-01-01,本科\n", /* 35 */
                       &sum);
     assert_int_equal(s.n, 1);
@@ -147,8 +147,8 @@ static void test_empty_group_and_missing_values(void **state)
 {
     (void)state;
     rf_summary sum;
-    run_state s = run("g,progress\nC,\nD,120\n", "g,role,born,edu\nD,委员,1980-01-01,博士后\n",
-                      &sum);
+    run_state s =
+        run("g,progress\nC,\nD,120\n", "g,role,born,edu\nD,委员,1980-01-01,博士后\n", &sum);
     assert_int_equal(s.n, 2);
     /* C: no people (reported), no progress: nothing decided, nothing held. */
     assert_string_equal(s.rows[0].key, "C");
@@ -156,7 +156,7 @@ static void test_empty_group_and_missing_values(void **state)
     assert_string_equal(s.rows[0].level, "none");
     assert_int_equal(s.rows[0].undecided, 1);
     assert_non_null(strstr(s.rows[0].reasons, "red: not evaluated: progress < 60 (progress: "
-                                               "progress is empty)"));
+                                              "progress is empty)"));
     /* D: progress 120 kept as missing; the unknown label leaves share empty. */
     assert_string_equal(s.rows[1].key, "D");
     assert_non_null(strstr(s.rows[1].reasons, "120 is outside 0..100"));
@@ -178,7 +178,7 @@ static void test_two_heads_and_accounting(void **state)
     assert_string_equal(s.rows[0].level, "yellow"); /* head_age undecided; avg 60 */
     assert_int_equal(s.rows[0].undecided, 1);
     assert_non_null(strstr(s.rows[0].reasons, "red: not evaluated: head_age > 60 (more than one "
-                                               "row where role = '书记')"));
+                                              "row where role = '书记')"));
     const rf_input_stats *p = &sum.inputs[1];
     assert_int_equal(p->rows, 5);
     assert_int_equal(p->used, 2);

@@ -240,9 +240,10 @@ static void test_parse_bool_text_enum(void **state)
     parse_bad(te, "大学",
               "not a label of education: '大学' (expected one of 小学, 初中, 高中, 中专, 职高, "
               "大专, 专科, 本科)");
-    parse_bad(te, "本科 学历",
-              "not a label of education: '本科 学历' (expected one of 小学, 初中, 高中, 中专, 职高, "
-              "大专, 专科, 本科)");
+    parse_bad(
+        te, "本科 学历",
+        "not a label of education: '本科 学历' (expected one of 小学, 初中, 高中, 中专, 职高, "
+        "大专, 专科, 本科)");
 }
 
 static void test_parse_empty(void **state)

@@ -478,19 +478,6 @@ static bool parse_enum(const vl_enum *en, const char *s, size_t n, vl_value *out
 
 bool vl_parse(vl_type t, const char *s, size_t n, vl_value *out, char *err, size_t errcap)
 {
-    /* Count columns on a year-end sheet are almost all short plain digits:
-     * read those directly, before the general path's trimming and
-     * normalising, which dominate a million-row run otherwise. */
-    if (t.kind == VL_INT && n > 0 && n <= 18) {
-        int64_t v = 0;
-        size_t i = 0;
-        while (i < n && s[i] >= '0' && s[i] <= '9')
-            v = v * 10 + (s[i++] - '0');
-        if (i == n) {
-            *out = vl_int(v);
-            return true;
-        }
-    }
     if (err && errcap)
         err[0] = '\0';
     trim(&s, &n);

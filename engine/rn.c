@@ -165,12 +165,18 @@ void rf_coverage_report(const rf_coverage *c, FILE *to)
 
 /* ---- explain ------------------------------------------------------------ */
 
+/* Keys are compared as written, less surrounding spaces and tabs. */
+static void rn_trim(const char **s, size_t *n)
+{
+    while (*n && (**s == ' ' || **s == '\t'))
+        (*s)++, (*n)--;
+    while (*n && ((*s)[*n - 1] == ' ' || (*s)[*n - 1] == '\t'))
+        (*n)--;
+}
+
 static bool rn_xmatch(const rn_run *R, const char *s, size_t n)
 {
-    while (n && (*s == ' ' || *s == '\t'))
-        s++, n--;
-    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-        n--;
+    rn_trim(&s, &n);
     return R->xkey && n == R->xkeyn && memcmp(s, R->xkey, n) == 0;
 }
 
@@ -372,13 +378,9 @@ static bool rn_text_eq(vl_value a, const char *s, size_t n)
 static void rn_keytext(const cs_row *row, const rn_in *I, int col, const char **s, size_t *n)
 {
     const cs_field *f = &row->fields[I->pos[col]];
-    const char *p = f->p, *e = f->p + f->n;
-    while (p < e && (*p == ' ' || *p == '\t'))
-        p++;
-    while (e > p && (e[-1] == ' ' || e[-1] == '\t'))
-        e--;
-    *s = p;
-    *n = (size_t)(e - p);
+    *s = f->p;
+    *n = f->n;
+    rn_trim(s, n);
 }
 
 static rn_ent *rn_find(rn_run *R, const char *s, size_t n)

@@ -97,11 +97,17 @@ tt_printf(tt_buf *b, const char *fmt, ...)
     b->n += (size_t)need;
 }
 
-static void tt_load_error(tt_state *S, const char *file, const yn_node *at, const char *fmt,
-                          const char *a1, const char *a2)
+#if defined(__GNUC__)
+__attribute__((format(printf, 4, 5)))
+#endif
+static void
+tt_load_error(tt_state *S, const char *file, const yn_node *at, const char *fmt, ...)
 {
+    va_list ap;
     fprintf(stderr, "%s:%u:%u: error: ", file, at ? at->line : 0, at ? at->col : 0);
-    fprintf(stderr, fmt, a1, a2);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
     fputc('\n', stderr);
     S->load_errors++;
 }
@@ -292,22 +298,21 @@ static bool tt_validate(tt_state *S, const char *file, const yn_node *c, const r
         for (const char *const *k = keys; *k; k++)
             known |= strcmp(*k, c->items[i]->text) == 0;
         if (!known) {
-            tt_load_error(S, file, c->items[i], "unknown key '%s' in a test case%s",
-                          c->items[i]->text,
-                          " (expected name, description, year, as_of, "
-                          "inputs, expect, rejects)");
+            tt_load_error(S, file, c->items[i],
+                          "unknown key '%s' in a test case (expected name, description, year, "
+                          "as_of, inputs, expect, rejects, problems)",
+                          c->items[i]->text);
             ok = false;
         }
     }
     const yn_node *name = yn_get(c, "name");
     if (!name || name->kind != YN_SCALAR) {
-        tt_load_error(S, file, name ? name : c, "a test case needs a name%s%s", "", "");
+        tt_load_error(S, file, name ? name : c, "a test case needs a name");
         ok = false;
     }
     const yn_node *inputs = yn_get(c, "inputs");
     if (!inputs || inputs->kind != YN_MAP || inputs->n == 0) {
-        tt_load_error(S, file, inputs ? inputs : c, "a test case needs inputs (NAME: rows)%s%s", "",
-                      "");
+        tt_load_error(S, file, inputs ? inputs : c, "a test case needs inputs (NAME: rows)");
         ok = false;
     } else {
         for (size_t i = 0; i + 1 < inputs->n; i += 2) {
@@ -321,16 +326,16 @@ static bool tt_validate(tt_state *S, const char *file, const yn_node *c, const r
             }
             if (inputs->items[i + 1]->kind != YN_SCALAR) {
                 tt_load_error(S, file, inputs->items[i + 1],
-                              "input '%s' must be CSV text (use |) or a file name%s",
-                              inputs->items[i]->text, "");
+                              "input '%s' must be CSV text (use |) or a file name",
+                              inputs->items[i]->text);
                 ok = false;
             }
         }
     }
     const yn_node *year = yn_get(c, "year");
     if (year && (year->kind != YN_SCALAR || atoi(year->text) < 1900)) {
-        tt_load_error(S, file, year, "year must be a year such as 2025, not '%s'%s",
-                      year->kind == YN_SCALAR ? year->text : "?", "");
+        tt_load_error(S, file, year, "year must be a year such as 2025, not '%s'",
+                      year->kind == YN_SCALAR ? year->text : "?");
         ok = false;
     }
     for (int q = 0; q < 2; q++) {
@@ -342,21 +347,21 @@ static bool tt_validate(tt_state *S, const char *file, const yn_node *c, const r
         if (rej->kind == YN_SCALAR)
             strtoul(rej->text, &end, 10);
         if (rej->kind != YN_SCALAR || !end || *end || !rej->text[0]) {
-            tt_load_error(S, file, rej, "%s must be a number of rows%s", what, "");
+            tt_load_error(S, file, rej, "%s must be a number of rows", what);
             ok = false;
         }
     }
     const yn_node *expect = yn_get(c, "expect");
     if (!expect || expect->kind != YN_MAP || expect->n == 0) {
         tt_load_error(S, file, expect ? expect : c,
-                      "a test case needs expect: {KEY: {field: value, ...}}%s%s", "", "");
+                      "a test case needs expect: {KEY: {field: value, ...}}");
         return false;
     }
     for (size_t i = 0; i + 1 < expect->n; i += 2) {
         const yn_node *fields = expect->items[i + 1];
         if (fields->kind != YN_MAP) {
-            tt_load_error(S, file, fields, "the expectation for '%s' must be a map of fields%s",
-                          expect->items[i]->text, "");
+            tt_load_error(S, file, fields, "the expectation for '%s' must be a map of fields",
+                          expect->items[i]->text);
             ok = false;
             continue;
         }
@@ -365,7 +370,7 @@ static bool tt_validate(tt_state *S, const char *file, const yn_node *c, const r
             vl_type t;
             if (strcmp(k->text, "reasons") == 0) {
                 if (v->kind != YN_SEQ) {
-                    tt_load_error(S, file, v, "reasons must be a list of texts%s%s", "", "");
+                    tt_load_error(S, file, v, "reasons must be a list of texts");
                     ok = false;
                 }
                 continue;
@@ -535,7 +540,7 @@ static void tt_file(tt_state *S, const char *file)
     }
     const yn_node *root = doc->root;
     if (root->kind != YN_MAP) {
-        tt_load_error(S, file, root, "a test file is a map with 'pack' and 'cases'%s%s", "", "");
+        tt_load_error(S, file, root, "a test file is a map with 'pack' and 'cases'");
         goto done;
     }
     for (size_t i = 0; i + 1 < root->n; i += 2)
@@ -543,12 +548,11 @@ static void tt_file(tt_state *S, const char *file)
             strcmp(root->items[i]->text, "cases") != 0 &&
             strcmp(root->items[i]->text, "description") != 0)
             tt_load_error(S, file, root->items[i],
-                          "unknown key '%s' in a test file (expected pack, cases%s)",
-                          root->items[i]->text, ", description");
+                          "unknown key '%s' in a test file (expected pack, cases, description)",
+                          root->items[i]->text);
     const yn_node *pn = yn_get(root, "pack");
     if (!pn || pn->kind != YN_SCALAR) {
-        tt_load_error(S, file, pn ? pn : root, "a test file names its pack: pack: FILE.yaml%s%s",
-                      "", "");
+        tt_load_error(S, file, pn ? pn : root, "a test file names its pack: pack: FILE.yaml");
         goto done;
     }
     char *ppath = tt_join(dir, pn->text);
@@ -568,14 +572,13 @@ static void tt_file(tt_state *S, const char *file)
     tp->tested = true;
     const yn_node *cases = yn_get(root, "cases");
     if (!cases || cases->kind != YN_SEQ || cases->n == 0) {
-        tt_load_error(S, file, cases ? cases : root, "a test file needs a list of cases%s%s", "",
-                      "");
+        tt_load_error(S, file, cases ? cases : root, "a test file needs a list of cases");
         goto done;
     }
     for (size_t i = 0; i < cases->n; i++) {
         const yn_node *c = cases->items[i];
         if (c->kind != YN_MAP) {
-            tt_load_error(S, file, c, "each case is a map%s%s", "", "");
+            tt_load_error(S, file, c, "each case is a map");
             continue;
         }
         if (!tt_validate(S, file, c, tp->p))
@@ -585,8 +588,7 @@ static void tt_file(tt_state *S, const char *file)
             const yn_node *o =
                 cases->items[j]->kind == YN_MAP ? yn_get(cases->items[j], "name") : NULL;
             if (o && o->kind == YN_SCALAR && strcmp(o->text, name) == 0)
-                tt_load_error(S, file, yn_get(c, "name"), "case name '%s' is used twice%s", name,
-                              "");
+                tt_load_error(S, file, yn_get(c, "name"), "case name '%s' is used twice", name);
         }
         char where[512];
         snprintf(where, sizeof where, "%s:%u", file, c->line);

@@ -235,10 +235,12 @@ static int rn_reject(rn_run *R, rn_in *I, const cs_row *row, const char *reason)
     size_t rawn = 0;
     const char *raw = cs_row_raw(I->r, row, &rawn);
     rn_report(R, I->st->path, row->line, I->pin->name, "rejected", reason, raw, rawn);
+    if (!R->o->max_rejects)
+        return 0;
     uint64_t total = 0;
     for (size_t i = 0; i < R->sum->ninputs; i++)
         total += R->sum->inputs[i].rejected;
-    if (R->o->max_rejects && total >= R->o->max_rejects) {
+    if (total >= R->o->max_rejects) {
         dg_add(R->d, RF_ERROR, RF_CLASS_LIMIT, I->st->path, row->line, 0, 0, NULL,
                "stopped: %llu rows rejected, the limit set by --max-rejects",
                (unsigned long long)total);

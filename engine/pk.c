@@ -614,10 +614,14 @@ static const char **pk_names(pk_b *b, const yn_node *n, int *count, const char *
         *count = 1;
         return one;
     }
+    /* After an error the list still holds the default, so callers that
+     * go on collecting findings can name the column without a NULL check. */
     *count = 0;
+    size_t cap = n->kind == YN_SEQ ? n->n : 0;
+    const char **v = ar_alloc(b->a, (cap + 1) * sizeof *v);
+    v[0] = dflt;
     if (!pk_is(b, n, YN_SEQ, "names"))
-        return NULL;
-    const char **v = ar_alloc(b->a, (n->n + 1) * sizeof *v);
+        return v;
     for (size_t i = 0; i < n->n; i++)
         if (pk_scalar(b, n->items[i], "a header name"))
             v[(*count)++] = n->items[i]->text;
@@ -1061,7 +1065,7 @@ static void pk_tallies(pk_b *b, const yn_node *n)
             const yn_node *names = pk_need(b, fc, "names", "from_columns");
             int npat = 0;
             const char **pats = names ? pk_names(b, names, &npat, NULL) : NULL;
-            if (in && pk_scalar(b, in, "input") && pats) {
+            if (in && pk_scalar(b, in, "input") && pats && npat > 0) {
                 int ii = pk_find_input(p, in->text);
                 if (ii != p->entity)
                     pk_err(b, in, "from_columns reads count columns of the entity input");

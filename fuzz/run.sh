@@ -2,6 +2,14 @@
 # Build the libFuzzer harnesses and run each for SECONDS (default 60).
 #
 #   sh fuzz/run.sh [SECONDS]
+#   sh fuzz/run.sh --ci
+#
+# --ci is what .ci/run uses: a fixed seed and a fixed number of executions
+# per harness (about 45 s each here; 120 s at most), on a fresh clone's seed
+# corpus, so every CI run explores (almost: libFuzzer keeps a few
+# timing-driven choices) the same inputs. A red CI then reproduces with the
+# same command, and a green change does not turn red by the luck of the run.
+# Finding new bugs is the timed mode's job, run by hand for longer.
 #
 # Each harness NAME (pack, expr, csv) fuzzes a scratch corpus fuzz/corpus-NAME/
 # (gitignored, kept between runs), seeded from fuzz/seeds/NAME/, plus
@@ -18,8 +26,22 @@ set -eu
 cd "$(dirname "$0")/.."
 # stack traces for UBSan reports too (ASan prints them anyway)
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1}"
-secs=${1:-60}
-case $secs in '' | *[!0-9]*) echo "usage: $0 [SECONDS]" >&2; exit 2 ;; esac
+ci=0
+if [ "${1:-}" = --ci ]; then
+    ci=1
+    secs=120
+else
+    secs=${1:-60}
+fi
+case $secs in '' | *[!0-9]*) echo "usage: $0 [SECONDS | --ci]" >&2; exit 2 ;; esac
+# executions per harness in --ci mode, sized for ~45 s on a 2-core machine
+ci_runs() {
+    case $1 in
+    pack) echo 120000 ;;
+    expr) echo 1000000 ;;
+    csv) echo 60000 ;;
+    esac
+}
 build=build-fuzz
 art=$build/artifacts
 
@@ -27,8 +49,8 @@ cmake -S . -B "$build" -DCMAKE_C_COMPILER="${CC:-clang}" -DRF_FUZZ=ON -DRF_TESTS
 cmake --build "$build" -j"${FUZZ_JOBS:-$(nproc)}" --target fuzz_pack fuzz_expr fuzz_csv
 mkdir -p "$art"
 
-seed() { # seed NAME: fill fuzz/corpus-NAME from the seeds
-    corpus=fuzz/corpus-$1
+seed() { # seed NAME DIR: fill DIR from NAME's seeds
+    corpus=$2
     mkdir -p "$corpus"
     [ -d "fuzz/seeds/$1" ] && find "fuzz/seeds/$1" -type f -exec cp {} "$corpus/" \;
     case $1 in
@@ -50,17 +72,28 @@ seed() { # seed NAME: fill fuzz/corpus-NAME from the seeds
 failed=0
 for name in ${FUZZ_HARNESSES:-pack expr csv}; do
     bin=$build/fuzz/fuzz_$name
-    seed "$name"
+    corpus=fuzz/corpus-$name
+    if [ $ci -eq 1 ]; then
+        corpus=$build/ci-corpus-$name
+        rm -rf "$corpus"
+    fi
+    seed "$name" "$corpus"
     log=$build/fuzz-$name.log
     dict=""
     [ -f "fuzz/$name.dict" ] && dict="-dict=fuzz/$name.dict"
-    echo "== fuzz_$name for ${secs}s (corpus fuzz/corpus-$name, log $log)"
+    mode=""
+    if [ $ci -eq 1 ]; then
+        mode="-seed=1 -runs=$(ci_runs "$name")"
+        echo "== fuzz_$name, $(ci_runs "$name") runs from seed 1 (corpus $corpus, log $log)"
+    else
+        echo "== fuzz_$name for ${secs}s (corpus $corpus, log $log)"
+    fi
     marker=$build/.fuzz-$name.start
     : >"$marker"
     rc=0
     # shellcheck disable=SC2086
     "$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-        -artifact_prefix="$art/$name-" $dict ${FUZZ_ARGS:-} "fuzz/corpus-$name" >"$log" 2>&1 || rc=$?
+        -artifact_prefix="$art/$name-" $mode $dict ${FUZZ_ARGS:-} "$corpus" >"$log" 2>&1 || rc=$?
     if [ "$rc" -eq 0 ] && [ -n "$(find "$art" -type f -name "$name-*" -newer "$marker")" ]; then
         rc=1
     fi

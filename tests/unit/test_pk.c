@@ -194,6 +194,17 @@ static void test_missing_entity(void **state)
                  "entity input 'persons' is not one of the inputs");
 }
 
+/* Found by fuzzing: names given as a map left the column with no name to
+ * report, and the next message read through a null list. */
+static void test_names_not_a_list(void **state)
+{
+    (void)state;
+    expect_error(variant("      n: integer", "      n: {type: integer, names: {a: b}}"), 8, 33,
+                 "names must be");
+    expect_error(variant("      n: integer", "      n: {type: integer, names: []}"), 8, 33,
+                 "names must list at least one header name");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -213,6 +224,7 @@ int main(void)
         cmocka_unit_test(test_deep_nesting),
         cmocka_unit_test(test_not_utf8),
         cmocka_unit_test(test_missing_entity),
+        cmocka_unit_test(test_names_not_a_list),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

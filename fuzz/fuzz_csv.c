@@ -134,13 +134,12 @@ static const char pack_yaml[] =
     "output:\n"
     "  columns: [member_id, name, score, ded_total, bonus_total, n_events, mean, top_grade]\n";
 
-static const char members_csv[] =
-    "\xEF\xBB\xBF编号,姓名,出生日期,等级,时长,D01,B01\r\n"
-    "M0001,田丽,1999-10-07,高,10,0,1\r\n"
-    "M0002,赵宇,1964/2/29,低,,1,0\r\n"
-    "M0003,\"苏,仕林\",,中,0,,\r\n"
-    "M0004,金美玲,1994年10月7日,low,1000,0,5\r\n"
-    "M0005,x,20000101,,3,2,2\r\n";
+static const char members_csv[] = "\xEF\xBB\xBF编号,姓名,出生日期,等级,时长,D01,B01\r\n"
+                                  "M0001,田丽,1999-10-07,高,10,0,1\r\n"
+                                  "M0002,赵宇,1964/2/29,低,,1,0\r\n"
+                                  "M0003,\"苏,仕林\",,中,0,,\r\n"
+                                  "M0004,金美玲,1994年10月7日,low,1000,0,5\r\n"
+                                  "M0005,x,20000101,,3,2,2\r\n";
 
 static FILE *devnull;
 static rf_pack *pack;

@@ -29,8 +29,8 @@ enum { REL_TEAM = 0, REL_DEDUCTED = 1, NREL = 2 };
 /* ---- the fake world ---- */
 
 static const char *const edu_canon[] = {"小学", "初中", "高中", "大专", "本科", "硕士"};
-static const char *const edu_labels[] = {"小学", "初中", "高中", "中专", "大专", "专科",
-                                         "本科", "硕士", "研究生"};
+static const char *const edu_labels[] = {"小学", "初中", "高中", "中专",  "大专",
+                                         "专科", "本科", "硕士", "研究生"};
 static const int edu_level[] = {0, 1, 2, 2, 3, 3, 4, 5, 5};
 static const vl_enum education = {"education", 6, edu_canon, 9, edu_labels, edu_level};
 
@@ -42,18 +42,18 @@ typedef struct fz_name {
 
 /* entity scope (space SP_ENT) */
 static const fz_name ent_names[] = {
-    {"score", VL_INT, 0},   {"avg", VL_DEC, 1},       {"code", VL_TEXT, 2},
-    {"birth", VL_DATE, 3},  {"flag", VL_BOOL, 4},     {"education", VL_ENUM, 5},
-    {"progress", VL_DEC, 6}, /* missing at run time */
-    {"deducted", VL_INT, 7}, /* also a relation */
-    {"得分", VL_INT, 0},    {"joined", VL_DATE, 8},   /* missing at run time */
-    {"name", VL_TEXT, 9},   {"big", VL_INT, 10},      {"tiny", VL_DEC, 11},
+    {"score", VL_INT, 0},    {"avg", VL_DEC, 1},     {"code", VL_TEXT, 2},
+    {"birth", VL_DATE, 3},   {"flag", VL_BOOL, 4},   {"education", VL_ENUM, 5},
+    {"progress", VL_DEC, 6},                         /* missing at run time */
+    {"deducted", VL_INT, 7},                         /* also a relation */
+    {"得分", VL_INT, 0},     {"joined", VL_DATE, 8}, /* missing at run time */
+    {"name", VL_TEXT, 9},    {"big", VL_INT, 10},    {"tiny", VL_DEC, 11},
 };
 enum { NENT = 12 };
 
 /* row scope of team (space SP_ROW) */
 static const fz_name team_names[] = {
-    {"name", VL_TEXT, 0}, {"role", VL_TEXT, 1},      {"birth_date", VL_DATE, 2},
+    {"name", VL_TEXT, 0},      {"role", VL_TEXT, 1}, {"birth_date", VL_DATE, 2},
     {"education", VL_ENUM, 3}, {"age", VL_INT, 4},   {"salary", VL_DEC, 5},
     {"active", VL_BOOL, 6},
 };
@@ -61,7 +61,10 @@ enum { NTEAMCOL = 7, NTEAM = 5 };
 
 /* row scope of deducted (space SP_ROW) */
 static const fz_name ded_names[] = {
-    {"points", VL_INT, 0}, {"all_points", VL_BOOL, 1}, {"code", VL_TEXT, 2}, {"n", VL_INT, 3},
+    {"points", VL_INT, 0},
+    {"all_points", VL_BOOL, 1},
+    {"code", VL_TEXT, 2},
+    {"n", VL_INT, 3},
 };
 enum { NDEDCOL = 4, NDED = 3 };
 

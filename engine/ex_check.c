@@ -163,8 +163,8 @@ static void enum_labels(const vl_enum *en, char *buf, size_t cap)
  * now so that evaluation compares ordinals. */
 static bool to_enum(checker *k, ex_expr *lit, const vl_enum *en)
 {
-    const char *s = lit->val.u.s.p;
-    size_t n = lit->val.u.s.n;
+    const char *s = lit->val.u.p;
+    size_t n = lit->val.n;
     for (int i = 0; i < en->nlabels; i++) {
         if (strlen(en->labels[i]) == n && memcmp(en->labels[i], s, n) == 0) {
             lit->val = vl_enumv(en, en->label_level[i]);
@@ -366,7 +366,7 @@ static ex_expr *check_date(checker *k, ex_expr *e)
     char why[160];
     vl_value v = vl_missing(NULL);
     const ex_expr *a = e->kids[0];
-    bool parsed = vl_parse(t_date, a->val.u.s.p, a->val.u.s.n, &v, why, sizeof why);
+    bool parsed = vl_parse(t_date, a->val.u.p, a->val.n, &v, why, sizeof why);
     if (!parsed || v.kind != VL_DATE) {
         err(k, a, "%s", parsed ? "date() needs a date, as in date(\"2025-03-05\")" : why);
         return poison(e);

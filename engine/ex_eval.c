@@ -35,15 +35,15 @@ static int cmp(vl_value a, vl_value b)
     case VL_DATE:
         return (a.u.date > b.u.date) - (a.u.date < b.u.date);
     case VL_ENUM:
-        return (a.u.e.ord > b.u.e.ord) - (a.u.e.ord < b.u.e.ord);
+        return (a.ord > b.ord) - (a.ord < b.ord);
     case VL_BOOL:
         return (int)a.u.b - (int)b.u.b;
     case VL_TEXT: {
-        uint32_t n = a.u.s.n < b.u.s.n ? a.u.s.n : b.u.s.n;
-        int r = n ? memcmp(a.u.s.p, b.u.s.p, n) : 0;
+        uint32_t n = a.n < b.n ? a.n : b.n;
+        int r = n ? memcmp(a.u.p, b.u.p, n) : 0;
         if (r)
             return r < 0 ? -1 : 1;
-        return (a.u.s.n > b.u.s.n) - (a.u.s.n < b.u.s.n);
+        return (a.n > b.n) - (a.n < b.n);
     }
     default:
         return 0;
@@ -193,8 +193,8 @@ static vl_value eval(const ex_expr *e, const ex_env *env)
         if (!sp)
             return vl_missing(why_no_space);
         vl_value v = sp[e->index];
-        if (v.kind == VL_MISSING && !v.why)
-            v.why = e->val.why;
+        if (v.kind == VL_MISSING && !v.u.why)
+            v.u.why = e->val.u.why;
         return v;
     }
     case EX_O_AGG: {
@@ -202,8 +202,8 @@ static vl_value eval(const ex_expr *e, const ex_env *env)
         if (!sp)
             return vl_missing(why_no_space);
         vl_value v = sp[e->index];
-        if (v.kind == VL_MISSING && !v.why)
-            v.why = e->agg->text;
+        if (v.kind == VL_MISSING && !v.u.why)
+            v.u.why = e->agg->text;
         return v;
     }
     case EX_O_FN:
@@ -295,7 +295,7 @@ static void skip(ex_acc *a, vl_value v)
 {
     a->missing++;
     if (!a->why)
-        a->why = v.why;
+        a->why = v.u.why;
 }
 
 void ex_agg_step(const ex_agg *g, ex_acc *a, const ex_env *env, double w)
@@ -445,13 +445,13 @@ static void put_value(wbuf *w, vl_value v)
 {
     if (v.kind == VL_MISSING) {
         puts_(w, "missing (");
-        puts_(w, v.why ? v.why : "value missing");
+        puts_(w, v.u.why ? v.u.why : "value missing");
         puts_(w, ")");
         return;
     }
     if (v.kind == VL_TEXT) {
         put(w, "\"", 1);
-        put(w, v.u.s.p, v.u.s.n);
+        put(w, v.u.p, v.n);
         put(w, "\"", 1);
         return;
     }

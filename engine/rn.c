@@ -332,7 +332,7 @@ static bool rn_convert(rn_run *R, rn_in *I, const cs_row *row, vl_value *vals)
                          cs_header(I->r, (size_t)pos), col->id);
                 return false;
             }
-            v.why = col->why_empty;
+            v.u.why = col->why_empty;
         } else if (col->has_range) {
             double x = v.kind == VL_INT ? (double)v.u.i : v.u.d;
             if (x < col->lo || x > col->hi) {
@@ -372,7 +372,7 @@ static vl_value rn_key(const rn_ent *e, int key)
 
 static bool rn_text_eq(vl_value a, const char *s, size_t n)
 {
-    return a.kind == VL_TEXT && a.u.s.n == n && memcmp(a.u.s.p, s, n) == 0;
+    return a.kind == VL_TEXT && a.n == n && memcmp(a.u.p, s, n) == 0;
 }
 
 /* Key text as written in the cell: keys are compared as text whatever their
@@ -396,7 +396,7 @@ static rn_ent *rn_find(rn_run *R, const char *s, size_t n)
         if (i < 0)
             return NULL;
         vl_value k = rn_key(R->ents[i], key);
-        if (k.kind == VL_TEXT && k.u.s.n == n && memcmp(k.u.s.p, s, n) == 0)
+        if (k.kind == VL_TEXT && k.n == n && memcmp(k.u.p, s, n) == 0)
             return R->ents[i];
     }
 }
@@ -412,14 +412,14 @@ static void rn_hash_insert(rn_run *R, size_t idx)
         R->hashcap = cap;
         for (size_t i = 0; i < idx; i++) {
             vl_value k = rn_key(R->ents[i], key);
-            size_t h = rn_hash(k.u.s.p, k.u.s.n) & (cap - 1);
+            size_t h = rn_hash(k.u.p, k.n) & (cap - 1);
             while (R->hash[h] >= 0)
                 h = (h + 1) & (cap - 1);
             R->hash[h] = (int32_t)i;
         }
     }
     vl_value k = rn_key(R->ents[idx], key);
-    size_t h = rn_hash(k.u.s.p, k.u.s.n) & (R->hashcap - 1);
+    size_t h = rn_hash(k.u.p, k.n) & (R->hashcap - 1);
     while (R->hash[h] >= 0)
         h = (h + 1) & (R->hashcap - 1);
     R->hash[h] = (int32_t)idx;
@@ -544,14 +544,14 @@ static size_t rn_tallies(rn_run *R, const uint32_t *counts, ex_env *env, char *d
 
 static bool rn_is_explained(const rn_run *R, vl_value key)
 {
-    return R->xkey && key.kind == VL_TEXT && key.u.s.n == R->xkeyn &&
-           memcmp(key.u.s.p, R->xkey, R->xkeyn) == 0;
+    return R->xkey && key.kind == VL_TEXT && key.n == R->xkeyn &&
+           memcmp(key.u.p, R->xkey, R->xkeyn) == 0;
 }
 
 static const char *rn_fmt(rn_run *R, vl_value v)
 {
     if (v.kind == VL_TEXT)
-        return ar_strndup(R->scratch, v.u.s.p, v.u.s.n);
+        return ar_strndup(R->scratch, v.u.p, v.n);
     char buf[256];
     vl_format(v, buf, sizeof buf);
     return ar_strdup(R->scratch, buf);
@@ -595,7 +595,7 @@ static void rn_explain_values(rn_run *R, const vl_value *vals)
         fprintf(x, "  %s = %s", p->measures[m].name,
                 v.kind == VL_MISSING ? "(missing)" : rn_fmt(R, v));
         if (v.kind == VL_MISSING)
-            fprintf(x, ": %s", v.why);
+            fprintf(x, ": %s", v.u.why);
         fprintf(x, "    [%s]\n", p->measures[m].expr ? ex_text(p->measures[m].expr) : "");
     }
     (void)vals;
@@ -656,7 +656,7 @@ static void rn_evaluate(rn_run *R, const vl_value *vals, const ex_acc *accs, con
             if (explain) {
                 if (u)
                     fprintf(R->xo, "    %-15s %s (%s)\n", "not evaluated:", ex_text(C->expr),
-                            v.why);
+                            v.u.why);
                 else
                     fprintf(R->xo, "    %-15s %s    [%s]\n", t ? "true:" : "false:", desc,
                             ex_text(C->expr));
@@ -676,7 +676,7 @@ static void rn_evaluate(rn_run *R, const vl_value *vals, const ex_acc *accs, con
              * so staff know which cell to fill in. */
             if (u)
                 reasons[nreasons++] = ar_printf(R->scratch, "%s: not evaluated: %s (%s)", L->id,
-                                                ex_text(C->expr), v.why);
+                                                ex_text(C->expr), v.u.why);
             else if (C->reason)
                 reasons[nreasons++] = ar_printf(R->scratch, "%s: %s (%s)", L->id, C->reason, desc);
             else
@@ -791,7 +791,7 @@ static int rn_stream_row(void *ctx, const cs_row *row)
 static vl_value rn_copy(rn_run *R, vl_value v)
 {
     if (v.kind == VL_TEXT)
-        v.u.s.p = ar_strndup(R->a, v.u.s.p, v.u.s.n);
+        v.u.p = ar_strndup(R->a, v.u.p, v.n);
     return v;
 }
 
@@ -860,7 +860,7 @@ static void rn_pick_seen(rn_run *R, rn_in *I, const cs_row *row, rn_ent *e, int 
     snprintf(msg, sizeof msg,
              "%s '%.*s' has more than one row where %s (also line %llu); the value picked "
              "from that row is left missing",
-             ent->cols[ent->key].id, (int)key.u.s.n, key.u.s.p, ag->cond ? ex_text(ag->cond) : "?",
+             ent->cols[ent->key].id, (int)key.n, key.u.p, ag->cond ? ex_text(ag->cond) : "?",
              (unsigned long long)*first);
     size_t rawn = 0;
     const char *raw = cs_row_raw(I->r, row, &rawn);
@@ -910,8 +910,8 @@ static int rn_related_row(void *ctx, const cs_row *row)
     if (pin->nfeeds && !nitems) {
         vl_value code = R->rowvals[pin->feed_col[0]];
         int o = snprintf(R->reason, sizeof R->reason, "%s '%.*s' is not an item of",
-                         pin->cols[pin->feed_col[0]].id, code.kind == VL_TEXT ? (int)code.u.s.n : 0,
-                         code.kind == VL_TEXT ? code.u.s.p : "");
+                         pin->cols[pin->feed_col[0]].id, code.kind == VL_TEXT ? (int)code.n : 0,
+                         code.kind == VL_TEXT ? code.u.p : "");
         for (int f = 0; f < pin->nfeeds && o < (int)sizeof R->reason; f++)
             o += snprintf(R->reason + o, sizeof R->reason - (size_t)o, "%s catalogue %s",
                           f ? " or" : "", p->cats[p->tallies[pin->feed_tally[f]].catalogue].name);
@@ -965,7 +965,7 @@ static void rn_every_entity(rn_run *R, rn_in *I)
         vl_value key = e->vals[ent->key];
         char msg[1024];
         snprintf(msg, sizeof msg, "%s '%.*s' has no rows in %s (%s)", ent->cols[ent->key].id,
-                 (int)key.u.s.n, key.u.s.p, I->pin->name, I->st->path);
+                 (int)key.n, key.u.p, I->pin->name, I->st->path);
         rn_kept(R, E, e->line, msg, "", 0);
     }
 }

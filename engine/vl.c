@@ -482,7 +482,7 @@ bool vl_parse(vl_type t, const char *s, size_t n, vl_value *out, char *err, size
         err[0] = '\0';
     trim(&s, &n);
     if (n == 0) {
-        vl_value v = {.kind = VL_MISSING, .why = NULL};
+        vl_value v = {.kind = VL_MISSING, .u.why = NULL};
         *out = v;
         return true;
     }
@@ -587,7 +587,7 @@ size_t vl_format(vl_value v, char *buf, size_t cap)
         break;
     }
     case VL_TEXT:
-        return put(buf, cap, v.u.s.p, v.u.s.n);
+        return put(buf, cap, v.u.p, v.n);
     case VL_DATE: {
         int y, m, d;
         vl_ymd_from_days(v.u.date, &y, &m, &d);
@@ -595,12 +595,12 @@ size_t vl_format(vl_value v, char *buf, size_t cap)
         break;
     }
     case VL_ENUM: {
-        const vl_enum *en = v.u.e.en;
-        if (en && v.u.e.ord >= 0 && v.u.e.ord < en->nlevels) {
-            const char *l = en->canon[v.u.e.ord];
+        const vl_enum *en = v.u.en;
+        if (en && v.ord >= 0 && v.ord < en->nlevels) {
+            const char *l = en->canon[v.ord];
             return put(buf, cap, l, strlen(l));
         }
-        k = snprintf(tmp, sizeof tmp, "#%d", (int)v.u.e.ord);
+        k = snprintf(tmp, sizeof tmp, "#%d", (int)v.ord);
         break;
     }
     }
@@ -629,11 +629,11 @@ bool vl_equal(vl_value a, vl_value b)
     case VL_DEC:
         return a.u.d == b.u.d;
     case VL_TEXT:
-        return a.u.s.n == b.u.s.n && (a.u.s.n == 0 || memcmp(a.u.s.p, b.u.s.p, a.u.s.n) == 0);
+        return a.n == b.n && (a.n == 0 || memcmp(a.u.p, b.u.p, a.n) == 0);
     case VL_DATE:
         return a.u.date == b.u.date;
     case VL_ENUM:
-        return a.u.e.en == b.u.e.en && a.u.e.ord == b.u.e.ord;
+        return a.u.en == b.u.en && a.ord == b.ord;
     case VL_MISSING:
         break;
     }

@@ -1,6 +1,6 @@
 /* vl: typed values, and converting CSV text to and from them.
  *
- * A value is 32 bytes, passed by value; text points into memory someone
+ * A value is 16 bytes, passed by value; text points into memory someone
  * else owns (a row buffer, the pack arena). A missing value carries `why`,
  * a static or arena string naming what is missing (for example the column
  * whose cell was empty), so that a condition that cannot be decided can say
@@ -40,28 +40,29 @@ typedef struct vl_type {
     const vl_enum *en; /* for VL_ENUM */
 } vl_type;
 
+/* 16 bytes, so that the evaluator returns values in two registers instead
+ * of through memory: the tag and a 32-bit side field (text length, enum
+ * ordinal) share the first word, the payload takes the second. */
 typedef struct vl_value {
     vl_kind kind;
+    union {
+        uint32_t n;  /* VL_TEXT: length in bytes */
+        int32_t ord; /* VL_ENUM: ordinal */
+    };
     union {
         bool b;
         int64_t i;
         double d;
         int32_t date;
-        struct {
-            const char *p;
-            uint32_t n;
-        } s;
-        struct {
-            int32_t ord;
-            const vl_enum *en;
-        } e;
+        const char *p;     /* VL_TEXT */
+        const vl_enum *en; /* VL_ENUM */
+        const char *why;   /* VL_MISSING: what is missing; never NULL then */
     } u;
-    const char *why; /* for VL_MISSING: what is missing; never NULL then */
 } vl_value;
 
 static inline vl_value vl_missing(const char *why)
 {
-    vl_value v = {.kind = VL_MISSING, .why = why ? why : "value missing"};
+    vl_value v = {.kind = VL_MISSING, .u.why = why ? why : "value missing"};
     return v;
 }
 static inline vl_value vl_int(int64_t i)
@@ -86,12 +87,12 @@ static inline vl_value vl_date(int32_t days)
 }
 static inline vl_value vl_text(const char *p, size_t n)
 {
-    vl_value v = {.kind = VL_TEXT, .u.s = {p, (uint32_t)n}};
+    vl_value v = {.kind = VL_TEXT, .n = (uint32_t)n, .u.p = p};
     return v;
 }
 static inline vl_value vl_enumv(const vl_enum *en, int ord)
 {
-    vl_value v = {.kind = VL_ENUM, .u.e = {ord, en}};
+    vl_value v = {.kind = VL_ENUM, .ord = ord, .u.en = en};
     return v;
 }
 

@@ -171,7 +171,7 @@ void wr_value(wr_writer *w, vl_value v)
     if (!w->f)
         return;
     if (v.kind == VL_TEXT) {
-        wr_text(w, v.u.s.p, v.u.s.n);
+        wr_text(w, v.u.p, v.n);
         return;
     }
     char buf[256];

@@ -263,16 +263,16 @@ static void fz_error(void *ctx, size_t off, size_t len, const char *msg)
 static void fz_value(vl_value v, vl_type t)
 {
     if (v.kind == VL_MISSING) {
-        if (!v.why)
+        if (!v.u.why)
             fz_fail("missing value without a cause");
-        fwrite(v.why, 1, strlen(v.why), devnull);
+        fwrite(v.u.why, 1, strlen(v.u.why), devnull);
         return;
     }
     if (t.kind != VL_MISSING && v.kind != t.kind)
         fz_fail("value kind differs from the compiled type");
-    if (v.kind == VL_TEXT && v.u.s.n)
-        fwrite(v.u.s.p, 1, v.u.s.n, devnull);
-    if (v.kind == VL_ENUM && (!v.u.e.en || v.u.e.ord < 0 || v.u.e.ord >= v.u.e.en->nlevels))
+    if (v.kind == VL_TEXT && v.n)
+        fwrite(v.u.p, 1, v.n, devnull);
+    if (v.kind == VL_ENUM && (!v.u.en || v.ord < 0 || v.ord >= v.u.en->nlevels))
         fz_fail("enum value out of range");
     char buf[256];
     size_t k = vl_format(v, buf, sizeof buf);

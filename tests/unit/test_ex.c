@@ -268,8 +268,8 @@ static void is_bool(vl_value v, bool b)
 static void is_missing(vl_value v, const char *why)
 {
     assert_int_equal(v.kind, VL_MISSING);
-    assert_non_null(v.why);
-    assert_string_equal(v.why, why);
+    assert_non_null(v.u.why);
+    assert_string_equal(v.u.why, why);
 }
 
 static void is_date(vl_value v, int y, int m, int d)
@@ -295,10 +295,10 @@ static void test_names_and_literals(void **state)
     is_bool(E("false"), false);
     vl_value t = E("'it\\'s \"x\"\\n'");
     assert_int_equal(t.kind, VL_TEXT);
-    assert_int_equal(t.u.s.n, 9);
-    assert_memory_equal(t.u.s.p, "it's \"x\"\n", 9);
+    assert_int_equal(t.n, 9);
+    assert_memory_equal(t.u.p, "it's \"x\"\n", 9);
     t = E("\"中文\"");
-    assert_int_equal(t.u.s.n, 6);
+    assert_int_equal(t.n, 6);
     is_date(E("date(\"2025-03-05\")"), 2025, 3, 5);
     is_date(E("date('2024/2/29')"), 2024, 2, 29);
     /* U+3000 between tokens is a space */
@@ -423,7 +423,7 @@ static void test_nesting_limits(void **state)
     s[99999] = '"';
     s[100000] = '\0';
     const ex_expr *e = compile_in(s, -1, ANY);
-    assert_int_equal(ex_eval(e, &env).u.s.n, 99998);
+    assert_int_equal(ex_eval(e, &env).n, 99998);
     /* a long flat chain within the height limit compiles and evaluates */
     n = 0;
     for (int i = 0; i < 900; i++) {
@@ -622,7 +622,7 @@ static void test_if(void **state)
     is_date(E("if flag then birth else as_of"), 1970, 5, 20);
     vl_value t = E("if other then \"a\" else \"b\"");
     assert_int_equal(t.kind, VL_TEXT);
-    assert_memory_equal(t.u.s.p, "b", 1);
+    assert_memory_equal(t.u.p, "b", 1);
 }
 
 static void test_functions(void **state)
@@ -689,7 +689,7 @@ static void check_tv(vl_value got, const char *want, const char *what)
     if (want == U) {
         if (got.kind != VL_MISSING)
             fail_msg("%s: expected unknown, got %d", what, got.kind);
-        assert_string_equal(got.why, "x is empty");
+        assert_string_equal(got.u.why, "x is empty");
     } else {
         if (got.kind != VL_BOOL)
             fail_msg("%s: expected a boolean, got kind %d", what, got.kind);
@@ -737,7 +737,7 @@ static void test_missing_truth_tables(void **state)
     is_bool(E("progress < 60 and score = 7"), false);
     is_missing(E("progress < 60 and score = 6"), "进度 is empty");
     /* a slot left missing without a cause still says what is missing */
-    ent[2] = (vl_value){.kind = VL_MISSING, .why = NULL};
+    ent[2] = (vl_value){.kind = VL_MISSING, .u.why = NULL};
     is_missing(E("progress < 60"), "progress has no value");
     /* no space at all */
     env.space[SP_ENT] = NULL;
@@ -868,7 +868,7 @@ static void test_aggregates(void **state)
     is_missing(aggv[12], "no row where code = \"X\"");
     run(13, ev, 4, NULL);
     assert_int_equal(aggv[13].kind, VL_ENUM);
-    assert_int_equal(aggv[13].u.e.ord, 4);
+    assert_int_equal(aggv[13].ord, 4);
     run(14, ev, 4, NULL);
     is_int(aggv[14], 3);
 

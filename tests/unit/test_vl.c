@@ -228,15 +228,15 @@ static void test_parse_bool_text_enum(void **state)
 
     vl_value t = parse_ok(T_TEXT, " \xE3\x80\x80张三 ");
     assert_int_equal(t.kind, VL_TEXT);
-    assert_int_equal(t.u.s.n, strlen("张三"));
-    assert_memory_equal(t.u.s.p, "张三", t.u.s.n);
+    assert_int_equal(t.n, strlen("张三"));
+    assert_memory_equal(t.u.p, "张三", t.n);
 
     vl_type te = {VL_ENUM, &edu};
     vl_value e = parse_ok(te, " 专科 ");
     assert_int_equal(e.kind, VL_ENUM);
-    assert_int_equal(e.u.e.ord, 3);
-    assert_ptr_equal(e.u.e.en, &edu);
-    assert_int_equal(parse_ok(te, "职高").u.e.ord, 2);
+    assert_int_equal(e.ord, 3);
+    assert_ptr_equal(e.u.en, &edu);
+    assert_int_equal(parse_ok(te, "职高").ord, 2);
     parse_bad(te, "大学",
               "not a label of education: '大学' (expected one of 小学, 初中, 高中, 中专, 职高, "
               "大专, 专科, 本科)");
@@ -253,11 +253,11 @@ static void test_parse_empty(void **state)
     vl_type types[] = {T_INT, T_DEC, T_DATE, T_BOOL, T_TEXT, {VL_ENUM, &edu}};
     for (size_t i = 0; i < sizeof empties / sizeof empties[0]; i++) {
         for (size_t k = 0; k < sizeof types / sizeof types[0]; k++) {
-            vl_value v = {.kind = VL_INT, .why = "x"};
+            vl_value v = {.kind = VL_INT, .u.why = "x"};
             char err[64] = "";
             assert_true(vl_parse(types[k], empties[i], strlen(empties[i]), &v, err, sizeof err));
             assert_int_equal(v.kind, VL_MISSING);
-            assert_null(v.why);
+            assert_null(v.u.why);
             assert_string_equal(err, "");
         }
     }

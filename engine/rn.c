@@ -18,6 +18,7 @@
 #include "pk.h"
 #include "wr.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -32,12 +33,26 @@ typedef struct rn_ent {
     uint64_t line;
 } rn_ent;
 
+/* How one bound column's cells are converted: decided once when the header
+ * is bound, so the per-row loop touches only this, not the pk_column. */
+typedef enum rn_how { RN_GENERAL = 0, RN_INT, RN_TEXT } rn_how;
+typedef struct rn_cell {
+    int c, pos;
+    rn_how how;
+    int64_t lo, hi; /* RN_INT: the range as integers (the whole int64 range if none) */
+} rn_cell;
+
 typedef struct rn_in {
     const pk_input *pin;
     int index;
     const rf_input *given;
     cs_reader *r;
     int *pos;
+    rn_cell *plan; /* the columns the header has, in pack order */
+    int nplan;
+    int *absent; /* the columns it lacks, with the value each reads as */
+    vl_value *absent_val;
+    int nabsent;
     rf_input_stats *st;
     int *aggs; /* aggregates over this input: naggs indices */
     int naggs;
@@ -267,90 +282,126 @@ static vl_value rn_invalid(rn_run *R, rn_in *I, const cs_row *row, int c)
     return vl_missing(why);
 }
 
+/* Convert one cell by the general path: trimming, every date style, enums,
+ * ranges, empty cells. False with R->reason set if the row must go. */
+static bool rn_convert_cell(rn_run *R, rn_in *I, const cs_row *row, int c, int pos, vl_value *vals)
+{
+    const pk_column *col = &I->pin->cols[c];
+    const cs_field *f = &row->fields[pos];
+    char err[256];
+    vl_value v;
+    if (!vl_parse(col->type, f->p, f->n, &v, err, sizeof err)) {
+        snprintf(R->reason, sizeof R->reason, "column %s (%s): %s", cs_header(I->r, (size_t)pos),
+                 col->id, err);
+        if (col->keep_invalid) {
+            vals[c] = rn_invalid(R, I, row, c);
+            return true;
+        }
+        return false;
+    }
+    if (v.kind == VL_MISSING) {
+        if (col->tally >= 0) {
+            /* A blank count cell on a year-end sheet means none. */
+            vals[c] = vl_int(0);
+            return true;
+        }
+        if (col->required) {
+            snprintf(R->reason, sizeof R->reason, "column %s (%s) is empty but required",
+                     cs_header(I->r, (size_t)pos), col->id);
+            return false;
+        }
+        v.u.why = col->why_empty;
+    } else if (col->has_range) {
+        double x = v.kind == VL_INT ? (double)v.u.i : v.u.d;
+        if (x < col->lo || x > col->hi) {
+            char lo[64], hi[64];
+            vl_format(vl_dec(col->lo), lo, sizeof lo);
+            vl_format(vl_dec(col->hi), hi, sizeof hi);
+            snprintf(R->reason, sizeof R->reason, "column %s (%s): %.*s is outside %s..%s",
+                     cs_header(I->r, (size_t)pos), col->id, (int)f->n, f->p, lo, hi);
+            if (col->keep_invalid) {
+                vals[c] = rn_invalid(R, I, row, c);
+                return true;
+            }
+            return false;
+        }
+    }
+    vals[c] = v;
+    return true;
+}
+
 /* Fill vals[] for every column of the input; false with R->reason set if
  * the row must be rejected. Text values point into the reader's buffer. */
 static bool rn_convert(rn_run *R, rn_in *I, const cs_row *row, vl_value *vals)
 {
-    const pk_input *pin = I->pin;
     size_t want = cs_header_count(I->r);
-    if (row->nfields < want) {
-        snprintf(R->reason, sizeof R->reason, "short row: %zu fields, the header has %zu",
-                 row->nfields, want);
+    if (row->nfields != want) {
+        snprintf(R->reason, sizeof R->reason, "%s row: %zu fields, the header has %zu",
+                 row->nfields < want ? "short" : "long", row->nfields, want);
         return false;
     }
-    if (row->nfields > want) {
-        snprintf(R->reason, sizeof R->reason, "long row: %zu fields, the header has %zu",
-                 row->nfields, want);
-        return false;
-    }
-    for (int c = 0; c < pin->ncols; c++) {
-        const pk_column *col = &pin->cols[c];
-        int pos = I->pos[c];
-        if (pos < 0) {
-            vals[c] = col->tally >= 0 ? vl_int(0) : vl_missing(col->why_empty);
-            continue;
-        }
-        const cs_field *f = &row->fields[pos];
+    for (int k = 0; k < I->nabsent; k++)
+        vals[I->absent[k]] = I->absent_val[k];
+    for (const rn_cell *pc = I->plan, *end = pc + I->nplan; pc < end; pc++) {
+        const cs_field *f = &row->fields[pc->pos];
+        const unsigned char *s = (const unsigned char *)f->p;
+        size_t n = f->n;
         /* The common cells, short plain digits and untrimmed text, skip the
          * general parser: on a million-row sheet it is the largest cost
          * after libcsv itself. Anything unusual takes the full path. */
-        if (col->type.kind == VL_INT && f->n && f->n <= 9) {
+        if (pc->how == RN_INT && n && n <= 9) {
             int64_t x = 0;
             size_t i = 0;
-            while (i < f->n && f->p[i] >= '0' && f->p[i] <= '9')
-                x = x * 10 + (f->p[i++] - '0');
-            if (i == f->n && (!col->has_range || ((double)x >= col->lo && (double)x <= col->hi))) {
-                vals[c] = vl_int(x);
+            while (i < n && (unsigned)(s[i] - '0') < 10)
+                x = x * 10 + (s[i++] - '0');
+            if (i == n && x >= pc->lo && x <= pc->hi) {
+                vals[pc->c] = vl_int(x);
                 continue;
             }
-        } else if (col->type.kind == VL_TEXT && f->n) {
-            unsigned char a = (unsigned char)f->p[0], z = (unsigned char)f->p[f->n - 1];
+        } else if (pc->how == RN_TEXT && n) {
+            unsigned char a = s[0], z = s[n - 1];
             if (a > ' ' && a != 0xE3 && z > ' ' && z != 0x80) {
-                vals[c] = vl_text(f->p, f->n);
+                vals[pc->c] = vl_text(f->p, n);
                 continue;
             }
         }
-        char err[256];
-        vl_value v;
-        if (!vl_parse(col->type, f->p, f->n, &v, err, sizeof err)) {
-            snprintf(R->reason, sizeof R->reason, "column %s (%s): %s",
-                     cs_header(I->r, (size_t)pos), col->id, err);
-            if (col->keep_invalid) {
-                vals[c] = rn_invalid(R, I, row, c);
-                continue;
-            }
+        if (!rn_convert_cell(R, I, row, pc->c, pc->pos, vals))
             return false;
-        }
-        if (v.kind == VL_MISSING) {
-            if (col->tally >= 0) {
-                /* A blank count cell on a year-end sheet means none. */
-                vals[c] = vl_int(0);
-                continue;
-            }
-            if (col->required) {
-                snprintf(R->reason, sizeof R->reason, "column %s (%s) is empty but required",
-                         cs_header(I->r, (size_t)pos), col->id);
-                return false;
-            }
-            v.u.why = col->why_empty;
-        } else if (col->has_range) {
-            double x = v.kind == VL_INT ? (double)v.u.i : v.u.d;
-            if (x < col->lo || x > col->hi) {
-                char lo[64], hi[64];
-                vl_format(vl_dec(col->lo), lo, sizeof lo);
-                vl_format(vl_dec(col->hi), hi, sizeof hi);
-                snprintf(R->reason, sizeof R->reason, "column %s (%s): %.*s is outside %s..%s",
-                         cs_header(I->r, (size_t)pos), col->id, (int)f->n, f->p, lo, hi);
-                if (col->keep_invalid) {
-                    vals[c] = rn_invalid(R, I, row, c);
-                    continue;
-                }
-                return false;
-            }
-        }
-        vals[c] = v;
     }
     return true;
+}
+
+/* After binding: split the columns into those the header has (with how to
+ * convert them) and those it lacks (with the value they read as). */
+static void rn_plan(rn_run *R, rn_in *I)
+{
+    const pk_input *pin = I->pin;
+    I->plan = ar_alloc(R->a, ((size_t)pin->ncols + 1) * sizeof *I->plan);
+    I->absent = ar_alloc(R->a, ((size_t)pin->ncols + 1) * sizeof *I->absent);
+    I->absent_val = ar_alloc(R->a, ((size_t)pin->ncols + 1) * sizeof *I->absent_val);
+    for (int c = 0; c < pin->ncols; c++) {
+        const pk_column *col = &pin->cols[c];
+        if (I->pos[c] < 0) {
+            I->absent[I->nabsent] = c;
+            I->absent_val[I->nabsent++] = col->tally >= 0 ? vl_int(0) : vl_missing(col->why_empty);
+            continue;
+        }
+        rn_cell *pc = &I->plan[I->nplan++];
+        pc->c = c;
+        pc->pos = I->pos[c];
+        pc->how = col->type.kind == VL_INT    ? RN_INT
+                  : col->type.kind == VL_TEXT ? RN_TEXT
+                                              : RN_GENERAL;
+        pc->lo = INT64_MIN;
+        pc->hi = INT64_MAX;
+        if (col->has_range) {
+            /* The fast path meets at most nine digits, so bounds beyond
+             * ±1e18 need no care. */
+            double lo = col->lo < -1e18 ? -1e18 : col->lo, hi = col->hi > 1e18 ? 1e18 : col->hi;
+            pc->lo = (int64_t)ceil(lo);
+            pc->hi = (int64_t)floor(hi);
+        }
+    }
 }
 
 /* ---- entity state ---------------------------------------------------- */
@@ -1056,6 +1107,8 @@ static bool rn_open(rn_run *R, const rf_input *inputs, size_t ninputs)
         I->pos = ar_alloc(R->a, (size_t)(I->pin->ncols + 1) * sizeof *I->pos);
         if (cs_bind(I->r, wants, I->pin->ncols, I->pos, R->d))
             ok = false;
+        else
+            rn_plan(R, I);
     }
     return ok;
 }

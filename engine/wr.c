@@ -32,23 +32,29 @@ static void wr_ch(wr_writer *w, char c)
     w->buf[w->n++] = c;
 }
 
+static bool wr_special(unsigned char c)
+{
+    return c == ',' || c == '"' || c == '\n' || c == '\r';
+}
+
 static bool wr_needs_quote(const char *s, size_t n)
 {
-    /* Eight bytes at a time: does any equal ',', '"', LF or CR? */
+    /* The four bytes that force quoting are all below '-' (0x2D), and
+     * names, codes and Chinese text almost never hold such a byte: test
+     * eight bytes at a time for "any byte below 0x2D" (exact as to whether
+     * one exists), and look closer only at a word that has one. */
     size_t i = 0;
     const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
     for (; i + 8 <= n; i += 8) {
         uint64_t w;
         memcpy(&w, s + i, 8);
-        uint64_t a = w ^ (ones * ','), b = w ^ (ones * '"'), c = w ^ (ones * '\n'),
-                 d = w ^ (ones * '\r');
-        uint64_t hit =
-            ((a - ones) & ~a) | ((b - ones) & ~b) | ((c - ones) & ~c) | ((d - ones) & ~d);
-        if (hit & high)
-            break;
+        if ((w - ones * 0x2D) & ~w & high)
+            for (size_t k = i; k < i + 8; k++)
+                if (wr_special((unsigned char)s[k]))
+                    return true;
     }
     for (; i < n; i++)
-        if (s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r')
+        if (wr_special((unsigned char)s[i]))
             return true;
     return false;
 }

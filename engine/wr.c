@@ -174,6 +174,16 @@ static size_t wr_itoa(int64_t v, char *buf)
     char tmp[24];
     size_t n = 0;
     uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    /* Scores and counts: nearly always one or two digits. */
+    if (v >= 0 && u < 100) {
+        if (u < 10) {
+            buf[0] = (char)('0' + u);
+            return 1;
+        }
+        buf[0] = (char)('0' + u / 10);
+        buf[1] = (char)('0' + u % 10);
+        return 2;
+    }
     do {
         tmp[n++] = (char)('0' + u % 10);
         u /= 10;

@@ -58,6 +58,14 @@ typedef struct rn_in {
     int naggs;
 } rn_in;
 
+/* A hash slot keeps part of the key's hash beside the entity's index, so a
+ * probe that meets another key is told apart without chasing the entity's
+ * pointers (three cache misses each, with 100,000 villages). */
+typedef struct rn_slot {
+    int32_t idx; /* -1: empty */
+    uint32_t tag;
+} rn_slot;
+
 typedef struct rn_run {
     const rf_pack *p;
     const rf_run_options *o;
@@ -83,7 +91,8 @@ typedef struct rn_run {
     /* ledger mode */
     rn_ent **ents;
     size_t nents, capents;
-    int32_t *hash;
+    rn_slot *hash;
+    rn_ent *last; /* the entity rn_find found last: team rows come grouped */
     size_t hashcap;
     char reason[1024];
     /* explain */
@@ -441,15 +450,29 @@ static rn_ent *rn_find(rn_run *R, const char *s, size_t n)
     if (!R->hashcap)
         return NULL;
     int key = R->p->inputs[R->p->entity].key;
+    if (R->last && rn_text_eq(rn_key(R->last, key), s, n))
+        return R->last;
     size_t mask = R->hashcap - 1;
-    for (size_t h = rn_hash(s, n) & mask;; h = (h + 1) & mask) {
-        int32_t i = R->hash[h];
-        if (i < 0)
+    uint64_t hv = rn_hash(s, n);
+    uint32_t tag = (uint32_t)(hv >> 32);
+    for (size_t h = hv & mask;; h = (h + 1) & mask) {
+        rn_slot sl = R->hash[h];
+        if (sl.idx < 0)
             return NULL;
-        vl_value k = rn_key(R->ents[i], key);
-        if (k.kind == VL_TEXT && k.n == n && memcmp(k.u.p, s, n) == 0)
-            return R->ents[i];
+        if (sl.tag == tag && rn_text_eq(rn_key(R->ents[sl.idx], key), s, n))
+            return R->last = R->ents[sl.idx];
     }
+}
+
+static void rn_slot_put(rn_slot *tab, size_t cap, const rn_ent *e, int key, int32_t idx)
+{
+    vl_value k = rn_key(e, key);
+    uint64_t hv = rn_hash(k.u.p, k.n);
+    size_t h = hv & (cap - 1);
+    while (tab[h].idx >= 0)
+        h = (h + 1) & (cap - 1);
+    tab[h].idx = idx;
+    tab[h].tag = (uint32_t)(hv >> 32);
 }
 
 static void rn_hash_insert(rn_run *R, size_t idx)
@@ -459,21 +482,13 @@ static void rn_hash_insert(rn_run *R, size_t idx)
         size_t cap = R->hashcap ? R->hashcap * 2 : 1024;
         free(R->hash);
         R->hash = ar_xmalloc(cap * sizeof *R->hash);
-        memset(R->hash, 0xff, cap * sizeof *R->hash);
+        for (size_t i = 0; i < cap; i++)
+            R->hash[i].idx = -1;
         R->hashcap = cap;
-        for (size_t i = 0; i < idx; i++) {
-            vl_value k = rn_key(R->ents[i], key);
-            size_t h = rn_hash(k.u.p, k.n) & (cap - 1);
-            while (R->hash[h] >= 0)
-                h = (h + 1) & (cap - 1);
-            R->hash[h] = (int32_t)i;
-        }
+        for (size_t i = 0; i < idx; i++)
+            rn_slot_put(R->hash, cap, R->ents[i], key, (int32_t)i);
     }
-    vl_value k = rn_key(R->ents[idx], key);
-    size_t h = rn_hash(k.u.p, k.n) & (R->hashcap - 1);
-    while (R->hash[h] >= 0)
-        h = (h + 1) & (R->hashcap - 1);
-    R->hash[h] = (int32_t)idx;
+    rn_slot_put(R->hash, R->hashcap, R->ents[idx], key, (int32_t)idx);
 }
 
 /* ---- evaluation ------------------------------------------------------- */

@@ -187,6 +187,56 @@ static void test_two_heads_and_accounting(void **state)
     assert_int_equal(p->rows, p->used + p->outside + p->rejected);
 }
 
+/* The converter's fast path for short digit strings must apply a column's
+ * range exactly as the general parser does, fractional bounds included,
+ * and a column the header lacks must read as missing on every row. */
+static void test_integer_range_bounds(void **state)
+{
+    (void)state;
+    static const char src[] = "rosterflag: 1\n"
+                              "pack: {id: rng, version: \"1\", title: {zh: 范围, en: range}}\n"
+                              "inputs:\n"
+                              "  rows:\n"
+                              "    key: id\n"
+                              "    columns:\n"
+                              "      id: {type: text, required: true}\n"
+                              "      n: {type: integer, range: [0.5, 3.5]}\n"
+                              "      note: text\n"
+                              "entity: {input: rows}\n"
+                              "measures:\n"
+                              "  noted: \"not missing(note)\"\n"
+                              "levels:\n"
+                              "  - id: high\n"
+                              "    any: [\"n >= 3\"]\n"
+                              "output: {columns: [id, n, noted]}\n";
+    rf_diags *d = rf_diags_new();
+    rf_pack *p = NULL;
+    assert_int_equal(rf_pack_load_mem("rng.yaml", src, strlen(src), &p, d), 0);
+    rf_input in[1] = {
+        {"rows", put("r.csv", "id,n\na,0\nb,1\nc,3\nd,4\ne, 2 \nf,\ng,03\n"), NULL, 0}};
+    rf_run_options o = RF_RUN_OPTIONS_INIT;
+    run_state s;
+    memset(&s, 0, sizeof s);
+    o.on_result = collect;
+    o.ctx = &s;
+    rf_summary sum;
+    assert_int_equal(rf_run(p, &o, in, 1, NULL, NULL, &sum, d), 0);
+    assert_int_equal(sum.inputs[0].rows, 7);
+    assert_int_equal(sum.inputs[0].rejected, 2); /* 0 and 4 */
+    assert_int_equal(s.n, 5);
+    const char *want[][3] = {
+        {"b", "1|false|", "none"}, {"c", "3|false|", "high"}, {"e", "2|false|", "none"},
+        {"f", "|false|", "none"},  {"g", "3|false|", "high"},
+    };
+    for (int i = 0; i < 5; i++) {
+        assert_string_equal(s.rows[i].key, want[i][0]);
+        assert_non_null(strstr(s.rows[i].fields, want[i][1]));
+        assert_string_equal(s.rows[i].level, want[i][2]);
+    }
+    rf_pack_free(p);
+    rf_diags_free(d);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -197,11 +247,12 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
+    static const char *const files[] = {"g.csv", "p.csv", "r.csv"};
     char p[128];
-    snprintf(p, sizeof p, "%s/g.csv", dir);
-    unlink(p);
-    snprintf(p, sizeof p, "%s/p.csv", dir);
-    unlink(p);
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        snprintf(p, sizeof p, "%s/%s", dir, files[i]);
+        unlink(p);
+    }
     return rmdir(dir);
 }
 
@@ -212,6 +263,7 @@ int main(void)
         cmocka_unit_test(test_partial_all_level_lists_nothing),
         cmocka_unit_test(test_empty_group_and_missing_values),
         cmocka_unit_test(test_two_heads_and_accounting),
+        cmocka_unit_test(test_integer_range_bounds),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -49,7 +49,7 @@ typedef struct tt_state {
     tt_pack *packs;
     size_t npacks, cappacks;
     int load_errors;
-    char tmpdir[64];
+    char tmpdir[4096];
     ar_arena *a; /* lives for the whole run */
 } tt_state;
 
@@ -765,6 +765,8 @@ static void test_help(FILE *to)
           "      --fail-under PERCENT     fail if a pack's coverage is below PERCENT\n"
           "  -h, --help                   this help\n"
           "\n"
+          "Inline inputs are written to a scratch directory under $TMPDIR (default /tmp)\n"
+          "and removed afterwards.\n\n"
           "exit codes: 0 all passed, 7 a case failed or coverage is too low,\n"
           "3 a test file or pack does not load, 2 usage.\n",
           to);
@@ -820,10 +822,15 @@ int cmd_test(int argc, char **argv)
         return CLI_USAGE;
     }
     S.a = ar_new();
-    snprintf(S.tmpdir, sizeof S.tmpdir, "/tmp/rosterflag-test-XXXXXX");
-    if (!mkdtemp(S.tmpdir)) {
-        fprintf(stderr, "rosterflag test: cannot create a scratch directory: %s\n",
-                strerror(errno));
+    /* Inline inputs are written out as files; TMPDIR is honoured so a CI
+     * job with a read-only or tiny /tmp can point them elsewhere. */
+    const char *tmp = getenv("TMPDIR");
+    if (!tmp || !*tmp)
+        tmp = "/tmp";
+    int tn = snprintf(S.tmpdir, sizeof S.tmpdir, "%s/rosterflag-test-XXXXXX", tmp);
+    if (tn < 0 || (size_t)tn >= sizeof S.tmpdir || !mkdtemp(S.tmpdir)) {
+        fprintf(stderr, "rosterflag test: cannot create a scratch directory under %s: %s\n", tmp,
+                tn < 0 || (size_t)tn >= sizeof S.tmpdir ? "path too long" : strerror(errno));
         ar_free(S.a);
         return CLI_INTERNAL;
     }

@@ -226,6 +226,12 @@ static ex_expr *unknown_name(checker *k, ex_expr *e, const char *what)
 {
     char b[EX_SNIP];
     const char *s = NULL;
+    const char *kw = ex_keyword_folded(e->name, e->namelen);
+    if (kw) {
+        err(k, e, "unknown %s '%s' (keywords are lowercase: write '%s')", what,
+            ex_snip(b, e->name, e->namelen), kw);
+        return poison(e);
+    }
     if (k->c->hooks.suggest)
         s = k->c->hooks.suggest(k->c->hooks.ctx, k->scope, e->name, e->namelen);
     if (s)

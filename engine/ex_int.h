@@ -72,6 +72,10 @@ void ex_lex_next(ex_lexer *lx, ex_token *t);
 /* Decode one UTF-8 code point at s[0..n); returns its length, or 0 if the
  * bytes are not valid UTF-8. */
 size_t ex_utf8_decode(const char *s, size_t n, uint32_t *cp);
+/* The keyword s[0..n) spells in another case ("AND" -> "and"), or NULL:
+ * keywords are lowercase, and errors say so when a pack writes them in
+ * capitals. */
+const char *ex_keyword_folded(const char *s, size_t n);
 
 /* ---- tree ---- */
 

@@ -4,6 +4,7 @@
 #include "ex_int.h"
 
 #include <string.h>
+#include <strings.h>
 
 void ex_lex_init(ex_lexer *lx, ex_compiler *c, const char *src, size_t n)
 {
@@ -103,6 +104,14 @@ static const struct {
     {"then", EX_T_THEN}, {"else", EX_T_ELSE},   {"in", EX_T_IN},   {"where", EX_T_WHERE},
     {"true", EX_T_TRUE}, {"false", EX_T_FALSE},
 };
+
+const char *ex_keyword_folded(const char *s, size_t n)
+{
+    for (size_t i = 0; i < sizeof keywords / sizeof keywords[0]; i++)
+        if (strlen(keywords[i].word) == n && !strncasecmp(keywords[i].word, s, n))
+            return keywords[i].word;
+    return NULL;
+}
 
 /* Skip spaces, including U+3000 and U+00A0, which IME input and pasted
  * documents bring along. */

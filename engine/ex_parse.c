@@ -68,8 +68,11 @@ static void fail(parser *p, const char *expected)
         return;
     }
     char b[EX_SNIP];
-    ex_error(p->c, p->cur.off, p->cur.len, "%s, found '%s'", expected,
-             ex_snip(b, p->src + p->cur.off, p->cur.len));
+    const char *kw =
+        p->cur.kind == EX_T_NAME ? ex_keyword_folded(p->src + p->cur.off, p->cur.len) : NULL;
+    ex_error(p->c, p->cur.off, p->cur.len, "%s, found '%s'%s%s%s", expected,
+             ex_snip(b, p->src + p->cur.off, p->cur.len),
+             kw ? " (keywords are lowercase: write '" : "", kw ? kw : "", kw ? "')" : "");
 }
 
 static void fail_deep(parser *p)

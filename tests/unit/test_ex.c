@@ -361,6 +361,8 @@ static void test_syntax_errors(void **state)
          "expected 'else' after the 'then' branch of 'if', found end of expression");
     ERR1("if flag 1 else 2", 8, 1, "expected 'then' after the condition of 'if', found '1'");
     ERR1("score 1", 6, 1, "expected end of expression, found '1'");
+    ERR1("score > 1 AND flag", 10, 3,
+         "expected end of expression, found 'AND' (keywords are lowercase: write 'and')");
     ERR1("score in 1", 9, 1, "expected '[' after 'in', found '1'");
     ERR1("score in [1 2]", 12, 1, "expected ',' or ']' in the list after 'in', found '2'");
     ERR1("\"abc", 0, 4, "unterminated text \"abc has no closing \"");
@@ -449,6 +451,7 @@ static void test_type_errors(void **state)
     (void)state;
     ERR1("scroe > 3", 0, 5, "unknown name 'scroe' (did you mean 'score'?)");
     ERR1("zzzzzz > 3", 0, 6, "unknown name 'zzzzzz'");
+    ERR1("flag or True", 8, 4, "unknown name 'True' (keywords are lowercase: write 'true')");
     ERR1("score + \"x\"", 0, 11, "cannot add integer and text in 'score + \"x\"'");
     ERR1("name - 1", 0, 8, "cannot subtract integer from text in 'name - 1'");
     ERR1("birth * 2", 0, 9, "cannot multiply date and integer in 'birth * 2'");

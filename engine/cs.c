@@ -378,7 +378,7 @@ static int cs_scan(cs_reader *r, const unsigned char *buf, size_t len, size_t *p
             memcpy(&w, buf + i, 8);
             const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
             uint64_t cr = w ^ (ones * '\r'), lf = w ^ (ones * '\n');
-            uint64_t hit = ((cr - ones) & ~cr) | ((lf - ones) & ~lf);
+            uint64_t hit = ((cr - ones) & ~cr) | ((lf - ones) & ~lf) | ((w - ones) & ~w);
             if ((hit | (validate ? w : 0)) & high)
                 break;
             i += 8;
@@ -394,6 +394,20 @@ static int cs_scan(cs_reader *r, const unsigned char *buf, size_t len, size_t *p
             if (r->stop)
                 break;
             continue;
+        }
+        if (b == 0) {
+            /* No spreadsheet writes a NUL into a CSV: this is UTF-16 without
+             * a byte-order mark, or not a text file at all. Taking it as a
+             * cell would cut texts short further on. */
+            if (validate)
+                cs_fail(r, r->line,
+                        "the file has a NUL byte at line %llu, byte offset %llu: it is not a "
+                        "text CSV (UTF-16 without a byte-order mark? save it as \"CSV UTF-8\")",
+                        (unsigned long long)r->line, (unsigned long long)(base + i));
+            else
+                cs_fail(r, r->line, "the file has a NUL byte at line %llu: it is not a text CSV",
+                        (unsigned long long)r->line);
+            return -1;
         }
         if (b < 0x80 || !validate) {
             i++;
@@ -498,6 +512,20 @@ static int cs_fill(cs_reader *r)
                     "the file is UTF-16 (Excel \"Unicode Text\"); save it as \"CSV UTF-8\" or "
                     "plain CSV");
             return -1;
+        } else {
+            /* UTF-16 without a mark: every other byte of its ASCII is NUL.
+             * Said here, before a high byte could send auto detection off
+             * to GB18030 and a less helpful error. */
+            size_t head = r->rlen < 256 ? r->rlen : 256;
+            const unsigned char *nl = memchr(b, '\n', head);
+            const unsigned char *z = memchr(b, 0, nl ? (size_t)(nl - b) : head);
+            if (z) {
+                cs_fail(r, 1,
+                        "the file has a NUL byte at line 1, byte offset %zu: it is not a text CSV "
+                        "(UTF-16 without a byte-order mark? save it as \"CSV UTF-8\")",
+                        (size_t)(z - b));
+                return -1;
+            }
         }
     }
     return 0;

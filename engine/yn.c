@@ -118,8 +118,25 @@ static bool yn_check_utf8(yn_builder *b, const unsigned char *s, size_t n)
 {
     uint32_t line = 1;
     size_t i = 0;
+    /* UTF-16 (a BOM, or an ASCII first character with its NUL half) is the
+     * other thing a Windows editor saves; name it rather than call it a bad
+     * sequence. */
+    if (n >= 2 && ((s[0] == 0xFF && s[1] == 0xFE) || (s[0] == 0xFE && s[1] == 0xFF) ||
+                   (s[0] == 0) != (s[1] == 0))) {
+        dg_add(b->d, RF_ERROR, RF_CLASS_PACK, b->doc->path, 1, 0, 0, NULL,
+               "rule files must be UTF-8; this one looks like UTF-16 (re-save it as UTF-8, "
+               "e.g. iconv -f utf-16 -t utf-8)");
+        b->errors++;
+        return false;
+    }
     while (i < n) {
         unsigned c = s[i];
+        if (c == 0) {
+            dg_add(b->d, RF_ERROR, RF_CLASS_PACK, b->doc->path, line, 0, 0, NULL,
+                   "rule files must be UTF-8 text; a NUL byte at byte offset %zu", i);
+            b->errors++;
+            return false;
+        }
         size_t len = c < 0x80             ? 1
                      : (c & 0xE0) == 0xC0 ? 2
                      : (c & 0xF0) == 0xE0 ? 3

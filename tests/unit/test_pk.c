@@ -40,11 +40,12 @@ static char *variant(const char *from, const char *to)
 
 /* Loads src and expects failure whose first error is at line:col with a
  * message containing `msg`. */
-static void expect_error(const char *src, unsigned line, unsigned col, const char *msg)
+static void expect_error_n(const char *src, size_t len, unsigned line, unsigned col,
+                           const char *msg)
 {
     rf_diags *d = rf_diags_new();
     rf_pack *p = NULL;
-    int rc = rf_pack_load_mem("t.yaml", src, strlen(src), &p, d);
+    int rc = rf_pack_load_mem("t.yaml", src, len, &p, d);
     assert_int_equal(rc, -1);
     assert_null(p);
     const rf_diag *g = NULL;
@@ -62,6 +63,11 @@ static void expect_error(const char *src, unsigned line, unsigned col, const cha
     if (col)
         assert_non_null(g->source_line);
     rf_diags_free(d);
+}
+
+static void expect_error(const char *src, unsigned line, unsigned col, const char *msg)
+{
+    expect_error_n(src, strlen(src), line, col, msg);
 }
 
 static void test_good_pack_loads(void **state)
@@ -194,6 +200,17 @@ static void test_missing_entity(void **state)
                  "entity input 'persons' is not one of the inputs");
 }
 
+static void test_utf16_and_nul(void **state)
+{
+    (void)state;
+    static const char le[] = "\xff\xfer\0o\0";           /* UTF-16LE with its mark */
+    static const char bare[] = "#\0 \0x\0";              /* UTF-16LE, no mark */
+    static const char nul[] = "rosterflag: 1\n\0x: 1\n"; /* a NUL on line 2 */
+    expect_error_n(le, sizeof le - 1, 1, 0, "this one looks like UTF-16");
+    expect_error_n(bare, sizeof bare - 1, 1, 0, "this one looks like UTF-16");
+    expect_error_n(nul, sizeof nul - 1, 2, 0, "a NUL byte at byte offset 14");
+}
+
 /* Found by fuzzing: names given as a map left the column with no name to
  * report, and the next message read through a null list. */
 static void test_names_not_a_list(void **state)
@@ -225,6 +242,7 @@ int main(void)
         cmocka_unit_test(test_not_utf8),
         cmocka_unit_test(test_missing_entity),
         cmocka_unit_test(test_names_not_a_list),
+        cmocka_unit_test(test_utf16_and_nul),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

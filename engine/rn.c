@@ -1095,9 +1095,10 @@ static bool rn_open(rn_run *R, const rf_input *inputs, size_t ninputs)
     }
     for (int k = 0; k < p->ninputs; k++)
         if (!R->in[k].given && !p->inputs[k].optional) {
+            const char *t = p->inputs[k].title.zh;
             dg_add(R->d, RF_ERROR, RF_CLASS_USAGE, NULL, 0, 0, 0, NULL,
-                   "input '%s' (%s) is required: pass --input %s=FILE", p->inputs[k].name,
-                   p->inputs[k].title.zh ? p->inputs[k].title.zh : "", p->inputs[k].name);
+                   "input '%s'%s%s%s is required: pass --input %s=FILE", p->inputs[k].name,
+                   t && *t ? " (" : "", t && *t ? t : "", t && *t ? ")" : "", p->inputs[k].name);
             ok = false;
         }
     if (!ok)
@@ -1129,7 +1130,9 @@ static bool rn_open(rn_run *R, const rf_input *inputs, size_t ninputs)
             wants[c].id = I->pin->cols[c].id;
             wants[c].names = I->pin->cols[c].names;
             wants[c].nnames = I->pin->cols[c].nnames;
-            wants[c].required = I->pin->cols[c].required;
+            /* Rows are matched by the key and the reference: without them
+             * in the header no row could be placed. */
+            wants[c].required = I->pin->cols[c].required || c == I->pin->key || c == I->pin->ref;
         }
         I->pos = ar_alloc(R->a, (size_t)(I->pin->ncols + 1) * sizeof *I->pos);
         if (cs_bind(I->r, wants, I->pin->ncols, I->pos, R->d))
@@ -1391,7 +1394,7 @@ int rf_check_inputs(const rf_pack *p, const rf_input *inputs, size_t ninputs, rf
             wants[c].id = pin->cols[c].id;
             wants[c].names = pin->cols[c].names;
             wants[c].nnames = pin->cols[c].nnames;
-            wants[c].required = pin->cols[c].required;
+            wants[c].required = pin->cols[c].required || c == pin->key || c == pin->ref;
         }
         errors += cs_bind(r, wants, pin->ncols, pos, d);
         /* Reading every row is the only way to know the whole file decodes. */

@@ -1,15 +1,23 @@
 /* fuzz_pack: the bytes are a rule pack (YAML). Load it from memory, render
- * every diagnostic, read back what a loaded pack offers, free everything.
+ * every diagnostic, read back what a loaded pack offers; then, if it loaded,
+ * run it on small CSV files shaped from its own inputs (header names, types,
+ * the key, references), so a pack the loader accepts is also exercised by
+ * the run. Which columns the headers leave out is chosen from a hash of the
+ * bytes: a pack that leaves its key or reference optional once crashed the
+ * run when the header lacked it.
  *
  * Checks beyond the sanitizers: a failed load reports at least one error;
  * a diagnostic's message is one line (no newline; a soft check, see
- * fz_soft). */
+ * fz_soft); a failed run reports an error; a run that completes reconciles
+ * rows == used + outside + rejected for every input. */
+#include "pk.h"
 #include "rosterflag.h"
 
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -55,8 +63,128 @@ static void fz_diags(const rf_diags *d)
     }
 }
 
+/* ---- running a loaded pack ---- */
+
+static char fz_paths[RF_MAX_INPUTS][96];
+
+static void fz_cleanup(void)
+{
+    for (int i = 0; i < RF_MAX_INPUTS; i++)
+        if (fz_paths[i][0])
+            unlink(fz_paths[i]);
+}
+
+static void fz_field(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; s && *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+/* A cell of column c's type, in one of three flavours: 0 and 1 are valid
+ * and differ (keys K1, K2; references match them), 2 is out of the way. */
+static const char *fz_cell(const pk_column *col, int flavour)
+{
+    switch (col->type.kind) {
+    case VL_INT:
+        return flavour == 0 ? "1" : flavour == 1 ? "5" : "-7";
+    case VL_DEC:
+        return flavour == 0 ? "1.5" : flavour == 1 ? "0" : "99999";
+    case VL_DATE:
+        return flavour == 0 ? "2025-06-01" : flavour == 1 ? "2024-12-31" : "2025年2月29日";
+    case VL_BOOL:
+        return flavour == 0 ? "true" : flavour == 1 ? "false" : "是";
+    case VL_ENUM:
+        if (!col->type.en || col->type.en->nlabels == 0)
+            return "";
+        return col->type.en->labels[flavour == 1 ? col->type.en->nlabels - 1 : 0];
+    default:
+        return flavour == 0 ? "K1" : flavour == 1 ? "K2" : " K9 ";
+    }
+}
+
+static void fz_run(const rf_pack *p, const uint8_t *data, size_t size)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < size; i++)
+        h = (h ^ data[i]) * 1099511628211ULL;
+    rf_input in[RF_MAX_INPUTS];
+    size_t nin = 0;
+    for (int ii = 0; ii < p->ninputs && ii < RF_MAX_INPUTS; ii++) {
+        const pk_input *pin = &p->inputs[ii];
+        FILE *f = fopen(fz_paths[ii], "w");
+        if (!f)
+            abort();
+        /* Leave out about one column in eight, as the hash says. */
+        unsigned char keep[512];
+        int nc = pin->ncols < 512 ? pin->ncols : 512, written = 0;
+        for (int c = 0; c < nc; c++) {
+            keep[c] = ((h >> ((unsigned)(c * 7 + ii) % 61)) & 7) != 0;
+            if (!keep[c])
+                continue;
+            if (written++)
+                fputc(',', f);
+            const pk_column *col = &pin->cols[c];
+            fz_field(f, col->nnames > 0 && col->names[0] ? col->names[0] : col->id);
+        }
+        fputc('\n', f);
+        static const int rows[] = {0, 1, 0, 2, -1, -2}; /* -1 empty cells, -2 short */
+        for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++) {
+            int w = 0;
+            for (int c = 0; c < nc; c++) {
+                if (!keep[c])
+                    continue;
+                if (rows[r] == -2 && w)
+                    break;
+                if (w++)
+                    fputc(',', f);
+                if (rows[r] >= 0)
+                    fz_field(f, fz_cell(&pin->cols[c], rows[r]));
+            }
+            fputc('\n', f);
+        }
+        if (fclose(f) != 0)
+            abort();
+        in[nin++] = (rf_input){pin->name, fz_paths[ii], NULL, 0};
+    }
+    rf_diags *d = rf_diags_new();
+    rf_run_options o = RF_RUN_OPTIONS_INIT;
+    o.year = 2025;
+    o.as_of = "2025-12-31";
+    if (h & 1) {
+        o.explain = "K1";
+        o.explain_out = devnull;
+    }
+    rf_coverage *cov = rf_coverage_new(p);
+    o.coverage = cov;
+    rf_summary sum;
+    memset(&sum, 0, sizeof sum);
+    int rc = rf_run(p, &o, in, nin, devnull, devnull, &sum, d);
+    if (rc != 0 && rf_diags_errors(d) == 0)
+        fz_fail("rf_run failed without an error diagnostic");
+    if (rc == 0)
+        for (size_t i = 0; i < sum.ninputs && i < RF_MAX_INPUTS; i++) {
+            const rf_input_stats *st = &sum.inputs[i];
+            if (st->rows != st->used + st->outside + st->rejected)
+                fz_fail("summary: rows != used + outside + rejected");
+        }
+    fz_diags(d);
+    rf_coverage_free(cov);
+    rf_diags_free(d);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+    if (!fz_paths[0][0]) {
+        for (int i = 0; i < RF_MAX_INPUTS; i++)
+            snprintf(fz_paths[i], sizeof fz_paths[i], "/tmp/rosterflag-fuzz-pack-%ld-%d.csv",
+                     (long)getpid(), i);
+        atexit(fz_cleanup);
+    }
     if (!devnull && !(devnull = fopen("/dev/null", "w")))
         abort();
     rf_diags *d = rf_diags_new();
@@ -85,6 +213,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         rf_coverage_counts(c, &hit, &total);
         rf_coverage_report(c, devnull);
         rf_coverage_free(c);
+        fz_run(p, data, size);
         rf_pack_free(p);
     }
     rf_diags_clear(d);

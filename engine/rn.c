@@ -66,6 +66,15 @@ typedef struct rn_slot {
     uint32_t tag;
 } rn_slot;
 
+/* Streaming shape: the ids seen so far, as 64-bit hashes with the line of
+ * their row, so a member listed twice on a year-end sheet is rejected as in
+ * the ledger shape. Bounded: after RN_SEEN_MAX ids the check stops, said
+ * once, so memory stays flat (32 MiB at most) on sheets of any length. */
+typedef struct rn_seen {
+    uint64_t hash, line; /* line 0: empty */
+} rn_seen;
+#define RN_SEEN_MAX ((size_t)1 << 20)
+
 typedef struct rn_run {
     const rf_pack *p;
     const rf_run_options *o;
@@ -91,6 +100,9 @@ typedef struct rn_run {
     /* ledger mode */
     rn_ent **ents;
     size_t nents, capents;
+    rn_seen *seen;
+    size_t nseen, seencap;
+    bool seen_full;
     rn_slot *hash;
     rn_ent *last; /* the entity rn_find found last: team rows come grouped */
     size_t hashcap;
@@ -847,6 +859,47 @@ static void rn_counts_from_cols(rn_run *R, const vl_value *vals, uint32_t *count
     }
 }
 
+/* The line of an earlier row with the same id, or 0 (and the id is noted). */
+static uint64_t rn_seen_add(rn_run *R, rn_in *I, const char *s, size_t n, uint64_t line)
+{
+    if (R->seen_full)
+        return 0;
+    if (R->nseen == RN_SEEN_MAX) {
+        R->seen_full = true;
+        dg_add(R->d, RF_WARNING, RF_CLASS_INPUT, I->st->path, line, 0, 0, NULL,
+               "more than %zu %s values: duplicates from this line on are not looked for",
+               RN_SEEN_MAX, I->pin->cols[I->pin->key].id);
+        return 0;
+    }
+    if ((R->nseen + 1) * 2 > R->seencap) {
+        size_t cap = R->seencap ? R->seencap * 2 : 4096;
+        rn_seen *t = ar_xmalloc(cap * sizeof *t);
+        memset(t, 0, cap * sizeof *t);
+        for (size_t i = 0; i < R->seencap; i++)
+            if (R->seen[i].line) {
+                size_t h = R->seen[i].hash & (cap - 1);
+                while (t[h].line)
+                    h = (h + 1) & (cap - 1);
+                t[h] = R->seen[i];
+            }
+        free(R->seen);
+        R->seen = t;
+        R->seencap = cap;
+    }
+    uint64_t hv = rn_hash(s, n);
+    size_t mask = R->seencap - 1;
+    for (size_t h = hv & mask;; h = (h + 1) & mask) {
+        if (!R->seen[h].line) {
+            R->seen[h].hash = hv;
+            R->seen[h].line = line;
+            R->nseen++;
+            return 0;
+        }
+        if (R->seen[h].hash == hv)
+            return R->seen[h].line;
+    }
+}
+
 static int rn_stream_row(void *ctx, const cs_row *row)
 {
     rn_ctx *c = ctx;
@@ -855,6 +908,15 @@ static int rn_stream_row(void *ctx, const cs_row *row)
     I->st->rows++;
     if (!rn_convert(R, I, row, R->rowvals))
         return rn_reject(R, I, row, R->reason);
+    const char *ks;
+    size_t kn;
+    rn_keytext(row, I, I->pin->key, &ks, &kn);
+    uint64_t first = rn_seen_add(R, I, ks, kn, row->line);
+    if (first) {
+        snprintf(R->reason, sizeof R->reason, "duplicate %s '%.*s' (first at line %llu)",
+                 I->pin->cols[I->pin->key].id, (int)kn, ks, (unsigned long long)first);
+        return rn_reject(R, I, row, R->reason);
+    }
     if (R->xkey && rn_is_explained(R, R->rowvals[I->pin->key])) {
         fprintf(R->xo, "%s (%s):\n", I->pin->name, I->st->path);
         rn_xrow(R, I, row, "the entity's row");
@@ -1194,6 +1256,7 @@ static void rn_free(rn_run *R)
         if (R->in[k].r)
             cs_close(R->in[k].r);
     free(R->ents);
+    free(R->seen);
     free(R->hash);
     ar_free(R->a);
     ar_free(R->scratch);

@@ -1,0 +1,12 @@
+# The year-end duplicate check is bounded: after 1,048,576 distinct ids it
+# stops with a warning naming the line, so a later duplicate goes unnoticed
+# (and memory stays flat); one before the bound is still caught.
+root=$(pwd)
+case $RF in /*) ;; *) RF=$root/$RF ;; esac
+cd "$T" || exit 1
+awk 'BEGIN { print "编号,姓名"; print "M1,甲"; print "M1,甲";
+             for (i = 2; i <= 1048577; i++) printf "M%d,乙\n", i; print "M2,乙" }' >many.csv
+$RF run "$root/rules/xuanen-twelve-point.yaml" --input members=many.csv --year 2025 \
+    -o /dev/null -r rejects.csv
+echo "exit $?"
+rm many.csv

@@ -69,7 +69,13 @@ typedef struct rn_slot {
 /* Streaming shape: the ids seen so far, as 64-bit hashes with the line of
  * their row, so a member listed twice on a year-end sheet is rejected as in
  * the ledger shape. Bounded: after RN_SEEN_MAX ids the check stops, said
- * once, so memory stays flat (32 MiB at most) on sheets of any length. */
+ * once, so memory stays flat on sheets of any length.
+ *
+ * Sheets exported by a system usually come sorted by id. While every id is
+ * greater than the one before, none can repeat an earlier one, so the ids
+ * are only appended to a list (sequential writes, no hash probe, which on a
+ * million ids is a cache miss a row); the first id out of order turns the
+ * list into a hash table, and from then on every id is looked up. */
 typedef struct rn_seen {
     uint64_t hash, line; /* line 0: empty */
 } rn_seen;
@@ -100,9 +106,11 @@ typedef struct rn_run {
     /* ledger mode */
     rn_ent **ents;
     size_t nents, capents;
-    rn_seen *seen;
+    rn_seen *seen; /* sorted so far: a list of nseen; else a hash table of seencap */
     size_t nseen, seencap;
-    bool seen_full;
+    bool seen_full, seen_hashed;
+    char *lastid; /* while sorted: the previous id */
+    size_t lastn, lastcap;
     rn_slot *hash;
     rn_ent *last; /* the entity rn_find found last: team rows come grouped */
     size_t hashcap;
@@ -859,6 +867,53 @@ static void rn_counts_from_cols(rn_run *R, const vl_value *vals, uint32_t *count
     }
 }
 
+static void rn_seen_put(rn_seen *t, size_t cap, rn_seen e)
+{
+    size_t h = e.hash & (cap - 1);
+    while (t[h].line)
+        h = (h + 1) & (cap - 1);
+    t[h] = e;
+}
+
+/* Make the table (or the list, while sorted) hold one more id. */
+static void rn_seen_room(rn_run *R)
+{
+    if (!R->seen_hashed) {
+        if (R->nseen == R->seencap) {
+            R->seencap = R->seencap ? R->seencap * 2 : 4096;
+            R->seen = ar_xrealloc(R->seen, R->seencap * sizeof *R->seen);
+        }
+        return;
+    }
+    if ((R->nseen + 1) * 2 <= R->seencap)
+        return;
+    size_t cap = R->seencap * 2;
+    rn_seen *t = ar_xmalloc(cap * sizeof *t);
+    memset(t, 0, cap * sizeof *t);
+    for (size_t i = 0; i < R->seencap; i++)
+        if (R->seen[i].line)
+            rn_seen_put(t, cap, R->seen[i]);
+    free(R->seen);
+    R->seen = t;
+    R->seencap = cap;
+}
+
+/* The ids so far were in order, this one is not: hash the list. */
+static void rn_seen_to_table(rn_run *R)
+{
+    size_t cap = 4096;
+    while (cap < (R->nseen + 1) * 2)
+        cap *= 2;
+    rn_seen *t = ar_xmalloc(cap * sizeof *t);
+    memset(t, 0, cap * sizeof *t);
+    for (size_t i = 0; i < R->nseen; i++)
+        rn_seen_put(t, cap, R->seen[i]);
+    free(R->seen);
+    R->seen = t;
+    R->seencap = cap;
+    R->seen_hashed = true;
+}
+
 /* The line of an earlier row with the same id, or 0 (and the id is noted). */
 static uint64_t rn_seen_add(rn_run *R, rn_in *I, const char *s, size_t n, uint64_t line)
 {
@@ -871,27 +926,32 @@ static uint64_t rn_seen_add(rn_run *R, rn_in *I, const char *s, size_t n, uint64
                RN_SEEN_MAX, I->pin->cols[I->pin->key].id);
         return 0;
     }
-    if ((R->nseen + 1) * 2 > R->seencap) {
-        size_t cap = R->seencap ? R->seencap * 2 : 4096;
-        rn_seen *t = ar_xmalloc(cap * sizeof *t);
-        memset(t, 0, cap * sizeof *t);
-        for (size_t i = 0; i < R->seencap; i++)
-            if (R->seen[i].line) {
-                size_t h = R->seen[i].hash & (cap - 1);
-                while (t[h].line)
-                    h = (h + 1) & (cap - 1);
-                t[h] = R->seen[i];
-            }
-        free(R->seen);
-        R->seen = t;
-        R->seencap = cap;
-    }
     uint64_t hv = rn_hash(s, n);
+    if (!R->seen_hashed) {
+        size_t m = n < R->lastn ? n : R->lastn;
+        int c = m ? memcmp(s, R->lastid, m) : 0;
+        bool after = R->nseen == 0 || c > 0 || (c == 0 && n > R->lastn);
+        if (R->nseen && c == 0 && n == R->lastn)
+            return R->seen[R->nseen - 1].line;
+        if (after) {
+            rn_seen_room(R);
+            R->seen[R->nseen++] = (rn_seen){hv, line};
+            if (n > R->lastcap) {
+                R->lastcap = n * 2 + 16;
+                R->lastid = ar_xrealloc(R->lastid, R->lastcap);
+            }
+            if (n)
+                memcpy(R->lastid, s, n);
+            R->lastn = n;
+            return 0;
+        }
+        rn_seen_to_table(R);
+    }
+    rn_seen_room(R);
     size_t mask = R->seencap - 1;
     for (size_t h = hv & mask;; h = (h + 1) & mask) {
         if (!R->seen[h].line) {
-            R->seen[h].hash = hv;
-            R->seen[h].line = line;
+            R->seen[h] = (rn_seen){hv, line};
             R->nseen++;
             return 0;
         }
@@ -1257,6 +1317,7 @@ static void rn_free(rn_run *R)
             cs_close(R->in[k].r);
     free(R->ents);
     free(R->seen);
+    free(R->lastid);
     free(R->hash);
     ar_free(R->a);
     ar_free(R->scratch);

@@ -75,7 +75,9 @@ typedef struct rn_slot {
  * greater than the one before, none can repeat an earlier one, so the ids
  * are only appended to a list (sequential writes, no hash probe, which on a
  * million ids is a cache miss a row); the first id out of order turns the
- * list into a hash table, and from then on every id is looked up. */
+ * list into a hash table, and from then on every id is looked up. A sorted
+ * sheet is checked whole, past the bound too, since only the previous id
+ * can repeat. */
 typedef struct rn_seen {
     uint64_t hash, line; /* line 0: empty */
 } rn_seen;
@@ -109,8 +111,9 @@ typedef struct rn_run {
     rn_seen *seen; /* sorted so far: a list of nseen; else a hash table of seencap */
     size_t nseen, seencap;
     bool seen_full, seen_hashed;
-    char *lastid; /* while sorted: the previous id */
+    char *lastid; /* while sorted: the previous id, and its line (0: none yet) */
     size_t lastn, lastcap;
+    uint64_t lastline;
     rn_slot *hash;
     rn_ent *last; /* the entity rn_find found last: team rows come grouped */
     size_t hashcap;
@@ -914,28 +917,33 @@ static void rn_seen_to_table(rn_run *R)
     R->seen_hashed = true;
 }
 
+static void rn_seen_stop(rn_run *R, rn_in *I, uint64_t line)
+{
+    R->seen_full = true;
+    dg_add(R->d, RF_WARNING, RF_CLASS_INPUT, I->st->path, line, 0, 0, NULL,
+           "more than %zu %s values, not in order: duplicates from this line on are not "
+           "looked for",
+           RN_SEEN_MAX, I->pin->cols[I->pin->key].id);
+}
+
 /* The line of an earlier row with the same id, or 0 (and the id is noted). */
 static uint64_t rn_seen_add(rn_run *R, rn_in *I, const char *s, size_t n, uint64_t line)
 {
     if (R->seen_full)
         return 0;
-    if (R->nseen == RN_SEEN_MAX) {
-        R->seen_full = true;
-        dg_add(R->d, RF_WARNING, RF_CLASS_INPUT, I->st->path, line, 0, 0, NULL,
-               "more than %zu %s values: duplicates from this line on are not looked for",
-               RN_SEEN_MAX, I->pin->cols[I->pin->key].id);
-        return 0;
-    }
     uint64_t hv = rn_hash(s, n);
     if (!R->seen_hashed) {
         size_t m = n < R->lastn ? n : R->lastn;
         int c = m ? memcmp(s, R->lastid, m) : 0;
-        bool after = R->nseen == 0 || c > 0 || (c == 0 && n > R->lastn);
-        if (R->nseen && c == 0 && n == R->lastn)
-            return R->seen[R->nseen - 1].line;
-        if (after) {
-            rn_seen_room(R);
-            R->seen[R->nseen++] = (rn_seen){hv, line};
+        if (R->lastline && c == 0 && n == R->lastn)
+            return R->lastline;
+        if (!R->lastline || c > 0 || (c == 0 && n > R->lastn)) {
+            /* In order: past the bound the list stops growing, but order
+             * alone still rules out every repeat but the previous id. */
+            if (R->nseen < RN_SEEN_MAX) {
+                rn_seen_room(R);
+                R->seen[R->nseen++] = (rn_seen){hv, line};
+            }
             if (n > R->lastcap) {
                 R->lastcap = n * 2 + 16;
                 R->lastid = ar_xrealloc(R->lastid, R->lastcap);
@@ -943,9 +951,18 @@ static uint64_t rn_seen_add(rn_run *R, rn_in *I, const char *s, size_t n, uint64
             if (n)
                 memcpy(R->lastid, s, n);
             R->lastn = n;
+            R->lastline = line;
+            return 0;
+        }
+        if (R->nseen >= RN_SEEN_MAX) {
+            rn_seen_stop(R, I, line);
             return 0;
         }
         rn_seen_to_table(R);
+    }
+    if (R->nseen == RN_SEEN_MAX) {
+        rn_seen_stop(R, I, line);
+        return 0;
     }
     rn_seen_room(R);
     size_t mask = R->seencap - 1;

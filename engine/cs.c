@@ -199,9 +199,6 @@ static void cs_grow(cs_reader *r, size_t n)
     }
 }
 
-/* Called once per cell, 21 million times on a million-row sheet: the copy
- * of a short cell is done with fixed-size moves the compiler inlines, not a
- * call to memcpy. */
 static void cs_cb_field(void *s, size_t n, void *data)
 {
     cs_reader *r = data;
@@ -215,19 +212,7 @@ static void cs_cb_field(void *s, size_t n, void *data)
     r->fields[nf].n = n;
     r->nfields = nf + 1;
     r->flen = fl + n + 1;
-    const char *src = s;
-    if (n >= 8 && n <= 16) {
-        uint64_t a, b;
-        memcpy(&a, src, 8);
-        memcpy(&b, src + n - 8, 8);
-        memcpy(d, &a, 8);
-        memcpy(d + n - 8, &b, 8);
-    } else if (n < 8) {
-        for (size_t i = 0; i < n; i++)
-            d[i] = src[i];
-    } else {
-        memcpy(d, src, n);
-    }
+    ar_copy_short(d, s, n);
     d[n] = 0;
 }
 

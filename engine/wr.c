@@ -1,5 +1,7 @@
 #include "wr.h"
 
+#include "ar.h"
+
 #include <stdint.h>
 #include <string.h>
 
@@ -21,22 +23,8 @@ static void wr_put(wr_writer *w, const char *s, size_t n)
             return;
         }
     }
-    char *d = w->buf + w->n;
+    ar_copy_short(w->buf + w->n, s, n);
     w->n += n;
-    /* Most of what a row writes is short: fixed-size moves the compiler
-     * inlines beat a call to memcpy. */
-    if (n >= 8 && n <= 16) {
-        uint64_t a, b;
-        memcpy(&a, s, 8);
-        memcpy(&b, s + n - 8, 8);
-        memcpy(d, &a, 8);
-        memcpy(d + n - 8, &b, 8);
-    } else if (n < 8) {
-        for (size_t i = 0; i < n; i++)
-            d[i] = s[i];
-    } else {
-        memcpy(d, s, n);
-    }
 }
 
 static void wr_ch(wr_writer *w, char c)

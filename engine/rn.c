@@ -870,12 +870,36 @@ static void rn_counts_from_cols(rn_run *R, const vl_value *vals, uint32_t *count
     }
 }
 
+/* A second row for the key ks[0..kn) whose first row is on line `first`. */
+static int rn_reject_dup(rn_run *R, rn_in *I, const cs_row *row, const char *ks, size_t kn,
+                         uint64_t first)
+{
+    snprintf(R->reason, sizeof R->reason, "duplicate %s '%.*s' (first at line %llu)",
+             I->pin->cols[I->pin->key].id, (int)kn, ks, (unsigned long long)first);
+    return rn_reject(R, I, row, R->reason);
+}
+
 static void rn_seen_put(rn_seen *t, size_t cap, rn_seen e)
 {
     size_t h = e.hash & (cap - 1);
     while (t[h].line)
         h = (h + 1) & (cap - 1);
     t[h] = e;
+}
+
+/* Move the first `from` entries of R->seen (the list, or the old table with
+ * its empty slots) into a fresh hash table of cap slots. */
+static void rn_seen_rehash(rn_run *R, size_t from, size_t cap)
+{
+    rn_seen *t = ar_xmalloc(cap * sizeof *t);
+    memset(t, 0, cap * sizeof *t);
+    for (size_t i = 0; i < from; i++)
+        if (R->seen[i].line)
+            rn_seen_put(t, cap, R->seen[i]);
+    free(R->seen);
+    R->seen = t;
+    R->seencap = cap;
+    R->seen_hashed = true;
 }
 
 /* Make the table (or the list, while sorted) hold one more id. */
@@ -886,19 +910,9 @@ static void rn_seen_room(rn_run *R)
             R->seencap = R->seencap ? R->seencap * 2 : 4096;
             R->seen = ar_xrealloc(R->seen, R->seencap * sizeof *R->seen);
         }
-        return;
+    } else if ((R->nseen + 1) * 2 > R->seencap) {
+        rn_seen_rehash(R, R->seencap, R->seencap * 2);
     }
-    if ((R->nseen + 1) * 2 <= R->seencap)
-        return;
-    size_t cap = R->seencap * 2;
-    rn_seen *t = ar_xmalloc(cap * sizeof *t);
-    memset(t, 0, cap * sizeof *t);
-    for (size_t i = 0; i < R->seencap; i++)
-        if (R->seen[i].line)
-            rn_seen_put(t, cap, R->seen[i]);
-    free(R->seen);
-    R->seen = t;
-    R->seencap = cap;
 }
 
 /* The ids so far were in order, this one is not: hash the list. */
@@ -907,14 +921,7 @@ static void rn_seen_to_table(rn_run *R)
     size_t cap = 4096;
     while (cap < (R->nseen + 1) * 2)
         cap *= 2;
-    rn_seen *t = ar_xmalloc(cap * sizeof *t);
-    memset(t, 0, cap * sizeof *t);
-    for (size_t i = 0; i < R->nseen; i++)
-        rn_seen_put(t, cap, R->seen[i]);
-    free(R->seen);
-    R->seen = t;
-    R->seencap = cap;
-    R->seen_hashed = true;
+    rn_seen_rehash(R, R->nseen, cap);
 }
 
 static void rn_seen_stop(rn_run *R, rn_in *I, uint64_t line)
@@ -989,11 +996,8 @@ static int rn_stream_row(void *ctx, const cs_row *row)
     size_t kn;
     rn_keytext(row, I, I->pin->key, &ks, &kn);
     uint64_t first = rn_seen_add(R, I, ks, kn, row->line);
-    if (first) {
-        snprintf(R->reason, sizeof R->reason, "duplicate %s '%.*s' (first at line %llu)",
-                 I->pin->cols[I->pin->key].id, (int)kn, ks, (unsigned long long)first);
-        return rn_reject(R, I, row, R->reason);
-    }
+    if (first)
+        return rn_reject_dup(R, I, row, ks, kn, first);
     if (R->xkey && rn_is_explained(R, R->rowvals[I->pin->key])) {
         fprintf(R->xo, "%s (%s):\n", I->pin->name, I->st->path);
         rn_xrow(R, I, row, "the entity's row");
@@ -1025,11 +1029,8 @@ static int rn_entity_row(void *ctx, const cs_row *row)
     size_t kn;
     rn_keytext(row, I, I->pin->key, &ks, &kn);
     rn_ent *dup = rn_find(R, ks, kn);
-    if (dup) {
-        snprintf(R->reason, sizeof R->reason, "duplicate %s '%.*s' (first at line %llu)",
-                 I->pin->cols[I->pin->key].id, (int)kn, ks, (unsigned long long)dup->line);
-        return rn_reject(R, I, row, R->reason);
-    }
+    if (dup)
+        return rn_reject_dup(R, I, row, ks, kn, dup->line);
     if (rn_xmatch(R, ks, kn)) {
         fprintf(R->xo, "%s (%s):\n", I->pin->name, I->st->path);
         rn_xrow(R, I, row, "the entity's row");

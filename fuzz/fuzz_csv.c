@@ -21,6 +21,7 @@
  * Checks beyond the sanitizers: for every input, rows == used + outside +
  * rejected (documented in rf_input_stats); a failed run reports an error;
  * every result string is readable. */
+#include "fz_run.h"
 #include "rosterflag.h"
 
 #include <stdint.h>
@@ -255,21 +256,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     rf_summary sum;
     memset(&sum, 0, sizeof sum);
     int rc = rf_run(pack, &o, in, nin, devnull, devnull, &sum, d);
-    if (rc != 0 && rf_diags_errors(d) == 0)
-        fz_fail("rf_run failed without an error diagnostic");
-    if (rc == 0 && !(mode & 16)) {
-        if (sum.ninputs > RF_MAX_INPUTS)
-            fz_fail("summary: too many inputs");
-        for (size_t i = 0; i < sum.ninputs; i++) {
-            const rf_input_stats *s = &sum.inputs[i];
-            if (s->rows != s->used + s->outside + s->rejected) {
-                fprintf(stderr, "input %zu: rows %llu used %llu outside %llu rejected %llu\n", i,
-                        (unsigned long long)s->rows, (unsigned long long)s->used,
-                        (unsigned long long)s->outside, (unsigned long long)s->rejected);
-                fz_fail("summary: rows != used + outside + rejected");
-            }
-        }
-    }
+    fz_check_run(rc, d, &sum, !(mode & 16), fz_fail);
     for (size_t i = 0; i < rf_diags_count(d); i++)
         rf_diag_format(rf_diags_get(d, i), devnull);
     size_t hit, total;

@@ -10,6 +10,7 @@
  * a diagnostic's message is one line (no newline; a soft check, see
  * fz_soft); a failed run reports an error; a run that completes reconciles
  * rows == used + outside + rejected for every input. */
+#include "fz_run.h"
 #include "pk.h"
 #include "rosterflag.h"
 
@@ -164,14 +165,7 @@ static void fz_run(const rf_pack *p, const uint8_t *data, size_t size)
     rf_summary sum;
     memset(&sum, 0, sizeof sum);
     int rc = rf_run(p, &o, in, nin, devnull, devnull, &sum, d);
-    if (rc != 0 && rf_diags_errors(d) == 0)
-        fz_fail("rf_run failed without an error diagnostic");
-    if (rc == 0)
-        for (size_t i = 0; i < sum.ninputs && i < RF_MAX_INPUTS; i++) {
-            const rf_input_stats *st = &sum.inputs[i];
-            if (st->rows != st->used + st->outside + st->rejected)
-                fz_fail("summary: rows != used + outside + rejected");
-        }
+    fz_check_run(rc, d, &sum, 1, fz_fail);
     fz_diags(d);
     rf_coverage_free(cov);
     rf_diags_free(d);

@@ -869,6 +869,20 @@ int cs_bind(cs_reader *r, const cs_want *wants, int nwants, int *pos, rf_diags *
                "input '%s' has no column '%s' (tried header names: %s)", r->label, w->id, b.p);
         errors++;
     }
+    /* A header read as one cell that holds another separator is the usual
+     * sign of a semicolon- or tab-separated file read with commas. */
+    if (errors && r->nh == 1 && r->delim == ',') {
+        if (strchr(r->hdr[0], ';'))
+            dg_add(d, RF_NOTE, RF_CLASS_INPUT, r->path, line, 0, 0, NULL,
+                   "the header is one cell holding ';': if the file is semicolon-separated, "
+                   "pass --delimiter '%s=;'",
+                   r->label);
+        else if (strchr(r->hdr[0], '\t'))
+            dg_add(d, RF_NOTE, RF_CLASS_INPUT, r->path, line, 0, 0, NULL,
+                   "the header is one cell holding tabs: if the file is tab-separated, pass "
+                   "--delimiter %s=tab",
+                   r->label);
+    }
     bool any = false;
     for (size_t j = 0; j < r->nh && !any; j++)
         any = !used[j] && r->hdr[j][0];

@@ -194,9 +194,15 @@ static void yn_parser_error(yn_builder *b, const yaml_parser_t *p)
                  p->context, (size_t)p->context_mark.line + 1);
     else
         snprintf(msg, sizeof msg, "%s", p->problem ? p->problem : "syntax error");
+    /* libyaml's wording for a tab in the indentation says nothing of tabs,
+     * and editors insert them. (Its marks count characters, not bytes, so
+     * the line's text is looked at, not src[m.index].) */
+    const char *text = yn_line(b->a, b->doc, (uint32_t)m.line + 1);
+    size_t lead = text ? strspn(text, " \t") : 0;
+    bool tab = text && memchr(text, '\t', lead) != NULL;
     dg_add(b->d, RF_ERROR, RF_CLASS_PACK, b->doc->path, (uint64_t)m.line + 1,
-           (uint32_t)m.column + 1, 1, yn_line(b->a, b->doc, (uint32_t)m.line + 1),
-           "YAML syntax: %s", msg);
+           (uint32_t)m.column + 1, 1, text, "YAML syntax: %s%s", msg,
+           tab ? " (the line is indented with a tab: YAML indents with spaces only)" : "");
     b->errors++;
 }
 

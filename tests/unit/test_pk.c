@@ -200,6 +200,13 @@ static void test_missing_entity(void **state)
                  "entity input 'persons' is not one of the inputs");
 }
 
+static void test_tab_indent(void **state)
+{
+    (void)state;
+    expect_error(variant("    key: id\n", "\tkey: id\n"), 5, 1,
+                 "(the line is indented with a tab: YAML indents with spaces only)");
+}
+
 static void test_utf16_and_nul(void **state)
 {
     (void)state;
@@ -243,6 +250,7 @@ int main(void)
         cmocka_unit_test(test_missing_entity),
         cmocka_unit_test(test_names_not_a_list),
         cmocka_unit_test(test_utf16_and_nul),
+        cmocka_unit_test(test_tab_indent),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

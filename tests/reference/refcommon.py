@@ -1,6 +1,6 @@
 """Shared CSV/date helpers for the reference calculators (stdlib only).
 
-These follow /work/shared/domain.md and docs/rule-language.md (cell conversion),
+These follow the schemes as the source articles state them and docs/rule-language.md (cell conversion),
 never the YAML packs, so that they cross-check the engine independently.
 """
 import csv

@@ -9,6 +9,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+enum { PK_M_NEW, PK_M_OPEN, PK_M_DONE };
+
+/* An expression error held back until its compile is known to stand;
+ * msg NULL: one that is counted but not shown (see uses_broken). */
+typedef struct pk_held {
+    uint32_t line, col, span;
+    char *msg;
+} pk_held;
+
 typedef struct pk_b {
     rf_pack *p;
     yn_doc *doc;
@@ -16,10 +25,20 @@ typedef struct pk_b {
     ar_arena *a;
     int errors;
     const yn_node *expr_node; /* the scalar whose expression is compiling */
-    int *mstate;              /* per measure: 0 new, 1 compiling, 2 done */
+    int *mstate;              /* per measure: PK_M_NEW, PK_M_OPEN, PK_M_DONE */
     const yn_node **mnode;
     bool *mused;
     bool uses_broken; /* the expression compiling reads a measure that failed */
+    /* While a measure compiles, a measure it reads that is not compiled yet
+     * is noted here instead of compiled there and then (which recursed as
+     * deep as the pack's chain of measures): the attempt is thrown away and
+     * retried once they are (see pk_compile_measures). */
+    bool attempt; /* a measure's compile is under way */
+    int *needs;   /* measures it read that are not compiled yet */
+    size_t nneeds, capneeds;
+    int cycle;     /* a measure it read that is itself compiling, or -1 */
+    pk_held *held; /* its errors, reported only if the attempt stands */
+    size_t nheld, capheld;
 } pk_b;
 
 /* ---- reporting -------------------------------------------------------- */
@@ -249,8 +268,6 @@ static bool pk_is_related(const rf_pack *p, int input)
     return input != p->entity && p->inputs[input].ref >= 0;
 }
 
-static void pk_compile_measure(pk_b *b, int m);
-
 static bool pk_resolve(void *ctx, int scope, const char *name, size_t n, bool want_relation,
                        ex_symbol *out)
 {
@@ -325,9 +342,21 @@ static bool pk_resolve(void *ctx, int scope, const char *name, size_t n, bool wa
     }
     for (int m = 0; m < p->nmeasures; m++)
         if (pk_eq(p->measures[m].name, name, n)) {
-            if (b->mstate[m] != 2)
-                pk_compile_measure(b, m);
-            if (b->mstate[m] != 2 || !p->measures[m].expr) {
+            if (b->attempt && b->mstate[m] != PK_M_DONE) {
+                /* Not compiled yet: note it; this attempt will not stand. */
+                if (b->mstate[m] == PK_M_OPEN) {
+                    if (b->cycle < 0)
+                        b->cycle = m;
+                } else {
+                    if (b->nneeds == b->capneeds) {
+                        b->capneeds = b->capneeds ? b->capneeds * 2 : 16;
+                        b->needs = ar_xrealloc(b->needs, b->capneeds * sizeof *b->needs);
+                    }
+                    b->needs[b->nneeds++] = m;
+                }
+                return false;
+            }
+            if (b->mstate[m] != PK_M_DONE || !p->measures[m].expr) {
                 /* Its own error is reported; an untyped stand-in keeps every
                  * expression that uses it from repeating the complaint. */
                 b->mused[m] = true;
@@ -369,6 +398,8 @@ static const char *pk_suggest(void *ctx, int scope, const char *name, size_t n)
 {
     pk_b *b = ctx;
     rf_pack *p = b->p;
+    if (b->attempt && (b->nneeds || b->cycle >= 0))
+        return NULL; /* the attempt will be thrown away: spare the search */
     pk_near nr = {name, n, NULL, (size_t)-1};
     for (int i = 0; i < p->nconsts; i++)
         pk_consider(&nr, p->consts[i].name);
@@ -398,6 +429,46 @@ static const char *pk_suggest(void *ctx, int scope, const char *name, size_t n)
     return nr.best;
 }
 
+/* Report an expression error, or hold it while a measure's attempt runs. */
+static void pk_hold(pk_b *b, uint32_t line, uint32_t col, uint32_t span, const char *msg)
+{
+    if (!b->attempt) {
+        if (msg)
+            dg_add(b->d, RF_ERROR, RF_CLASS_PACK, b->doc->path, line, col, span,
+                   yn_line(b->a, b->doc, line), "%s", msg);
+        b->errors++;
+        return;
+    }
+    if (b->nheld == b->capheld) {
+        b->capheld = b->capheld ? b->capheld * 2 : 8;
+        b->held = ar_xrealloc(b->held, b->capheld * sizeof *b->held);
+    }
+    pk_held *h = &b->held[b->nheld++];
+    h->line = line;
+    h->col = col;
+    h->span = span;
+    h->msg = NULL;
+    if (msg) {
+        size_t n = strlen(msg);
+        h->msg = ar_xmalloc(n + 1);
+        memcpy(h->msg, msg, n + 1);
+    }
+}
+
+/* The attempt stands (report its errors) or is thrown away. */
+static void pk_release(pk_b *b, bool stands)
+{
+    bool was = b->attempt;
+    b->attempt = false;
+    for (size_t i = 0; i < b->nheld; i++) {
+        if (stands)
+            pk_hold(b, b->held[i].line, b->held[i].col, b->held[i].span, b->held[i].msg);
+        free(b->held[i].msg);
+    }
+    b->nheld = 0;
+    b->attempt = was;
+}
+
 /* Map a byte offset inside an expression back to a file position: exact
  * for plain and quoted one-line scalars and for block scalars (whose lines
  * start after their indentation); other multi-line forms point at the
@@ -406,7 +477,7 @@ static void pk_expr_error(void *ctx, size_t off, size_t len, const char *msg)
 {
     pk_b *b = ctx;
     if (b->uses_broken) { /* only a consequence of an error already reported */
-        b->errors++;
+        pk_hold(b, 0, 0, 0, NULL);
         return;
     }
     const yn_node *n = b->expr_node;
@@ -436,9 +507,7 @@ static void pk_expr_error(void *ctx, size_t off, size_t len, const char *msg)
     } else {
         span = 1;
     }
-    dg_add(b->d, RF_ERROR, RF_CLASS_PACK, b->doc->path, line, col, span ? span : 1,
-           yn_line(b->a, b->doc, line), "%s", msg);
-    b->errors++;
+    pk_hold(b, line, col, span ? span : 1, msg);
 }
 
 static const ex_expr *pk_compile(pk_b *b, const yn_node *n, int scope, vl_type want)
@@ -1106,22 +1175,128 @@ static void pk_tallies(pk_b *b, const yn_node *n)
     }
 }
 
-static void pk_compile_measure(pk_b *b, int m)
+/* "measure 'a' depends on itself: a -> b -> c -> a", naming at most a
+ * few of a long cycle's members. */
+static void pk_cycle(pk_b *b, const int *members, size_t n)
 {
-    pk_measure *ms = &b->p->measures[m];
-    if (b->mstate[m] == 1) {
-        pk_err(b, b->mnode[m], "measure '%s' depends on itself", ms->name);
+    const rf_pack *p = b->p;
+    const char *first = p->measures[members[0]].name;
+    if (n == 1) {
+        pk_err(b, b->mnode[members[0]], "measure '%s' depends on itself", first);
         return;
     }
-    if (b->mstate[m] == 2)
-        return;
-    b->mstate[m] = 1;
-    const yn_node *v = b->mnode[m];
-    vl_type any = {VL_MISSING, NULL};
-    ms->expr = pk_compile(b, v, -1, any);
-    if (ms->expr)
-        ms->type = ex_type(ms->expr);
-    b->mstate[m] = 2;
+    char list[600];
+    size_t o = 0;
+    list[0] = 0;
+    for (size_t i = 0; i <= n && o < sizeof list; i++) {
+        size_t k = i == n ? 0 : i;
+        if (n > 8 && i == 5) {
+            o += (size_t)snprintf(list + o, sizeof list - o, " -> ... (%zu more)", n - 7);
+            i = n - 3;
+            continue;
+        }
+        if (o < sizeof list)
+            o += (size_t)snprintf(list + o, sizeof list - o, "%s%s", i ? " -> " : "",
+                                  p->measures[members[k]].name);
+    }
+    pk_err(b, b->mnode[members[0]], "measure '%s' depends on itself, through %zu measures: %s",
+           first, n, list);
+}
+
+/* Compile every measure after the measures it reads, without recursion: a
+ * pack may chain thousands of measures, and a compile that recursed into
+ * the measure it reads overflowed the stack. A depth-first walk on an
+ * explicit stack tries a measure; if it read measures not compiled yet,
+ * the attempt is thrown away, they are pushed, and it is tried again when
+ * they are done. Open entries are the walk's path, so a measure read while
+ * open closes a cycle made of the open entries from it up. The order in
+ * which measures are done is the order they are evaluated in. */
+static void pk_compile_measures(pk_b *b)
+{
+    rf_pack *p = b->p;
+    typedef struct {
+        int m;
+        bool open;
+    } pk_walk;
+    pk_walk *st = NULL;
+    size_t nst = 0, cap = 0;
+    int norder = 0;
+    b->cycle = -1;
+    /* Each measure joins the order once: here if it has no expression (an
+     * error already), in a cycle, or when its compile stands. The order is
+     * only used once every measure compiled. */
+    for (int m = 0; m < p->nmeasures; m++)
+        if (b->mstate[m] == PK_M_DONE)
+            p->order[norder++] = m;
+    for (int root = 0; root < p->nmeasures; root++) {
+        if (b->mstate[root] != PK_M_NEW)
+            continue;
+        cap = cap ? cap : 16;
+        st = st ? st : ar_xmalloc(cap * sizeof *st);
+        st[nst++] = (pk_walk){root, false};
+        while (nst) {
+            pk_walk *w = &st[nst - 1];
+            int m = w->m;
+            if (!w->open) {
+                if (b->mstate[m] != PK_M_NEW) { /* done while it waited */
+                    nst--;
+                    continue;
+                }
+                b->mstate[m] = PK_M_OPEN;
+                w->open = true;
+            }
+            pk_measure *ms = &p->measures[m];
+            b->attempt = true;
+            b->nneeds = 0;
+            b->cycle = -1;
+            vl_type any = {VL_MISSING, NULL};
+            const ex_expr *e = pk_compile(b, b->mnode[m], -1, any);
+            b->attempt = false;
+            if (b->cycle >= 0) {
+                pk_release(b, false);
+                size_t i = nst;
+                while (i-- > 0 && !(st[i].open && st[i].m == b->cycle))
+                    ;
+                int *members = ar_xmalloc((nst - i) * sizeof *members);
+                size_t nm = 0;
+                for (size_t j = i; j < nst; j++)
+                    if (st[j].open) {
+                        members[nm++] = st[j].m;
+                        p->order[norder++] = st[j].m;
+                        b->mstate[st[j].m] = PK_M_DONE; /* broken: no expression */
+                        b->mused[st[j].m] = true;
+                    }
+                pk_cycle(b, members, nm);
+                free(members);
+                nst = i;
+                b->cycle = -1;
+            } else if (b->nneeds) {
+                pk_release(b, false);
+                if (nst + b->nneeds > cap) {
+                    while (nst + b->nneeds > cap)
+                        cap *= 2;
+                    st = ar_xrealloc(st, cap * sizeof *st);
+                }
+                /* Reversed, so they are done in the order they are read. */
+                for (size_t k = b->nneeds; k-- > 0;)
+                    st[nst++] = (pk_walk){b->needs[k], false};
+            } else {
+                pk_release(b, true);
+                ms->expr = e;
+                if (e)
+                    ms->type = ex_type(e);
+                b->mstate[m] = PK_M_DONE;
+                p->order[norder++] = m;
+                nst--;
+            }
+        }
+    }
+    free(st);
+    free(b->needs);
+    free(b->held);
+    b->needs = NULL;
+    b->held = NULL;
+    b->nneeds = b->capneeds = b->nheld = b->capheld = 0;
 }
 
 static void pk_measures(pk_b *b, const yn_node *n)
@@ -1131,6 +1306,7 @@ static void pk_measures(pk_b *b, const yn_node *n)
         return;
     size_t cnt = n->n / 2;
     p->measures = ar_alloc(b->a, (cnt + 1) * sizeof *p->measures);
+    p->order = ar_alloc(b->a, (cnt + 1) * sizeof *p->order);
     b->mstate = ar_alloc(b->a, (cnt + 1) * sizeof *b->mstate);
     b->mnode = ar_alloc(b->a, (cnt + 1) * sizeof *b->mnode);
     b->mused = ar_alloc(b->a, (cnt + 1) * sizeof *b->mused);
@@ -1153,7 +1329,7 @@ static void pk_measures(pk_b *b, const yn_node *n)
         }
         b->mnode[m] = v ? v : k;
         if (!v)
-            b->mstate[m] = 2;
+            b->mstate[m] = PK_M_DONE;
         /* One name, one meaning: a measure may not hide a column or a
          * constant, or an author reading a condition cannot tell which. */
         if (ent && pk_find_col(ent, k->text, k->len) >= 0)
@@ -1168,8 +1344,7 @@ static void pk_measures(pk_b *b, const yn_node *n)
             if (strcmp(p->tallies[t].name, k->text) == 0)
                 pk_err(b, k, "measure '%s' has the name of a tally", k->text);
     }
-    for (int m = 0; m < p->nmeasures; m++)
-        pk_compile_measure(b, m);
+    pk_compile_measures(b);
 }
 
 static void pk_levels(pk_b *b, const yn_node *root)
@@ -1319,37 +1494,6 @@ static void pk_output(pk_b *b, const yn_node *root)
     }
 }
 
-/* Measures run in dependency order, taken from the compiled expressions
- * (not the YAML order), so authors may write them in any order. */
-static void pk_order(pk_b *b)
-{
-    rf_pack *p = b->p;
-    p->order = ar_alloc(b->a, ((size_t)p->nmeasures + 1) * sizeof *p->order);
-    int *state = ar_alloc(b->a, ((size_t)p->nmeasures + 1) * sizeof *state);
-    int *refs = ar_alloc(b->a, ((size_t)p->nmeasures + 1) * sizeof *refs);
-    int nout = 0;
-    /* Iterative: repeatedly emit every measure whose dependencies are out. */
-    for (int round = 0; round <= p->nmeasures && nout < p->nmeasures; round++)
-        for (int m = 0; m < p->nmeasures; m++) {
-            if (state[m])
-                continue;
-            int nr = p->measures[m].expr
-                         ? ex_refs(p->measures[m].expr, PK_SP_MEASURE, refs, p->nmeasures)
-                         : 0;
-            bool ready = true;
-            for (int r = 0; r < nr && r < p->nmeasures; r++)
-                if (refs[r] != m && !state[refs[r]])
-                    ready = false;
-            if (ready) {
-                state[m] = 1;
-                p->order[nout++] = m;
-            }
-        }
-    for (int m = 0; m < p->nmeasures; m++)
-        if (!state[m])
-            p->order[nout++] = m;
-}
-
 /* Same text but for spaces: enough to see a condition repeated. */
 static bool pk_same_text(const char *a, const char *c)
 {
@@ -1455,6 +1599,7 @@ static void pk_build(pk_b *b)
     p->ex = ex_compiler_new(b->a, &hooks);
     const yn_node *ms = yn_get(root, "measures");
     if (!ms) {
+        p->order = ar_alloc(b->a, sizeof(int));
         b->mstate = ar_alloc(b->a, sizeof(int));
         b->mnode = ar_alloc(b->a, sizeof(void *));
         b->mused = ar_alloc(b->a, sizeof(bool));
@@ -1464,7 +1609,6 @@ static void pk_build(pk_b *b)
     pk_output(b, root);
     if (b->errors)
         return;
-    pk_order(b);
     p->naggs = ex_agg_count(p->ex);
     pk_unused(b);
     pk_unreachable(b);

@@ -5,7 +5,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "rosterflag.h"
@@ -158,6 +160,90 @@ static void test_measure_cycle(void **state)
                  11, 10, "depends on itself");
 }
 
+/* A pack of n measures m0..m(n-1) after the good pack's header (measures
+ * start on line 11). down: m_i reads m_(i+1), so each reads one written
+ * after it; else m_i reads m_(i-1). cycle: the last reads the first. */
+static char *chain_pack(int n, bool down, bool cycle)
+{
+    size_t cap = (size_t)n * 40 + 1024, o = 0;
+    char *s = malloc(cap);
+    assert_non_null(s);
+    const char *head = strstr(good, "measures:\n");
+    o += (size_t)snprintf(s, cap, "%.*s", (int)(head - good) + 10, good);
+    for (int i = 0; i < n; i++) {
+        int next = down ? i + 1 : i - 1;
+        if (next >= 0 && next < n)
+            o += (size_t)snprintf(s + o, cap - o, "  m%d: \"m%d + 1\"\n", i, next);
+        else if (cycle)
+            o += (size_t)snprintf(s + o, cap - o, "  m%d: \"m%d + 1\"\n", i, down ? 0 : n - 1);
+        else
+            o += (size_t)snprintf(s + o, cap - o, "  m%d: \"n\"\n", i);
+    }
+    snprintf(s + o, cap - o,
+             "levels:\n  - id: high\n    any: [\"m0 > 10\", \"m%d > 10\"]\n"
+             "output: {columns: [id, m0]}\n",
+             n - 1);
+    return s;
+}
+
+/* Compiling a measure used to compile the measures it reads first, by
+ * recursion: 7,000 chained measures overflowed the stack (1,000 under
+ * ASan). Either way round, they load. */
+static void test_measure_chain_deep(void **state)
+{
+    (void)state;
+    for (int down = 0; down <= 1; down++) {
+        char *src = chain_pack(7000, down, false);
+        rf_diags *d = rf_diags_new();
+        rf_pack *p = NULL;
+        assert_int_equal(rf_pack_load_mem("t.yaml", src, strlen(src), &p, d), 0);
+        assert_int_equal(rf_diags_errors(d), 0);
+        rf_pack_free(p);
+        rf_diags_free(d);
+        free(src);
+    }
+}
+
+/* A 3,000-long cycle is one error, at the measure the walk met first,
+ * naming the cycle's length and some of its members. */
+static void test_measure_cycle_long(void **state)
+{
+    (void)state;
+    char *src = chain_pack(3000, true, true);
+    expect_error(src, 11, 7,
+                 "measure 'm0' depends on itself, through 3000 measures: m0 -> m1 -> m2 -> m3 "
+                 "-> m4 -> ... (2993 more) -> m2998 -> m2999 -> m0");
+    rf_diags *d = rf_diags_new();
+    rf_pack *p = NULL;
+    assert_int_equal(rf_pack_load_mem("t.yaml", src, strlen(src), &p, d), -1);
+    assert_int_equal(rf_diags_errors(d), 1);
+    rf_diags_free(d);
+    free(src);
+    /* The other way round, the walk meets m0 first and finds the cycle
+     * through m2999. */
+    src = chain_pack(3000, false, true);
+    expect_error(src, 11, 7, "measure 'm0' depends on itself, through 3000 measures: m0 -> m2999");
+    free(src);
+}
+
+/* An error in a measure read by others is reported once, at its place,
+ * whichever order they are written in. */
+static void test_measure_error_once(void **state)
+{
+    (void)state;
+    const char *src = variant("  twice: \"n * 2\"\n", "  twice: \"again + 1\"\n"
+                                                      "  again: \"n * 'x' + nn\"\n");
+    rf_diags *d = rf_diags_new();
+    rf_pack *p = NULL;
+    assert_int_equal(rf_pack_load_mem("t.yaml", src, strlen(src), &p, d), -1);
+    assert_int_equal(rf_diags_errors(d), 2);
+    assert_int_equal(rf_diags_get(d, 0)->line, 12);
+    assert_int_equal(rf_diags_get(d, 1)->line, 12);
+    assert_non_null(strstr(rf_diags_get(d, 0)->message, "cannot multiply"));
+    assert_non_null(strstr(rf_diags_get(d, 1)->message, "did you mean 'n'"));
+    rf_diags_free(d);
+}
+
 static void test_measure_named_like_column(void **state)
 {
     (void)state;
@@ -247,6 +333,9 @@ int main(void)
         cmocka_unit_test(test_unknown_output_column),
         cmocka_unit_test(test_deep_nesting),
         cmocka_unit_test(test_not_utf8),
+        cmocka_unit_test(test_measure_chain_deep),
+        cmocka_unit_test(test_measure_cycle_long),
+        cmocka_unit_test(test_measure_error_once),
         cmocka_unit_test(test_missing_entity),
         cmocka_unit_test(test_names_not_a_list),
         cmocka_unit_test(test_utf16_and_nul),

@@ -1347,6 +1347,69 @@ static void pk_measures(pk_b *b, const yn_node *n)
     pk_compile_measures(b);
 }
 
+/* One level or flag (`what` says which): id, label and conditions. */
+static void pk_level_one(pk_b *b, const yn_node *lv, pk_level *L, const char *what)
+{
+    rf_pack *p = b->p;
+    vl_type want = {VL_BOOL, NULL};
+    char where[32];
+    snprintf(where, sizeof where, "a %s", what);
+    static const char *const keys[] = {"id", "label", "any", "all", NULL};
+    pk_keys(b, lv, keys, where);
+    L->line = lv->line;
+    L->col = lv->col;
+    const yn_node *id = pk_need(b, lv, "id", where);
+    L->id = id && pk_scalar(b, id, "id") ? id->text : "?";
+    if (id && strcmp(L->id, p->none_id) == 0)
+        pk_err(b, id, "%s id '%s' is the id of no level", what, L->id);
+    L->label = pk_textpair(b, yn_get(lv, "label"), "label");
+    if (!yn_get(lv, "label"))
+        L->label.zh = L->label.en = L->id;
+    const yn_node *any = yn_get(lv, "any"), *all = yn_get(lv, "all");
+    if (any && all) {
+        pk_err(b, all, "a %s has either 'any' or 'all', not both", what);
+        return;
+    }
+    const yn_node *conds = any ? any : all;
+    L->all = all != NULL;
+    if (!conds) {
+        pk_err(b, lv, "%s '%s' needs conditions under 'any' or 'all'", what, L->id);
+        return;
+    }
+    if (conds->kind == YN_SCALAR) {
+        L->conds = ar_alloc(b->a, sizeof *L->conds);
+        L->conds[0].expr = pk_compile(b, conds, -1, want);
+        L->conds[0].line = conds->line;
+        L->conds[0].col = conds->col;
+        L->nconds = 1;
+        p->nconds_total++;
+        return;
+    }
+    if (!pk_is(b, conds, YN_SEQ, "conditions"))
+        return;
+    L->conds = ar_alloc(b->a, (conds->n + 1) * sizeof *L->conds);
+    for (size_t c = 0; c < conds->n; c++) {
+        const yn_node *cn = conds->items[c];
+        pk_cond *C = &L->conds[L->nconds++];
+        C->line = cn->line;
+        C->col = cn->col;
+        if (cn->kind == YN_MAP) {
+            static const char *const ck[] = {"when", "reason", NULL};
+            pk_keys(b, cn, ck, "a condition");
+            const yn_node *r = yn_get(cn, "reason");
+            if (r && pk_scalar(b, r, "reason"))
+                C->reason = r->text;
+            cn = pk_need(b, cn, "when", "a condition");
+            if (!cn)
+                continue;
+        }
+        C->expr = pk_compile(b, cn, -1, want);
+    }
+    if (L->nconds == 0)
+        pk_err(b, conds, "%s '%s' has no conditions", what, L->id);
+    p->nconds_total += L->nconds;
+}
+
 static void pk_levels(pk_b *b, const yn_node *root)
 {
     rf_pack *p = b->p;
@@ -1369,69 +1432,61 @@ static void pk_levels(pk_b *b, const yn_node *root)
     if (!pk_is(b, n, YN_SEQ, "levels (a list, most severe first)"))
         return;
     p->levels = ar_alloc(b->a, (n->n + 1) * sizeof *p->levels);
-    vl_type want = {VL_BOOL, NULL};
     for (size_t i = 0; i < n->n; i++) {
         const yn_node *lv = n->items[i];
         if (!pk_is(b, lv, YN_MAP, "a level"))
             continue;
-        static const char *const keys[] = {"id", "label", "any", "all", NULL};
-        pk_keys(b, lv, keys, "a level");
         pk_level *L = &p->levels[p->nlevels++];
-        L->line = lv->line;
-        L->col = lv->col;
-        const yn_node *id = pk_need(b, lv, "id", "a level");
-        L->id = id && pk_scalar(b, id, "level id") ? id->text : "?";
+        pk_level_one(b, lv, L, "level");
         for (int j = 0; j + 1 < p->nlevels; j++)
             if (strcmp(p->levels[j].id, L->id) == 0)
-                pk_err(b, id, "level id '%s' is used twice", L->id);
-        if (strcmp(L->id, p->none_id) == 0)
-            pk_err(b, id, "level id '%s' is the id of no level", L->id);
-        L->label = pk_textpair(b, yn_get(lv, "label"), "level label");
-        if (!yn_get(lv, "label"))
-            L->label.zh = L->label.en = L->id;
-        const yn_node *any = yn_get(lv, "any"), *all = yn_get(lv, "all");
-        if (any && all) {
-            pk_err(b, all, "a level has either 'any' or 'all', not both");
+                pk_err(b, yn_get(lv, "id"), "level id '%s' is used twice", L->id);
+    }
+}
+
+/* Result columns the engine itself writes: a flag may not take their name. */
+static const char *const pk_fixed_columns[] = {"level",  "level_label", "reasons",
+                                               "detail", "pack",        NULL};
+
+/* Independent flags: each true or false on its own, beside the one level. */
+static void pk_flags(pk_b *b, const yn_node *n)
+{
+    rf_pack *p = b->p;
+    if (!n || !pk_is(b, n, YN_SEQ, "flags (a list)"))
+        return;
+    p->flags = ar_alloc(b->a, (n->n + 1) * sizeof *p->flags);
+    const pk_input *ent = &p->inputs[p->entity];
+    for (size_t i = 0; i < n->n; i++) {
+        const yn_node *fl = n->items[i];
+        if (!pk_is(b, fl, YN_MAP, "a flag"))
             continue;
-        }
-        const yn_node *conds = any ? any : all;
-        L->all = all != NULL;
-        if (!conds) {
-            pk_err(b, lv, "level '%s' needs conditions under 'any' or 'all'", L->id);
+        pk_level *F = &p->flags[p->nflags++];
+        pk_level_one(b, fl, F, "flag");
+        const yn_node *id = yn_get(fl, "id");
+        if (!id)
             continue;
-        }
-        if (conds->kind == YN_SCALAR) {
-            L->conds = ar_alloc(b->a, sizeof *L->conds);
-            L->conds[0].expr = pk_compile(b, conds, -1, want);
-            L->conds[0].line = conds->line;
-            L->conds[0].col = conds->col;
-            L->nconds = 1;
-            p->nconds_total++;
-            continue;
-        }
-        if (!pk_is(b, conds, YN_SEQ, "conditions"))
-            continue;
-        L->conds = ar_alloc(b->a, (conds->n + 1) * sizeof *L->conds);
-        for (size_t c = 0; c < conds->n; c++) {
-            const yn_node *cn = conds->items[c];
-            pk_cond *C = &L->conds[L->nconds++];
-            C->line = cn->line;
-            C->col = cn->col;
-            if (cn->kind == YN_MAP) {
-                static const char *const ck[] = {"when", "reason", NULL};
-                pk_keys(b, cn, ck, "a condition");
-                const yn_node *r = yn_get(cn, "reason");
-                if (r && pk_scalar(b, r, "reason"))
-                    C->reason = r->text;
-                cn = pk_need(b, cn, "when", "a condition");
-                if (!cn)
-                    continue;
-            }
-            C->expr = pk_compile(b, cn, -1, want);
-        }
-        if (L->nconds == 0)
-            pk_err(b, conds, "level '%s' has no conditions", L->id);
-        p->nconds_total += L->nconds;
+        /* The flag's id is its output column and the prefix of its reasons:
+         * it must name nothing else. */
+        const char *clash = NULL;
+        for (int j = 0; j + 1 < p->nflags && !clash; j++)
+            if (strcmp(p->flags[j].id, F->id) == 0)
+                clash = "another flag";
+        for (int l = 0; l < p->nlevels && !clash; l++)
+            if (strcmp(p->levels[l].id, F->id) == 0)
+                clash = "a level";
+        for (const char *const *f = pk_fixed_columns; *f && !clash; f++)
+            if (strcmp(*f, F->id) == 0)
+                clash = "a column every result has";
+        for (int m = 0; m < p->nmeasures && !clash; m++)
+            if (strcmp(p->measures[m].name, F->id) == 0)
+                clash = "a measure";
+        for (int t = 0; t < p->ntallies && !clash; t++)
+            if (strcmp(p->tallies[t].name, F->id) == 0)
+                clash = "a tally";
+        if (!clash && pk_find_col(ent, F->id, strlen(F->id)) >= 0)
+            clash = "a column of the entity input";
+        if (clash)
+            pk_err(b, id, "flag id '%s' is also the name of %s", F->id, clash);
     }
 }
 
@@ -1561,9 +1616,10 @@ static void pk_build(pk_b *b)
     const yn_node *root = b->doc->root;
     if (!pk_is(b, root, YN_MAP, "a rule file"))
         return;
-    static const char *const keys[] = {
-        "rosterflag", "pack",    "constants", "enums",  "period",   "inputs", "entity",
-        "catalogues", "tallies", "measures",  "levels", "no_level", "output", NULL};
+    static const char *const keys[] = {"rosterflag", "pack",     "constants", "enums",
+                                       "period",     "inputs",   "entity",    "catalogues",
+                                       "tallies",    "measures", "levels",    "no_level",
+                                       "flags",      "output",   NULL};
     pk_keys(b, root, keys, "the rule file");
     pk_meta(b, root);
     rf_pack *p = b->p;
@@ -1606,6 +1662,7 @@ static void pk_build(pk_b *b)
     }
     pk_measures(b, ms);
     pk_levels(b, root);
+    pk_flags(b, yn_get(root, "flags"));
     pk_output(b, root);
     if (b->errors)
         return;

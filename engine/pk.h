@@ -105,6 +105,8 @@ typedef struct pk_cond {
     uint32_t line, col;
 } pk_cond;
 
+/* A level, or an independent flag: the same conditions, read differently
+ * (a level competes by severity, a flag stands alone). */
 typedef struct pk_level {
     const char *id;
     pk_text label;
@@ -152,6 +154,8 @@ struct rf_pack {
     int *order; /* measures in dependency order */
     int nlevels;
     pk_level *levels;
+    int nflags;
+    pk_level *flags; /* conditions numbered after the levels' in coverage */
     pk_text none;
     const char *none_id;
     int nouts;
@@ -160,6 +164,12 @@ struct rf_pack {
     int naggs;
     int nconds_total; /* conditions over all levels, for coverage */
 };
+
+/* A pack with flags and no levels has no level columns in its results. */
+static inline bool pk_has_level_column(const struct rf_pack *p)
+{
+    return p->nlevels > 0 || p->nflags == 0;
+}
 
 /* Relation ids: 0..ninputs-1 are inputs, ninputs+t is tally t. */
 static inline int pk_tally_relation(const struct rf_pack *p, int t)

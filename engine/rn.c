@@ -95,7 +95,8 @@ typedef struct rn_run {
     wr_writer w;
     vl_value builtins[PK_BI_COUNT];
     vl_value *aggvals, *mvals, *tvals, *itemrow, *rowvals;
-    int *accslot; /* per aggregate: slot in rn_ent.accs, or -1 (tally) */
+    vl_value *fvals; /* per flag: true, false, or missing when undecided */
+    int *accslot;    /* per aggregate: slot in rn_ent.accs, or -1 (tally) */
     int naccs;
     int ncountcols; /* count columns of the entity input (year-end sheets) */
     int *countcol, *countslot;
@@ -133,6 +134,7 @@ struct rf_coverage {
     uint64_t *items;
     uint64_t *cond_true, *cond_false;
     uint64_t *levels;
+    uint64_t *flag_true, *flag_false;
 };
 
 rf_coverage *rf_coverage_new(const rf_pack *p)
@@ -144,6 +146,10 @@ rf_coverage *rf_coverage_new(const rf_pack *p)
     c->cond_true = ar_xmalloc(nc * sizeof *c->cond_true);
     c->cond_false = ar_xmalloc(nc * sizeof *c->cond_false);
     c->levels = ar_xmalloc(((size_t)p->nlevels + 1) * sizeof *c->levels);
+    c->flag_true = ar_xmalloc(((size_t)p->nflags + 1) * sizeof *c->flag_true);
+    c->flag_false = ar_xmalloc(((size_t)p->nflags + 1) * sizeof *c->flag_false);
+    memset(c->flag_true, 0, ((size_t)p->nflags + 1) * sizeof *c->flag_true);
+    memset(c->flag_false, 0, ((size_t)p->nflags + 1) * sizeof *c->flag_false);
     memset(c->items, 0, ni * sizeof *c->items);
     memset(c->cond_true, 0, nc * sizeof *c->cond_true);
     memset(c->cond_false, 0, nc * sizeof *c->cond_false);
@@ -159,6 +165,8 @@ void rf_coverage_free(rf_coverage *c)
     free(c->cond_true);
     free(c->cond_false);
     free(c->levels);
+    free(c->flag_true);
+    free(c->flag_false);
     free(c);
 }
 
@@ -170,8 +178,11 @@ void rf_coverage_counts(const rf_coverage *c, size_t *hit, size_t *total)
         h += c->items[i] > 0;
     for (int i = 0; i < p->nconds_total; i++, t += 2)
         h += (c->cond_true[i] > 0) + (c->cond_false[i] > 0);
-    for (int l = 0; l <= p->nlevels; l++, t++)
+    /* A flags-only pack has no level to choose, so no "no level" point. */
+    for (int l = 0; l < p->nlevels + pk_has_level_column(p); l++, t++)
         h += c->levels[l] > 0;
+    for (int f = 0; f < p->nflags; f++, t += 2)
+        h += (c->flag_true[f] > 0) + (c->flag_false[f] > 0);
     *hit = h;
     *total = t;
 }
@@ -200,7 +211,25 @@ void rf_coverage_report(const rf_coverage *c, FILE *to)
                 fprintf(to, "  %s:%u:%u: condition '%s' of level %s never false\n", p->path,
                         C->line, C->col, txt, p->levels[l].id);
         }
-    for (int l = 0; l <= p->nlevels; l++)
+    for (int f = 0; f < p->nflags; f++)
+        for (int i = 0; i < p->flags[f].nconds; i++, k++) {
+            const pk_cond *C = &p->flags[f].conds[i];
+            const char *txt = C->expr ? ex_text(C->expr) : "?";
+            if (!c->cond_true[k])
+                fprintf(to, "  %s:%u:%u: condition '%s' of flag %s never true\n", p->path, C->line,
+                        C->col, txt, p->flags[f].id);
+            if (!c->cond_false[k])
+                fprintf(to, "  %s:%u:%u: condition '%s' of flag %s never false\n", p->path, C->line,
+                        C->col, txt, p->flags[f].id);
+        }
+    for (int f = 0; f < p->nflags; f++) {
+        const pk_level *F = &p->flags[f];
+        if (!c->flag_true[f])
+            fprintf(to, "  %s:%u:%u: flag %s never raised\n", p->path, F->line, F->col, F->id);
+        if (!c->flag_false[f])
+            fprintf(to, "  %s:%u:%u: flag %s never left down\n", p->path, F->line, F->col, F->id);
+    }
+    for (int l = 0; l < p->nlevels + pk_has_level_column(p); l++)
         if (!c->levels[l]) {
             if (l < p->nlevels)
                 fprintf(to, "  %s:%u:%u: level %s never chosen\n", p->path, p->levels[l].line,
@@ -702,6 +731,89 @@ static void rn_explain_values(rn_run *R, const vl_value *vals)
     (void)vals;
 }
 
+typedef struct rn_reasons {
+    const char **v;
+    int n, cap;
+} rn_reasons;
+
+/* Evaluate the conditions of a level or flag (coverage numbers them from
+ * *k on), add a reason for each that held or could not be decided, and say
+ * whether the whole holds, or might (*maybe: values missing). */
+static bool rn_conds(rn_run *R, const pk_level *L, ex_env *env, int *k, bool explain,
+                     rn_reasons *rs, bool *maybe)
+{
+    rf_coverage *cov = R->o->coverage;
+    int held = 0, unknown = 0;
+    int first = rs->n;
+    for (int c = 0; c < L->nconds; c++, (*k)++) {
+        const pk_cond *C = &L->conds[c];
+        vl_value v = ex_eval(C->expr, env);
+        bool t = v.kind == VL_BOOL && v.u.b;
+        bool u = v.kind == VL_MISSING;
+        if (cov) {
+            cov->cond_true[*k] += t;
+            cov->cond_false[*k] += !t && !u;
+        }
+        char desc[512];
+        if (explain || t)
+            ex_describe(C->expr, env, desc, sizeof desc);
+        if (explain) {
+            if (u)
+                fprintf(R->xo, "    %-15s %s (%s)\n", "not evaluated:", ex_text(C->expr), v.u.why);
+            else
+                fprintf(R->xo, "    %-15s %s    [%s]\n", t ? "true:" : "false:", desc,
+                        ex_text(C->expr));
+        }
+        if (!t && !u)
+            continue;
+        held += t;
+        unknown += u;
+        if (rs->n == rs->cap) {
+            rs->cap = rs->cap ? rs->cap * 2 : 8;
+            const char **nr = ar_alloc(R->scratch, (size_t)rs->cap * sizeof *nr);
+            if (rs->n)
+                memcpy(nr, rs->v, (size_t)rs->n * sizeof *nr);
+            rs->v = nr;
+        }
+        /* An undecided condition names the condition and what it lacked,
+         * so staff know which cell to fill in. */
+        if (u)
+            rs->v[rs->n++] = ar_printf(R->scratch, "%s: not evaluated: %s (%s)", L->id,
+                                       ex_text(C->expr), v.u.why);
+        else if (C->reason)
+            rs->v[rs->n++] = ar_printf(R->scratch, "%s: %s (%s)", L->id, C->reason, desc);
+        else
+            rs->v[rs->n++] = ar_printf(R->scratch, "%s: %s", L->id, desc);
+    }
+    bool holds = L->all ? held == L->nconds : held > 0;
+    *maybe = L->all ? held + unknown == L->nconds && unknown > 0 : unknown > 0;
+    /* Part of an all-level that did not hold is no reason for anything:
+     * listing it would read as if the level applied. */
+    if (L->all && !holds && !*maybe)
+        rs->n = first;
+    return holds;
+}
+
+static void rn_explain_flags(rn_run *R)
+{
+    const rf_pack *p = R->p;
+    int raised = 0, open = 0;
+    fputs("flags raised:", R->xo);
+    for (int f = 0; f < p->nflags; f++)
+        if (R->fvals[f].kind == VL_BOOL && R->fvals[f].u.b)
+            fprintf(R->xo, " %s", p->flags[f].id), raised++;
+        else
+            open += R->fvals[f].kind == VL_MISSING;
+    fputs(raised ? "" : " (none)", R->xo);
+    if (open) {
+        fputs("; not decided, values are missing:", R->xo);
+        for (int f = 0; f < p->nflags; f++)
+            if (R->fvals[f].kind == VL_MISSING)
+                fprintf(R->xo, " %s", p->flags[f].id);
+    }
+    fputc('\n', R->xo);
+}
+
 static void rn_evaluate(rn_run *R, const vl_value *vals, const ex_acc *accs, const uint32_t *counts,
                         uint64_t line)
 {
@@ -725,75 +837,54 @@ static void rn_evaluate(rn_run *R, const vl_value *vals, const ex_acc *accs, con
         for (int i = 0; i < p->nitems_total; i++)
             cov->items[i] += counts[i] > 0;
     ar_reset(R->scratch);
+    bool levels = pk_has_level_column(p);
     if (explain) {
         if (p->ntallies)
             fprintf(R->xo, "detail: %s\n", dn ? detail : "(no items)");
         rn_explain_values(R, vals);
-        fputs("levels, most severe first:\n", R->xo);
+        if (levels)
+            fputs("levels, most severe first:\n", R->xo);
     }
-    const char **reasons = NULL;
-    int nreasons = 0, capr = 0;
+    rn_reasons rs = {NULL, 0, 0};
     int chosen = -1;
-    bool undecided = false;
+    bool level_undecided = false, undecided = false;
     int k = 0;
     for (int l = 0; l < p->nlevels; l++) {
         const pk_level *L = &p->levels[l];
-        int held = 0, unknown = 0;
-        int first = nreasons;
         if (explain)
             fprintf(R->xo, "  %s (%s), if %s of:\n", L->id, L->label.zh, L->all ? "all" : "any");
-        for (int c = 0; c < L->nconds; c++, k++) {
-            const pk_cond *C = &L->conds[c];
-            vl_value v = ex_eval(C->expr, &env);
-            bool t = v.kind == VL_BOOL && v.u.b;
-            bool u = v.kind == VL_MISSING;
-            if (cov) {
-                cov->cond_true[k] += t;
-                cov->cond_false[k] += !t && !u;
-            }
-            char desc[512];
-            if (explain || t)
-                ex_describe(C->expr, &env, desc, sizeof desc);
-            if (explain) {
-                if (u)
-                    fprintf(R->xo, "    %-15s %s (%s)\n", "not evaluated:", ex_text(C->expr),
-                            v.u.why);
-                else
-                    fprintf(R->xo, "    %-15s %s    [%s]\n", t ? "true:" : "false:", desc,
-                            ex_text(C->expr));
-            }
-            if (!t && !u)
-                continue;
-            held += t;
-            unknown += u;
-            if (nreasons == capr) {
-                capr = capr ? capr * 2 : 8;
-                const char **nr = ar_alloc(R->scratch, (size_t)capr * sizeof *nr);
-                if (nreasons)
-                    memcpy(nr, reasons, (size_t)nreasons * sizeof *nr);
-                reasons = nr;
-            }
-            /* An undecided condition names the condition and what it lacked,
-             * so staff know which cell to fill in. */
-            if (u)
-                reasons[nreasons++] = ar_printf(R->scratch, "%s: not evaluated: %s (%s)", L->id,
-                                                ex_text(C->expr), v.u.why);
-            else if (C->reason)
-                reasons[nreasons++] = ar_printf(R->scratch, "%s: %s (%s)", L->id, C->reason, desc);
-            else
-                reasons[nreasons++] = ar_printf(R->scratch, "%s: %s", L->id, desc);
-        }
-        bool holds = L->all ? held == L->nconds : held > 0;
-        bool maybe = L->all ? held + unknown == L->nconds && unknown > 0 : unknown > 0;
-        /* Part of an all-level that did not hold is no reason for anything:
-         * listing it would read as if the level applied. */
-        if (L->all && !holds && !maybe)
-            nreasons = first;
+        bool maybe, holds = rn_conds(R, L, &env, &k, explain, &rs, &maybe);
         if (chosen < 0 && maybe && !holds)
-            undecided = true;
+            level_undecided = true;
         if (chosen < 0 && holds)
             chosen = l;
     }
+    if (explain && levels)
+        fprintf(R->xo, "level: %s (%s)%s\n", chosen < 0 ? p->none_id : p->levels[chosen].id,
+                chosen < 0 ? p->none.zh : p->levels[chosen].label.zh,
+                level_undecided ? "; a more severe level could not be decided: values are missing"
+                                : "");
+    if (explain && p->nflags)
+        fputs("flags:\n", R->xo);
+    for (int f = 0; f < p->nflags; f++) {
+        const pk_level *F = &p->flags[f];
+        if (explain)
+            fprintf(R->xo, "  %s (%s), if %s of:\n", F->id, F->label.zh, F->all ? "all" : "any");
+        bool maybe, holds = rn_conds(R, F, &env, &k, explain, &rs, &maybe);
+        /* Undecided is neither raised nor down: the cell stays empty and the
+         * reasons say which value was missing. */
+        R->fvals[f] = holds ? vl_bool(true) : maybe ? vl_missing(NULL) : vl_bool(false);
+        R->sum->flags[f].count += holds;
+        R->sum->flags[f].undecided += maybe && !holds;
+        undecided |= maybe && !holds;
+        if (cov) {
+            cov->flag_true[f] += holds;
+            cov->flag_false[f] += !holds && !maybe;
+        }
+    }
+    undecided |= level_undecided;
+    const char **reasons = rs.v;
+    int nreasons = rs.n;
     size_t lv = chosen < 0 ? (size_t)p->nlevels : (size_t)chosen;
     R->sum->entities++;
     R->sum->undecided += undecided;
@@ -802,18 +893,20 @@ static void rn_evaluate(rn_run *R, const vl_value *vals, const ex_acc *accs, con
         cov->levels[lv]++;
     const char *lid = chosen < 0 ? p->none_id : p->levels[chosen].id;
     const char *llab = chosen < 0 ? p->none.zh : p->levels[chosen].label.zh;
-    if (explain) {
-        fprintf(R->xo, "level: %s (%s)%s\n", lid, llab,
-                undecided ? "; a more severe level could not be decided: values are missing" : "");
-        R->xfound = true;
-    }
+    if (explain && p->nflags)
+        rn_explain_flags(R);
+    R->xfound |= explain;
 
     wr_writer *w = &R->w;
     wr_row_begin(w);
     for (int i = 0; i < p->nouts; i++)
         wr_value(w, rn_outval(R, vals, &p->outs[i]));
-    wr_text(w, lid, strlen(lid));
-    wr_text(w, llab, strlen(llab));
+    if (levels) {
+        wr_text(w, lid, strlen(lid));
+        wr_text(w, llab, strlen(llab));
+    }
+    for (int f = 0; f < p->nflags; f++)
+        wr_value(w, R->fvals[f]);
     wr_list(w, reasons, nreasons);
     if (p->ntallies)
         wr_text(w, detail, dn);
@@ -821,13 +914,18 @@ static void rn_evaluate(rn_run *R, const vl_value *vals, const ex_acc *accs, con
     wr_row_end(w);
 
     if (R->o->on_result) {
-        size_t nf = (size_t)p->nouts + (size_t)p->nmeasures + (size_t)p->ntallies;
+        size_t nf =
+            (size_t)p->nouts + (size_t)p->nflags + (size_t)p->nmeasures + (size_t)p->ntallies;
         const char **names = ar_alloc(R->scratch, (nf + 1) * sizeof *names);
         const char **values = ar_alloc(R->scratch, (nf + 1) * sizeof *values);
         size_t n = 0;
         for (int i = 0; i < p->nouts; i++) {
             names[n] = p->outs[i].name;
             values[n++] = rn_fmt(R, rn_outval(R, vals, &p->outs[i]));
+        }
+        for (int f = 0; f < p->nflags; f++) {
+            names[n] = p->flags[f].id;
+            values[n++] = rn_fmt(R, R->fvals[f]);
         }
         for (int m = 0; m < p->nmeasures; m++)
             if (!rn_listed(p, PK_OUT_MEASURE, m)) {
@@ -1351,9 +1449,10 @@ int rf_run(const rf_pack *p, const rf_run_options *o, const rf_input *inputs, si
     if (!summary)
         summary = &local;
     memset(summary, 0, sizeof *summary);
-    if (p->ninputs > RF_MAX_INPUTS || p->nlevels > RF_MAX_LEVELS) {
+    if (p->ninputs > RF_MAX_INPUTS || p->nlevels > RF_MAX_LEVELS || p->nflags > RF_MAX_FLAGS) {
         dg_add(d, RF_ERROR, RF_CLASS_USAGE, p->path, 0, 0, 0, NULL,
-               "pack has more than %d inputs or %d levels", RF_MAX_INPUTS, RF_MAX_LEVELS);
+               "pack has more than %d inputs, %d levels or %d flags", RF_MAX_INPUTS, RF_MAX_LEVELS,
+               RF_MAX_FLAGS);
         return -1;
     }
     rn_run R;
@@ -1371,10 +1470,13 @@ int rf_run(const rf_pack *p, const rf_run_options *o, const rf_input *inputs, si
         R.xo = o->explain_out ? o->explain_out : stdout;
     }
     summary->ninputs = (size_t)p->ninputs;
-    summary->nlevels = (size_t)p->nlevels + 1;
+    summary->nlevels = pk_has_level_column(p) ? (size_t)p->nlevels + 1 : 0;
     for (int l = 0; l < p->nlevels; l++)
         summary->levels[l].id = p->levels[l].id;
     summary->levels[p->nlevels].id = p->none_id;
+    summary->nflags = (size_t)p->nflags;
+    for (int f = 0; f < p->nflags; f++)
+        summary->flags[f].id = p->flags[f].id;
 
     if (!rn_period(&R) || !rn_open(&R, inputs, ninputs)) {
         rn_free(&R);
@@ -1394,6 +1496,7 @@ int rf_run(const rf_pack *p, const rf_run_options *o, const rf_input *inputs, si
     R.aggvals = ar_alloc(R.a, (size_t)(p->naggs + 1) * sizeof *R.aggvals);
     R.mvals = ar_alloc(R.a, (size_t)(p->nmeasures + 1) * sizeof *R.mvals);
     R.tvals = ar_alloc(R.a, (size_t)(p->ntallies + 1) * sizeof *R.tvals);
+    R.fvals = ar_alloc(R.a, (size_t)(p->nflags + 1) * sizeof *R.fvals);
     R.stream_counts = ar_alloc(R.a, (size_t)(p->nitems_total + 1) * sizeof *R.stream_counts);
     R.accslot = ar_alloc(R.a, (size_t)(p->naggs + 1) * sizeof *R.accslot);
     for (int k = 0; k < p->ninputs; k++)
@@ -1422,12 +1525,16 @@ int rf_run(const rf_pack *p, const rf_run_options *o, const rf_input *inputs, si
     for (int i = 0; i < R.naccs; i++)
         ex_acc_init(&R.empty_accs[i]);
 
-    const char **names = ar_alloc(R.a, (size_t)(p->nouts + 5) * sizeof *names);
+    const char **names = ar_alloc(R.a, (size_t)(p->nouts + p->nflags + 5) * sizeof *names);
     int nn = 0;
     for (int i = 0; i < p->nouts; i++)
         names[nn++] = p->outs[i].name;
-    names[nn++] = "level";
-    names[nn++] = "level_label";
+    if (pk_has_level_column(p)) {
+        names[nn++] = "level";
+        names[nn++] = "level_label";
+    }
+    for (int f = 0; f < p->nflags; f++)
+        names[nn++] = p->flags[f].id;
     names[nn++] = "reasons";
     if (p->ntallies)
         names[nn++] = "detail";

@@ -111,7 +111,9 @@ typedef struct rf_result {
     uint64_t line;           /* its row in the entity input */
     const char *level;       /* level id, or the pack's "no level" id */
     const char *level_label; /* Chinese label */
-    size_t nfields;          /* output columns, then every other measure and tally */
+    size_t nfields;          /* output columns, then every flag ("true", "false", or ""
+                                when it could not be decided), then every other measure
+                                and tally */
     const char *const *names;
     const char *const *values; /* formatted as in CSV output; "" when missing */
     size_t nreasons;
@@ -127,7 +129,8 @@ typedef int (*rf_result_fn)(void *ctx, const rf_result *r);
 typedef struct rf_coverage rf_coverage;
 rf_coverage *rf_coverage_new(const rf_pack *p);
 void rf_coverage_free(rf_coverage *c);
-/* Points covered and in all (each item 1, each condition 2, each level 1). */
+/* Points covered and in all (each item 1, each condition 2, each level 1,
+ * each flag 2: raised once and not raised once). */
 void rf_coverage_counts(const rf_coverage *c, size_t *hit, size_t *total);
 /* Writes one line per point not covered, "  file:line:col: what", to `to`. */
 void rf_coverage_report(const rf_coverage *c, FILE *to);
@@ -151,6 +154,7 @@ typedef struct rf_run_options {
 
 #define RF_MAX_INPUTS 16
 #define RF_MAX_LEVELS 32
+#define RF_MAX_FLAGS 32
 
 typedef struct rf_input_stats {
     const char *name, *path;
@@ -171,11 +175,18 @@ typedef struct rf_summary {
     rf_input_stats inputs[RF_MAX_INPUTS];
     uint64_t entities;  /* result rows written */
     uint64_t undecided; /* entities with a condition not evaluated */
-    size_t nlevels;     /* levels[0..nlevels): the pack's levels, then "no level" */
+    size_t nlevels;     /* levels[0..nlevels): the pack's levels, then "no level";
+                           0 for a pack of flags without levels */
     struct {
         const char *id;
         uint64_t count;
     } levels[RF_MAX_LEVELS + 1];
+    size_t nflags; /* the pack's flags: how many results raised each, and how many
+                      could not decide it */
+    struct {
+        const char *id;
+        uint64_t count, undecided;
+    } flags[RF_MAX_FLAGS];
 } rf_summary;
 
 /* Evaluate the inputs against the pack, writing one result per entity to

@@ -152,10 +152,17 @@ static void run_summary(const rf_pack *p, const rf_summary *s)
             fprintf(stderr, " (%llu blank lines skipped)", (unsigned long long)st->blank);
         fputc('\n', stderr);
     }
-    fprintf(stderr, "  results: %llu;", (unsigned long long)s->entities);
+    fprintf(stderr, "  results: %llu%s", (unsigned long long)s->entities, s->nlevels ? ";" : "\n");
     for (size_t l = 0; l < s->nlevels; l++)
         fprintf(stderr, " %s %llu%s", s->levels[l].id, (unsigned long long)s->levels[l].count,
                 l + 1 < s->nlevels ? "," : "\n");
+    for (size_t f = 0; f < s->nflags; f++) {
+        fprintf(stderr, "%s %s %llu", f ? "," : "  flags raised:", s->flags[f].id,
+                (unsigned long long)s->flags[f].count);
+        if (s->flags[f].undecided)
+            fprintf(stderr, " (%llu not evaluated)", (unsigned long long)s->flags[f].undecided);
+        fputs(f + 1 < s->nflags ? "" : "\n", stderr);
+    }
     if (s->undecided)
         fprintf(stderr, "  results with a condition not evaluated (values missing): %llu\n",
                 (unsigned long long)s->undecided);

@@ -245,6 +245,11 @@ static bool tt_field_type(const rf_pack *p, const char *name, vl_type *t)
         t->kind = VL_TEXT;
         return true;
     }
+    for (int f = 0; f < p->nflags; f++)
+        if (strcmp(p->flags[f].id, name) == 0) {
+            t->kind = VL_BOOL;
+            return true;
+        }
     for (int m = 0; m < p->nmeasures; m++)
         if (strcmp(p->measures[m].name, name) == 0) {
             *t = p->measures[m].type;
@@ -377,8 +382,8 @@ static bool tt_validate(tt_state *S, const char *file, const yn_node *c, const r
             }
             if (!tt_field_type(p, k->text, &t)) {
                 tt_load_error(S, file, k,
-                              "'%s' is not a measure, output column, level, reasons or detail "
-                              "of pack %s",
+                              "'%s' is not a measure, output column, flag, level, reasons or "
+                              "detail of pack %s",
                               k->text, p->id);
                 ok = false;
                 continue;

@@ -1,0 +1,299 @@
+/* Language features beside the levels: independent flags (each true, false
+ * or not evaluated, with reasons, in every output), and the small functions
+ * and forms the packs of the source articles need. Packs are loaded from
+ * memory and run through rf_run on files in a scratch directory. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "rosterflag.h"
+
+typedef struct got {
+    char key[32], level[32], fields[512], reasons[1024];
+    int undecided;
+} got;
+
+typedef struct run_state {
+    got rows[16];
+    int n;
+} run_state;
+
+static int collect(void *ctx, const rf_result *r)
+{
+    run_state *s = ctx;
+    got *g = &s->rows[s->n++];
+    snprintf(g->key, sizeof g->key, "%s", r->key);
+    snprintf(g->level, sizeof g->level, "%s", r->level);
+    g->fields[0] = g->reasons[0] = '\0';
+    for (size_t i = 0; i < r->nfields; i++) {
+        strncat(g->fields, r->names[i], sizeof g->fields - strlen(g->fields) - 1);
+        strncat(g->fields, "=", sizeof g->fields - strlen(g->fields) - 1);
+        strncat(g->fields, r->values[i], sizeof g->fields - strlen(g->fields) - 1);
+        strncat(g->fields, "|", sizeof g->fields - strlen(g->fields) - 1);
+    }
+    for (size_t i = 0; i < r->nreasons; i++) {
+        strncat(g->reasons, r->reasons[i], sizeof g->reasons - strlen(g->reasons) - 1);
+        strncat(g->reasons, "; ", sizeof g->reasons - strlen(g->reasons) - 1);
+    }
+    g->undecided = r->undecided;
+    return 0;
+}
+
+static char dir[64];
+
+static const char *put(const char *name, const char *text)
+{
+    static char path[8][128];
+    static int k;
+    char *p = path[k++ % 8];
+    snprintf(p, 128, "%s/%s", dir, name);
+    FILE *f = fopen(p, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+    return p;
+}
+
+static char *slurp(FILE *f)
+{
+    static char buf[4096];
+    rewind(f);
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = '\0';
+    return buf;
+}
+
+static const char *const communities =
+    "rosterflag: 1\n"
+    "pack: {id: comm, version: \"1\", title: {zh: 社区, en: communities}}\n"
+    "constants: {pass: 60, min_space: 30}\n"
+    "inputs:\n"
+    "  communities:\n"
+    "    key: name\n"
+    "    columns:\n"
+    "      name: {type: text, required: true}\n"
+    "      score: decimal\n"
+    "      households: integer\n"
+    "      space: decimal\n"
+    "entity: {input: communities}\n"
+    "measures:\n"
+    "  per_100: \"space * 100 / households\"\n"
+    "levels:\n"
+    "  - id: lagging\n"
+    "    any: [\"score < pass\"]\n"
+    "flags:\n"
+    "  - id: space_short\n"
+    "    label: {zh: 用房不足, en: short of space}\n"
+    "    any:\n"
+    "      - {when: \"per_100 < min_space\", reason: 每百户不足30㎡}\n"
+    "  - id: large\n"
+    "    all: [\"households >= 1000\", \"score >= 90\"]\n"
+    "output: {columns: [name, score, per_100]}\n";
+
+static rf_pack *load(const char *src)
+{
+    rf_diags *d = rf_diags_new();
+    rf_pack *p = NULL;
+    int rc = rf_pack_load_mem("t.yaml", src, strlen(src), &p, d);
+    for (size_t i = 0; rc != 0 && i < rf_diags_count(d); i++)
+        fprintf(stderr, "%s\n", rf_diags_get(d, i)->message);
+    assert_int_equal(rc, 0);
+    rf_diags_free(d);
+    return p;
+}
+
+/* Both a level and a flag can hold for one community; a missing value
+ * leaves a flag undecided, never false. */
+static void test_flags_beside_levels(void **state)
+{
+    (void)state;
+    rf_pack *p = load(communities);
+    rf_input in[1] = {{"communities",
+                       put("c.csv", "name,score,households,space\n"
+                                    "A,55,200,40\n"   /* lagging, 20 m² per 100: short */
+                                    "B,95,1200,600\n" /* large, 50 per 100 */
+                                    "C,70,300,\n"     /* space missing */
+                                    "D,92,1000,200\n" /* 20 per 100: short, large */),
+                       NULL, 0}};
+    rf_run_options o = RF_RUN_OPTIONS_INIT;
+    run_state s;
+    memset(&s, 0, sizeof s);
+    o.on_result = collect;
+    o.ctx = &s;
+    o.coverage = rf_coverage_new(p);
+    rf_summary sum;
+    rf_diags *d = rf_diags_new();
+    FILE *out = tmpfile();
+    assert_int_equal(rf_run(p, &o, in, 1, out, NULL, &sum, d), 0);
+    assert_int_equal(s.n, 4);
+    assert_string_equal(s.rows[0].level, "lagging");
+    assert_non_null(strstr(s.rows[0].fields, "space_short=true|large=false|"));
+    assert_string_equal(s.rows[0].reasons, "lagging: score 55 < 60; space_short: 每百户不足30㎡ "
+                                           "(per_100 20 < 30); ");
+    assert_string_equal(s.rows[1].level, "none");
+    assert_non_null(strstr(s.rows[1].fields, "space_short=false|large=true|"));
+    assert_string_equal(s.rows[1].reasons, "large: households 1200 ≥ 1000; large: score 95 ≥ 90; ");
+    assert_non_null(strstr(s.rows[2].fields, "space_short=|large=false|"));
+    assert_int_equal(s.rows[2].undecided, 1);
+    assert_non_null(strstr(s.rows[2].reasons, "space_short: not evaluated: per_100 < min_space"));
+    assert_int_equal(s.rows[1].undecided, 0);
+    assert_int_equal(sum.nflags, 2);
+    assert_string_equal(sum.flags[0].id, "space_short");
+    assert_int_equal(sum.flags[0].count, 2);
+    assert_int_equal(sum.flags[0].undecided, 1);
+    assert_int_equal(sum.flags[1].count, 2);
+    assert_int_equal(sum.undecided, 1);
+    /* CSV: a column per flag after the level, empty when undecided. */
+    const char *csv = slurp(out);
+    assert_non_null(strstr(csv, "name,score,per_100,level,level_label,space_short,large,reasons,"
+                                "pack\n"));
+    assert_non_null(strstr(csv, "\nC,70,,none,无,,false,space_short: not evaluated:"));
+    /* Coverage: 4 conditions x 2 + 1 level + no level + 2 flags x 2. */
+    size_t hit, total;
+    rf_coverage_counts(o.coverage, &hit, &total);
+    assert_int_equal(total, 14);
+    assert_int_equal(hit, 14);
+    fclose(out);
+    rf_coverage_free(o.coverage);
+    rf_diags_free(d);
+    rf_pack_free(p);
+}
+
+/* JSON lines carry flags as booleans, null when undecided. */
+static void test_flags_json(void **state)
+{
+    (void)state;
+    rf_pack *p = load(communities);
+    rf_input in[1] = {{"communities",
+                       put("c.csv", "name,score,households,space\nA,55,200,40\nC,70,300,\n"), NULL,
+                       0}};
+    rf_run_options o = RF_RUN_OPTIONS_INIT;
+    o.format = RF_FORMAT_JSONL;
+    rf_diags *d = rf_diags_new();
+    FILE *out = tmpfile();
+    assert_int_equal(rf_run(p, &o, in, 1, out, NULL, NULL, d), 0);
+    const char *js = slurp(out);
+    assert_non_null(strstr(js, "\"space_short\":true,\"large\":false,\"reasons\":["));
+    assert_non_null(strstr(js, "\"space_short\":null,\"large\":false"));
+    fclose(out);
+    rf_diags_free(d);
+    rf_pack_free(p);
+}
+
+/* A pack of flags alone has no level columns and no "no level" point. */
+static void test_flags_only(void **state)
+{
+    (void)state;
+    static const char src[] = "rosterflag: 1\n"
+                              "pack: {id: f, version: \"1\", title: {zh: 旗, en: flags}}\n"
+                              "inputs:\n"
+                              "  rows:\n"
+                              "    key: id\n"
+                              "    columns: {id: {type: text, required: true}, n: integer}\n"
+                              "entity: {input: rows}\n"
+                              "flags:\n"
+                              "  - {id: few, any: \"n < 3\"}\n"
+                              "output: {columns: [id, n]}\n";
+    rf_pack *p = load(src);
+    rf_input in[1] = {{"rows", put("r.csv", "id,n\na,1\nb,5\n"), NULL, 0}};
+    rf_run_options o = RF_RUN_OPTIONS_INIT;
+    o.coverage = rf_coverage_new(p);
+    rf_summary sum;
+    rf_diags *d = rf_diags_new();
+    FILE *out = tmpfile();
+    assert_int_equal(rf_run(p, &o, in, 1, out, NULL, &sum, d), 0);
+    assert_string_equal(slurp(out), "id,n,few,reasons,pack\n"
+                                    "a,1,true,few: n 1 < 3,f@1\n"
+                                    "b,5,false,,f@1\n");
+    assert_int_equal(sum.nlevels, 0);
+    size_t hit, total;
+    rf_coverage_counts(o.coverage, &hit, &total);
+    assert_int_equal(total, 4);
+    assert_int_equal(hit, 4);
+    fclose(out);
+    rf_coverage_free(o.coverage);
+    rf_diags_free(d);
+    rf_pack_free(p);
+}
+
+static void expect_error(const char *src, const char *msg)
+{
+    rf_diags *d = rf_diags_new();
+    rf_pack *p = NULL;
+    assert_int_equal(rf_pack_load_mem("bad.yaml", src, strlen(src), &p, d), -1);
+    bool found = false;
+    for (size_t i = 0; i < rf_diags_count(d); i++)
+        found |= strstr(rf_diags_get(d, i)->message, msg) != NULL;
+    if (!found)
+        for (size_t i = 0; i < rf_diags_count(d); i++)
+            fprintf(stderr, "got: %s\n", rf_diags_get(d, i)->message);
+    assert_true(found);
+    rf_diags_free(d);
+}
+
+static void test_flag_ids_name_nothing_else(void **state)
+{
+    (void)state;
+    const char *head = "rosterflag: 1\n"
+                       "pack: {id: f, version: \"1\", title: {zh: 旗, en: flags}}\n"
+                       "inputs:\n"
+                       "  rows:\n"
+                       "    key: id\n"
+                       "    columns: {id: {type: text, required: true}, n: integer}\n"
+                       "entity: {input: rows}\n"
+                       "measures: {m: \"n + 1\"}\n"
+                       "levels: [{id: low, any: \"n < 1\"}]\n"
+                       "output: {columns: [id, m]}\n";
+    char src[2048];
+    static const char *const cases[][2] = {
+        {"flags: [{id: low, any: \"n < 3\"}]\n", "flag id 'low' is also the name of a level"},
+        {"flags: [{id: reasons, any: \"n < 3\"}]\n", "is also the name of a column every result"},
+        {"flags: [{id: m, any: \"n < 3\"}]\n", "flag id 'm' is also the name of a measure"},
+        {"flags: [{id: n, any: \"n < 3\"}]\n", "also the name of a column of the entity input"},
+        {"flags: [{id: a, any: \"n < 3\"}, {id: a, all: \"n > 0\"}]\n", "of another flag"},
+        {"flags: [{id: a}]\n", "flag 'a' needs conditions under 'any' or 'all'"},
+        {"flags: {a: 1}\n", "flags (a list)"},
+        {"flags: [{id: a, any: \"n + 1\"}]\n", "boolean"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        snprintf(src, sizeof src, "%s%s", head, cases[i][0]);
+        expect_error(src, cases[i][1]);
+    }
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(dir, sizeof dir, "/tmp/rf-test-lang-XXXXXX");
+    return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    static const char *const files[] = {"c.csv", "r.csv", "v.csv", "k.csv"};
+    char p[128];
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        snprintf(p, sizeof p, "%s/%s", dir, files[i]);
+        unlink(p);
+    }
+    return rmdir(dir);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_flags_beside_levels),
+        cmocka_unit_test(test_flags_json),
+        cmocka_unit_test(test_flags_only),
+        cmocka_unit_test(test_flag_ids_name_nothing_else),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

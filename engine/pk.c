@@ -1739,3 +1739,15 @@ int rf_pack_input_optional(const rf_pack *p, size_t i)
 {
     return i < (size_t)p->ninputs && p->inputs[i].optional;
 }
+
+size_t rf_pack_level_count(const rf_pack *p)
+{
+    return (size_t)p->nlevels;
+}
+
+const char *rf_pack_level_id(const rf_pack *p, size_t i)
+{
+    if (i < (size_t)p->nlevels)
+        return p->levels[i].id;
+    return i == (size_t)p->nlevels ? p->none_id : NULL;
+}

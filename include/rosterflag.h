@@ -18,7 +18,28 @@
  * rf_diag value (severity, file, 1-based line and column, message) collected
  * in an rf_diags list, several per call where the input allows it.
  * Handles are opaque; every pointer a getter returns lives as long as the
- * handle it came from. */
+ * handle it came from.
+ *
+ * Ownership and threads, handle by handle:
+ * - rf_pack: made by rf_pack_load, freed by rf_pack_free, which frees all
+ *   it owns (one arena). A loaded pack is never changed afterwards: any
+ *   number of threads may call rf_run (and the getters) on the same pack at
+ *   once, each with its own rf_diags, rf_coverage and FILE streams. Free it
+ *   only when no run is using it.
+ * - rf_diags: made by rf_diags_new, freed by rf_diags_free; owns the
+ *   messages and strings of every rf_diag it holds (valid until it is
+ *   cleared or freed). Not thread-safe: one per thread.
+ * - rf_coverage: made by rf_coverage_new for one pack, freed by
+ *   rf_coverage_free; a run accumulates into it. Not thread-safe: share one
+ *   between runs only one run at a time. It must not outlive its pack.
+ * - rf_result (on_result callback): borrowed; its strings are valid only
+ *   during the call, which happens on the thread that called rf_run.
+ * - rf_set_out_of_memory sets one process-wide handler: call it before any
+ *   thread starts. Nothing else in the library is global.
+ *
+ * Linking: `pkg-config --cflags --libs rosterflag` (shared library) or
+ * `--static`; with CMake, find_package(rosterflag) and link
+ * rosterflag::rosterflag or rosterflag::static. */
 #ifndef ROSTERFLAG_H
 #define ROSTERFLAG_H
 
@@ -30,7 +51,7 @@
 extern "C" {
 #endif
 
-#define RF_VERSION "0.1.0"
+#include "rosterflag_version.h" /* RF_VERSION, RF_VERSION_MAJOR, ... */
 
 /* Called when memory runs out, before the library aborts (it cannot go on
  * half-built, and never prints). The CLI installs one that says so and exits 70. */
@@ -92,6 +113,11 @@ const char *rf_pack_title(const rf_pack *p, const char *lang);
 size_t rf_pack_input_count(const rf_pack *p);
 const char *rf_pack_input_name(const rf_pack *p, size_t i);
 int rf_pack_input_optional(const rf_pack *p, size_t i);
+/* The pack's levels, most severe first: ids 0 .. rf_pack_level_count()-1;
+ * rf_pack_level_id(p, rf_pack_level_count(p)) is the id given to an entity
+ * for which no level holds ("none" unless the pack names it); NULL beyond. */
+size_t rf_pack_level_count(const rf_pack *p);
+const char *rf_pack_level_id(const rf_pack *p, size_t i);
 
 /* ---- running ------------------------------------------------------------- */
 

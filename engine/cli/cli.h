@@ -31,6 +31,10 @@ int cmd_check(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_test(int argc, char **argv);
 
+/* rf_pack_load, but a pack named without a '/' that is not a file here is
+ * looked up in the installed rules folders (see packpath.c). */
+int cli_pack_load(const char *arg, rf_pack **out, rf_diags *d);
+
 /* Print every diagnostic to stderr; returns the exit code of the most
  * serious error class present, or CLI_OK. */
 int cli_report(const rf_diags *d);

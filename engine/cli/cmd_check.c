@@ -66,7 +66,7 @@ int cmd_check(int argc, char **argv)
     for (int i = 0; code == CLI_OK && i < npacks; i++) {
         rf_diags *d = rf_diags_new();
         rf_pack *p = NULL;
-        int rc = rf_pack_load(packs[i], &p, d);
+        int rc = cli_pack_load(packs[i], &p, d);
         if (rc == 0 && nh)
             rf_check_inputs(p, headers, nh, d);
         int c = cli_report(d);

@@ -343,7 +343,7 @@ static int run_main(int argc, char **argv, bool explain)
     rf_pack *p = NULL;
     run_out out = {0}, rej = {0};
     bool out_open = false, rej_open = false;
-    if (rf_pack_load(pack, &p, d) != 0) {
+    if (cli_pack_load(pack, &p, d) != 0) {
         code = cli_report(d);
         goto done;
     }

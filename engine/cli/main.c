@@ -2,6 +2,7 @@
  * does the work; this layer parses options, prints diagnostics and maps
  * failure classes to exit codes. */
 #include "cli.h"
+#include "rf_revision.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -47,7 +48,7 @@ static int cmd_version(int argc, char **argv)
 {
     (void)argc;
     (void)argv;
-    printf("rosterflag %s\n", RF_VERSION);
+    printf("rosterflag %s (git %s)\n", RF_VERSION, RF_REVISION);
     return CLI_OK;
 }
 

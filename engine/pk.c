@@ -713,6 +713,13 @@ static void pk_inputs(pk_b *b, const yn_node *n)
         pk_err(b, n, "inputs must name at least one CSV table");
         return;
     }
+    /* The run's summary has a fixed place per input (rf_summary): said here,
+     * with the place, rather than by run alone after check said ok. */
+    if (n->n / 2 > RF_MAX_INPUTS) {
+        pk_err(b, n->items[2 * RF_MAX_INPUTS], "too many inputs: %zu (a pack may have at most %d)",
+               n->n / 2, RF_MAX_INPUTS);
+        return;
+    }
     p->inputs = ar_alloc(b->a, (n->n / 2 + 1) * sizeof *p->inputs);
     size_t nrefs = 0;
     for (size_t i = 0; i + 1 < n->n; i += 2)
@@ -1431,6 +1438,11 @@ static void pk_levels(pk_b *b, const yn_node *root)
         return;
     if (!pk_is(b, n, YN_SEQ, "levels (a list, most severe first)"))
         return;
+    if (n->n > RF_MAX_LEVELS) { /* as for inputs: the summary has a place per level */
+        pk_err(b, n->items[RF_MAX_LEVELS], "too many levels: %zu (a pack may have at most %d)",
+               n->n, RF_MAX_LEVELS);
+        return;
+    }
     p->levels = ar_alloc(b->a, (n->n + 1) * sizeof *p->levels);
     for (size_t i = 0; i < n->n; i++) {
         const yn_node *lv = n->items[i];

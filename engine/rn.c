@@ -97,6 +97,7 @@ typedef struct rn_run {
     vl_value *aggvals, *mvals, *tvals, *itemrow, *rowvals;
     vl_value *fvals; /* per flag: true, false, or missing when undecided */
     int *accslot;    /* per aggregate: slot in rn_ent.accs, or -1 (tally) */
+    int *feeditems;  /* a row's item per tally its input feeds */
     int naccs;
     int ncountcols; /* count columns of the entity input (year-end sheets) */
     int *countcol, *countslot;
@@ -1211,9 +1212,9 @@ static int rn_related_row(void *ctx, const cs_row *row)
     }
     /* Find every tally item first: a row with an unknown code is rejected
      * before it can touch any total. */
-    int items[16];
+    int *items = R->feeditems;
     int nitems = 0;
-    for (int f = 0; f < pin->nfeeds && f < 16; f++) {
+    for (int f = 0; f < pin->nfeeds; f++) {
         const pk_tally *t = &p->tallies[pin->feed_tally[f]];
         const pk_catalogue *cat = &p->cats[t->catalogue];
         vl_value code = R->rowvals[pin->feed_col[f]];
@@ -1484,14 +1485,18 @@ int rf_run(const rf_pack *p, const rf_run_options *o, const rf_input *inputs, si
     }
 
     /* Scratch arrays sized once from the pack: nothing grows per row. */
-    int maxcols = 1, maxfields = 1;
-    for (int k = 0; k < p->ninputs; k++)
+    int maxcols = 1, maxfields = 1, maxfeeds = 1;
+    for (int k = 0; k < p->ninputs; k++) {
         if (p->inputs[k].ncols > maxcols)
             maxcols = p->inputs[k].ncols;
+        if (p->inputs[k].nfeeds > maxfeeds)
+            maxfeeds = p->inputs[k].nfeeds;
+    }
     for (int c = 0; c < p->ncats; c++)
         if (p->cats[c].nfields > maxfields)
             maxfields = p->cats[c].nfields;
     R.rowvals = ar_alloc(R.a, (size_t)maxcols * sizeof *R.rowvals);
+    R.feeditems = ar_alloc(R.a, (size_t)maxfeeds * sizeof *R.feeditems);
     R.itemrow = ar_alloc(R.a, (size_t)(maxfields + 2) * sizeof *R.itemrow);
     R.aggvals = ar_alloc(R.a, (size_t)(p->naggs + 1) * sizeof *R.aggvals);
     R.mvals = ar_alloc(R.a, (size_t)(p->nmeasures + 1) * sizeof *R.mvals);

@@ -24,6 +24,9 @@ typedef struct yn_builder {
     yn_stack stack[YN_MAX_DEPTH + 1];
     int depth;
     int errors;
+    /* Aliases after the first: counted, not each reported (a billion-laughs
+     * file has dozens, and one error says all there is to say). */
+    uint32_t more_aliases, more_line, more_col, last_alias_line;
 } yn_builder;
 
 const char *yn_kind_name(yn_kind k)
@@ -242,9 +245,15 @@ yn_doc *yn_load_mem(ar_arena *a, const char *name, const char *buf, size_t len, 
                          "a rule file holds one YAML document%s", "");
             break;
         case YAML_ALIAS_EVENT: {
-            yn_error(&b, (uint32_t)m.line + 1, (uint32_t)m.column + 1,
-                     "aliases (*%s) are not supported in rule packs; write the value out",
-                     (const char *)ev.data.alias.anchor);
+            if (!b.last_alias_line) {
+                yn_error(&b, (uint32_t)m.line + 1, (uint32_t)m.column + 1,
+                         "aliases (*%s) are not supported in rule packs; write the value out",
+                         (const char *)ev.data.alias.anchor);
+            } else if (!b.more_aliases++) {
+                b.more_line = (uint32_t)m.line + 1;
+                b.more_col = (uint32_t)m.column + 1;
+            }
+            b.last_alias_line = (uint32_t)m.line + 1;
             /* Stand in for the alias so keys and values stay paired. */
             yn_node *n = yn_new(&b, YN_SCALAR, m);
             n->text = "";
@@ -296,6 +305,14 @@ yn_doc *yn_load_mem(ar_arena *a, const char *name, const char *buf, size_t len, 
     }
 out:
     yaml_parser_delete(&p);
+    if (b.more_aliases == 1)
+        dg_add(d, RF_NOTE, RF_CLASS_PACK, b.doc->path, b.more_line, b.more_col, 1,
+               yn_line(a, b.doc, b.more_line), "and 1 more alias here, refused like the first");
+    else if (b.more_aliases)
+        dg_add(d, RF_NOTE, RF_CLASS_PACK, b.doc->path, b.more_line, b.more_col, 1,
+               yn_line(a, b.doc, b.more_line),
+               "and %u more aliases from here to line %u, refused like the first", b.more_aliases,
+               b.last_alias_line);
     if (b.errors)
         return NULL;
     if (!b.doc->root) {

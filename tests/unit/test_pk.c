@@ -153,6 +153,38 @@ static void test_alias_refused(void **state)
                  "aliases (*t) are not supported");
 }
 
+/* A billion-laughs file holds 90 aliases: one error for the first, and one
+ * note counting the rest (each used to be an error of its own). */
+static void test_alias_laughs_one_error(void **state)
+{
+    (void)state;
+    char src[2048];
+    size_t o = (size_t)snprintf(src, sizeof src, "rosterflag: 1\na: &a [lol, lol, lol]\n");
+    for (int i = 0; i < 9; i++) {
+        o += (size_t)snprintf(src + o, sizeof src - o, "%c: &%c [", 'b' + i, 'b' + i);
+        for (int k = 0; k < 10; k++)
+            o += (size_t)snprintf(src + o, sizeof src - o, "%s*%c", k ? ", " : "", 'a' + i);
+        o += (size_t)snprintf(src + o, sizeof src - o, "]\n");
+    }
+    rf_diags *d = rf_diags_new();
+    rf_pack *p = NULL;
+    assert_int_equal(rf_pack_load_mem("t.yaml", src, o, &p, d), -1);
+    assert_int_equal(rf_diags_errors(d), 1);
+    assert_int_equal(rf_diags_count(d), 2);
+    const rf_diag *g = rf_diags_get(d, 0);
+    assert_int_equal(g->line, 3);
+    assert_int_equal(g->column, 8);
+    assert_string_equal(g->message,
+                        "aliases (*a) are not supported in rule packs; write the value out");
+    g = rf_diags_get(d, 1);
+    assert_int_equal(g->severity, RF_NOTE);
+    assert_int_equal(g->line, 3);
+    assert_int_equal(g->column, 12);
+    assert_string_equal(g->message,
+                        "and 89 more aliases from here to line 11, refused like the first");
+    rf_diags_free(d);
+}
+
 static void test_measure_cycle(void **state)
 {
     (void)state;
@@ -333,6 +365,7 @@ int main(void)
         cmocka_unit_test(test_unknown_output_column),
         cmocka_unit_test(test_deep_nesting),
         cmocka_unit_test(test_not_utf8),
+        cmocka_unit_test(test_alias_laughs_one_error),
         cmocka_unit_test(test_measure_chain_deep),
         cmocka_unit_test(test_measure_cycle_long),
         cmocka_unit_test(test_measure_error_once),

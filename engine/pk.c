@@ -1466,6 +1466,11 @@ static void pk_flags(pk_b *b, const yn_node *n)
     rf_pack *p = b->p;
     if (!n || !pk_is(b, n, YN_SEQ, "flags (a list)"))
         return;
+    if (n->n > RF_MAX_FLAGS) { /* as for levels: the summary has a place per flag */
+        pk_err(b, n->items[RF_MAX_FLAGS], "too many flags: %zu (a pack may have at most %d)", n->n,
+               RF_MAX_FLAGS);
+        return;
+    }
     p->flags = ar_alloc(b->a, (n->n + 1) * sizeof *p->flags);
     const pk_input *ent = &p->inputs[p->entity];
     for (size_t i = 0; i < n->n; i++) {

@@ -1,12 +1,13 @@
-# Limits are checked when the pack loads, with the place: 17 inputs and 33
-# levels are refused by check and by run alike (exit 3), where run alone
-# used to refuse them with a usage error and no position. 16 and 32 load.
+# Limits are checked when the pack loads, with the place: 17 inputs, 33
+# levels and 33 flags are refused by check and by run alike (exit 3), where
+# run alone used to refuse them with a usage error and no position. 16 and
+# 32 load.
 # An input may feed any number of tallies (a row's code used to be looked
 # up in the first 16 only).
 python3 - "$T" <<'PY'
 import sys
 t = sys.argv[1]
-def pack(name, ninputs, nlevels, ntallies):
+def pack(name, ninputs, nlevels, ntallies, nflags=0):
     s = ['rosterflag: 1', 'pack: {id: lim, version: "1", title: lim}', 'inputs:',
          '  people:', '    key: id', '    columns: {id: text, n: integer}']
     for i in range(1, ninputs):
@@ -26,6 +27,10 @@ def pack(name, ninputs, nlevels, ntallies):
     s += ['levels:']
     for l in range(nlevels):
         s += [f'  - id: l{l}', f'    any: ["n > {nlevels - l}"]']
+    if nflags:
+        s += ['flags:']
+        for f in range(nflags):
+            s += [f'  - id: f{f}', f'    any: ["n > {f}"]']
     s += ['output: {columns: [id' + (', total' if ntallies else '') + ']}']
     open(f'{t}/{name}.yaml', 'w').write('\n'.join(s) + '\n')
 pack('inputs16', 16, 1, 0)
@@ -33,13 +38,16 @@ pack('inputs17', 17, 1, 0)
 pack('levels32', 2, 32, 0)
 pack('levels33', 2, 33, 0)
 pack('tallies', 2, 1, 17)
+pack('flags32', 2, 1, 0, 32)
+pack('flags33', 2, 1, 0, 33)
 open(f'{t}/people.csv', 'w').write('id,n\nA,1\nB,40\n')
 open(f'{t}/ev.csv', 'w').write('who,code\nA,C0\nA,C16\nB,C16\n')
 PY
-for f in inputs16 inputs17 levels32 levels33; do
+for f in inputs16 inputs17 levels32 levels33 flags32 flags33; do
     $RF check "$T/$f.yaml"; echo "exit $?"
 done
 $RF run "$T/inputs17.yaml" --input people="$T/people.csv"; echo "exit $?"
 $RF run "$T/levels33.yaml" --input people="$T/people.csv"; echo "exit $?"
+$RF run "$T/flags33.yaml" --input people="$T/people.csv"; echo "exit $?"
 $RF run "$T/tallies.yaml" --input people="$T/people.csv" --input ev1="$T/ev.csv" 2>/dev/null; echo "exit $?"
 rm "$T"/*.yaml "$T"/*.csv

@@ -268,6 +268,35 @@ static bool pk_is_related(const rf_pack *p, int input)
     return input != p->entity && p->inputs[input].ref >= 0;
 }
 
+/* Compiled without error (its own errors are reported where it is). */
+static bool pk_measure_ok(const pk_measure *ms)
+{
+    switch (ms->kind) {
+    case PK_M_EXPR:
+        return ms->expr != NULL;
+    case PK_M_RANK:
+        return ms->by != NULL;
+    default:
+        return ms->of >= 0;
+    }
+}
+
+/* An attempt read measure m, not compiled yet: note it; the attempt will
+ * not stand. */
+static void pk_need_measure(pk_b *b, int m)
+{
+    if (b->mstate[m] == PK_M_OPEN) {
+        if (b->cycle < 0)
+            b->cycle = m;
+    } else {
+        if (b->nneeds == b->capneeds) {
+            b->capneeds = b->capneeds ? b->capneeds * 2 : 16;
+            b->needs = ar_xrealloc(b->needs, b->capneeds * sizeof *b->needs);
+        }
+        b->needs[b->nneeds++] = m;
+    }
+}
+
 static bool pk_resolve(void *ctx, int scope, const char *name, size_t n, bool want_relation,
                        ex_symbol *out)
 {
@@ -343,20 +372,10 @@ static bool pk_resolve(void *ctx, int scope, const char *name, size_t n, bool wa
     for (int m = 0; m < p->nmeasures; m++)
         if (pk_eq(p->measures[m].name, name, n)) {
             if (b->attempt && b->mstate[m] != PK_M_DONE) {
-                /* Not compiled yet: note it; this attempt will not stand. */
-                if (b->mstate[m] == PK_M_OPEN) {
-                    if (b->cycle < 0)
-                        b->cycle = m;
-                } else {
-                    if (b->nneeds == b->capneeds) {
-                        b->capneeds = b->capneeds ? b->capneeds * 2 : 16;
-                        b->needs = ar_xrealloc(b->needs, b->capneeds * sizeof *b->needs);
-                    }
-                    b->needs[b->nneeds++] = m;
-                }
+                pk_need_measure(b, m);
                 return false;
             }
-            if (b->mstate[m] != PK_M_DONE || !p->measures[m].expr) {
+            if (b->mstate[m] != PK_M_DONE || !pk_measure_ok(&p->measures[m])) {
                 /* Its own error is reported; an untyped stand-in keeps every
                  * expression that uses it from repeating the complaint. */
                 b->mused[m] = true;
@@ -728,6 +747,7 @@ static void pk_inputs(pk_b *b, const yn_node *n)
     size_t nref = 0;
     const yn_node **keynodes = ar_alloc(b->a, (n->n / 2 + 1) * sizeof *keynodes);
     const yn_node **pernodes = ar_alloc(b->a, (n->n / 2 + 1) * sizeof *pernodes);
+    const yn_node **resnodes = ar_alloc(b->a, (n->n / 2 + 1) * sizeof *resnodes);
 
     for (size_t i = 0; i + 1 < n->n; i += 2) {
         const yn_node *k = n->items[i], *v = n->items[i + 1];
@@ -735,7 +755,7 @@ static void pk_inputs(pk_b *b, const yn_node *n)
         if (!pk_is(b, v, YN_MAP, "an input"))
             continue;
         static const char *const keys[] = {"title",   "key",          "optional", "period",
-                                           "columns", "every_entity", NULL};
+                                           "columns", "every_entity", "results",  NULL};
         pk_keys(b, v, keys, "an input");
         int ii = p->ninputs++;
         pk_input *in = &p->inputs[ii];
@@ -743,7 +763,8 @@ static void pk_inputs(pk_b *b, const yn_node *n)
         in->title = pk_textpair(b, yn_get(v, "title"), "input title");
         in->optional = pk_bool(b, yn_get(v, "optional"), false, "optional");
         in->every_entity = pk_bool(b, yn_get(v, "every_entity"), false, "every_entity");
-        in->key = in->period = in->ref = -1;
+        in->key = in->period = in->ref = in->results = -1;
+        resnodes[ii] = pk_bool(b, yn_get(v, "results"), false, "results") ? v : NULL;
         keynodes[ii] = yn_get(v, "key");
         pernodes[ii] = yn_get(v, "period");
         const yn_node *cols = pk_need(b, v, "columns", "an input");
@@ -857,6 +878,27 @@ static void pk_inputs(pk_b *b, const yn_node *n)
                    p->inputs[in->cols[in->ref].ref].name);
         else
             in->ref = refs[r].col;
+    }
+    /* A previous period's results: rows are matched to this period's
+     * entities by the key column the results carry, and the `pack` column
+     * (id@version) tells results of another pack apart. */
+    for (int ii = 0; ii < p->ninputs; ii++) {
+        pk_input *in = &p->inputs[ii];
+        if (!resnodes[ii])
+            continue;
+        in->results = pk_find_col(in, "pack", 4);
+        if (in->results < 0)
+            pk_err(b, resnodes[ii],
+                   "input '%s' holds results (results: true), so it needs a column 'pack' "
+                   "(the id@version every result row carries): add pack: {type: text}",
+                   in->name);
+        else
+            in->cols[in->results].required = true;
+        if (in->ref < 0)
+            pk_err(b, resnodes[ii],
+                   "input '%s' holds results (results: true), so one of its columns must "
+                   "refer to the entity input (ref:), as the key column of the results does",
+                   in->name);
     }
 }
 
@@ -1210,6 +1252,120 @@ static void pk_cycle(pk_b *b, const int *members, size_t n)
            first, n, list);
 }
 
+/* The index of the rank measure a group_size or percentile measure names,
+ * or -1. */
+static int pk_rank_of(const pk_b *b, int m)
+{
+    const rf_pack *p = b->p;
+    const pk_measure *ms = &p->measures[m];
+    const yn_node *r =
+        yn_get(b->mnode[m], ms->kind == PK_M_GROUP_SIZE ? "group_size" : "percentile");
+    if (!r || r->kind != YN_SCALAR)
+        return -1;
+    for (int q = 0; q < p->nmeasures; q++)
+        if (strcmp(p->measures[q].name, r->text) == 0)
+            return p->measures[q].kind == PK_M_RANK ? q : -1;
+    return -1;
+}
+
+/* One attempt at measure m: its expression; for a ranking the value ranked
+ * (*e) and the group (*e2); for a group size or percentile the rank measure
+ * it reads, which must be compiled first. */
+static void pk_attempt(pk_b *b, int m, const ex_expr **e, const ex_expr **e2)
+{
+    pk_measure *ms = &b->p->measures[m];
+    const yn_node *v = b->mnode[m];
+    vl_type any = {VL_MISSING, NULL};
+    if (ms->kind == PK_M_EXPR) {
+        *e = pk_compile(b, v, -1, any);
+    } else if (ms->kind == PK_M_RANK) {
+        const yn_node *wn = yn_get(v, "within");
+        *e2 = wn ? pk_compile(b, wn, -1, any) : NULL;
+        *e = pk_compile(b, yn_get(v, "rank"), -1, any);
+    } else {
+        int of = pk_rank_of(b, m);
+        if (of >= 0 && b->mstate[of] != PK_M_DONE)
+            pk_need_measure(b, of);
+    }
+}
+
+/* A ranking (rank: VALUE, order:, within:): the value must have an order,
+ * the group may be anything but a decimal. */
+static void pk_rank_stands(pk_b *b, pk_measure *ms, const yn_node *v, const ex_expr *by,
+                           const ex_expr *within)
+{
+    const yn_node *o = yn_get(v, "order");
+    if (o && pk_scalar(b, o, "order")) {
+        if (strcmp(o->text, "descending") == 0)
+            ms->descending = true;
+        else if (strcmp(o->text, "ascending") != 0)
+            pk_err(b, o,
+                   "order '%s' is not known: write ascending (the lowest value ranks 1) or "
+                   "descending (the highest ranks 1)",
+                   o->text);
+    }
+    const yn_node *wn = yn_get(v, "within"), *bn = yn_get(v, "rank");
+    if (within && ex_type(within).kind == VL_DEC) {
+        pk_err(b, wn, "'within' groups entities by a value, and '%s' is a decimal", wn->text);
+        within = NULL;
+    }
+    if (by) {
+        vl_kind k = ex_type(by).kind;
+        if (k != VL_INT && k != VL_DEC && k != VL_DATE && k != VL_ENUM) {
+            pk_err(b, bn, "'rank' needs a number, a date or an enumeration, found %s in '%s'",
+                   vl_type_name(ex_type(by)), bn->text);
+            by = NULL;
+        }
+    }
+    if (!by || (wn && !within))
+        return;
+    ms->by = by;
+    ms->within = within;
+    ms->type.kind = VL_INT;
+    ms->text = ar_printf(b->a, "rank of %s, %s%s%s", ex_text(by),
+                         ms->descending ? "highest first" : "lowest first",
+                         within ? ", within " : "", within ? ex_text(within) : "");
+}
+
+/* The attempt at measure m stood: keep what it compiled. */
+static void pk_stands(pk_b *b, int m, const ex_expr *e, const ex_expr *e2)
+{
+    rf_pack *p = b->p;
+    pk_measure *ms = &p->measures[m];
+    if (ms->kind == PK_M_EXPR) {
+        ms->expr = e;
+        if (e)
+            ms->type = ex_type(e);
+        return;
+    }
+    if (ms->kind == PK_M_RANK) {
+        pk_rank_stands(b, ms, b->mnode[m], e, e2);
+        return;
+    }
+    const char *key = ms->kind == PK_M_GROUP_SIZE ? "group_size" : "percentile";
+    const yn_node *r = yn_get(b->mnode[m], key);
+    if (!pk_scalar(b, r, key))
+        return;
+    int of = pk_rank_of(b, m);
+    if (of < 0) {
+        pk_near nr = {r->text, r->len, NULL, (size_t)-1};
+        for (int q = 0; q < p->nmeasures; q++)
+            if (p->measures[q].kind == PK_M_RANK)
+                pk_consider(&nr, p->measures[q].name);
+        pk_err(b, r, "'%s' needs a rank measure (one with 'rank:'), and '%s' is not one%s%s%s", key,
+               r->text, nr.best ? " (did you mean '" : "", nr.best ? nr.best : "",
+               nr.best ? "'?)" : "");
+        return;
+    }
+    b->mused[of] = true;
+    if (!pk_measure_ok(&p->measures[of]))
+        return; /* its own error is reported */
+    ms->of = of;
+    ms->type.kind = ms->kind == PK_M_GROUP_SIZE ? VL_INT : VL_DEC;
+    ms->text = ar_printf(b->a, "%s of %s", ms->kind == PK_M_GROUP_SIZE ? "group size" : key,
+                         p->measures[of].name);
+}
+
 /* Compile every measure after the measures it reads, without recursion: a
  * pack may chain thousands of measures, and a compile that recursed into
  * the measure it reads overflowed the stack. A depth-first walk on an
@@ -1252,12 +1408,11 @@ static void pk_compile_measures(pk_b *b)
                 b->mstate[m] = PK_M_OPEN;
                 w->open = true;
             }
-            pk_measure *ms = &p->measures[m];
             b->attempt = true;
             b->nneeds = 0;
             b->cycle = -1;
-            vl_type any = {VL_MISSING, NULL};
-            const ex_expr *e = pk_compile(b, b->mnode[m], -1, any);
+            const ex_expr *e = NULL, *e2 = NULL;
+            pk_attempt(b, m, &e, &e2);
             b->attempt = false;
             if (b->cycle >= 0) {
                 pk_release(b, false);
@@ -1289,9 +1444,7 @@ static void pk_compile_measures(pk_b *b)
                     st[nst++] = (pk_walk){b->needs[k], false};
             } else {
                 pk_release(b, true);
-                ms->expr = e;
-                if (e)
-                    ms->type = ex_type(e);
+                pk_stands(b, m, e, e2);
                 b->mstate[m] = PK_M_DONE;
                 p->order[norder++] = m;
                 nst--;
@@ -1304,6 +1457,34 @@ static void pk_compile_measures(pk_b *b)
     b->needs = NULL;
     b->held = NULL;
     b->nneeds = b->capneeds = b->nheld = b->capheld = 0;
+}
+
+/* A measure's map says what kind it is by the one key among expr, rank,
+ * group_size and percentile it has. Returns the node to compile (the
+ * expression, or the map for the ranking kinds), or NULL after an error. */
+static const yn_node *pk_measure_kind(pk_b *b, pk_measure *ms, const yn_node *v)
+{
+    static const char *const kinds[] = {"expr", "rank", "group_size", "percentile"};
+    int found = -1, nfound = 0;
+    for (int i = 0; i < 4; i++)
+        if (yn_get(v, kinds[i])) {
+            found = found < 0 ? i : found;
+            nfound++;
+        }
+    if (nfound != 1) {
+        pk_err(b, v,
+               "measure '%s' needs exactly one of expr, rank, group_size or percentile (it has "
+               "%d)",
+               ms->name, nfound);
+        return NULL;
+    }
+    if (found != 1 && (yn_get(v, "order") || yn_get(v, "within")))
+        pk_err(b, v, "'order' and 'within' belong to a measure with 'rank:' (measure '%s')",
+               ms->name);
+    if (found == 0)
+        return yn_get(v, "expr");
+    ms->kind = found == 1 ? PK_M_RANK : found == 2 ? PK_M_GROUP_SIZE : PK_M_PERCENTILE;
+    return v;
 }
 
 static void pk_measures(pk_b *b, const yn_node *n)
@@ -1327,12 +1508,14 @@ static void pk_measures(pk_b *b, const yn_node *n)
         ms->line = k->line;
         ms->col = k->col;
         ms->label.zh = ms->label.en = k->text;
+        ms->of = -1;
         if (v->kind == YN_MAP) {
-            static const char *const keys[] = {"expr", "label", NULL};
+            static const char *const keys[] = {"expr",   "label",      "rank",       "order",
+                                               "within", "group_size", "percentile", NULL};
             pk_keys(b, v, keys, "a measure");
             if (yn_get(v, "label"))
                 ms->label = pk_textpair(b, yn_get(v, "label"), "measure label");
-            v = pk_need(b, v, "expr", "a measure");
+            v = pk_measure_kind(b, ms, v);
         }
         b->mnode[m] = v ? v : k;
         if (!v)
@@ -1566,6 +1749,52 @@ static void pk_output(pk_b *b, const yn_node *root)
     }
 }
 
+int pk_measure_refs(const rf_pack *p, int m, int *refs, int cap)
+{
+    const pk_measure *ms = &p->measures[m];
+    switch (ms->kind) {
+    case PK_M_EXPR:
+        return ms->expr ? ex_refs(ms->expr, PK_SP_MEASURE, refs, cap) : 0;
+    case PK_M_RANK: {
+        int n = ms->by ? ex_refs(ms->by, PK_SP_MEASURE, refs, cap) : 0;
+        if (ms->within && n < cap)
+            n += ex_refs(ms->within, PK_SP_MEASURE, refs + n, cap - n);
+        return n < cap ? n : cap;
+    }
+    default:
+        if (ms->of < 0 || cap < 1)
+            return 0;
+        refs[0] = ms->of;
+        return 1;
+    }
+}
+
+/* Which measures need a ranking's result, so the run evaluates them in its
+ * second pass; a ranking cannot rank by such a value (it would need itself). */
+static void pk_rank_phases(pk_b *b)
+{
+    rf_pack *p = b->p;
+    int *refs = ar_alloc(b->a, ((size_t)p->nmeasures + 1) * sizeof *refs);
+    for (int i = 0; i < p->nmeasures; i++) {
+        pk_measure *ms = &p->measures[p->order[i]];
+        int nr = pk_measure_refs(p, p->order[i], refs, p->nmeasures);
+        int needs = -1;
+        for (int r = 0; r < nr && needs < 0; r++)
+            if (p->measures[refs[r]].after_rank)
+                needs = refs[r];
+        ms->after_rank = ms->kind != PK_M_EXPR || needs >= 0;
+        p->nranks += ms->kind == PK_M_RANK;
+        if (ms->kind == PK_M_RANK && needs >= 0) {
+            dg_add(b->d, RF_ERROR, RF_CLASS_PACK, b->doc->path, ms->line, ms->col,
+                   dg_utf8_chars(ms->name, strlen(ms->name)), yn_line(b->a, b->doc, ms->line),
+                   "measure '%s' ranks by a value that needs a ranking itself ('%s'): a "
+                   "ranking is made from values known before any ranking",
+                   ms->name, p->measures[needs].name);
+            b->errors++;
+        }
+    }
+}
+
 /* Same text but for spaces: enough to see a condition repeated. */
 static bool pk_same_text(const char *a, const char *c)
 {
@@ -1681,6 +1910,9 @@ static void pk_build(pk_b *b)
     pk_levels(b, root);
     pk_flags(b, yn_get(root, "flags"));
     pk_output(b, root);
+    if (b->errors)
+        return;
+    pk_rank_phases(b);
     if (b->errors)
         return;
     p->naggs = ex_agg_count(p->ex);

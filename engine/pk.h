@@ -51,6 +51,8 @@ typedef struct pk_input {
     int key;           /* column index of the key, or -1 */
     int period;        /* column index of the period date, or -1 */
     int ref;           /* column index referring to the entity input, or -1 */
+    int results;       /* results: true (a results file a run of this pack wrote): the
+                          index of its `pack` column, checked on every row; else -1 */
     int ncols;
     pk_column *cols;
     /* tallies fed by this input's rows (code column per tally) */
@@ -90,13 +92,28 @@ typedef struct pk_tally {
     int relation;
 } pk_tally;
 
+/* A measure is an expression, or one of the values of a ranking, which
+ * needs every entity's values first (the run's second pass, engine/rk.c). */
+typedef enum pk_mkind {
+    PK_M_EXPR = 0,
+    PK_M_RANK,       /* rank of `by` among the entities (of its `within` group) */
+    PK_M_GROUP_SIZE, /* how many entities rank `of` ranks in this one's group */
+    PK_M_PERCENTILE, /* rank / group size of `of` */
+} pk_mkind;
+
 typedef struct pk_measure {
     const char *name;
     pk_text label;
-    const ex_expr *expr;
+    const ex_expr *expr; /* PK_M_EXPR */
     vl_type type;
     bool used;
     uint32_t line, col;
+    pk_mkind kind;
+    const ex_expr *by, *within; /* PK_M_RANK: the value ranked; the group, or NULL */
+    bool descending;            /* PK_M_RANK: the highest value ranks 1 */
+    int of;                     /* PK_M_GROUP_SIZE, PK_M_PERCENTILE: the rank measure */
+    const char *text;           /* what explain shows in place of an expression */
+    bool after_rank;            /* needs a ranking's result (evaluated in the second pass) */
 } pk_measure;
 
 typedef struct pk_cond {
@@ -152,6 +169,7 @@ struct rf_pack {
     int nmeasures;
     pk_measure *measures;
     int *order; /* measures in dependency order */
+    int nranks; /* measures of kind PK_M_RANK: the run then takes two passes */
     int nlevels;
     pk_level *levels;
     int nflags;
@@ -170,6 +188,11 @@ static inline bool pk_has_level_column(const struct rf_pack *p)
 {
     return p->nlevels > 0 || p->nflags == 0;
 }
+
+/* Entity-scope measures an expression of measure m reads (for a ranking,
+ * those its `by` and `within` read, or the rank measure itself): writes at
+ * most cap indices, returns how many there are. */
+int pk_measure_refs(const struct rf_pack *p, int m, int *refs, int cap);
 
 /* Relation ids: 0..ninputs-1 are inputs, ninputs+t is tally t. */
 static inline int pk_tally_relation(const struct rf_pack *p, int t)

@@ -7,6 +7,9 @@
  *    entity rows are kept with their accumulators (per-entity state only),
  *    related rows stream through the aggregates, then every entity is
  *    evaluated in roster order.
+ * A pack with a ranking goes over the entities twice (rk.h): the streaming
+ * shape reads its input a second time, keeping in between only the line of
+ * each row used and what the rankings need.
  * Every row ends in the results, as "outside the period", or in the
  * rejects report; the summary's counts reconcile. */
 #include "rn.h"
@@ -16,6 +19,7 @@
 #include "dg.h"
 #include "ex.h"
 #include "pk.h"
+#include "rk.h"
 #include "wr.h"
 
 #include <math.h>
@@ -56,6 +60,7 @@ typedef struct rn_in {
     rf_input_stats *st;
     int *aggs; /* aggregates over this input: naggs indices */
     int naggs;
+    bool warned; /* results: another version of the pack was said */
 } rn_in;
 
 /* A hash slot keeps part of the key's hash beside the entity's index, so a
@@ -128,6 +133,11 @@ typedef struct rn_run {
     uint64_t xshown[RF_MAX_INPUTS];
     const char *stamp; /* id@version, written in every result */
     size_t stampn;
+    /* rankings */
+    rk_state *rk;
+    uint64_t *lines; /* streaming shape: the line of each row used, in order */
+    size_t nlines, caplines, next;
+    bool again; /* the second read of a streamed input: problems were said */
 } rn_run;
 
 struct rf_coverage {
@@ -336,6 +346,8 @@ static int rn_reject(rn_run *R, rn_in *I, const cs_row *row, const char *reason)
 static vl_value rn_invalid(rn_run *R, rn_in *I, const cs_row *row, int c)
 {
     const char *why = ar_printf(R->a, "%s, line %llu", R->reason, (unsigned long long)row->line);
+    if (R->again)
+        return vl_missing(why);
     char msg[1200];
     snprintf(msg, sizeof msg, "%s; kept the row with %s missing", R->reason, I->pin->cols[c].id);
     size_t rawn = 0;
@@ -815,8 +827,40 @@ static void rn_explain_flags(rn_run *R)
     fputc('\n', R->xo);
 }
 
+/* Tallies, aggregates and measures of one entity, number `ord` in input
+ * order; in a ranking's first pass only the measures that need no ranking. */
+static size_t rn_measures(rn_run *R, ex_env *env, const ex_acc *accs, const uint32_t *counts,
+                          size_t ord, bool first_pass, char *detail, size_t cap)
+{
+    const rf_pack *p = R->p;
+    size_t dn = rn_tallies(R, counts, env, detail, cap);
+    for (int g = 0; g < p->naggs; g++)
+        if (R->accslot[g] >= 0)
+            R->aggvals[g] = ex_agg_final(ex_agg_get(p->ex, g), &accs[R->accslot[g]]);
+    for (int i = 0; i < p->nmeasures; i++) {
+        int m = p->order[i];
+        const pk_measure *ms = &p->measures[m];
+        if (ms->kind != PK_M_EXPR)
+            R->mvals[m] = first_pass ? vl_missing("ranked later") : rk_value(R->rk, m, ord, env);
+        else if (!first_pass || !ms->after_rank)
+            R->mvals[m] = ms->expr ? ex_eval(ms->expr, env) : vl_missing("no expression");
+    }
+    return dn;
+}
+
+/* The first pass of a ranking pack: note what the rankings need. */
+static void rn_rank_note(rn_run *R, const vl_value *vals, const ex_acc *accs,
+                         const uint32_t *counts)
+{
+    ex_env env;
+    rn_env(R, &env, vals);
+    char detail[2048];
+    rn_measures(R, &env, accs, counts, 0, true, detail, sizeof detail);
+    rk_note(R->rk, &env);
+}
+
 static void rn_evaluate(rn_run *R, const vl_value *vals, const ex_acc *accs, const uint32_t *counts,
-                        uint64_t line)
+                        uint64_t line, size_t ord)
 {
     const rf_pack *p = R->p;
     const pk_input *ent = &p->inputs[p->entity];
@@ -825,15 +869,7 @@ static void rn_evaluate(rn_run *R, const vl_value *vals, const ex_acc *accs, con
     ex_env env;
     rn_env(R, &env, vals);
     char detail[2048];
-    size_t dn = rn_tallies(R, counts, &env, detail, sizeof detail);
-    for (int g = 0; g < p->naggs; g++)
-        if (R->accslot[g] >= 0)
-            R->aggvals[g] = ex_agg_final(ex_agg_get(p->ex, g), &accs[R->accslot[g]]);
-    for (int i = 0; i < p->nmeasures; i++) {
-        int m = p->order[i];
-        R->mvals[m] =
-            p->measures[m].expr ? ex_eval(p->measures[m].expr, &env) : vl_missing("no expression");
-    }
+    size_t dn = rn_measures(R, &env, accs, counts, ord, false, detail, sizeof detail);
     if (cov)
         for (int i = 0; i < p->nitems_total; i++)
             cov->items[i] += counts[i] > 0;
@@ -1104,8 +1140,73 @@ static int rn_stream_row(void *ctx, const cs_row *row)
     memset(R->stream_counts, 0, (size_t)R->p->nitems_total * sizeof *R->stream_counts);
     rn_counts_from_cols(R, R->rowvals, R->stream_counts);
     I->st->used++;
-    rn_evaluate(R, R->rowvals, R->empty_accs, R->stream_counts, row->line);
+    if (!R->rk) {
+        rn_evaluate(R, R->rowvals, R->empty_accs, R->stream_counts, row->line, 0);
+        return 0;
+    }
+    if (R->nlines == R->caplines) {
+        R->caplines = R->caplines ? R->caplines * 2 : 4096;
+        R->lines = ar_xrealloc(R->lines, R->caplines * sizeof *R->lines);
+    }
+    R->lines[R->nlines++] = row->line;
+    rn_rank_note(R, R->rowvals, R->empty_accs, R->stream_counts);
     return 0;
+}
+
+/* The second read of a streamed input for a ranking pack: the rows the first
+ * read used, in the same order, now evaluated with their ranks. Rejects and
+ * counts were said the first time. */
+static int rn_stream_again(void *ctx, const cs_row *row)
+{
+    rn_ctx *c = ctx;
+    rn_run *R = c->R;
+    rn_in *I = c->I;
+    if (R->next >= R->nlines || row->line != R->lines[R->next])
+        return 0;
+    if (!rn_convert(R, I, row, R->rowvals)) {
+        dg_add(R->d, RF_ERROR, RF_CLASS_INPUT, I->st->path, row->line, 0, 0, NULL,
+               "the file changed while it was read twice (for the ranking): %s", R->reason);
+        return -1;
+    }
+    memset(R->stream_counts, 0, (size_t)R->p->nitems_total * sizeof *R->stream_counts);
+    rn_counts_from_cols(R, R->rowvals, R->stream_counts);
+    rn_evaluate(R, R->rowvals, R->empty_accs, R->stream_counts, row->line, R->next++);
+    return R->stopped ? 1 : 0;
+}
+
+/* Read the entity input a second time (rn_stream_again), in the encoding the
+ * first read found, with the header bound as before. */
+static int rn_read_again(rn_run *R, rn_in *I)
+{
+    rf_diags *quiet = rf_diags_new();
+    cs_options co = {cs_detected(I->r), (unsigned char)I->given->delimiter};
+    cs_reader *r = cs_open(I->given->path, I->pin->name, &co, quiet);
+    int rc = -1;
+    if (r && cs_header_count(r) == cs_header_count(I->r)) {
+        cs_reader *first = I->r;
+        I->r = r;
+        R->again = true;
+        rn_ctx c = {R, I};
+        rc = cs_read(r, rn_stream_again, &c, R->d);
+        R->again = false;
+        I->r = first;
+    } else {
+        dg_add(R->d, RF_ERROR, RF_CLASS_INPUT, I->st->path, 0, 0, 0, NULL,
+               "cannot read the file a second time for the ranking%s%s",
+               rf_diags_count(quiet) ? ": " : " (its header changed)",
+               rf_diags_count(quiet) ? rf_diags_get(quiet, 0)->message : "");
+    }
+    if (r)
+        cs_close(r);
+    rf_diags_free(quiet);
+    if (rc == 0 && R->next != R->nlines) {
+        dg_add(R->d, RF_ERROR, RF_CLASS_INPUT, I->st->path, 0, 0, 0, NULL,
+               "the file changed while it was read twice (for the ranking): %zu of %zu rows "
+               "found again",
+               R->next, R->nlines);
+        rc = -1;
+    }
+    return rc;
 }
 
 static vl_value rn_copy(rn_run *R, vl_value v)
@@ -1184,6 +1285,35 @@ static void rn_pick_seen(rn_run *R, rn_in *I, const cs_row *row, rn_ent *e, int 
     rn_kept(R, I, row->line, msg, raw, rawn);
 }
 
+/* A row of a results file (results: true) written by this pack: another
+ * pack's results are rejected row by row (their key would match by chance,
+ * their levels mean something else); another version of this pack is said
+ * once, as a warning, and read. */
+static bool rn_same_pack(rn_run *R, rn_in *I, const cs_row *row)
+{
+    const rf_pack *p = R->p;
+    vl_value v = R->rowvals[I->pin->results];
+    const char *s = v.u.p;
+    size_t n = v.n, idn = strlen(p->id);
+    const char *at = memchr(s, '@', n);
+    size_t sid = at ? (size_t)(at - s) : n;
+    if (sid != idn || memcmp(s, p->id, idn) != 0) {
+        snprintf(R->reason, sizeof R->reason,
+                 "written by pack '%.*s', not by %s: results read back must come from a run of "
+                 "the same pack",
+                 (int)n, s, R->stamp);
+        return false;
+    }
+    if (!I->warned && (n != R->stampn || memcmp(s, R->stamp, n) != 0)) {
+        I->warned = true;
+        dg_add(R->d, RF_WARNING, RF_CLASS_INPUT, I->st->path, row->line, 0, 0, NULL,
+               "results written by %.*s, read by %s: the columns are read as this version "
+               "names them",
+               (int)n, s, R->stamp);
+    }
+    return true;
+}
+
 static int rn_related_row(void *ctx, const cs_row *row)
 {
     rn_ctx *c = ctx;
@@ -1201,6 +1331,8 @@ static int rn_related_row(void *ctx, const cs_row *row)
                  pin->cols[pin->ref].id, p->inputs[p->entity].name);
         return rn_reject(R, I, row, R->reason);
     }
+    if (pin->results >= 0 && !rn_same_pack(R, I, row))
+        return rn_reject(R, I, row, R->reason);
     rn_keytext(row, I, pin->ref, &ks, &kn);
     rn_ent *e = rn_find(R, ks, kn);
     bool x = rn_xmatch(R, ks, kn);
@@ -1433,6 +1565,8 @@ static void rn_free(rn_run *R)
         if (R->in[k].r)
             cs_close(R->in[k].r);
     free(R->ents);
+    free(R->lines);
+    rk_free(R->rk);
     free(R->seen);
     free(R->lastid);
     free(R->hash);
@@ -1558,8 +1692,13 @@ int rf_run(const rf_pack *p, const rf_run_options *o, const rf_input *inputs, si
     int rc = 0;
     rn_in *E = &R.in[p->entity];
     rn_ctx ec = {&R, E};
+    R.rk = rk_new(p);
     if (!related) {
         rc = cs_read(E->r, rn_stream_row, &ec, d);
+        if (rc == 0 && R.rk) {
+            rk_finish(R.rk, d, E->st->path);
+            rc = rn_read_again(&R, E);
+        }
     } else {
         rc = cs_read(E->r, rn_entity_row, &ec, d);
         for (int k = 0; k < p->ninputs && rc == 0; k++) {
@@ -1577,10 +1716,15 @@ int rf_run(const rf_pack *p, const rf_run_options *o, const rf_input *inputs, si
         for (int k = 0; k < p->ninputs && rc == 0; k++)
             if (R.in[k].given && p->inputs[k].every_entity)
                 rn_every_entity(&R, &R.in[k]);
+        if (rc == 0 && R.rk) {
+            for (size_t i = 0; i < R.nents; i++)
+                rn_rank_note(&R, R.ents[i]->vals, R.ents[i]->accs, R.ents[i]->counts);
+            rk_finish(R.rk, d, E->st->path);
+        }
         if (rc == 0)
             for (size_t i = 0; i < R.nents; i++)
                 rn_evaluate(&R, R.ents[i]->vals, R.ents[i]->accs, R.ents[i]->counts,
-                            R.ents[i]->line);
+                            R.ents[i]->line, i);
     }
     for (int k = 0; k < p->ninputs; k++)
         if (R.in[k].r) {

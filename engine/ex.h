@@ -58,6 +58,10 @@ typedef struct ex_symbol {
     int space, index; /* EX_SYM_VALUE */
     vl_value value;   /* EX_SYM_CONST */
     int relation;     /* EX_SYM_RELATION: caller's relation id, >= 0 */
+    bool one_row;     /* EX_SYM_RELATION: at most one row per entity, so pick(R, e)
+                         needs no 'where' */
+    bool own;         /* EX_SYM_RELATION: the entity's own input, one row per result:
+                         an aggregate over it is an error that says what to write */
     /* Also for EX_SYM_VALUE: may this name be used as a plain value when it
      * is also a relation? (A tally is both: `deductions` is its weighted
      * total, `any(deductions, all_points)` ranges over its items.) */
@@ -99,7 +103,10 @@ typedef enum ex_aggop {
     EX_AGG_ALL,   /* all(R, c [where f])           -> boolean, true if none  */
     EX_AGG_SHARE, /* share(R, c [where f])         -> decimal 0..1, missing if none */
     EX_AGG_PICK,  /* pick(R, e where c)            -> e from the one row where c
-                     holds; missing if none or more than one               */
+                     holds; missing if none or more than one. Without 'where'
+                     on a relation of at most one row per entity. Text is
+                     kept as a pointer into the row: the caller copies it
+                     when the row matches, before the next row is read   */
 } ex_aggop;
 
 typedef struct ex_expr ex_expr;
@@ -124,7 +131,8 @@ typedef struct ex_acc {
                          (min/max); -1 once an integer sum overflowed */
     double dsum;      /* sum / avg for decimals and avg */
     int64_t isum;     /* exact sum for integers */
-    vl_value best;    /* min / max / pick: never text */
+    vl_value best;    /* min / max / pick; a pick's text points into the row
+                         (see EX_AGG_PICK) */
     uint32_t missing; /* rows skipped because their argument or their
                          'where' filter was missing (unweighted) */
     const char *why;  /* the first skipped row's cause */

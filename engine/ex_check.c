@@ -258,6 +258,11 @@ static ex_expr *check_name(checker *k, ex_expr *e)
     if (!found || sym.kind == EX_SYM_RELATION) {
         if (found || (resolve(k, e, true, &sym) && sym.kind == EX_SYM_RELATION)) {
             ex_snip(b, e->name, e->namelen);
+            if (sym.own) {
+                err(k, e, "'%s' is the entity's own input, not a value: read its columns by name",
+                    b);
+                return poison(e);
+            }
             err(k, e,
                 "'%s' is a relation, not a value: use it in an aggregate such as "
                 "count(%s)",
@@ -300,6 +305,8 @@ static const struct fninfo {
     {"clamp", EX_F_CLAMP, 3, 3, "(x, lo, hi)"},
     {"abs", EX_F_ABS, 1, 1, "(x)"},
     {"round", EX_F_ROUND, 1, 2, "(x, digits)"},
+    {"floor", EX_F_FLOOR, 1, 1, "(x)"},
+    {"ceil", EX_F_CEIL, 1, 1, "(x)"},
     {"year", EX_F_YEAR, 1, 1, "(date)"},
     {"month", EX_F_MONTH, 1, 1, "(date)"},
     {"day", EX_F_DAY, 1, 1, "(date)"},
@@ -307,6 +314,9 @@ static const struct fninfo {
     {"days_between", EX_F_DAYS_BETWEEN, 2, 2, "(from, to)"},
     {"coalesce", EX_F_COALESCE, 1, -1, "(a, b, ...)"},
     {"missing", EX_F_MISSING, 1, 1, "(x)"},
+    {"contains", EX_F_CONTAINS, 2, 2, "(text, part)"},
+    {"starts_with", EX_F_STARTS_WITH, 2, 2, "(text, start)"},
+    {"ends_with", EX_F_ENDS_WITH, 2, 2, "(text, end)"},
 };
 
 static const struct agginfo {
@@ -324,6 +334,21 @@ static const struct agginfo {
     {"share", EX_AGG_SHARE, "share(R, c [where f])"},
     {"pick", EX_AGG_PICK, "pick(R, e where c)"},
 };
+
+/* Every function name, for an unknown one: a reader who cannot guess the
+ * name learns the whole vocabulary in one message. */
+static const char *function_list(ex_compiler *c)
+{
+    char buf[512];
+    size_t o = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++)
+        o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%s", i ? ", " : "", fns[i].name);
+    o += (size_t)snprintf(buf + o, sizeof buf - o, ", date; aggregates: ");
+    for (size_t i = 0; i < sizeof aggs / sizeof aggs[0] && o < sizeof buf; i++)
+        o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%s", i ? ", " : "", aggs[i].name);
+    return ar_strdup(c->arena, buf);
+}
 
 static bool name_is(const ex_expr *e, const char *s)
 {
@@ -445,9 +470,9 @@ static ex_expr *check_call(checker *k, ex_expr *e)
             fi = &fns[i];
     if (!fi) {
         const char *s = suggest_function(e);
-        ex_error(k->c, e->off, e->namelen, "unknown function '%s'%s%s%s",
+        ex_error(k->c, e->off, e->namelen, "unknown function '%s'%s%s%s; the functions are %s",
                  ex_snip(b1, e->name, e->namelen), s ? " (did you mean '" : "", s ? s : "",
-                 s ? "'?)" : "");
+                 s ? "'?)" : "", function_list(k->c));
         for (int i = 0; i < e->nkids; i++)
             check(k, e->kids[i]);
         return poison(e);
@@ -561,6 +586,28 @@ static ex_expr *check_call(checker *k, ex_expr *e)
     case EX_F_MISSING:
         e->type = t_bool;
         return e;
+    case EX_F_FLOOR:
+    case EX_F_CEIL:
+        if (!numeric(e->kids[0]->type)) {
+            err(k, e->kids[0], "'%s' needs a number, found %s in '%s'", fi->name,
+                vl_type_name(e->kids[0]->type), T(e->kids[0], b1));
+            return poison(e);
+        }
+        e->type = t_int;
+        return e;
+    case EX_F_CONTAINS:
+    case EX_F_STARTS_WITH:
+    case EX_F_ENDS_WITH:
+        for (int i = 0; i < 2; i++)
+            if (e->kids[i]->type.kind != VL_TEXT) {
+                err(k, e->kids[i], "'%s' needs text, found %s in '%s'", fi->name,
+                    vl_type_name(e->kids[i]->type), T(e->kids[i], b1));
+                any_bad = true;
+            }
+        if (any_bad)
+            return poison(e);
+        e->type = t_bool;
+        return e;
     }
     return poison(e);
 }
@@ -598,13 +645,34 @@ static ex_expr *check_agg(checker *k, ex_expr *e, const struct agginfo *ai)
         unknown_name(k, rel, "relation");
         return poison(e);
     }
+    ex_snip(b1, rel->name, rel->namelen);
+    if (sym.own) {
+        char b3[EX_SNIP];
+        if (e->nkids == 2)
+            err(k, e,
+                "'%s' is the entity's own input, one row per result: write '%s' itself, not "
+                "'%s' (aggregates range over the rows of other inputs that ref it, and over "
+                "tallies)",
+                b1, T(e->kids[1], b2), T(e, b3));
+        else
+            err(k, e,
+                "'%s' is the entity's own input, one row per result: read its columns "
+                "directly (aggregates range over the rows of other inputs that ref it, and "
+                "over tallies)",
+                b1);
+        return poison(e);
+    }
     int want_args = ai->op == EX_AGG_COUNT ? 1 : 2;
     if (e->nkids != want_args) {
         err(k, e, "'%s' takes %s, found '%s'", ai->name, ai->sig, T(e, b1));
         return poison(e);
     }
-    if (ai->op == EX_AGG_PICK && !e->where) {
-        err(k, e, "'pick' needs a 'where' condition: %s, found '%s'", ai->sig, T(e, b1));
+    if (ai->op == EX_AGG_PICK && !e->where && !sym.one_row) {
+        err(k, e,
+            "'pick' needs a 'where' condition: %s, found '%s' ('where' may be left out only "
+            "when the relation has at most one row per entity: an input whose key is its ref "
+            "column)",
+            ai->sig, T(e, b2));
         return poison(e);
     }
     ex_expr *arg = want_args == 2 ? check_in_rows(k, e->kids[1], sym.relation) : NULL;
@@ -648,12 +716,6 @@ static ex_expr *check_agg(checker *k, ex_expr *e, const struct agginfo *ai)
             t = ai->op == EX_AGG_SHARE ? t_dec : t_bool;
             break;
         case EX_AGG_PICK:
-            /* Accumulators hold no text: a row's text lives in a buffer
-             * that is reused for the next row. */
-            if (ak == VL_TEXT) {
-                err(k, arg, "'pick' cannot return text, found '%s'", T(arg, b1));
-                failed = true;
-            }
             t = arg->type;
             break;
         case EX_AGG_COUNT:
@@ -681,6 +743,9 @@ static ex_expr *check_agg(checker *k, ex_expr *e, const struct agginfo *ai)
     if (ai->op == EX_AGG_PICK && cond) {
         g->why_none = ar_printf(c->arena, "no row where %s", cond->text);
         g->why_many = ar_printf(c->arena, "more than one row where %s", cond->text);
+    } else if (ai->op == EX_AGG_PICK) {
+        g->why_none = ar_printf(c->arena, "no row in %s", b1);
+        g->why_many = ar_printf(c->arena, "more than one row in %s", b1);
     } else {
         g->why_none = ar_printf(c->arena, "no rows for '%s'", b2);
         g->why_many = ar_printf(c->arena, "more than one row matches in '%s'", b2);

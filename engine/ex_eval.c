@@ -105,6 +105,25 @@ static vl_value arith(const ex_expr *e, vl_value l, vl_value r)
     }
 }
 
+/* Byte comparison of UTF-8 text: a whole character matches only a whole
+ * character, so 书记 is found in 党支部书记 and not in a split code unit. */
+static bool text_has(ex_fn fn, vl_value s, vl_value part)
+{
+    size_t n = s.n, m = part.n;
+    if (m == 0)
+        return true;
+    if (n < m)
+        return false;
+    if (fn == EX_F_STARTS_WITH)
+        return memcmp(s.u.p, part.u.p, m) == 0;
+    if (fn == EX_F_ENDS_WITH)
+        return memcmp(s.u.p + n - m, part.u.p, m) == 0;
+    for (size_t i = 0; i + m <= n; i++)
+        if (s.u.p[i] == part.u.p[0] && memcmp(s.u.p + i, part.u.p, m) == 0)
+            return true;
+    return false;
+}
+
 static vl_value call(const ex_expr *e, const ex_env *env)
 {
     vl_value a[3];
@@ -177,6 +196,20 @@ static vl_value call(const ex_expr *e, const ex_env *env)
         return vl_int(vl_full_years(a[0].u.date, a[1].u.date));
     case EX_F_DAYS_BETWEEN:
         return vl_int((int64_t)a[1].u.date - a[0].u.date);
+    case EX_F_FLOOR:
+    case EX_F_CEIL: {
+        if (a[0].kind == VL_INT)
+            return a[0];
+        double x = e->fn == EX_F_FLOOR ? floor(a[0].u.d) : ceil(a[0].u.d);
+        /* Beyond ±2^63 (or NaN) no integer holds it. */
+        if (!(x >= -9223372036854775808.0 && x < 9223372036854775808.0))
+            return vl_missing(why_overflow);
+        return vl_int((int64_t)x);
+    }
+    case EX_F_CONTAINS:
+    case EX_F_STARTS_WITH:
+    case EX_F_ENDS_WITH:
+        return vl_bool(text_has(e->fn, a[0], a[1]));
     default:
         return vl_missing("unsupported function");
     }

@@ -119,6 +119,11 @@ typedef enum ex_fn {
     EX_F_DAYS_BETWEEN,
     EX_F_COALESCE,
     EX_F_MISSING,
+    EX_F_FLOOR,
+    EX_F_CEIL,
+    EX_F_CONTAINS,
+    EX_F_STARTS_WITH,
+    EX_F_ENDS_WITH,
 } ex_fn;
 
 struct ex_expr {

@@ -39,6 +39,8 @@ typedef struct pk_b {
     int cycle;     /* a measure it read that is itself compiling, or -1 */
     pk_held *held; /* its errors, reported only if the attempt stands */
     size_t nheld, capheld;
+    const rf_setting *sets; /* constants set by the caller */
+    size_t nsets;
 } pk_b;
 
 /* ---- reporting -------------------------------------------------------- */
@@ -310,8 +312,17 @@ static bool pk_resolve(void *ctx, int scope, const char *name, size_t n, bool wa
             if (pk_is_related(p, i) && pk_eq(p->inputs[i].name, name, n)) {
                 out->kind = EX_SYM_RELATION;
                 out->relation = i;
+                /* Keyed by its reference: one row per entity at most. */
+                out->one_row = p->inputs[i].key >= 0 && p->inputs[i].key == p->inputs[i].ref;
                 return true;
             }
+        if (p->entity >= 0 && pk_eq(p->inputs[p->entity].name, name, n)) {
+            /* Named only so the error can say what to write instead. */
+            out->kind = EX_SYM_RELATION;
+            out->relation = p->entity;
+            out->own = true;
+            return true;
+        }
         for (int t = 0; t < p->ntallies; t++)
             if (pk_eq(p->tallies[t].name, name, n)) {
                 out->kind = EX_SYM_RELATION;
@@ -590,6 +601,72 @@ static void pk_constants(pk_b *b, const yn_node *n)
         c->name = k->text;
         c->value = pk_literal(v, &c->type);
     }
+}
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+static void
+pk_usage(pk_b *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    dg_vadd(b->d, RF_ERROR, RF_CLASS_USAGE, NULL, 0, 0, 0, NULL, fmt, ap);
+    va_end(ap);
+    b->errors++;
+}
+
+/* Constants the caller sets (--set NAME=VALUE) replace the pack's values
+ * before any expression is compiled, so they fold like the pack's own. Each
+ * is typed as the constant it replaces, and remembered for the stamp every
+ * result carries: a result can always be traced to the numbers it used. */
+static void pk_settings(pk_b *b)
+{
+    rf_pack *p = b->p;
+    const char *stamp = "", *summary = "";
+    for (size_t i = 0; i < b->nsets; i++) {
+        const rf_setting *st = &b->sets[i];
+        int c = 0;
+        while (c < p->nconsts && strcmp(p->consts[c].name, st->name) != 0)
+            c++;
+        if (c == p->nconsts) {
+            char list[512] = "";
+            for (int k = 0; k < p->nconsts; k++) {
+                if (k)
+                    strncat(list, ", ", sizeof list - strlen(list) - 1);
+                strncat(list, p->consts[k].name, sizeof list - strlen(list) - 1);
+            }
+            pk_usage(b, "--set %s: pack %s has no constant '%s' (%s%s)", st->name, p->id, st->name,
+                     p->nconsts ? "its constants: " : "it has no constants", list);
+            continue;
+        }
+        bool twice = false;
+        for (size_t j = 0; j < i; j++)
+            twice |= strcmp(b->sets[j].name, st->name) == 0;
+        if (twice) {
+            pk_usage(b, "--set %s is given twice", st->name);
+            continue;
+        }
+        pk_const *k = &p->consts[c];
+        char err[256], old[128];
+        vl_value v;
+        vl_format(k->value, old, sizeof old);
+        bool ok = vl_parse(k->type, st->value, strlen(st->value), &v, err, sizeof err);
+        if (!ok || v.kind == VL_MISSING) {
+            pk_usage(b, "--set %s=%s: constant %s is %s (the pack says %s)%s%s", st->name,
+                     st->value, st->name, vl_type_name(k->type), old, ": ",
+                     ok ? "the value is empty" : err);
+            continue;
+        }
+        if (v.kind == VL_TEXT)
+            v.u.p = ar_strndup(b->a, v.u.p, v.n);
+        k->value = v;
+        stamp = ar_printf(b->a, "%s --set %s=%s", stamp, st->name, st->value);
+        summary = ar_printf(b->a, "%s%s%s=%s (the pack says %s)", summary, *summary ? ", " : "",
+                            st->name, st->value, old);
+    }
+    p->set_stamp = stamp;
+    p->set_summary = summary;
 }
 
 static vl_enum *pk_find_enum(const rf_pack *p, const char *name)
@@ -1882,6 +1959,7 @@ static void pk_build(pk_b *b)
         }
     }
     pk_constants(b, yn_get(root, "constants"));
+    pk_settings(b);
     pk_enums(b, yn_get(root, "enums"));
     pk_inputs(b, pk_need(b, root, "inputs", "the rule file"));
     if (b->errors)
@@ -1921,13 +1999,14 @@ static void pk_build(pk_b *b)
 }
 
 /* buf NULL: read the file `name`. */
-static int pk_load(const char *name, const char *buf, size_t len, rf_pack **out, rf_diags *d)
+static int pk_load(const char *name, const char *buf, size_t len, const rf_setting *sets,
+                   size_t nsets, rf_pack **out, rf_diags *d)
 {
     *out = NULL;
     ar_arena *a = ar_new();
     rf_pack *p = ar_alloc(a, sizeof *p);
     p->arena = a;
-    pk_b b = {.p = p, .d = d, .a = a};
+    pk_b b = {.p = p, .d = d, .a = a, .sets = sets, .nsets = nsets};
     b.doc = buf ? yn_load_mem(a, name, buf, len, d) : yn_load_file(a, name, d);
     if (!b.doc) {
         ar_free(a);
@@ -1945,12 +2024,23 @@ static int pk_load(const char *name, const char *buf, size_t len, rf_pack **out,
 
 int rf_pack_load(const char *path, rf_pack **out, rf_diags *d)
 {
-    return pk_load(path, NULL, 0, out, d);
+    return pk_load(path, NULL, 0, NULL, 0, out, d);
+}
+
+int rf_pack_load_set(const char *path, const rf_setting *sets, size_t nsets, rf_pack **out,
+                     rf_diags *d)
+{
+    return pk_load(path, NULL, 0, sets, nsets, out, d);
 }
 
 int rf_pack_load_mem(const char *name, const char *buf, size_t len, rf_pack **out, rf_diags *d)
 {
-    return pk_load(name, buf ? buf : "", len, out, d);
+    return pk_load(name, buf ? buf : "", len, NULL, 0, out, d);
+}
+
+const char *rf_pack_settings(const rf_pack *p)
+{
+    return p->set_summary ? p->set_summary : "";
 }
 
 void rf_pack_free(rf_pack *p)

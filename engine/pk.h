@@ -179,6 +179,8 @@ struct rf_pack {
     int nouts;
     pk_out *outs;
     ex_compiler *ex;
+    const char *set_stamp;   /* " --set NAME=VALUE ..." after id@version, or "" */
+    const char *set_summary; /* "NAME=VALUE (the pack says OLD), ...", or "" */
     int naggs;
     int nconds_total; /* conditions over all levels, for coverage */
 };

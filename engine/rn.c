@@ -1267,6 +1267,11 @@ static void rn_pick_seen(rn_run *R, rn_in *I, const cs_row *row, rn_ent *e, int 
     uint64_t *first = &e->plines[R->pickslot[g]];
     if (hits < 1.5) {
         *first = row->line;
+        /* The row's text lives in the reader's buffer until the next row:
+         * the one picked value is kept with the entity. */
+        ex_acc *acc = &e->accs[R->accslot[g]];
+        if (acc->best.kind == VL_TEXT)
+            acc->best = rn_copy(R, acc->best);
         return;
     }
     if (hits > 2.5)
@@ -1276,10 +1281,10 @@ static void rn_pick_seen(rn_run *R, rn_in *I, const cs_row *row, rn_ent *e, int 
     vl_value key = e->vals[ent->key];
     char msg[1200];
     snprintf(msg, sizeof msg,
-             "%s '%.*s' has more than one row where %s (also line %llu); the value picked "
+             "%s '%.*s' has more than one row %s %s (also line %llu); the value picked "
              "from that row is left missing",
-             ent->cols[ent->key].id, (int)key.n, key.u.p, ag->cond ? ex_text(ag->cond) : "?",
-             (unsigned long long)*first);
+             ent->cols[ent->key].id, (int)key.n, key.u.p, ag->cond ? "where" : "in",
+             ag->cond ? ex_text(ag->cond) : I->pin->name, (unsigned long long)*first);
     size_t rawn = 0;
     const char *raw = cs_row_raw(I->r, row, &rawn);
     rn_kept(R, I, row->line, msg, raw, rawn);
@@ -1678,7 +1683,7 @@ int rf_run(const rf_pack *p, const rf_run_options *o, const rf_input *inputs, si
     if (p->ntallies)
         names[nn++] = "detail";
     names[nn++] = "pack";
-    R.stamp = ar_printf(R.a, "%s@%s", p->id, p->version);
+    R.stamp = ar_printf(R.a, "%s@%s%s", p->id, p->version, p->set_stamp ? p->set_stamp : "");
     R.stampn = strlen(R.stamp);
     wr_begin(&R.w, out, o->format, names, nn);
     if (rejects)

@@ -106,6 +106,20 @@ int rf_pack_load(const char *path, rf_pack **out, rf_diags *d);
 int rf_pack_load_mem(const char *name, const char *buf, size_t len, rf_pack **out, rf_diags *d);
 void rf_pack_free(rf_pack *p);
 
+/* A constant of the pack set by the caller (the CLI's --set NAME=VALUE). */
+typedef struct rf_setting {
+    const char *name;
+    const char *value; /* read as the constant's type: integer, decimal, true/false, text */
+} rf_setting;
+/* rf_pack_load, with constants set: an unknown name (the message lists the
+ * pack's constants), a name set twice or a value not of the constant's type
+ * is an RF_CLASS_USAGE error. The settings are stamped with the pack's id and
+ * version in every result (see rf_pack_settings). */
+int rf_pack_load_set(const char *path, const rf_setting *sets, size_t nsets, rf_pack **out,
+                     rf_diags *d);
+/* The constants set at load as "NAME=VALUE (the pack says OLD), ...", or "". */
+const char *rf_pack_settings(const rf_pack *p);
+
 const char *rf_pack_id(const rf_pack *p);
 const char *rf_pack_version(const rf_pack *p);
 /* lang "zh" or "en" */

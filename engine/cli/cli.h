@@ -34,6 +34,9 @@ int cmd_test(int argc, char **argv);
 /* rf_pack_load, but a pack named without a '/' that is not a file here is
  * looked up in the installed rules folders (see packpath.c). */
 int cli_pack_load(const char *arg, rf_pack **out, rf_diags *d);
+/* The same, with constants set (run's --set). */
+int cli_pack_load_set(const char *arg, const rf_setting *sets, size_t nsets, rf_pack **out,
+                      rf_diags *d);
 
 /* Print every diagnostic to stderr; returns the exit code of the most
  * serious error class present, or CLI_OK. */

@@ -33,6 +33,8 @@ static void run_help(FILE *to)
           "                          or for input NAME\n"
           "      --delimiter [NAME=]C  field separator: ',' (default), 'tab', ';'\n"
           "      --max-rejects N     stop with an error once N rows are rejected\n"
+          "      --set NAME=VALUE    use VALUE for the pack's constant NAME (repeatable);\n"
+          "                          said in the summary and stamped in the pack column\n"
           "  -q, --quiet             no summary on stderr\n"
           "  -h, --help              this help\n"
           "\n"
@@ -45,6 +47,8 @@ static void run_help(FILE *to)
           "5 output error, 6 stopped by --max-rejects.\n",
           to);
 }
+
+enum { RUN_MAX_SETS = 32 };
 
 typedef struct run_out {
     const char *path;
@@ -136,6 +140,8 @@ static void run_summary(const rf_pack *p, const rf_summary *s)
 {
     fprintf(stderr, "rosterflag: %s %s, year %d, as of %s\n", rf_pack_id(p), rf_pack_version(p),
             s->year, s->as_of);
+    if (*rf_pack_settings(p))
+        fprintf(stderr, "  constants set: %s\n", rf_pack_settings(p));
     for (size_t i = 0; i < s->ninputs; i++) {
         const rf_input_stats *st = &s->inputs[i];
         if (!st->path || !st->path[0])
@@ -180,7 +186,7 @@ static void explain_help(FILE *to)
           "options:\n"
           "      --id KEY            the entity's key (a member id, a village name)\n"
           "  -i, --input NAME=FILE   as for 'run'; also --year, --as-of, --encoding,\n"
-          "                          --delimiter\n"
+          "                          --delimiter, --set\n"
           "  -h, --help              this help\n",
           to);
 }
@@ -195,7 +201,8 @@ static int run_main(int argc, char **argv, bool explain)
     rf_input inputs[RF_MAX_INPUTS];
     const char *enc_for[RF_MAX_INPUTS][2];
     const char *delim_for[RF_MAX_INPUTS][2];
-    size_t nin = 0, nenc = 0, ndelim = 0;
+    rf_setting sets[RUN_MAX_SETS];
+    size_t nin = 0, nenc = 0, ndelim = 0, nsets = 0;
     bool quiet = false;
 
     for (int i = 1; i < argc; i++) {
@@ -287,6 +294,19 @@ static int run_main(int argc, char **argv, bool explain)
                 delim_for[ndelim][1] = ds;
                 ndelim++;
             }
+        } else if (cli_opt(argc, argv, &i, "--set", &v)) {
+            const char *eq = v ? strchr(v, '=') : NULL;
+            if (!eq || eq == v || nsets == RUN_MAX_SETS) {
+                cli_usage_error(cmd, "--set takes NAME=VALUE (at most %d), got '%s'", RUN_MAX_SETS,
+                                v ? v : "");
+                for (size_t k = 0; k < nsets; k++)
+                    free((char *)sets[k].name);
+                for (size_t k = 0; k < nin; k++)
+                    free((char *)inputs[k].name);
+                return CLI_USAGE;
+            }
+            sets[nsets].name = strndup(v, (size_t)(eq - v));
+            sets[nsets++].value = eq + 1;
         } else if (cli_opt(argc, argv, &i, "--max-rejects", &v)) {
             char *end;
             unsigned long long n = v ? strtoull(v, &end, 10) : 0;
@@ -343,7 +363,7 @@ static int run_main(int argc, char **argv, bool explain)
     rf_pack *p = NULL;
     run_out out = {0}, rej = {0};
     bool out_open = false, rej_open = false;
-    if (cli_pack_load(pack, &p, d) != 0) {
+    if (cli_pack_load_set(pack, sets, nsets, &p, d) != 0) {
         code = cli_report(d);
         goto done;
     }
@@ -390,6 +410,8 @@ done:
         free((char *)enc_for[e][0]);
     for (size_t e = 0; e < ndelim; e++)
         free((char *)delim_for[e][0]);
+    for (size_t k = 0; k < nsets; k++)
+        free((char *)sets[k].name);
     return code;
 }
 

@@ -88,17 +88,23 @@ static char *pp_find(const char *name, const char *dirs)
 
 int cli_pack_load(const char *arg, rf_pack **out, rf_diags *d)
 {
+    return cli_pack_load_set(arg, NULL, 0, out, d);
+}
+
+int cli_pack_load_set(const char *arg, const rf_setting *sets, size_t nsets, rf_pack **out,
+                      rf_diags *d)
+{
     if (strchr(arg, '/') || pp_is_file(arg))
-        return rf_pack_load(arg, out, d);
+        return rf_pack_load_set(arg, sets, nsets, out, d);
     char *dirs = pp_dirs();
     char *found = dirs ? pp_find(arg, dirs) : NULL;
     if (found) {
-        int rc = rf_pack_load(found, out, d);
+        int rc = rf_pack_load_set(found, sets, nsets, out, d);
         free(found);
         free(dirs);
         return rc;
     }
-    int rc = rf_pack_load(arg, out, d);
+    int rc = rf_pack_load_set(arg, sets, nsets, out, d);
     if (rc != 0 && dirs) {
         for (char *c = dirs; *c; c++)
             if (*c == '\n')

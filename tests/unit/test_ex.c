@@ -36,7 +36,7 @@ static const vl_enum color = {"color", 2, color_canon, 2, color_canon, color_lev
     }
 #define VAL(sp, ix, k)                                                                             \
     {                                                                                              \
-        EX_SYM_VALUE, TY(k), sp, ix, {0}, 0                                                        \
+        EX_SYM_VALUE, TY(k), sp, ix, {0}, 0, false, false                                          \
     }
 
 typedef struct def {
@@ -51,28 +51,34 @@ static const def defs[] = {
     {-1, "progress", VAL(SP_ENT, 2, VL_INT)},
     {-1, "name", VAL(SP_ENT, 3, VL_TEXT)},
     {-1, "birth", VAL(SP_ENT, 4, VL_DATE)},
-    {-1, "edu", {EX_SYM_VALUE, {VL_ENUM, &edu}, SP_ENT, 5, {0}, 0}},
+    {-1, "edu", {EX_SYM_VALUE, {VL_ENUM, &edu}, SP_ENT, 5, {0}, 0, false, false}},
     {-1, "flag", VAL(SP_ENT, 6, VL_BOOL)},
     {-1, "得分", VAL(SP_ENT, 7, VL_INT)},
     {-1, "secretary_age", VAL(SP_ENT, 8, VL_INT)},
     {-1, "join date", VAL(SP_ENT, 9, VL_DATE)},
     {-1, "other", VAL(SP_ENT, 10, VL_BOOL)},
     {-1, "ratio", VAL(SP_ENT, 11, VL_DEC)},
-    {-1, "fav", {EX_SYM_VALUE, {VL_ENUM, &color}, SP_ENT, 12, {0}, 0}},
+    {-1, "fav", {EX_SYM_VALUE, {VL_ENUM, &color}, SP_ENT, 12, {0}, 0, false, false}},
     {-1, "deducted", VAL(SP_TALLY, 0, VL_INT)},
-    {-1, "deducted", {EX_SYM_RELATION, TY(VL_MISSING), 0, 0, {0}, REL_DEDUCTED}},
+    {-1, "deducted", {EX_SYM_RELATION, TY(VL_MISSING), 0, 0, {0}, REL_DEDUCTED, false, false}},
     {-1, "bonus", VAL(SP_TALLY, 1, VL_INT)},
-    {-1, "bonus", {EX_SYM_RELATION, TY(VL_MISSING), 0, 0, {0}, REL_DEDUCTED}},
-    {-1, "events", {EX_SYM_RELATION, TY(VL_MISSING), 0, 0, {0}, REL_EVENTS}},
-    {ANY_SCOPE, "start_points", {EX_SYM_CONST, TY(VL_INT), 0, 0, {.kind = VL_INT, .u.i = 12}, 0}},
-    {ANY_SCOPE, "rate", {EX_SYM_CONST, TY(VL_DEC), 0, 0, {.kind = VL_DEC, .u.d = 0.5}, 0}},
+    {-1, "bonus", {EX_SYM_RELATION, TY(VL_MISSING), 0, 0, {0}, REL_DEDUCTED, false, false}},
+    {-1, "events", {EX_SYM_RELATION, TY(VL_MISSING), 0, 0, {0}, REL_EVENTS, false, false}},
+    {-1, "office", {EX_SYM_RELATION, TY(VL_MISSING), 0, 0, {0}, REL_EVENTS, true, false}},
+    {-1, "villages", {EX_SYM_RELATION, TY(VL_MISSING), 0, 0, {0}, REL_EVENTS, false, true}},
+    {ANY_SCOPE,
+     "start_points",
+     {EX_SYM_CONST, TY(VL_INT), 0, 0, {.kind = VL_INT, .u.i = 12}, 0, false, false}},
+    {ANY_SCOPE,
+     "rate",
+     {EX_SYM_CONST, TY(VL_DEC), 0, 0, {.kind = VL_DEC, .u.d = 0.5}, 0, false, false}},
     {ANY_SCOPE, "as_of", VAL(SP_BI, 0, VL_DATE)},
     {REL_EVENTS, "code", VAL(SP_ROW, 0, VL_TEXT)},
     {REL_EVENTS, "points", VAL(SP_ROW, 1, VL_INT)},
     {REL_EVENTS, "age", VAL(SP_ROW, 2, VL_DEC)},
     {REL_EVENTS, "date", VAL(SP_ROW, 3, VL_DATE)},
     {REL_EVENTS, "ok", VAL(SP_ROW, 4, VL_BOOL)},
-    {REL_EVENTS, "lvl", {EX_SYM_VALUE, {VL_ENUM, &edu}, SP_ROW, 5, {0}, 0}},
+    {REL_EVENTS, "lvl", {EX_SYM_VALUE, {VL_ENUM, &edu}, SP_ROW, 5, {0}, 0, false, false}},
     {REL_DEDUCTED, "points", VAL(SP_ROW, 0, VL_INT)},
     {REL_DEDUCTED, "all_points", VAL(SP_ROW, 1, VL_BOOL)},
     {REL_DEDUCTED, "n", VAL(SP_ROW, 2, VL_INT)},
@@ -93,7 +99,7 @@ static bool fake_resolve(void *ctx, int scope, const char *name, size_t n, bool 
     resolve_calls++;
     if (nested_src && scope == -1 && !want_relation && n == 8 && !memcmp(name, "nested_m", 8)) {
         nested_expr = ex_compile(cc, nested_src, strlen(nested_src), -1, (vl_type){VL_INT, NULL});
-        ex_symbol sym = {EX_SYM_VALUE, {VL_INT, NULL}, SP_ENT, 13, {0}, 0};
+        ex_symbol sym = {EX_SYM_VALUE, {VL_INT, NULL}, SP_ENT, 13, {0}, 0, false, false};
         *out = sym;
         return nested_expr != NULL;
     }
@@ -483,8 +489,19 @@ static void test_type_errors(void **state)
     ERR1("score in [1, \"a\"]", 13, 3, "cannot compare integer and text in '\"a\"'");
     ERR1("edu in [\"本科\", \"大学\"]", 18, 8,
          "'大学' is not a label of education (labels: 小学, 初中, 高中, 中专, 大专, 专科, 本科)");
-    ERR1("foo(1)", 0, 3, "unknown function 'foo'");
-    ERR1("clmap(score, 0, 1)", 0, 5, "unknown function 'clmap' (did you mean 'clamp'?)");
+    ERR1("foo(1)", 0, 3,
+         "unknown function 'foo'; the functions are min, max, clamp, abs, round, "
+         "floor, ceil, year, month, day, years_between, days_between, coalesce, missing, contains, "
+         "starts_with, ends_with, date; aggregates: count, sum, avg, min, max, any, all, share, "
+         "pick");
+    ERR1("clmap(score, 0, 1)", 0, 5,
+         "unknown function 'clmap' (did you mean 'clamp'?); the functions are min, max, clamp, "
+         "abs, round, floor, ceil, year, month, day, years_between, days_between, coalesce, "
+         "missing, contains, starts_with, ends_with, date; aggregates: count, sum, avg, min, max, "
+         "any, all, share, pick");
+    ERR1("floor(name)", 6, 4, "'floor' needs a number, found text in 'name'");
+    ERR1("contains(name, 1)", 15, 1, "'contains' needs text, found integer in '1'");
+    ERR1("starts_with(score, name)", 12, 5, "'starts_with' needs text, found integer in 'score'");
     ERR1("clamp(score, 0)", 0, 15,
          "'clamp' takes 3 arguments (x, lo, hi), found 2 in 'clamp(score, 0)'");
     ERR1("min(score)", 0, 10,
@@ -535,8 +552,18 @@ static void test_aggregate_errors(void **state)
          "'count' takes count(R) or count(R where c), found 'count(events, ok)'");
     ERR1("sum(events)", 0, 11, "'sum' takes sum(R, e [where c]), found 'sum(events)'");
     ERR1("pick(events, points)", 0, 20,
-         "'pick' needs a 'where' condition: pick(R, e where c), found 'pick(events, points)'");
-    ERR1("pick(events, code where ok)", 13, 4, "'pick' cannot return text, found 'code'");
+         "'pick' needs a 'where' condition: pick(R, e where c), found 'pick(events, points)' "
+         "('where' may be left out only when the relation has at most one row per entity: an "
+         "input whose key is its ref column)");
+    ERR1("sum(villages, points)", 0, 21,
+         "'villages' is the entity's own input, one row per result: write 'points' itself, not "
+         "'sum(villages, points)' (aggregates range over the rows of other inputs that ref it, "
+         "and over tallies)");
+    ERR1("count(villages)", 0, 15,
+         "'villages' is the entity's own input, one row per result: read its columns directly "
+         "(aggregates range over the rows of other inputs that ref it, and over tallies)");
+    ERR1("villages = 1", 0, 8,
+         "'villages' is the entity's own input, not a value: read its columns by name");
     ERR1("min(events, code)", 12, 4,
          "'min' needs numbers, dates or an enumeration, found text in 'code'");
     ERR1("any(events, points)", 12, 6,
@@ -553,6 +580,10 @@ static void test_aggregate_errors(void **state)
                    "aggregate");
     /* a failed compile lifts no slots */
     assert_int_equal(ex_agg_count(cc), 0);
+    /* pick returns text (the run copies it); without 'where' on a relation
+     * of one row per entity */
+    assert_int_equal(ex_type(C("pick(events, code where ok)")).kind, VL_TEXT);
+    assert_int_equal(ex_type(C("pick(office, code)")).kind, VL_TEXT);
 }
 
 /* ---- evaluation ---- */
@@ -676,6 +707,32 @@ static void test_functions(void **state)
     is_missing(E("years_between(birth, as_of)"), "出生日期 is empty");
     is_missing(E("year(birth)"), "出生日期 is empty");
     is_missing(E("birth + 1"), "出生日期 is empty");
+}
+
+static void test_floor_ceil_and_text_tests(void **state)
+{
+    (void)state;
+    is_int(E("floor(2.7)"), 2);
+    is_int(E("ceil(2.1)"), 3);
+    is_int(E("ceil(3)"), 3);
+    is_int(E("floor(-2.5)"), -3);
+    is_int(E("ceil(-2.5)"), -2);
+    /* the quota of the Tongren scheme: not less than 5 %, at least one */
+    is_int(E("ceil(41 * 5 / 100)"), 3);
+    is_int(E("ceil(40 * 5 / 100)"), 2);
+    assert_int_equal(ex_type(C("floor(ratio)")).kind, VL_INT);
+    is_missing(E("ceil(ratio * 1000000000000000000.0 * 1000)"), "integer overflow");
+    ent[3] = vl_text("党支部书记、村委会主任", strlen("党支部书记、村委会主任"));
+    is_bool(E("contains(name, \"书记\") and not contains(name, \"副书记\")"), true);
+    is_bool(E("starts_with(name, \"党支部\")"), true);
+    is_bool(E("ends_with(name, \"主任\")"), true);
+    is_bool(E("ends_with(name, \"书记\")"), false);
+    is_bool(E("contains(name, \"\")"), true);
+    ent[3] = vl_text("党支部副书记", strlen("党支部副书记"));
+    is_bool(E("contains(name, \"书记\") and not contains(name, \"副书记\")"), false);
+    is_bool(E("starts_with(\"党\", name)"), false);
+    ent[3] = vl_missing("职务 is empty");
+    is_missing(E("contains(name, \"书记\")"), "职务 is empty");
 }
 
 static const char *U = "unknown"; /* marker for a missing operand in the tables */
@@ -1068,6 +1125,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_comparisons_and_enums, setup, teardown),
         cmocka_unit_test_setup_teardown(test_if, setup, teardown),
         cmocka_unit_test_setup_teardown(test_functions, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_floor_ceil_and_text_tests, setup, teardown),
         cmocka_unit_test_setup_teardown(test_missing_truth_tables, setup, teardown),
         cmocka_unit_test_setup_teardown(test_aggregates, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tallies_and_weights, setup, teardown),

@@ -268,6 +268,124 @@ static void test_flag_ids_name_nothing_else(void **state)
     }
 }
 
+static const char *const picks =
+    "rosterflag: 1\n"
+    "pack: {id: pk, version: \"1\", title: {zh: 取, en: pick}}\n"
+    "constants: {quota: 3}\n"
+    "inputs:\n"
+    "  villages:\n"
+    "    key: village\n"
+    "    columns: {village: {type: text, required: true}}\n"
+    "  previous:\n"
+    "    key: village\n"
+    "    columns:\n"
+    "      village: {type: text, required: true, ref: villages}\n"
+    "      level: text\n"
+    "  cadres:\n"
+    "    columns:\n"
+    "      village: {type: text, required: true, ref: villages}\n"
+    "      name: text\n"
+    "      post: text\n"
+    "entity: {input: villages}\n"
+    "measures:\n"
+    "  before: \"pick(previous, level)\"\n"
+    "  secretary: \"pick(cadres, name where contains(post, '书记') and not contains(post, "
+    "'副书记'))\"\n"
+    "  short: \"count(cadres) < quota\"\n"
+    "levels:\n"
+    "  - {id: again, any: \"before = 'again' and short\"}\n"
+    "output: {columns: [village, before, secretary, short]}\n";
+
+static run_state run_picks(const rf_setting *sets, size_t nsets, const char *stamp)
+{
+    rf_diags *d = rf_diags_new();
+    rf_pack *p = NULL;
+    const char *path = put("k.yaml", picks);
+    assert_int_equal(rf_pack_load_set(path, sets, nsets, &p, d), 0);
+    unlink(path);
+    rf_input in[3] = {
+        {"villages", put("v.csv", "village\nA\nB\nC\n"), NULL, 0},
+        {"previous", put("r.csv", "village,level\nA,again\nB,none\nB,again\n"), NULL, 0},
+        {"cadres",
+         put("c.csv", "village,name,post\n"
+                      "A,张三,党支部书记、村委会主任\n"
+                      "A,李四,党支部副书记\n"
+                      "B,王五,党支部副书记\n"
+                      "C,赵六,村党支部书记\n"
+                      "C,钱七,文书\n"
+                      "C,孙八,村委会委员\n"),
+         NULL, 0}};
+    rf_run_options o = RF_RUN_OPTIONS_INIT;
+    run_state s;
+    memset(&s, 0, sizeof s);
+    o.on_result = collect;
+    o.ctx = &s;
+    rf_summary sum;
+    FILE *out = tmpfile();
+    assert_int_equal(rf_run(p, &o, in, 3, out, NULL, &sum, d), 0);
+    assert_non_null(strstr(slurp(out), stamp));
+    assert_int_equal(sum.inputs[1].problems, 1); /* B twice in previous */
+    fclose(out);
+    rf_pack_free(p);
+    rf_diags_free(d);
+    return s;
+}
+
+/* pick returns text that outlives the row it came from; without 'where' it
+ * reads the one row of a relation keyed by its reference. */
+static void test_pick_text_and_one_row(void **state)
+{
+    (void)state;
+    run_state s = run_picks(NULL, 0, "\nA,again,张三,true,again,again,");
+    assert_int_equal(s.n, 3);
+    assert_string_equal(s.rows[0].fields, "village=A|before=again|secretary=张三|short=true|");
+    assert_string_equal(s.rows[0].level, "again");
+    /* two rows for B: missing, and the reason says so without a 'where' */
+    assert_string_equal(s.rows[1].fields, "village=B|before=|secretary=|short=true|");
+    assert_string_equal(s.rows[1].reasons,
+                        "again: not evaluated: before = 'again' and short (more than one row in "
+                        "previous); ");
+    assert_string_equal(s.rows[2].fields, "village=C|before=|secretary=赵六|short=false|");
+    assert_string_equal(s.rows[2].reasons, "");
+}
+
+/* A constant set by the caller replaces the pack's before compiling, and is
+ * stamped in every result. */
+static void test_set_constants(void **state)
+{
+    (void)state;
+    rf_setting set[1] = {{"quota", "4"}};
+    run_state s = run_picks(set, 1, ",pk@1 --set quota=4\n");
+    assert_string_equal(s.rows[2].fields, "village=C|before=|secretary=赵六|short=true|");
+    static const struct {
+        rf_setting set;
+        const char *msg;
+    } bad[] = {
+        {{"quot", "4"}, "--set quot: pack pk has no constant 'quot' (its constants: quota)"},
+        {{"quota", "4.5"},
+         "--set quota=4.5: constant quota is integer (the pack says 3): not an "
+         "integer"},
+        {{"quota", ""}, "constant quota is integer (the pack says 3): the value is empty"},
+    };
+    const char *path = put("k.yaml", picks);
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        rf_diags *d = rf_diags_new();
+        rf_pack *p = NULL;
+        assert_int_equal(rf_pack_load_set(path, &bad[i].set, 1, &p, d), -1);
+        assert_int_equal(rf_diags_count(d), 1);
+        assert_int_equal(rf_diags_get(d, 0)->cls, RF_CLASS_USAGE);
+        assert_non_null(strstr(rf_diags_get(d, 0)->message, bad[i].msg));
+        rf_diags_free(d);
+    }
+    rf_setting twice[2] = {{"quota", "4"}, {"quota", "5"}};
+    rf_diags *d = rf_diags_new();
+    rf_pack *p = NULL;
+    assert_int_equal(rf_pack_load_set(path, twice, 2, &p, d), -1);
+    assert_string_equal(rf_diags_get(d, 0)->message, "--set quota is given twice");
+    rf_diags_free(d);
+    unlink(path);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -294,6 +412,8 @@ int main(void)
         cmocka_unit_test(test_flags_json),
         cmocka_unit_test(test_flags_only),
         cmocka_unit_test(test_flag_ids_name_nothing_else),
+        cmocka_unit_test(test_pick_text_and_one_row),
+        cmocka_unit_test(test_set_constants),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

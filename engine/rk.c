@@ -271,10 +271,10 @@ void rk_finish(rk_state *k, rf_diags *d, const char *path)
         }
         if (!o->nents && k->nents)
             dg_add(d, RF_WARNING, RF_CLASS_INPUT, path, 0, 0, 0, NULL,
-                   "ranking '%s' is empty: no entity has a value for %s%s%s, so every rank is "
-                   "missing",
-                   o->ms->name, ex_text(o->ms->by), o->ms->within ? " and " : "",
-                   o->ms->within ? ex_text(o->ms->within) : "");
+                   "ranking '%s' is empty: no entity has a value for %s%s%s%s, so every rank "
+                   "is missing",
+                   o->ms->name, ex_text(o->ms->by), o->ms->within ? " (ranked within " : "",
+                   o->ms->within ? ex_text(o->ms->within) : "", o->ms->within ? ")" : "");
         free(o->ents);
         o->ents = NULL;
         o->nents = o->capents = 0;

@@ -194,7 +194,7 @@ static void test_empty_ranking_is_said(void **state)
     assert_non_null(strstr(s.diags, "ranking 'low' is empty: no entity has a value for total, so "
                                     "every rank is missing"));
     assert_non_null(strstr(s.diags, "ranking 'place' is empty: no entity has a value for total "
-                                    "and town"));
+                                    "(ranked within town)"));
 }
 
 static void test_no_entities(void **state)

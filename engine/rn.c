@@ -442,6 +442,17 @@ static bool rn_convert(rn_run *R, rn_in *I, const cs_row *row, vl_value *vals)
         if (!rn_convert_cell(R, I, row, pc->c, pc->pos, vals))
             return false;
     }
+    /* Results read back: a text cell the writer made inert ('=...) reads as
+     * the text it was written from. */
+    if (I->pin->results >= 0)
+        for (int c = 0; c < I->pin->ncols; c++) {
+            vl_value *v = &vals[c];
+            if (v->kind == VL_TEXT && v->n > 1 && v->u.p[0] == '\'' &&
+                wr_formula_like(v->u.p + 1, v->n - 1)) {
+                v->u.p++;
+                v->n--;
+            }
+        }
     return true;
 }
 
@@ -508,6 +519,11 @@ static void rn_keytext(const cs_row *row, const rn_in *I, int col, const char **
     *s = f->p;
     *n = f->n;
     rn_trim(s, n);
+    /* A key the CSV writer made inert ('-x) in results read back. */
+    if (I->pin->results >= 0 && *n > 1 && **s == '\'' && wr_formula_like(*s + 1, *n - 1)) {
+        (*s)++;
+        (*n)--;
+    }
 }
 
 static rn_ent *rn_find(rn_run *R, const char *s, size_t n)

@@ -61,13 +61,27 @@ static bool wr_needs_quote(const char *s, size_t n)
     return false;
 }
 
+bool wr_formula_like(const char *s, size_t n)
+{
+    return n && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' ||
+                 s[0] == '\r');
+}
+
 static void wr_csv(wr_writer *w, const char *s, size_t n)
 {
+    bool inert = wr_formula_like(s, n);
+    if (!inert && !wr_needs_quote(s, n)) {
+        wr_put(w, s, n);
+        return;
+    }
     if (!wr_needs_quote(s, n)) {
+        wr_ch(w, '\'');
         wr_put(w, s, n);
         return;
     }
     wr_ch(w, '"');
+    if (inert)
+        wr_ch(w, '\'');
     for (size_t i = 0; i < n; i++) {
         if (s[i] == '"')
             wr_ch(w, '"');
@@ -78,11 +92,16 @@ static void wr_csv(wr_writer *w, const char *s, size_t n)
 
 void wr_csv_field(FILE *f, const char *s, size_t n)
 {
+    bool inert = wr_formula_like(s, n);
     if (!wr_needs_quote(s, n)) {
+        if (inert)
+            putc('\'', f);
         fwrite(s, 1, n, f);
         return;
     }
     putc('"', f);
+    if (inert)
+        putc('\'', f);
     for (size_t i = 0; i < n; i++) {
         if (s[i] == '"')
             putc('"', f);
@@ -250,6 +269,8 @@ void wr_list(wr_writer *w, const char *const *items, int n)
         quote = strpbrk(items[i], ",\"\r\n") != NULL;
     if (quote)
         wr_ch(w, '"');
+    if (n && wr_formula_like(items[0], strlen(items[0])))
+        wr_ch(w, '\'');
     for (int i = 0; i < n; i++) {
         if (i)
             wr_put(w, "; ", 2);

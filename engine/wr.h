@@ -2,7 +2,8 @@
  *
  * Values go straight from vl_format into the stdio buffer: no allocation per
  * row. CSV quoting follows RFC 4180; JSON strings are escaped for control
- * characters and quotes, UTF-8 passes through. */
+ * characters and quotes, UTF-8 passes through. A CSV text cell that a
+ * spreadsheet would take for a formula is made inert (wr_formula_like). */
 #ifndef WR_H
 #define WR_H
 
@@ -36,6 +37,12 @@ void wr_text(wr_writer *w, const char *s, size_t n);
 /* A list: joined with "; " in CSV, a JSON array in JSON lines. */
 void wr_list(wr_writer *w, const char *const *items, int n);
 void wr_row_end(wr_writer *w);
+
+/* A cell a spreadsheet would run as a formula: it begins with '=', '+', '-',
+ * '@', a tab or a carriage return. In CSV such a text cell is written after an
+ * apostrophe, which spreadsheets read as "text follows" (numbers are written
+ * as numbers: only text cells are ever changed). */
+bool wr_formula_like(const char *s, size_t n);
 
 /* One CSV field, quoted when it holds the delimiter, a quote or a line break. */
 void wr_csv_field(FILE *f, const char *s, size_t n);

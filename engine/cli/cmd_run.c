@@ -29,6 +29,11 @@ static void run_help(FILE *to)
           "  -r, --rejects FILE      write rejected rows, and rows kept with a problem,\n"
           "                          to FILE as CSV (file,line,input,action,reason,raw);\n"
           "                          without it they are reported on stderr\n"
+          "      --bom               start the CSV results and rejects report with a UTF-8\n"
+          "                          byte-order mark, which Excel on Chinese Windows needs\n"
+          "                          to read UTF-8 (without it Excel shows garbled text).\n"
+          "                          Every CSV writes a text cell that begins with = + - @\n"
+          "                          after an apostrophe, so no spreadsheet runs it\n"
           "      --encoding [NAME=]ENC  auto (default), utf-8 or gb18030, for all inputs\n"
           "                          or for input NAME\n"
           "      --delimiter [NAME=]C  field separator: ',' (default), 'tab', ';'\n"
@@ -203,7 +208,7 @@ static int run_main(int argc, char **argv, bool explain)
     const char *delim_for[RF_MAX_INPUTS][2];
     rf_setting sets[RUN_MAX_SETS];
     size_t nin = 0, nenc = 0, ndelim = 0, nsets = 0;
-    bool quiet = false;
+    bool quiet = false, bom = false;
 
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -219,6 +224,8 @@ static int run_main(int argc, char **argv, bool explain)
             id = v;
         } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
             quiet = true;
+        } else if (!explain && strcmp(a, "--bom") == 0) {
+            bom = true;
         } else if (cli_opt(argc, argv, &i, "--input", &v) || cli_opt(argc, argv, &i, "-i", &v)) {
             if (!v)
                 return CLI_USAGE;
@@ -363,6 +370,12 @@ static int run_main(int argc, char **argv, bool explain)
     rf_pack *p = NULL;
     run_out out = {0}, rej = {0};
     bool out_open = false, rej_open = false;
+    if (bom && o.format != RF_FORMAT_CSV) {
+        cli_usage_error(cmd, "--bom is for CSV results; JSON lines never start with a byte-order "
+                             "mark");
+        code = CLI_USAGE;
+        goto done;
+    }
     if (cli_pack_load_set(pack, sets, nsets, &p, d) != 0) {
         code = cli_report(d);
         goto done;
@@ -374,6 +387,13 @@ static int run_main(int argc, char **argv, bool explain)
                (rejects && !(rej_open = run_out_open(&rej, rejects)))) {
         code = CLI_OUTPUT;
         goto done;
+    }
+    /* Excel on Chinese Windows takes a CSV file without a byte-order mark
+     * for the ANSI code page (GBK) and garbles UTF-8 text. */
+    if (bom) {
+        fputs("\xEF\xBB\xBF", out.f);
+        if (rej_open)
+            fputs("\xEF\xBB\xBF", rej.f);
     }
     rf_summary s;
     int rc = rf_run(p, &o, inputs, nin, out.f, rejects ? rej.f : NULL, &s, d);

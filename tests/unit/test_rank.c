@@ -311,6 +311,11 @@ static void test_previous_results(void **state)
     assert_int_equal(s.rc, 0);
     assert_string_equal(s.rows[0].level, "twice");
     assert_non_null(strstr(s.diags, "results written by rk@1, read by rk@2"));
+    /* a key the CSV writer made inert ('-x) reads back as the key it was */
+    s = run_pack(prev_src, "org,score\n-x,1\ny,2\n", NULL, "previous",
+                 "org,level,pack\n'-x,last,rk@2\n");
+    assert_int_equal(s.rc, 0);
+    assert_string_equal(s.rows[0].level, "twice");
     /* another pack: every row is rejected, naming the pack */
     s = run_pack(prev_src, orgs, NULL, "previous", "org,level,pack\nx,last,other@2\n");
     assert_int_equal(s.rc, 0);

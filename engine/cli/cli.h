@@ -43,6 +43,22 @@ int cli_pack_load_set(const char *arg, const rf_setting *sets, size_t nsets, rf_
 int cli_report(const rf_diags *d);
 int cli_exit_for(rf_class cls);
 
+/* One result of a SARIF log (sarif.c): rule is one of the ids sarif.c lists
+ * ("pack", "input", ..., "test-case", "surviving-mutant"); file may be NULL,
+ * line and column 0 when unknown. */
+typedef struct cli_sarif_result {
+    const char *rule;
+    rf_severity severity;
+    const char *file;
+    uint64_t line;
+    uint32_t column;
+    const char *message;
+} cli_sarif_result;
+/* The rule id of a diagnostic of class cls. */
+const char *cli_sarif_rule_for(rf_class cls);
+/* Writes a SARIF 2.1.0 log with one run holding results rs[0..n). */
+void cli_sarif_write(FILE *f, const cli_sarif_result *rs, size_t n);
+
 /* Option parsing shared by subcommands: "--name value" or "--name=value". */
 bool cli_opt(int argc, char **argv, int *i, const char *name, const char **value);
 void cli_usage_error(const char *cmd, const char *fmt, ...)

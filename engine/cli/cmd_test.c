@@ -21,15 +21,23 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
-typedef enum tt_format { TT_TEXT, TT_TAP, TT_JUNIT } tt_format;
+typedef enum tt_format { TT_TEXT, TT_TAP, TT_JUNIT, TT_SARIF } tt_format;
 
-/* One case's outcome, kept for the TAP and JUnit reports. */
+/* What a reported test point is: a case; a test file or pack that does not
+ * load (an error, never "0 tests"); a --fail-under gate a pack passes or not. */
+typedef enum tt_kind { TT_CASE, TT_LOAD, TT_GATE } tt_kind;
+
+/* One test point's outcome, kept for the TAP, JUnit and SARIF reports. */
 typedef struct tt_result {
-    const char *pack;  /* pack id */
-    const char *name;  /* case name */
-    const char *where; /* file:line */
+    tt_kind kind;
+    const char *suite; /* pack id; the file when no pack is known */
+    const char *name;  /* unique within its suite */
+    const char *file;
+    unsigned line;
+    double time; /* seconds */
     bool ok;
     char *diff; /* malloc'd, NULL when ok */
 } tt_result;
@@ -41,6 +49,11 @@ typedef struct tt_pack {
     bool tested;
 } tt_pack;
 
+typedef struct tt_buf {
+    char *s;
+    size_t n, cap;
+} tt_buf;
+
 typedef struct tt_state {
     tt_format fmt;
     bool coverage;
@@ -49,31 +62,66 @@ typedef struct tt_state {
     tt_pack *packs;
     size_t npacks, cappacks;
     int load_errors;
+    tt_buf errs;             /* the current test file's load errors, one a line */
+    const char *efile;       /* the current test file */
+    unsigned eline;          /* line of its first error in that file */
+    cli_sarif_result *notes; /* every problem found, for SARIF */
+    size_t nnotes, capnotes;
     char tmpdir[4096];
     ar_arena *a; /* lives for the whole run */
 } tt_state;
 
 /* ---- small helpers ------------------------------------------------------ */
 
-static void tt_add_result(tt_state *S, const char *pack, const char *name, const char *where,
-                          char *diff)
+static double tt_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Case names are unique within a suite in every report: CI systems merge
+ * test cases by name, so a second "boundary" in another test file of the
+ * same pack becomes "boundary (2)". */
+static tt_result *tt_add_result(tt_state *S, tt_kind kind, const char *suite, const char *name,
+                                const char *file, unsigned line, char *diff)
 {
     if (S->nresults == S->capresults) {
         S->capresults = S->capresults ? S->capresults * 2 : 32;
         S->results = ar_xrealloc(S->results, S->capresults * sizeof *S->results);
     }
+    const char *unique = ar_strdup(S->a, name);
+    for (int k = 2;; k++) {
+        bool taken = false;
+        for (size_t i = 0; i < S->nresults && !taken; i++)
+            taken =
+                strcmp(S->results[i].suite, suite) == 0 && strcmp(S->results[i].name, unique) == 0;
+        if (!taken)
+            break;
+        unique = ar_printf(S->a, "%s (%d)", name, k);
+    }
     tt_result *r = &S->results[S->nresults++];
-    r->pack = ar_strdup(S->a, pack);
-    r->name = ar_strdup(S->a, name);
-    r->where = ar_strdup(S->a, where);
+    r->kind = kind;
+    r->suite = ar_strdup(S->a, suite);
+    r->name = unique;
+    r->file = ar_strdup(S->a, file);
+    r->line = line;
+    r->time = 0;
     r->ok = diff == NULL;
     r->diff = diff;
+    return r;
 }
 
-typedef struct tt_buf {
-    char *s;
-    size_t n, cap;
-} tt_buf;
+static void tt_note(tt_state *S, const char *rule, rf_severity sev, const char *file, uint64_t line,
+                    uint32_t col, const char *msg)
+{
+    if (S->nnotes == S->capnotes) {
+        S->capnotes = S->capnotes ? S->capnotes * 2 : 16;
+        S->notes = ar_xrealloc(S->notes, S->capnotes * sizeof *S->notes);
+    }
+    S->notes[S->nnotes++] = (cli_sarif_result){rule, sev, file ? ar_strdup(S->a, file) : NULL,
+                                               line, col, ar_strdup(S->a, msg)};
+}
 
 #if defined(__GNUC__)
 __attribute__((format(printf, 2, 3)))
@@ -97,19 +145,52 @@ tt_printf(tt_buf *b, const char *fmt, ...)
     b->n += (size_t)need;
 }
 
+/* A load error of the current test file: said on stderr, kept for the
+ * file's error test point and for SARIF. */
+static void tt_load_msg(tt_state *S, const char *file, unsigned line, unsigned col,
+                        const char *rule, const char *msg)
+{
+    if (!S->eline && S->efile && strcmp(file, S->efile) == 0)
+        S->eline = line;
+    if (line)
+        tt_printf(&S->errs, "%s:%u:%u: %s\n", file, line, col, msg);
+    else
+        tt_printf(&S->errs, "%s: %s\n", file, msg);
+    tt_note(S, rule, RF_ERROR, file, line, col, msg);
+    S->load_errors++;
+}
+
 #if defined(__GNUC__)
 __attribute__((format(printf, 4, 5)))
 #endif
 static void
 tt_load_error(tt_state *S, const char *file, const yn_node *at, const char *fmt, ...)
 {
+    char msg[1024];
     va_list ap;
-    fprintf(stderr, "%s:%u:%u: error: ", file, at ? at->line : 0, at ? at->col : 0);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
-    S->load_errors++;
+    fprintf(stderr, "%s:%u:%u: error: %s\n", file, at ? at->line : 0, at ? at->col : 0, msg);
+    tt_load_msg(S, file, at ? at->line : 0, at ? at->col : 0, "test-file", msg);
+}
+
+/* A pack's or test file's diagnostics: printed as `check` prints them, and
+ * the errors kept like tt_load_error's (counted once by the caller). */
+static void tt_diags(tt_state *S, const rf_diags *d)
+{
+    int before = S->load_errors;
+    for (size_t i = 0; i < rf_diags_count(d); i++) {
+        const rf_diag *g = rf_diags_get(d, i);
+        rf_diag_format(g, stderr);
+        if (g->severity == RF_ERROR)
+            tt_load_msg(S, g->file ? g->file : "", (unsigned)g->line, g->column,
+                        cli_sarif_rule_for(g->cls), g->message);
+        else
+            tt_note(S, cli_sarif_rule_for(g->cls), g->severity, g->file, g->line, g->column,
+                    g->message);
+    }
+    S->load_errors = before;
 }
 
 static char *tt_dirname(const char *path)
@@ -538,8 +619,12 @@ static void tt_file(tt_state *S, const char *file)
     rf_diags *d = rf_diags_new();
     yn_doc *doc = yn_load_file(a, file, d);
     char *dir = tt_dirname(file);
+    tt_pack *tp = NULL;
+    S->errs.n = 0;
+    S->efile = file;
+    S->eline = 0;
     if (!doc) {
-        cli_report(d);
+        tt_diags(S, d);
         S->load_errors++;
         goto done;
     }
@@ -566,12 +651,12 @@ static void tt_file(tt_state *S, const char *file)
         free(ppath);
         goto done;
     }
-    tt_pack *tp = tt_pack_for(S, ppath, d);
+    tp = tt_pack_for(S, ppath, d);
     free(ppath);
     if (!tp) {
-        cli_report(d);
+        tt_diags(S, d);
         fprintf(stderr, "%s:%u:%u: error: its pack does not load\n", file, pn->line, pn->col);
-        S->load_errors++;
+        tt_load_msg(S, file, pn->line, pn->col, "test-file", "its pack does not load");
         goto done;
     }
     tp->tested = true;
@@ -595,12 +680,19 @@ static void tt_file(tt_state *S, const char *file)
             if (o && o->kind == YN_SCALAR && strcmp(o->text, name) == 0)
                 tt_load_error(S, file, yn_get(c, "name"), "case name '%s' is used twice", name);
         }
-        char where[512];
-        snprintf(where, sizeof where, "%s:%u", file, c->line);
+        double t0 = tt_now();
         char *diff = tt_run_case(S, file, dir, c, tp);
-        tt_add_result(S, rf_pack_id(tp->p), name, where, diff);
+        tt_result *r = tt_add_result(S, TT_CASE, rf_pack_id(tp->p), name, file, c->line, diff);
+        r->time = tt_now() - t0;
     }
 done:
+    /* A test file with errors is one failing test point (with every error),
+     * so a CI system shows it red even when no case ran. */
+    if (S->errs.n) {
+        char *msg = strndup(S->errs.s, S->errs.n);
+        tt_add_result(S, TT_LOAD, tp ? rf_pack_id(tp->p) : file, ar_printf(S->a, "%s loads", file),
+                      file, S->eline, msg);
+    }
     free(dir);
     rf_diags_free(d);
     ar_free(a);
@@ -623,8 +715,12 @@ static void tt_dir(tt_state *S, const char *path)
 {
     DIR *dh = opendir(path);
     if (!dh) {
-        fprintf(stderr, "%s: error: cannot open directory: %s\n", path, strerror(errno));
-        S->load_errors++;
+        char msg[512];
+        snprintf(msg, sizeof msg, "cannot open directory: %s", strerror(errno));
+        fprintf(stderr, "%s: error: %s\n", path, msg);
+        S->errs.n = 0;
+        tt_load_msg(S, path, 0, 0, "test-file", msg);
+        tt_add_result(S, TT_LOAD, path, "opens", path, 0, strndup(S->errs.s, S->errs.n));
         return;
     }
     char **names = NULL;
@@ -649,11 +745,16 @@ static void tt_dir(tt_state *S, const char *path)
             char *real = realpath(names[i], NULL);
             bool tested = false;
             for (size_t k = 0; real && k < S->npacks; k++)
-                tested |= strcmp(S->packs[k].path, real) == 0 && S->packs[k].tested;
+                /* a pack that failed to load was named by a test file */
+                tested |=
+                    strcmp(S->packs[k].path, real) == 0 && (S->packs[k].tested || !S->packs[k].p);
             if (!tested) {
-                fprintf(stderr, "%s: error: pack has no test file (expected one naming it)\n",
-                        names[i]);
-                S->load_errors++;
+                static const char msg[] = "pack has no test file (expected one naming it)";
+                fprintf(stderr, "%s: error: %s\n", names[i], msg);
+                S->errs.n = 0;
+                tt_load_msg(S, names[i], 0, 0, "test-file", msg);
+                tt_add_result(S, TT_LOAD, names[i], "has a test file", names[i], 0,
+                              strndup(S->errs.s, S->errs.n));
             }
             free(real);
         }
@@ -664,9 +765,16 @@ static void tt_dir(tt_state *S, const char *path)
 
 /* ---- reports ---------------------------------------------------------------- */
 
-static void tt_xml(FILE *f, const char *s)
+/* Text for an XML attribute or element: markup escaped; in an attribute
+ * line breaks and tabs as character references (a parser would fold them
+ * to spaces); other control characters (not allowed in XML 1.0) as U+FFFD. */
+static void tt_xml_text(FILE *f, const char *s, bool attr)
 {
     for (; *s; s++) {
+        if (!attr && (*s == '\n' || *s == '\t')) {
+            putc(*s, f);
+            continue;
+        }
         switch (*s) {
         case '<':
             fputs("&lt;", f);
@@ -680,71 +788,196 @@ static void tt_xml(FILE *f, const char *s)
         case '"':
             fputs("&quot;", f);
             break;
+        case '\n':
+            fputs("&#10;", f);
+            break;
+        case '\t':
+            fputs("&#9;", f);
+            break;
+        case '\r':
+            fputs("&#13;", f);
+            break;
         default:
-            putc(*s, f);
+            if ((unsigned char)*s < 0x20)
+                fputs("\xef\xbf\xbd", f);
+            else
+                putc(*s, f);
         }
     }
+}
+
+/* A TAP description: '#' would start a directive (a failing case named
+ * "item #3 TODO" reads as a TODO to `prove`), a line break would end the
+ * line; both are escaped with a backslash, as is the backslash itself. */
+static void tt_tap_text(FILE *f, const char *s)
+{
+    for (; *s; s++) {
+        if (*s == '#' || *s == '\\')
+            fprintf(f, "\\%c", *s);
+        else if (*s == '\n')
+            fputs("\\n", f);
+        else if (*s == '\r')
+            fputs("\\r", f);
+        else
+            putc(*s, f);
+    }
+}
+
+static void tt_xml(FILE *f, const char *s)
+{
+    tt_xml_text(f, s, true);
+}
+
+static const char *tt_failure_message(const tt_result *r)
+{
+    if (r->kind == TT_LOAD)
+        return "does not load";
+    if (r->kind == TT_GATE)
+        return "below --fail-under";
+    return "expected results differ";
+}
+
+static void tt_report_tap(tt_state *S, FILE *f)
+{
+    fprintf(f, "TAP version 13\n1..%zu\n", S->nresults);
+    for (size_t i = 0; i < S->nresults; i++) {
+        tt_result *r = &S->results[i];
+        fprintf(f, "%s %zu - ", r->ok ? "ok" : "not ok", i + 1);
+        tt_tap_text(f, r->suite);
+        fputs(": ", f);
+        tt_tap_text(f, r->name);
+        putc('\n', f);
+        if (r->ok)
+            continue;
+        fputs("  ---\n  message: ", f);
+        fputs(tt_failure_message(r), f);
+        fputs("\n  at: ", f);
+        tt_tap_text(f, r->file);
+        if (r->line)
+            fprintf(f, ":%u", r->line);
+        fputs("\n  diff: |\n", f);
+        for (const char *s = r->diff; s && *s;) {
+            const char *e = strchr(s, '\n');
+            size_t len = e ? (size_t)(e - s) : strlen(s);
+            fprintf(f, "    %.*s\n", (int)len, s);
+            s += len + (e ? 1 : 0);
+        }
+        fputs("  ...\n", f);
+    }
+}
+
+static void tt_report_junit(tt_state *S, FILE *f)
+{
+    size_t failures = 0, errors = 0;
+    double total = 0;
+    for (size_t i = 0; i < S->nresults; i++) {
+        failures += !S->results[i].ok && S->results[i].kind != TT_LOAD;
+        errors += !S->results[i].ok && S->results[i].kind == TT_LOAD;
+        total += S->results[i].time;
+    }
+    fprintf(f,
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+            "<testsuites name=\"rosterflag\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" "
+            "time=\"%.3f\">\n",
+            S->nresults, failures, errors, total);
+    /* Suites in order of first appearance; a pack's load error, cases and
+     * gates come together whatever order they were found in. */
+    bool *done = calloc(S->nresults + 1, sizeof *done);
+    for (size_t i = 0; done && i < S->nresults; i++) {
+        if (done[i])
+            continue;
+        const char *suite = S->results[i].suite;
+        size_t n = 0, nf = 0, ne = 0;
+        double t = 0;
+        for (size_t j = i; j < S->nresults; j++) {
+            const tt_result *r = &S->results[j];
+            if (strcmp(r->suite, suite) != 0)
+                continue;
+            n++;
+            nf += !r->ok && r->kind != TT_LOAD;
+            ne += !r->ok && r->kind == TT_LOAD;
+            t += r->time;
+        }
+        fputs("  <testsuite name=\"", f);
+        tt_xml(f, suite);
+        fprintf(f,
+                "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"0\" time=\"%.3f\">\n",
+                n, nf, ne, t);
+        for (size_t j = i; j < S->nresults; j++) {
+            tt_result *r = &S->results[j];
+            if (strcmp(r->suite, suite) != 0)
+                continue;
+            done[j] = true;
+            fputs("    <testcase classname=\"", f);
+            tt_xml(f, r->suite);
+            fputs("\" name=\"", f);
+            tt_xml(f, r->name);
+            fputs("\" file=\"", f);
+            tt_xml(f, r->file);
+            if (r->line)
+                fprintf(f, "\" line=\"%u", r->line);
+            fprintf(f, "\" time=\"%.3f\"", r->time);
+            if (r->ok) {
+                fputs("/>\n", f);
+                continue;
+            }
+            const char *el = r->kind == TT_LOAD ? "error" : "failure";
+            fprintf(f, ">\n      <%s message=\"%s\" type=\"%s\">", el, tt_failure_message(r),
+                    r->kind == TT_LOAD   ? "load"
+                    : r->kind == TT_GATE ? "shortfall"
+                                         : "diff");
+            tt_xml_text(f, r->diff ? r->diff : "", false);
+            fprintf(f, "</%s>\n    </testcase>\n", el);
+        }
+        fputs("  </testsuite>\n", f);
+    }
+    free(done);
+    fputs("</testsuites>\n", f);
+}
+
+static void tt_report_sarif(tt_state *S, FILE *f)
+{
+    size_t n = S->nnotes;
+    cli_sarif_result *rs = ar_xmalloc((n + S->nresults + 1) * sizeof *rs);
+    if (n)
+        memcpy(rs, S->notes, n * sizeof *rs);
+    for (size_t i = 0; i < S->nresults; i++) {
+        const tt_result *r = &S->results[i];
+        if (r->ok || r->kind != TT_CASE)
+            continue; /* load errors and gates are in the notes, at their own lines */
+        rs[n++] = (cli_sarif_result){"test-case",
+                                     RF_ERROR,
+                                     r->file,
+                                     r->line,
+                                     0,
+                                     ar_printf(S->a, "test case '%s' of %s fails:\n%s", r->name,
+                                               r->suite, r->diff ? r->diff : "")};
+    }
+    cli_sarif_write(f, rs, n);
+    free(rs);
 }
 
 static void tt_report(tt_state *S, FILE *f, size_t passed, size_t failed)
 {
     if (S->fmt == TT_TAP) {
-        fprintf(f, "TAP version 13\n1..%zu\n", S->nresults);
-        for (size_t i = 0; i < S->nresults; i++) {
-            tt_result *r = &S->results[i];
-            fprintf(f, "%s %zu - %s: %s\n", r->ok ? "ok" : "not ok", i + 1, r->pack, r->name);
-            if (!r->ok) {
-                fprintf(f, "  ---\n  at: %s\n  diff: |\n", r->where);
-                for (const char *s = r->diff; s && *s;) {
-                    const char *e = strchr(s, '\n');
-                    size_t len = e ? (size_t)(e - s) : strlen(s);
-                    fprintf(f, "    %.*s\n", (int)len, s);
-                    s += len + (e ? 1 : 0);
-                }
-                fputs("  ...\n", f);
-            }
-        }
+        tt_report_tap(S, f);
         return;
     }
     if (S->fmt == TT_JUNIT) {
-        fprintf(f,
-                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-                "<testsuites name=\"rosterflag\" tests=\"%zu\" failures=\"%zu\">\n",
-                S->nresults, failed);
-        for (size_t i = 0; i < S->nresults;) {
-            const char *pack = S->results[i].pack;
-            size_t j = i, nf = 0;
-            while (j < S->nresults && strcmp(S->results[j].pack, pack) == 0)
-                nf += !S->results[j++].ok;
-            fputs("  <testsuite name=\"", f);
-            tt_xml(f, pack);
-            fprintf(f, "\" tests=\"%zu\" failures=\"%zu\">\n", j - i, nf);
-            for (; i < j; i++) {
-                tt_result *r = &S->results[i];
-                fputs("    <testcase classname=\"", f);
-                tt_xml(f, r->pack);
-                fputs("\" name=\"", f);
-                tt_xml(f, r->name);
-                fputs("\" file=\"", f);
-                tt_xml(f, r->where);
-                if (r->ok) {
-                    fputs("\"/>\n", f);
-                    continue;
-                }
-                fputs("\">\n      <failure message=\"expected results differ\">", f);
-                tt_xml(f, r->diff ? r->diff : "");
-                fputs("</failure>\n    </testcase>\n", f);
-            }
-            fputs("  </testsuite>\n", f);
-        }
-        fputs("</testsuites>\n", f);
+        tt_report_junit(S, f);
+        return;
+    }
+    if (S->fmt == TT_SARIF) {
+        tt_report_sarif(S, f);
         return;
     }
     for (size_t i = 0; i < S->nresults; i++) {
         tt_result *r = &S->results[i];
-        fprintf(f, "%s %s: %s\n", r->ok ? "ok  " : "FAIL", r->pack, r->name);
+        if (r->kind != TT_CASE)
+            continue;
+        fprintf(f, "%s %s: %s\n", r->ok ? "ok  " : "FAIL", r->suite, r->name);
         if (!r->ok)
-            fprintf(f, "     at %s\n%s", r->where, r->diff ? r->diff : "");
+            fprintf(f, "     at %s:%u\n%s", r->file, r->line, r->diff ? r->diff : "");
     }
     if (S->load_errors)
         fprintf(f, "%zu passed, %zu failed, %d errors (test files or packs that do not load)\n",
@@ -763,7 +996,9 @@ static void test_help(FILE *to)
           "field by field) and a closing line 'N passed, N failed'.\n"
           "\n"
           "options:\n"
-          "      --format text|tap|junit  report format (default text)\n"
+          "      --format FORMAT          report format: text (default), tap, junit, or\n"
+          "                               sarif (a SARIF 2.1.0 log of what fails, at\n"
+          "                               its line in the pack or test file)\n"
           "  -o, --output FILE            write the report to FILE (default stdout)\n"
           "      --coverage               report per pack the catalogue items, conditions\n"
           "                               (true and false) and levels no case exercised\n"
@@ -796,10 +1031,13 @@ int cmd_test(int argc, char **argv)
                 S.fmt = TT_TAP;
             else if (v && strcmp(v, "junit") == 0)
                 S.fmt = TT_JUNIT;
+            else if (v && strcmp(v, "sarif") == 0)
+                S.fmt = TT_SARIF;
             else if (v && strcmp(v, "text") == 0)
                 S.fmt = TT_TEXT;
             else {
-                cli_usage_error("test", "--format is text, tap or junit, got '%s'", v ? v : "");
+                cli_usage_error("test", "--format is text, tap, junit or sarif, got '%s'",
+                                v ? v : "");
                 return CLI_USAGE;
             }
         } else if (cli_opt(argc, argv, &i, "--output", &v) || cli_opt(argc, argv, &i, "-o", &v)) {
@@ -857,34 +1095,77 @@ int cmd_test(int argc, char **argv)
             tt_file(&S, a);
         }
     }
+    /* Coverage per pack, said after the cases; below --fail-under it is a
+     * failing test point of its own, with each uncovered point in SARIF. */
+    tt_buf covtext = {0};
+    bool low = false;
+    for (size_t i = 0; S.coverage && i < S.npacks; i++) {
+        tt_pack *tp = &S.packs[i];
+        if (!tp->p)
+            continue;
+        size_t hit, total;
+        rf_coverage_counts(tp->cov, &hit, &total);
+        double pct = total ? 100.0 * (double)hit / (double)total : 100.0;
+        char *list = NULL;
+        size_t listn = 0;
+        FILE *ms = open_memstream(&list, &listn);
+        if (ms) {
+            rf_coverage_report(tp->cov, ms);
+            fclose(ms);
+        }
+        tt_printf(&covtext, "coverage %s: %.1f%% (%zu of %zu items, conditions and levels)\n%s",
+                  rf_pack_id(tp->p), pct, hit, total, list ? list : "");
+        if (fail_under >= 0) {
+            bool short_ = pct + 1e-9 < fail_under;
+            tt_buf why = {0};
+            if (short_) {
+                tt_printf(&covtext, "coverage %s: %.1f%% is below --fail-under %.1f%%\n",
+                          rf_pack_id(tp->p), pct, fail_under);
+                tt_printf(&why, "coverage %.1f%% is below --fail-under %.1f%%\n%s", pct, fail_under,
+                          list ? list : "");
+                low = true;
+            }
+            tt_add_result(&S, TT_GATE, rf_pack_id(tp->p),
+                          ar_printf(S.a, "coverage >= %g%%", fail_under), tp->p->path, 0, why.s);
+            /* "  PACK:LINE:COL: what" per uncovered point */
+            size_t pl = strlen(tp->p->path);
+            for (char *ln = list; short_ && ln && *ln;) {
+                char *end = strchr(ln, '\n');
+                if (end)
+                    *end = '\0';
+                const char *t = ln + strspn(ln, " ");
+                unsigned long line = 0, col = 0;
+                if (strncmp(t, tp->p->path, pl) == 0 && t[pl] == ':') {
+                    char *q;
+                    t += pl + 1;
+                    line = strtoul(t, &q, 10);
+                    if (q != t && *q == ':') {
+                        col = strtoul(q + 1, &q, 10);
+                        t = *q == ':' ? q + 1 : t;
+                    } else {
+                        line = 0;
+                    }
+                }
+                t += strspn(t, " ");
+                tt_note(&S, "uncovered", RF_ERROR, tp->p->path, line, (uint32_t)col, t);
+                ln = end ? end + 1 : NULL;
+            }
+        }
+        free(list);
+    }
     size_t passed = 0, failed = 0;
     for (size_t i = 0; i < S.nresults; i++)
-        S.results[i].ok ? passed++ : failed++;
+        if (S.results[i].kind == TT_CASE)
+            S.results[i].ok ? passed++ : failed++;
     FILE *f = stdout;
     if (output && !(f = fopen(output, "w"))) {
         fprintf(stderr, "rosterflag test: cannot write %s: %s\n", output, strerror(errno));
         f = stdout;
     }
     tt_report(&S, f, passed, failed);
-    bool low = false;
-    if (S.coverage) {
-        FILE *cf = S.fmt == TT_TEXT ? f : stderr;
-        for (size_t i = 0; i < S.npacks; i++) {
-            if (!S.packs[i].p)
-                continue;
-            size_t hit, total;
-            rf_coverage_counts(S.packs[i].cov, &hit, &total);
-            double pct = total ? 100.0 * (double)hit / (double)total : 100.0;
-            fprintf(cf, "coverage %s: %.1f%% (%zu of %zu items, conditions and levels)\n",
-                    rf_pack_id(S.packs[i].p), pct, hit, total);
-            rf_coverage_report(S.packs[i].cov, cf);
-            if (fail_under >= 0 && pct + 1e-9 < fail_under) {
-                fprintf(cf, "coverage %s: %.1f%% is below --fail-under %.1f%%\n",
-                        rf_pack_id(S.packs[i].p), pct, fail_under);
-                low = true;
-            }
-        }
-    }
+    if (covtext.n)
+        fputs(covtext.s, S.fmt == TT_TEXT ? f : stderr);
+    free(covtext.s);
     if (S.load_errors)
         fprintf(stderr, "rosterflag test: %d test file or pack errors\n", S.load_errors);
     if (f != stdout)
@@ -892,6 +1173,8 @@ int cmd_test(int argc, char **argv)
     for (size_t i = 0; i < S.nresults; i++)
         free(S.results[i].diff);
     free(S.results);
+    free(S.notes);
+    free(S.errs.s);
     for (size_t i = 0; i < S.npacks; i++) {
         free(S.packs[i].path);
         rf_coverage_free(S.packs[i].cov);

@@ -1826,6 +1826,38 @@ static void pk_output(pk_b *b, const yn_node *root)
     }
 }
 
+int pk_output_index(const rf_pack *p, const char *name)
+{
+    for (int i = 0; i < p->nouts; i++)
+        if (strcmp(p->outs[i].name, name) == 0)
+            return i;
+    return -1;
+}
+
+/* report: how results are summed for people who read them (group_by: an
+ * output column, so that every group is visible in the results too). */
+static void pk_report(pk_b *b, const yn_node *root)
+{
+    rf_pack *p = b->p;
+    const yn_node *n = yn_get(root, "report");
+    if (!n || !pk_is(b, n, YN_MAP, "report"))
+        return;
+    static const char *const keys[] = {"group_by", NULL};
+    pk_keys(b, n, keys, "report");
+    const yn_node *g = yn_get(n, "group_by");
+    if (!g || !pk_scalar(b, g, "group_by"))
+        return;
+    if (pk_output_index(p, g->text) >= 0) {
+        p->group_by = g->text;
+        return;
+    }
+    pk_near nr = {g->text, g->len, NULL, (size_t)-1};
+    for (int i = 0; i < p->nouts; i++)
+        pk_consider(&nr, p->outs[i].name);
+    pk_err(b, g, "group_by '%s' is not an output column (output: columns)%s%s%s", g->text,
+           nr.best ? " (did you mean '" : "", nr.best ? nr.best : "", nr.best ? "'?)" : "");
+}
+
 int pk_measure_refs(const rf_pack *p, int m, int *refs, int cap)
 {
     const pk_measure *ms = &p->measures[m];
@@ -1942,7 +1974,7 @@ static void pk_build(pk_b *b)
     static const char *const keys[] = {"rosterflag", "pack",     "constants", "enums",
                                        "period",     "inputs",   "entity",    "catalogues",
                                        "tallies",    "measures", "levels",    "no_level",
-                                       "flags",      "output",   NULL};
+                                       "flags",      "output",   "report",    NULL};
     pk_keys(b, root, keys, "the rule file");
     pk_meta(b, root);
     rf_pack *p = b->p;
@@ -1988,6 +2020,7 @@ static void pk_build(pk_b *b)
     pk_levels(b, root);
     pk_flags(b, yn_get(root, "flags"));
     pk_output(b, root);
+    pk_report(b, root);
     if (b->errors)
         return;
     pk_rank_phases(b);

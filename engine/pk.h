@@ -182,8 +182,12 @@ struct rf_pack {
     const char *set_stamp;   /* " --set NAME=VALUE ..." after id@version, or "" */
     const char *set_summary; /* "NAME=VALUE (the pack says OLD), ...", or "" */
     int naggs;
-    int nconds_total; /* conditions over all levels, for coverage */
+    int nconds_total;     /* conditions over all levels, for coverage */
+    const char *group_by; /* report: group_by, an output column; NULL if none */
 };
+
+/* The output column named `name`, or -1. */
+int pk_output_index(const struct rf_pack *p, const char *name);
 
 /* A pack with flags and no levels has no level columns in its results. */
 static inline bool pk_has_level_column(const struct rf_pack *p)

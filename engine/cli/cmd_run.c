@@ -1,5 +1,6 @@
 /* rosterflag run: evaluate inputs against a pack. */
 #include "cli.h"
+#include "rp.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -38,6 +39,9 @@ static void run_help(FILE *to)
           "                          or for input NAME\n"
           "      --delimiter [NAME=]C  field separator: ',' (default), 'tab', ';'\n"
           "      --max-rejects N     stop with an error once N rows are rejected\n"
+          "      --group-by COLUMN   count the results per level (and flag) for each value\n"
+          "                          of the output column COLUMN (a township, a branch) in\n"
+          "                          the summary; default: the pack's report: group_by\n"
           "      --set NAME=VALUE    use VALUE for the pack's constant NAME (repeatable);\n"
           "                          said in the summary and stamped in the pack column\n"
           "  -q, --quiet             no summary on stderr\n"
@@ -199,7 +203,7 @@ static void explain_help(FILE *to)
 static int run_main(int argc, char **argv, bool explain)
 {
     const char *cmd = explain ? "explain" : "run";
-    const char *pack = NULL, *output = NULL, *rejects = NULL, *v, *id = NULL;
+    const char *pack = NULL, *output = NULL, *rejects = NULL, *v, *id = NULL, *group_by = NULL;
     const char *enc_all = NULL;
     char delim_all = 0;
     rf_run_options o = RF_RUN_OPTIONS_INIT;
@@ -301,6 +305,10 @@ static int run_main(int argc, char **argv, bool explain)
                 delim_for[ndelim][1] = ds;
                 ndelim++;
             }
+        } else if (!explain && cli_opt(argc, argv, &i, "--group-by", &v)) {
+            if (!v)
+                return CLI_USAGE;
+            group_by = v;
         } else if (cli_opt(argc, argv, &i, "--set", &v)) {
             const char *eq = v ? strchr(v, '=') : NULL;
             if (!eq || eq == v || nsets == RUN_MAX_SETS) {
@@ -369,6 +377,7 @@ static int run_main(int argc, char **argv, bool explain)
     rf_diags *d = rf_diags_new();
     rf_pack *p = NULL;
     run_out out = {0}, rej = {0};
+    rp_report *rp = NULL;
     bool out_open = false, rej_open = false;
     if (bom && o.format != RF_FORMAT_CSV) {
         cli_usage_error(cmd, "--bom is for CSV results; JSON lines never start with a byte-order "
@@ -379,6 +388,16 @@ static int run_main(int argc, char **argv, bool explain)
     if (cli_pack_load_set(pack, sets, nsets, &p, d) != 0) {
         code = cli_report(d);
         goto done;
+    }
+    char why[512];
+    if (!explain && !(rp = rp_new(p, group_by, why, sizeof why))) {
+        cli_usage_error(cmd, "--group-by: %s", why);
+        code = CLI_USAGE;
+        goto done;
+    }
+    if (rp) {
+        o.on_result = rp_on_result;
+        o.ctx = rp;
     }
     if (explain) {
         out.f = NULL;
@@ -408,8 +427,10 @@ static int run_main(int argc, char **argv, bool explain)
             code = CLI_OUTPUT;
         rej_open = false;
     }
-    if (ok && !quiet)
+    if (ok && !quiet) {
         run_summary(p, &s);
+        rp_summary(rp, &s, stderr);
+    }
     if (ok && code == CLI_OK) {
         for (size_t i = 0; i < s.ninputs; i++)
             if (s.inputs[i].rejected)
@@ -422,6 +443,7 @@ done:
         run_out_close(&out, false);
     if (rej_open)
         run_out_close(&rej, false);
+    rp_free(rp);
     rf_pack_free(p);
     rf_diags_free(d);
     for (size_t k = 0; k < nin; k++)

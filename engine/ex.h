@@ -167,6 +167,8 @@ const ex_agg *ex_agg_get(const ex_compiler *c, int i);
  * Slots read inside aggregates count too. Writes at most cap indices and
  * returns how many distinct ones there are (exact when that is <= cap). */
 int ex_refs(const ex_expr *e, int space, int *indices, int cap);
+/* Does the expression hold an aggregate? */
+bool ex_has_agg(const ex_expr *e);
 
 /* Never allocates. A slot holding VL_MISSING with why NULL reads as
  * missing with why "<name> has no value". */

@@ -1085,6 +1085,18 @@ static void refs(const ex_expr *e, int space, int *idx, int cap, int *n)
         refs(e->kids[i], space, idx, cap, n);
 }
 
+bool ex_has_agg(const ex_expr *e)
+{
+    if (!e)
+        return false;
+    if (e->op == EX_O_AGG)
+        return true;
+    for (int i = 0; i < e->nkids; i++)
+        if (ex_has_agg(e->kids[i]))
+            return true;
+    return false;
+}
+
 int ex_refs(const ex_expr *e, int space, int *indices, int cap)
 {
     int n = 0;

@@ -299,6 +299,38 @@ static void pk_need_measure(pk_b *b, int m)
     }
 }
 
+/* A measure by name: 1 resolved, 0 not yet (its compile is retried), -1 no
+ * such measure. */
+static int pk_resolve_measure(pk_b *b, const char *name, size_t n, ex_symbol *out)
+{
+    rf_pack *p = b->p;
+    for (int m = 0; m < p->nmeasures; m++)
+        if (pk_eq(p->measures[m].name, name, n)) {
+            if (b->attempt && b->mstate[m] != PK_M_DONE) {
+                pk_need_measure(b, m);
+                return 0;
+            }
+            if (b->mstate[m] != PK_M_DONE || !pk_measure_ok(&p->measures[m])) {
+                /* Its own error is reported; an untyped stand-in keeps every
+                 * expression that uses it from repeating the complaint. */
+                b->mused[m] = true;
+                b->uses_broken = true;
+                out->kind = EX_SYM_VALUE;
+                out->type.kind = VL_MISSING;
+                out->space = PK_SP_MEASURE;
+                out->index = m;
+                return 1;
+            }
+            b->mused[m] = true;
+            out->kind = EX_SYM_VALUE;
+            out->type = p->measures[m].type;
+            out->space = PK_SP_MEASURE;
+            out->index = m;
+            return 1;
+        }
+    return -1;
+}
+
 static bool pk_resolve(void *ctx, int scope, const char *name, size_t n, bool want_relation,
                        ex_symbol *out)
 {
@@ -349,8 +381,10 @@ static bool pk_resolve(void *ctx, int scope, const char *name, size_t n, bool wa
     if (scope >= 0 && scope < p->ninputs) {
         const pk_input *in = &p->inputs[scope];
         int c = pk_find_col(in, name, n);
+        /* A row's own column first; else a measure of the entity the row
+         * belongs to (checked in pk_in_rows to be known before the rows). */
         if (c < 0)
-            return false;
+            return pk_resolve_measure(b, name, n, out) > 0;
         out->kind = EX_SYM_VALUE;
         out->type = in->cols[c].type;
         out->space = PK_SP_ROW;
@@ -380,30 +414,9 @@ static bool pk_resolve(void *ctx, int scope, const char *name, size_t n, bool wa
         }
         return false;
     }
-    for (int m = 0; m < p->nmeasures; m++)
-        if (pk_eq(p->measures[m].name, name, n)) {
-            if (b->attempt && b->mstate[m] != PK_M_DONE) {
-                pk_need_measure(b, m);
-                return false;
-            }
-            if (b->mstate[m] != PK_M_DONE || !pk_measure_ok(&p->measures[m])) {
-                /* Its own error is reported; an untyped stand-in keeps every
-                 * expression that uses it from repeating the complaint. */
-                b->mused[m] = true;
-                b->uses_broken = true;
-                out->kind = EX_SYM_VALUE;
-                out->type.kind = VL_MISSING;
-                out->space = PK_SP_MEASURE;
-                out->index = m;
-                return true;
-            }
-            b->mused[m] = true;
-            out->kind = EX_SYM_VALUE;
-            out->type = p->measures[m].type;
-            out->space = PK_SP_MEASURE;
-            out->index = m;
-            return true;
-        }
+    int r = pk_resolve_measure(b, name, n, out);
+    if (r >= 0)
+        return r;
     for (int t = 0; t < p->ntallies; t++)
         if (pk_eq(p->tallies[t].name, name, n)) {
             out->kind = EX_SYM_VALUE;
@@ -1878,6 +1891,54 @@ int pk_measure_refs(const rf_pack *p, int m, int *refs, int cap)
     }
 }
 
+/* Measures read inside an aggregate over an input's rows (count(team where
+ * age > retire_age)) are computed for the entity before its rows stream
+ * through, from its own row alone: so they, and every measure they read,
+ * may use no aggregate, no tally and no ranking. */
+static void pk_in_rows(pk_b *b)
+{
+    rf_pack *p = b->p;
+    int *refs = ar_alloc(b->a, ((size_t)p->nmeasures + 1) * sizeof *refs);
+    for (int g = 0; g < p->naggs; g++) {
+        const ex_agg *ag = ex_agg_get(p->ex, g);
+        if (ag->relation >= p->ninputs)
+            continue;
+        for (int k = 0; k < 2; k++) {
+            const ex_expr *e = k ? ag->cond : ag->arg;
+            int nr = e ? ex_refs(e, PK_SP_MEASURE, refs, p->nmeasures) : 0;
+            for (int r = 0; r < nr && r < p->nmeasures; r++) {
+                p->inputs[ag->relation].reads_measures = true;
+                p->measures[refs[r]].in_rows = true;
+            }
+        }
+    }
+    /* Whatever an in-rows measure reads is needed first: close the set (a
+     * measure's refs come before it in p->order, so walk it backwards). */
+    for (int i = p->nmeasures - 1; i >= 0; i--) {
+        int m = p->order[i];
+        if (!p->measures[m].in_rows)
+            continue;
+        int nr = pk_measure_refs(p, m, refs, p->nmeasures);
+        for (int r = 0; r < nr && r < p->nmeasures; r++)
+            p->measures[refs[r]].in_rows = true;
+    }
+    for (int m = 0; m < p->nmeasures; m++) {
+        const pk_measure *ms = &p->measures[m];
+        if (!ms->in_rows)
+            continue;
+        p->nin_rows++;
+        const char *why = ms->kind != PK_M_EXPR || ms->after_rank   ? "a ranking"
+                          : ex_has_agg(ms->expr)                    ? "an aggregate"
+                          : ex_refs(ms->expr, PK_SP_TALLY, refs, 0) ? "a tally"
+                                                                    : NULL;
+        if (why)
+            pk_err(b, b->mnode[m],
+                   "measure '%s' is read inside an aggregate's rows (directly or through "
+                   "another measure), so it must be known before the rows are read; it uses %s",
+                   ms->name, why);
+    }
+}
+
 /* Which measures need a ranking's result, so the run evaluates them in its
  * second pass; a ranking cannot rank by such a value (it would need itself). */
 static void pk_rank_phases(pk_b *b)
@@ -2027,6 +2088,9 @@ static void pk_build(pk_b *b)
     if (b->errors)
         return;
     p->naggs = ex_agg_count(p->ex);
+    pk_in_rows(b);
+    if (b->errors)
+        return;
     pk_unused(b);
     pk_unreachable(b);
 }

@@ -59,6 +59,7 @@ typedef struct pk_input {
     int nfeeds;
     int *feed_tally;
     int *feed_col;
+    bool reads_measures; /* an aggregate over its rows reads a measure */
 } pk_input;
 
 typedef struct pk_item {
@@ -114,6 +115,8 @@ typedef struct pk_measure {
     int of;                     /* PK_M_GROUP_SIZE, PK_M_PERCENTILE: the rank measure */
     const char *text;           /* what explain shows in place of an expression */
     bool after_rank;            /* needs a ranking's result (evaluated in the second pass) */
+    bool in_rows;               /* read inside an aggregate over rows: the run computes it from the
+                                   entity's own row before the rows are read */
 } pk_measure;
 
 typedef struct pk_cond {
@@ -168,8 +171,9 @@ struct rf_pack {
     int nitems_total;
     int nmeasures;
     pk_measure *measures;
-    int *order; /* measures in dependency order */
-    int nranks; /* measures of kind PK_M_RANK: the run then takes two passes */
+    int *order;   /* measures in dependency order */
+    int nranks;   /* measures of kind PK_M_RANK: the run then takes two passes */
+    int nin_rows; /* measures read inside aggregates (pk_measure.in_rows) */
     int nlevels;
     pk_level *levels;
     int nflags;

@@ -638,6 +638,18 @@ static bool rn_any(const uint32_t *counts, int n)
     return any != 0;
 }
 
+/* The measures aggregates read inside their rows, from the entity's own row
+ * (the loader made sure they need nothing else), before a row is stepped. */
+static void rn_row_measures(rn_run *R, const ex_env *env)
+{
+    const rf_pack *p = R->p;
+    for (int i = 0; i < p->nmeasures; i++) {
+        const pk_measure *ms = &p->measures[p->order[i]];
+        if (ms->in_rows)
+            R->mvals[p->order[i]] = ex_eval(ms->expr, env);
+    }
+}
+
 static size_t rn_tallies(rn_run *R, const uint32_t *counts, ex_env *env, char *detail, size_t cap)
 {
     const rf_pack *p = R->p;
@@ -1407,6 +1419,8 @@ static int rn_related_row(void *ctx, const cs_row *row)
     ex_env env;
     rn_env(R, &env, e->vals);
     env.space[PK_SP_ROW] = R->rowvals;
+    if (pin->reads_measures)
+        rn_row_measures(R, &env);
     for (int k = 0; k < I->naggs; k++) {
         int g = I->aggs[k];
         ex_acc *acc = &e->accs[R->accslot[g]];

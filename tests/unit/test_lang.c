@@ -386,6 +386,64 @@ static void test_set_constants(void **state)
     unlink(path);
 }
 
+static const char *const aged =
+    "rosterflag: 1\n"
+    "pack: {id: w, version: \"1\", title: {zh: 老, en: aged}}\n"
+    "constants: {retire: 60}\n"
+    "inputs:\n"
+    "  villages:\n"
+    "    key: village\n"
+    "    columns: {village: {type: text, required: true}, extra: integer}\n"
+    "  team:\n"
+    "    columns:\n"
+    "      village: {type: text, required: true, ref: villages}\n"
+    "      age: integer\n"
+    "entity: {input: villages}\n"
+    "measures:\n"
+    "  limit: \"retire - extra\"\n"
+    "  old: \"count(team where age > limit)\"\n"
+    "%s"
+    "output: {columns: [village, limit, old]}\n";
+
+/* A measure of the entity may be read inside an aggregate's rows: it is
+ * computed from the entity's own row before the rows are read. */
+static void test_measure_in_where(void **state)
+{
+    (void)state;
+    char src[2048];
+    snprintf(src, sizeof src, aged, "");
+    rf_pack *p = load(src);
+    rf_input in[2] = {
+        {"villages", put("v.csv", "village,extra\nA,0\nB,5\nC,\n"), NULL, 0},
+        {"team", put("r.csv", "village,age\nA,58\nA,61\nB,56\nB,57\nC,70\n"), NULL, 0}};
+    rf_run_options o = RF_RUN_OPTIONS_INIT;
+    run_state s;
+    memset(&s, 0, sizeof s);
+    o.on_result = collect;
+    o.ctx = &s;
+    rf_diags *d = rf_diags_new();
+    assert_int_equal(rf_run(p, &o, in, 2, NULL, NULL, NULL, d), 0);
+    assert_string_equal(s.rows[0].fields, "village=A|limit=60|old=1|");
+    assert_string_equal(s.rows[1].fields, "village=B|limit=55|old=2|");
+    /* limit missing: the row's filter is missing, so it is skipped, not counted */
+    assert_string_equal(s.rows[2].fields, "village=C|limit=|old=0|");
+    rf_diags_free(d);
+    rf_pack_free(p);
+    static const char *const bad[][2] = {
+        {"  worse: \"count(team where age > old)\"\n", "measure 'old' is read inside an "
+                                                       "aggregate's rows (directly or through "
+                                                       "another measure), so it must be known "
+                                                       "before the rows are read; it uses an "
+                                                       "aggregate"},
+        {"  worse: \"count(team where age > twice)\"\n  twice: \"old * 2\"\n",
+         "measure 'old' is read inside an aggregate's rows"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        snprintf(src, sizeof src, aged, bad[i][0]);
+        expect_error(src, bad[i][1]);
+    }
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -414,6 +472,7 @@ int main(void)
         cmocka_unit_test(test_flag_ids_name_nothing_else),
         cmocka_unit_test(test_pick_text_and_one_row),
         cmocka_unit_test(test_set_constants),
+        cmocka_unit_test(test_measure_in_where),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -31,10 +31,16 @@
 /* GB18030 -> UTF-8 grows at most 2 bytes -> 3, 4 -> 4, 1 -> 1. */
 #define CS_UCAP (CS_CHUNK * 2 + 64)
 
-/* libcsv keeps its state constants private; this one is stable across 3.x
- * and is the only way to tell "inside an open quoted field" at EOF from
- * "just after a closing quote". */
+/* libcsv keeps its state constants private; these are stable across 3.x.
+ * FIELD_BEGUN with `quoted` set is the only way to tell "inside an open
+ * quoted field" at EOF from "just after a closing quote"; the two states are
+ * also where strict mode stops on a stray quote (see cs_feed). */
 #define CS_LIBCSV_FIELD_BEGUN 2
+#define CS_LIBCSV_FIELD_MIGHT_HAVE_ENDED 3
+
+/* What the row being built has met (see cs_row.problem). */
+#define CS_ROW_AFTER_QUOTE 1u
+#define CS_ROW_CUT 2u
 
 struct cs_reader {
     char *path, *label;
@@ -72,6 +78,10 @@ struct cs_reader {
     uint64_t events;    /* field/row callbacks so far */
 
     /* the row being built */
+    unsigned rowflags;
+    size_t quote_col; /* 0-based cell with the first text after a closing quote */
+    uint64_t cut_off; /* where the file ends inside a UTF-8 character */
+    char problem[640];
     char *fbuf;
     size_t flen, fcap;
     cs_field *fields;
@@ -183,8 +193,28 @@ static int cs_u8len(const unsigned char *s, size_t avail)
 
 /* ---- libcsv callbacks ----------------------------------------------------- */
 
-static void cs_grow(cs_reader *r, size_t n)
+/* Said once, and the row is not delivered: the file fails. */
+static void cs_too_big(cs_reader *r, const char *what)
 {
+    if (!r->failed)
+        cs_fail(r, r->row_start,
+                "the row at line %llu has more than %s, the limit per row: the file is not a "
+                "roster (wrong --delimiter? not a CSV file?)",
+                (unsigned long long)r->row_start, what);
+}
+
+/* Room for one more field of n bytes, within the limits per row. The
+ * limits are only checked here, when a buffer must grow: off the hot path. */
+static bool cs_grow(cs_reader *r, size_t n)
+{
+    if (r->nfields >= CS_MAX_CELLS) {
+        cs_too_big(r, "16,384 cells");
+        return false;
+    }
+    if (r->flen + n + 1 > CS_MAX_ROW_BYTES) {
+        cs_too_big(r, "16 MiB");
+        return false;
+    }
     if (r->nfields == r->nfcap) {
         r->nfcap = r->nfcap ? r->nfcap * 2 : 64;
         r->fields = ar_xrealloc(r->fields, r->nfcap * sizeof *r->fields);
@@ -197,14 +227,15 @@ static void cs_grow(cs_reader *r, size_t n)
         r->fbuf = ar_xrealloc(r->fbuf, cap);
         r->fcap = cap;
     }
+    return true;
 }
 
 static void cs_cb_field(void *s, size_t n, void *data)
 {
     cs_reader *r = data;
     r->events++;
-    if (r->nfields == r->nfcap || r->fcap - r->flen < n + 1)
-        cs_grow(r, n);
+    if ((r->nfields == r->nfcap || r->fcap - r->flen < n + 1) && !cs_grow(r, n))
+        return;
     /* Locals, because the stores through d could alias r's fields. */
     size_t nf = r->nfields, fl = r->flen;
     char *d = r->fbuf + fl;
@@ -221,6 +252,32 @@ static bool cs_hblank(unsigned char c)
     return c == ' ' || c == '\t';
 }
 
+/* A header cell as bound: Excel users pad headers with ideographic spaces
+ * to align them. */
+static void cs_trim(const unsigned char **sp, size_t *np)
+{
+    const unsigned char *s = *sp;
+    size_t n = *np;
+    for (;;) {
+        if (n && cs_hblank(s[0]))
+            s++, n--;
+        else if (n >= 3 && s[0] == 0xE3 && s[1] == 0x80 && s[2] == 0x80)
+            s += 3, n -= 3;
+        else
+            break;
+    }
+    for (;;) {
+        if (n && cs_hblank(s[n - 1]))
+            n--;
+        else if (n >= 3 && s[n - 3] == 0xE3 && s[n - 2] == 0x80 && s[n - 1] == 0x80)
+            n -= 3;
+        else
+            break;
+    }
+    *sp = s;
+    *np = n;
+}
+
 static void cs_take_header(cs_reader *r, uint64_t line)
 {
     r->hbuf = ar_xmalloc(r->flen ? r->flen : 1);
@@ -229,23 +286,7 @@ static void cs_take_header(cs_reader *r, uint64_t line)
     for (size_t i = 0; i < r->nfields; i++) {
         const unsigned char *s = (const unsigned char *)r->fields[i].p;
         size_t n = r->fields[i].n;
-        /* Excel users pad headers with ideographic spaces to align them. */
-        for (;;) {
-            if (n && cs_hblank(s[0]))
-                s++, n--;
-            else if (n >= 3 && s[0] == 0xE3 && s[1] == 0x80 && s[2] == 0x80)
-                s += 3, n -= 3;
-            else
-                break;
-        }
-        for (;;) {
-            if (n && cs_hblank(s[n - 1]))
-                n--;
-            else if (n >= 3 && s[n - 3] == 0xE3 && s[n - 2] == 0x80 && s[n - 1] == 0x80)
-                n -= 3;
-            else
-                break;
-        }
+        cs_trim(&s, &n);
         memcpy(r->hbuf + at, s, n);
         r->hbuf[at + n] = 0;
         r->hdr[i] = r->hbuf + at;
@@ -254,6 +295,64 @@ static void cs_take_header(cs_reader *r, uint64_t line)
     r->nh = r->nfields;
     r->hline = line;
     r->have_header = true;
+}
+
+static bool cs_is_bom(const cs_field *f)
+{
+    return f->n >= 3 && memcmp(f->p, "\xEF\xBB\xBF", 3) == 0;
+}
+
+/* Does the row (its first cell without the byte-order mark) repeat the
+ * header? Compared as bound: trimmed, exact. */
+static bool cs_repeats_header(const cs_reader *r, size_t nf)
+{
+    if (nf != r->nh)
+        return false;
+    for (size_t i = 0; i < nf; i++) {
+        const unsigned char *s = (const unsigned char *)r->fields[i].p;
+        size_t n = r->fields[i].n;
+        if (i == 0)
+            s += 3, n -= 3;
+        cs_trim(&s, &n);
+        if (n != strlen(r->hdr[i]) || memcmp(s, r->hdr[i], n) != 0)
+            return false;
+    }
+    return true;
+}
+
+/* The text of cs_row.problem for the row in r->fields[0..nf); sets *reject.
+ * NULL when the row is clean: the usual case costs one test of rowflags and
+ * one of the first cell. */
+static const char *cs_row_problem(cs_reader *r, size_t nf, bool *reject)
+{
+    *reject = false;
+    if (r->rowflags & CS_ROW_CUT) {
+        *reject = true;
+        snprintf(r->problem, sizeof r->problem,
+                 "the file ends inside a UTF-8 character (byte offset %llu): it was cut short, "
+                 "so this last row is incomplete",
+                 (unsigned long long)r->cut_off);
+        return r->problem;
+    }
+    if (r->have_header && nf && cs_is_bom(&r->fields[0])) {
+        /* Two exports joined into one file: the second one's mark stays
+         * in the middle, and its header would be read as a row. */
+        *reject = true;
+        snprintf(r->problem, sizeof r->problem,
+                 "a byte-order mark starts the line: another file seems joined here (two exports "
+                 "concatenated?)%s",
+                 cs_repeats_header(r, nf) ? "; the line repeats the header" : "");
+        return r->problem;
+    }
+    if (r->rowflags & CS_ROW_AFTER_QUOTE) {
+        const char *h = r->have_header && r->quote_col < r->nh ? r->hdr[r->quote_col] : "";
+        snprintf(r->problem, sizeof r->problem,
+                 "cell %zu%s%.200s%s has text after its closing quote: read as spreadsheets read "
+                 "it, the text appended to the cell and the row ending at its line break",
+                 r->quote_col + 1, *h ? " (" : "", h, *h ? ")" : "");
+        return r->problem;
+    }
+    return NULL;
 }
 
 static void cs_cb_row(int c, void *data)
@@ -267,6 +366,8 @@ static void cs_cb_row(int c, void *data)
     r->row_start = end + 1;
     size_t nf = r->nfields;
     r->nfields = 0;
+    unsigned flags = r->rowflags;
+    r->rowflags = 0;
     bool blank = true;
     for (size_t i = 0; i < nf && blank; i++)
         blank = r->fields[i].n == 0;
@@ -278,13 +379,20 @@ static void cs_cb_row(int c, void *data)
     }
     for (size_t i = 0; i < nf; i++)
         r->fields[i].p = r->fbuf + r->foff[i];
+    r->rowflags = flags;
+    bool reject;
+    const char *problem = cs_row_problem(r, nf, &reject);
+    r->rowflags = 0;
     if (!r->have_header) {
+        if (problem)
+            dg_add(r->d, RF_WARNING, RF_CLASS_INPUT, r->path, start, 0, 0, NULL, "header: %s",
+                   problem);
         r->nfields = nf;
         cs_take_header(r, start);
         r->nfields = 0;
         r->stop = 1;
     } else {
-        cs_row row = {start, end - start + 1, nf, r->fields, NULL, 0};
+        cs_row row = {start, end - start + 1, nf, r->fields, NULL, 0, problem, reject};
         int rc = r->fn(r->ctx, &row);
         if (rc)
             r->stop = rc;
@@ -293,6 +401,43 @@ static void cs_cb_row(int c, void *data)
 }
 
 /* ---- feeding libcsv ------------------------------------------------------- */
+
+/* Strict mode stopped before the quote-related byte c. libcsv's own
+ * non-strict reading of a quote after a closing quote is to go on as if
+ * still inside the quotes, which swallows the following lines into one cell
+ * up to the next stray quote. Read it as spreadsheets do instead: the
+ * closing quote ends the quoted part, and the rest of the cell up to the
+ * delimiter or line break is plain text appended to it. Returns how many
+ * bytes the recovery consumed (0: re-parse c), or -1 when this is not a
+ * quote error. */
+static int cs_unquote(cs_reader *r, unsigned char c)
+{
+    struct csv_parser *p = &r->p;
+    if (p->pstate == CS_LIBCSV_FIELD_MIGHT_HAVE_ENDED) {
+        /* entry_buf ends with the closing quote, then the blanks after it:
+         * drop the quote, keep the blanks (text follows them). */
+        unsigned char *b = p->entry_buf;
+        size_t sp = p->spaces, at = p->entry_pos - sp - 1;
+        memmove(b + at, b + at + 1, sp);
+        p->entry_pos--;
+        p->spaces = 0;
+        p->quoted = 0;
+        p->pstate = CS_LIBCSV_FIELD_BEGUN;
+        if (!(r->rowflags & CS_ROW_AFTER_QUOTE)) {
+            r->rowflags |= CS_ROW_AFTER_QUOTE;
+            r->quote_col = r->nfields;
+        }
+        return 0;
+    }
+    if (p->pstate == CS_LIBCSV_FIELD_BEGUN && !p->quoted && c == p->quote_char) {
+        /* A quote inside an unquoted cell (say "hi", 12") is text, as in
+         * every spreadsheet. libcsv checked for room before reading it. */
+        p->entry_buf[p->entry_pos++] = c;
+        p->spaces = 0;
+        return 1;
+    }
+    return -1;
+}
 
 /* Parse s[0..n): only its last byte may be a CR or LF. */
 static int cs_feed(cs_reader *r, const unsigned char *s, size_t n)
@@ -307,10 +452,28 @@ static int cs_feed(cs_reader *r, const unsigned char *s, size_t n)
     size_t bs = csv_get_buffer_size(&r->p);
     csv_set_blk_size(&r->p, bs > CS_CHUNK ? bs : CS_CHUNK);
     uint64_t ev = r->events;
-    size_t got = csv_parse(&r->p, s, n, cs_cb_field, cs_cb_row, r);
-    if (got < n) {
-        cs_fail(r, r->line, "cannot parse the file at line %llu: %s", (unsigned long long)r->line,
-                csv_strerror(csv_error(&r->p)));
+    size_t done = 0;
+    for (;;) {
+        done += csv_parse(&r->p, s + done, n - done, cs_cb_field, cs_cb_row, r);
+        if (done == n)
+            break;
+        int k = csv_error(&r->p) == CSV_EPARSE ? cs_unquote(r, s[done]) : -1;
+        if (k < 0) {
+            cs_fail(r, r->line, "cannot parse the file at line %llu: %s",
+                    (unsigned long long)r->line, csv_strerror(csv_error(&r->p)));
+            return -1;
+        }
+        r->p.status = 0;
+        done += (size_t)k;
+        if (done == n)
+            break;
+    }
+    if (r->failed)
+        return -1;
+    /* A cell still open here (a quoted one spanning lines) is in libcsv's
+     * buffer, not ours yet: bound it with the row. */
+    if (r->p.entry_pos > CS_MAX_ROW_BYTES - r->flen) {
+        cs_too_big(r, "16 MiB");
         return -1;
     }
     bool inq = r->p.quoted != 0;
@@ -337,6 +500,126 @@ static int cs_gb_start(cs_reader *r)
     }
     r->enc = CS_ENC_GB18030;
     return 0;
+}
+
+/* Length of the GB18030 character at s (1, 2 or 4); 0 when s[0..avail) is
+ * a valid but incomplete prefix; -1 when invalid. By byte ranges only. */
+static int cs_gblen(const unsigned char *s, size_t avail)
+{
+    unsigned c = s[0];
+    if (c < 0x80)
+        return 1;
+    if (c == 0x80 || c == 0xFF)
+        return -1;
+    if (avail < 2)
+        return 0;
+    unsigned b = s[1];
+    if ((b >= 0x40 && b <= 0x7E) || (b >= 0x80 && b <= 0xFE))
+        return 2;
+    if (b < 0x30 || b > 0x39)
+        return -1;
+    if (avail >= 3 && (s[2] < 0x81 || s[2] == 0xFF))
+        return -1;
+    if (avail < 4)
+        return 0;
+    return s[3] >= 0x30 && s[3] <= 0x39 ? 4 : -1;
+}
+
+/* What a block of bytes says about its encoding. */
+typedef struct cs_evidence {
+    size_t u8ok, u8bad; /* UTF-8 multibyte characters read, bytes that are not UTF-8 */
+    size_t gbbad;       /* bytes that are not GB18030 */
+    size_t first_bad;   /* index of the first byte that is not UTF-8 */
+    bool cut;           /* the block ends inside a UTF-8 character */
+} cs_evidence;
+
+static void cs_weigh(const unsigned char *s, size_t n, cs_evidence *ev)
+{
+    memset(ev, 0, sizeof *ev);
+    ev->first_bad = n;
+    for (size_t i = 0; i < n;) {
+        if (s[i] < 0x80) {
+            i++;
+            continue;
+        }
+        int k = cs_u8len(s + i, n - i);
+        if (k == 0) {
+            ev->cut = true;
+            break;
+        }
+        if (k > 0) {
+            ev->u8ok++;
+            i += (size_t)k;
+        } else {
+            if (!ev->u8bad++)
+                ev->first_bad = i;
+            i++;
+        }
+    }
+    for (size_t i = 0; i < n;) {
+        int k = cs_gblen(s + i, n - i);
+        if (k == 0)
+            break;
+        if (k > 0) {
+            i += (size_t)k;
+        } else {
+            ev->gbbad++;
+            i++;
+        }
+    }
+}
+
+/* AUTO mode's choice on the evidence. Valid UTF-8 is UTF-8. GBK text may
+ * hold a few valid UTF-8 sequences by chance, but has three to five bytes
+ * that are not UTF-8 for each of them (measured on Chinese rosters), so
+ * UTF-8 characters outnumbering the bad bytes four to one is UTF-8 with
+ * damage (reported at the first bad byte); otherwise GB18030 when it fits
+ * better. AUTO: too little to go on, the block is only the start of a
+ * character that the file goes on after. */
+static cs_encoding cs_choose(const cs_evidence *ev, bool eof)
+{
+    if (!ev->u8bad)
+        return ev->u8ok || (ev->cut && eof) ? CS_ENC_UTF8 : CS_ENC_AUTO;
+    if (ev->u8ok >= 4 * ev->u8bad)
+        return CS_ENC_UTF8;
+    return ev->gbbad < ev->u8bad ? CS_ENC_GB18030 : CS_ENC_UTF8;
+}
+
+/* Decide AUTO mode at its first non-ASCII byte, s[0], on the rest of the
+ * block read (up to 64 KiB), and say why when the answer is GB18030.
+ * Returns 1 when decided, 0 to read more first (a few bytes left in the
+ * block and more in the file), -1 on error. */
+static int cs_auto(cs_reader *r, const unsigned char *s, size_t n, uint64_t off)
+{
+    if (n < CS_CARRY && !r->eof)
+        return 0;
+    cs_evidence ev;
+    cs_weigh(s, n, &ev);
+    cs_encoding e = cs_choose(&ev, r->eof);
+    if (e == CS_ENC_AUTO)
+        return 0;
+    if (e == CS_ENC_UTF8) {
+        r->enc = CS_ENC_UTF8;
+        return 1;
+    }
+    if (cs_gb_start(r) < 0)
+        return -1;
+    uint64_t line = r->line;
+    for (size_t i = 0; i < ev.first_bad; i++)
+        if (s[i] == '\n' || (s[i] == '\r' && (i + 1 >= n || s[i + 1] != '\n')))
+            line++;
+    char why[64];
+    if (ev.gbbad)
+        snprintf(why, sizeof why, "only %zu are not GB18030", ev.gbbad);
+    else
+        snprintf(why, sizeof why, "all are valid GB18030");
+    dg_add(r->d, RF_NOTE, RF_CLASS_INPUT, r->path, 0, 0, 0, NULL,
+           "read as GB18030: line %llu (byte offset %llu) is not UTF-8; of the %zu bytes read "
+           "from line %llu on, %zu are not UTF-8 (UTF-8 characters: %zu) and %s; use "
+           "--encoding to choose",
+           (unsigned long long)line, (unsigned long long)(off + ev.first_bad), n,
+           (unsigned long long)r->line, ev.u8bad, ev.u8ok, why);
+    return 1;
 }
 
 static void cs_utf8_error(cs_reader *r, uint64_t off)
@@ -398,6 +681,19 @@ static int cs_scan(cs_reader *r, const unsigned char *buf, size_t len, size_t *p
             i++;
             continue;
         }
+        if (r->enc == CS_ENC_AUTO) {
+            /* Nothing but ASCII so far, which GB18030 shares: decide here,
+             * the prefix already parsed stays as it is. */
+            int k = cs_auto(r, buf + i, len - i, base + i);
+            if (k < 0)
+                return -1;
+            if (k == 0) {
+                r->need_more = true;
+                break;
+            }
+            if (r->enc == CS_ENC_GB18030)
+                break;
+        }
         /* Chinese text is three-byte sequences led by E4..E9 (no surrogate
          * or overlong forms there): accept those inline. */
         if (b >= 0xE4 && b <= 0xE9 && i + 2 < len && (buf[i + 1] & 0xC0) == 0x80 &&
@@ -408,8 +704,6 @@ static int cs_scan(cs_reader *r, const unsigned char *buf, size_t len, size_t *p
             while (i + 2 < len && (unsigned)(buf[i] - 0xE4) <= 0xE9 - 0xE4 &&
                    (buf[i + 1] & 0xC0) == 0x80 && (buf[i + 2] & 0xC0) == 0x80)
                 i += 3;
-            if (r->enc == CS_ENC_AUTO)
-                r->enc = CS_ENC_UTF8;
             continue;
         }
         int n = cs_u8len(buf + i, len - i);
@@ -419,17 +713,20 @@ static int cs_scan(cs_reader *r, const unsigned char *buf, size_t len, size_t *p
         }
         if (n > 0) {
             i += (size_t)n;
-            if (r->enc == CS_ENC_AUTO)
-                r->enc = CS_ENC_UTF8;
             continue;
         }
-        if (r->enc == CS_ENC_AUTO) {
-            /* Nothing but ASCII so far, which GB18030 shares: convert from
-             * here on, the prefix already parsed stays as it is. */
-            if (cs_gb_start(r) < 0)
+        if (n == 0) {
+            /* The file ends inside a character: cut short. The last row
+             * gets U+FFFD in its place, so that it is not lost, and is
+             * rejected naming the cut (see cs_row_problem). */
+            static const unsigned char fffd[] = {0xEF, 0xBF, 0xBD};
+            if (i > seg && cs_feed(r, buf + seg, i - seg) < 0)
                 return -1;
-            dg_add(r->d, RF_NOTE, RF_CLASS_INPUT, r->path, 0, 0, 0, NULL,
-                   "not UTF-8, read as GB18030 (use --encoding to choose)");
+            r->rowflags |= CS_ROW_CUT;
+            r->cut_off = base + i;
+            if (cs_feed(r, fffd, sizeof fffd) < 0)
+                return -1;
+            i = seg = len;
             break;
         }
         cs_utf8_error(r, base + i);
@@ -602,17 +899,16 @@ void cs_close(cs_reader *r)
 /* What the rest of the buffered chunk says, so that cs_detected is right
  * after cs_open for the usual file whose first Chinese text is within the
  * first 64 KiB. Same rule as the streaming decision. */
-static cs_encoding cs_prescan(const unsigned char *s, size_t n)
+static cs_encoding cs_prescan(const unsigned char *s, size_t n, bool eof)
 {
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] < 0x80)
-            continue;
-        int k = cs_u8len(s + i, n - i);
-        if (k == 0)
-            return CS_ENC_AUTO;
-        return k > 0 ? CS_ENC_UTF8 : CS_ENC_GB18030;
-    }
-    return CS_ENC_AUTO;
+    size_t i = 0;
+    while (i < n && s[i] < 0x80)
+        i++;
+    if (i == n)
+        return CS_ENC_AUTO;
+    cs_evidence ev;
+    cs_weigh(s + i, n - i, &ev);
+    return cs_choose(&ev, eof);
 }
 
 cs_reader *cs_open(const char *path, const char *label, const cs_options *opt, rf_diags *d)
@@ -640,9 +936,10 @@ cs_reader *cs_open(const char *path, const char *label, const cs_options *opt, r
         cs_close(r);
         return NULL;
     }
-    /* Not strict: Excel and hand edits produce stray quotes, which libcsv
-     * keeps as text. REPALL_NL: blank lines must reach us to be counted. */
-    csv_init(&r->p, CSV_REPALL_NL);
+    /* Strict, so that a stray quote stops libcsv where it is, and cs_unquote
+     * reads it as spreadsheets do (Excel and hand edits produce them).
+     * REPALL_NL: blank lines must reach us to be counted. */
+    csv_init(&r->p, CSV_STRICT | CSV_REPALL_NL);
     r->pinit = true;
     csv_set_delim(&r->p, delim);
     r->rbuf = ar_xmalloc(CS_CHUNK + CS_CARRY);
@@ -662,7 +959,7 @@ cs_reader *cs_open(const char *path, const char *label, const cs_options *opt, r
     }
     r->stop = 0;
     if (r->enc == CS_ENC_AUTO)
-        r->hint = cs_prescan(r->rbuf + r->rpos, r->rlen - r->rpos);
+        r->hint = cs_prescan(r->rbuf + r->rpos, r->rlen - r->rpos, r->eof);
     return r;
 }
 

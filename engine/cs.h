@@ -16,8 +16,11 @@
 typedef enum cs_encoding { CS_ENC_AUTO = 0, CS_ENC_UTF8, CS_ENC_GB18030 } cs_encoding;
 
 typedef struct cs_options {
-    cs_encoding encoding;    /* AUTO: BOM => UTF-8; valid UTF-8 => UTF-8;
-                                else GB18030 (reported as a note) */
+    cs_encoding encoding;    /* AUTO: BOM => UTF-8; else decided at the first
+                                non-ASCII byte on the rest of the 64 KiB block
+                                read: valid UTF-8 => UTF-8; not UTF-8 but
+                                valid GB18030 => GB18030 (with a note saying
+                                why); neither => the one with fewer bad bytes */
     unsigned char delimiter; /* 0 means ',' */
 } cs_options;
 
@@ -35,7 +38,21 @@ typedef struct cs_row {
                         would cost a copy per row for the few that are
                         rejected; use cs_row_raw() */
     size_t rawn;
+    /* What the reader found wrong with the row itself, NULL when nothing.
+     * reject: the row cannot be vouched for (it starts with a byte-order
+     * mark, the file ends inside its last character); otherwise the row was
+     * repaired the way spreadsheets read it (text after a closing quote) and
+     * the problem is worth a note. Valid during the callback. */
+    const char *problem;
+    bool reject;
 } cs_row;
+
+/* Limits per row, header included: beyond either the file is refused with
+ * its line (it is not a roster: a delimiter mismatch, a binary file). The
+ * cells are Excel's widest sheet; the bytes (as read, after conversion to
+ * UTF-8) bound the memory a row takes. */
+#define CS_MAX_CELLS 16384
+#define CS_MAX_ROW_BYTES ((size_t)16 * 1024 * 1024)
 
 typedef struct cs_reader cs_reader;
 
@@ -77,7 +94,11 @@ int cs_bind(cs_reader *r, const cs_want *wants, int nwants, int *pos, rf_diags *
  * line and byte offset). Byte offsets in messages are 0-based, in the file
  * as stored (before any conversion). Rows before an error have been
  * delivered; a file ending inside a quoted field is an error (the last row
- * is not delivered). A row's fields are valid only during the callback. */
+ * is not delivered), and so is a row beyond CS_MAX_CELLS or CS_MAX_ROW_BYTES.
+ * Quoting is read as spreadsheets read it: a quote inside an unquoted cell
+ * is text; text after a closing quote is appended to the cell (the row gets
+ * a problem to note), and the row still ends at the line break. A row's
+ * fields are valid only during the callback. */
 typedef int (*cs_row_fn)(void *ctx, const cs_row *row);
 int cs_read(cs_reader *r, cs_row_fn fn, void *ctx, rf_diags *d);
 

@@ -337,6 +337,19 @@ static int rn_reject(rn_run *R, rn_in *I, const cs_row *row, const char *reason)
     return 0;
 }
 
+/* A problem the CSV reader found in the row itself (cs_row.problem): true
+ * when the row must be rejected for it; a row the reader repaired is noted
+ * as kept, and goes on. */
+static bool rn_read_problem(rn_run *R, rn_in *I, const cs_row *row)
+{
+    if (row->reject)
+        return true;
+    size_t rawn = 0;
+    const char *raw = cs_row_raw(I->r, row, &rawn);
+    rn_kept(R, I, row->line, row->problem, raw, rawn);
+    return false;
+}
+
 /* ---- converting a row --------------------------------------------------- */
 
 /* A cell the pack lets through as missing (invalid: missing): the row stays,
@@ -1153,6 +1166,8 @@ static int rn_stream_row(void *ctx, const cs_row *row)
     rn_run *R = c->R;
     rn_in *I = c->I;
     I->st->rows++;
+    if (row->problem && rn_read_problem(R, I, row))
+        return rn_reject(R, I, row, row->problem);
     if (!rn_convert(R, I, row, R->rowvals))
         return rn_reject(R, I, row, R->reason);
     const char *ks;
@@ -1251,6 +1266,8 @@ static int rn_entity_row(void *ctx, const cs_row *row)
     rn_in *I = c->I;
     const rf_pack *p = R->p;
     I->st->rows++;
+    if (row->problem && rn_read_problem(R, I, row))
+        return rn_reject(R, I, row, row->problem);
     if (!rn_convert(R, I, row, R->rowvals))
         return rn_reject(R, I, row, R->reason);
     const char *ks;
@@ -1355,6 +1372,8 @@ static int rn_related_row(void *ctx, const cs_row *row)
     const rf_pack *p = R->p;
     const pk_input *pin = I->pin;
     I->st->rows++;
+    if (row->problem && rn_read_problem(R, I, row))
+        return rn_reject(R, I, row, row->problem);
     if (!rn_convert(R, I, row, R->rowvals))
         return rn_reject(R, I, row, R->reason);
     const char *ks;

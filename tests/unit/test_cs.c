@@ -85,7 +85,8 @@ static char *to_gb18030(const char *utf8, size_t *outn)
 typedef struct collect {
     cs_reader *r;
     buf text;
-    buf raw; /* cs_row_raw of each row, one per line */
+    buf raw;   /* cs_row_raw of each row, one per line */
+    buf probs; /* "LINE keep|reject: problem" for each row with a problem */
     size_t rows;
     size_t stop_at; /* return 7 at this row (1-based), 0: never */
 } collect;
@@ -119,6 +120,15 @@ static int on_row(void *ctx, const cs_row *row)
     assert_int_equal(strlen(raw), rn);
     badd(&c->raw, raw, rn);
     bstr(&c->raw, "\n");
+    if (row->problem) {
+        snprintf(t, sizeof t, "%llu %s: ", (unsigned long long)row->line,
+                 row->reject ? "reject" : "keep");
+        bstr(&c->probs, t);
+        bstr(&c->probs, row->problem);
+        bstr(&c->probs, "\n");
+    } else {
+        assert_false(row->reject);
+    }
     return c->stop_at && c->rows == c->stop_at ? 7 : 0;
 }
 
@@ -126,6 +136,7 @@ static void collect_free(collect *c)
 {
     free(c->text.p);
     free(c->raw.p);
+    free(c->probs.p);
 }
 
 static cs_reader *open_mem(const char *name, const void *data, size_t n, cs_encoding enc,
@@ -226,6 +237,96 @@ static void test_quoted(void **state)
                                  "5,\" padded \"\n"
                                  "6,end\n"
                                  "7,\"say \"\"hi\"\"\"\n");
+    collect_free(&c);
+}
+
+/* Text after a closing quote (Excel and hand edits write it) is appended to
+ * the cell, as spreadsheets read it, and the row still ends at its line
+ * break: libcsv's own reading went on as if inside the quotes and swallowed
+ * the following lines into one cell. The row says so, to be noted. */
+static void test_text_after_closing_quote(void **state)
+{
+    (void)state;
+    static const char s[] = "id,note,x\n"                          /* 1 */
+                            "1,\"会上说\"\"不去\"\"后\"未参加,a\n" /* 2 */
+                            "2,b,c\n"                              /* 3 */
+                            "3,\"q\"r\"s\",t\n"                    /* 4 */
+                            "4,\"u\" v,w\n"                        /* 5 */
+                            "5,\"a\" \"b\",z\n"                    /* 6 */
+                            "6,say \"hi\",12\"\n"                  /* 7: quotes in plain cells */
+                            "7,\"ok\"  ,y\n"                       /* 8: blanks, then the end */
+                            "8,\"x\"y\n"                           /* 9 */
+                            "9,z\n";                               /* 10 */
+    rf_diags *d = rf_diags_new();
+    cs_reader *r = open_mem("t.csv", s, sizeof s - 1, CS_ENC_AUTO, 0, d);
+    assert_non_null(r);
+    collect c = {.r = r};
+    assert_int_equal(cs_read(r, on_row, &c, d), 0);
+    assert_int_equal(rf_diags_count(d), 0);
+    assert_string_equal(c.text.p, "2+1:1|会上说\"不去\"后未参加|a\n"
+                                  "3+1:2|b|c\n"
+                                  "4+1:3|qr\"s\"|t\n"
+                                  "5+1:4|u v|w\n"
+                                  "6+1:5|a \"b\"|z\n"
+                                  "7+1:6|say \"hi\"|12\"\n"
+                                  "8+1:7|ok|y\n"
+                                  "9+1:8|xy\n"
+                                  "10+1:9|z\n");
+    const char *why = "has text after its closing quote: read as spreadsheets read it, the text "
+                      "appended to the cell and the row ending at its line break\n";
+    buf want = {0};
+    static const char *const lines[] = {"2", "4", "5", "6", "9"};
+    for (size_t i = 0; i < sizeof lines / sizeof *lines; i++) {
+        bstr(&want, lines[i]);
+        bstr(&want, " keep: cell 2 (note) ");
+        bstr(&want, why);
+    }
+    assert_string_equal(c.probs.p, want.p);
+    cs_close(r);
+    rf_diags_free(d);
+    collect_free(&c);
+    free(want.p);
+}
+
+/* A header with such a cell is read the same way, with a warning. */
+static void test_text_after_closing_quote_in_header(void **state)
+{
+    (void)state;
+    static const char s[] = "id,\"note\"s\n1,2\n";
+    rf_diags *d = rf_diags_new();
+    cs_reader *r = open_mem("t.csv", s, sizeof s - 1, CS_ENC_AUTO, 0, d);
+    assert_non_null(r);
+    assert_string_equal(cs_header(r, 1), "notes");
+    assert_int_equal(rf_diags_count(d), 1);
+    const rf_diag *g = rf_diags_get(d, 0);
+    assert_int_equal(g->severity, RF_WARNING);
+    assert_int_equal(g->line, 1);
+    assert_non_null(strstr(g->message, "header: cell 2 has text after its closing quote"));
+    cs_close(r);
+    rf_diags_free(d);
+}
+
+/* Two exports joined into one file: the second one's byte-order mark is in
+ * the middle, before its header. That line is rejected, saying so. */
+static void test_bom_mid_file(void **state)
+{
+    (void)state;
+    static const char s[] = "\xEF\xBB\xBF编号,姓名\n"     /* 1 */
+                            "1,张三\n"                    /* 2 */
+                            "\xEF\xBB\xBF编号, 姓名\n"    /* 3 */
+                            "2,李四\n"                    /* 4 */
+                            "\xEF\xBB\xBF\"3\",王五\r\n"; /* 5 */
+    collect c = {0};
+    read_all(s, sizeof s - 1, &c, NULL);
+    assert_string_equal(c.text.p, "2+1:1|张三\n"
+                                  "3+1:\xEF\xBB\xBF编号|姓名\n"
+                                  "4+1:2|李四\n"
+                                  "5+1:\xEF\xBB\xBF\"3\"|王五\n");
+    assert_string_equal(c.probs.p,
+                        "3 reject: a byte-order mark starts the line: another file seems joined "
+                        "here (two exports concatenated?); the line repeats the header\n"
+                        "5 reject: a byte-order mark starts the line: another file seems joined "
+                        "here (two exports concatenated?)\n");
     collect_free(&c);
 }
 
@@ -415,7 +516,11 @@ static void test_gb18030_auto(void **state)
     assert_int_equal(g->severity, RF_NOTE);
     assert_int_equal(g->cls, RF_CLASS_INPUT);
     assert_string_equal(g->file, path);
-    assert_string_equal(g->message, "not UTF-8, read as GB18030 (use --encoding to choose)");
+    /* It says what it decided, where, and on what evidence. */
+    assert_string_equal(g->message,
+                        "read as GB18030: line 1 (byte offset 0) is not UTF-8; of the 56 bytes "
+                        "read from line 1 on, 25 are not UTF-8 (UTF-8 characters: 5) and all are "
+                        "valid GB18030; use --encoding to choose");
     cs_close(r);
     rf_diags_free(d);
     collect_free(&c);
@@ -457,18 +562,20 @@ static void test_gb_file_as_utf8_fails(void **state)
     rf_diags_free(d);
 }
 
+/* UTF-8 text, then two bytes that are not: the UTF-8 characters outnumber
+ * them four to one, so the file is UTF-8 with damage, reported where it is. */
 static void test_invalid_utf8_after_utf8(void **state)
 {
     (void)state;
-    static const char s[] = "id,name\n1,张三\n\n2,ok\n3,\xD5\xC5\n4,x\n";
-    size_t off = strlen("id,name\n1,张三\n\n2,ok\n3,");
+    static const char s[] = "id,name\n1,诸葛亮司马懿曹孟德\n\n2,ok\n3,\xD5\xC5\n4,x\n";
+    size_t off = strlen("id,name\n1,诸葛亮司马懿曹孟德\n\n2,ok\n3,");
     rf_diags *d = rf_diags_new();
     cs_reader *r = open_mem("bad.csv", s, sizeof s - 1, CS_ENC_AUTO, 0, d);
     assert_non_null(r);
     assert_int_equal(cs_detected(r), CS_ENC_UTF8);
     collect c = {.r = r};
     assert_int_equal(cs_read(r, on_row, &c, d), -1);
-    assert_string_equal(c.text.p, "2+1:1|张三\n4+1:2|ok\n");
+    assert_string_equal(c.text.p, "2+1:1|诸葛亮司马懿曹孟德\n4+1:2|ok\n");
     const rf_diag *g = first_error(d);
     assert_non_null(g);
     assert_int_equal(g->line, 5);
@@ -487,9 +594,9 @@ static void test_strict_utf8(void **state)
 {
     (void)state;
     /* overlong NUL, overlong '/', a surrogate, above U+10FFFF, stray
-     * continuation, truncated at end of file */
-    static const char *const bad[] = {"\xC0\x80",         "\xE0\x80\xAF", "\xED\xA0\x80",
-                                      "\xF4\x90\x80\x80", "\x80",         "\xE4\xBD"};
+     * continuation (a file cut inside a character: test_utf8_cut_at_end) */
+    static const char *const bad[] = {"\xC0\x80", "\xE0\x80\xAF", "\xED\xA0\x80",
+                                      "\xF4\x90\x80\x80", "\x80"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         buf b = {0};
         bstr(&b, "h\r\nok,好\r\nx");
@@ -507,6 +614,81 @@ static void test_strict_utf8(void **state)
         snprintf(want, sizeof want, "at line 3, byte offset %zu;", off);
         if (!strstr(g->message, want))
             fail_msg("case %zu: %s", i, g->message);
+        cs_close(r);
+        rf_diags_free(d);
+        collect_free(&c);
+        free(b.p);
+    }
+}
+
+/* A GBK file whose first Chinese character (说, CB B5) happens to be valid
+ * UTF-8: the rest of the block decides, and the note says why. */
+static void test_gbk_that_starts_like_utf8(void **state)
+{
+    (void)state;
+    size_t gn;
+    char *gb = to_gb18030("id,note\n1,说,x\n2,张三丰\n", &gn);
+    assert_memory_equal(gb + strlen("id,note\n1,"), "\xCB\xB5", 2);
+    rf_diags *d = rf_diags_new();
+    cs_reader *r = open_mem("g.csv", gb, gn, CS_ENC_AUTO, 0, d);
+    assert_non_null(r);
+    assert_int_equal(cs_detected(r), CS_ENC_GB18030);
+    collect c = {.r = r};
+    assert_int_equal(cs_read(r, on_row, &c, d), 0);
+    assert_string_equal(c.text.p, "2+1:1|说|x\n3+1:2|张三丰\n");
+    assert_int_equal(rf_diags_errors(d), 0);
+    assert_int_equal(rf_diags_count(d), 1);
+    const rf_diag *g = rf_diags_get(d, 0);
+    assert_int_equal(g->severity, RF_NOTE);
+    char want[256];
+    snprintf(want, sizeof want,
+             "read as GB18030: line 3 (byte offset %zu) is not UTF-8; of the %zu bytes read from "
+             "line 2 on, ",
+             strlen("id,note\n1,说,x\n2,") - 1, gn - strlen("id,note\n1,"));
+    if (strncmp(g->message, want, strlen(want)) != 0)
+        fail_msg("%s", g->message);
+    assert_non_null(strstr(g->message, "(UTF-8 characters: 1) and all are valid GB18030"));
+    cs_close(r);
+    rf_diags_free(d);
+    collect_free(&c);
+    free(gb);
+}
+
+/* UTF-8 cut at the end of the file (a download or copy cut short): read as
+ * UTF-8, not sent to GB18030 nor refused; the last row is rejected, naming
+ * the cut, with U+FFFD where the broken character was. */
+static void test_utf8_cut_at_end(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text; /* then the first two bytes of 三 */
+        cs_encoding enc;
+        const char *rows;
+        uint64_t line;
+    } cases[] = {
+        {"id,name\n1,ok\n2,张", CS_ENC_AUTO, "2+1:1|ok\n3+1:2|张\xEF\xBF\xBD\n", 3},
+        {"id,name\n1,ok\n2,x", CS_ENC_AUTO, "2+1:1|ok\n3+1:2|x\xEF\xBF\xBD\n", 3},
+        {"id,name\n1,ok\n", CS_ENC_UTF8, "2+1:1|ok\n3+1:\xEF\xBF\xBD\n", 3},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        buf b = {0};
+        bstr(&b, cases[i].text);
+        size_t off = b.n;
+        bstr(&b, "\xE4\xB8");
+        rf_diags *d = rf_diags_new();
+        cs_reader *r = open_mem("s.csv", b.p, b.n, cases[i].enc, 0, d);
+        assert_non_null(r);
+        collect c = {.r = r};
+        assert_int_equal(cs_read(r, on_row, &c, d), 0);
+        assert_int_equal(rf_diags_count(d), 0);
+        assert_int_equal(cs_detected(r), CS_ENC_UTF8);
+        assert_string_equal(c.text.p, cases[i].rows);
+        char want[256];
+        snprintf(want, sizeof want,
+                 "%llu reject: the file ends inside a UTF-8 character (byte offset %zu): it was "
+                 "cut short, so this last row is incomplete\n",
+                 (unsigned long long)cases[i].line, off);
+        assert_string_equal(c.probs.p, want);
         cs_close(r);
         rf_diags_free(d);
         collect_free(&c);
@@ -741,6 +923,74 @@ static void test_wide_row(void **state)
     free(b.p);
 }
 
+/* A line of commas (50 MB of them took 26 times its size): the row limits
+ * refuse it at the line, with the limit; so does one cell over 16 MiB,
+ * quoted across lines or not. The widest row allowed still reads. */
+static void row_limit(const char *head, char fill, size_t n, const char *tail, const char *want)
+{
+    buf b = {0};
+    bstr(&b, "id,x\n1,2\n");
+    bstr(&b, head);
+    brep(&b, fill, n);
+    bstr(&b, tail);
+    bstr(&b, "3,4\n");
+    rf_diags *d = rf_diags_new();
+    cs_reader *r = open_mem("big.csv", b.p, b.n, CS_ENC_AUTO, 0, d);
+    assert_non_null(r);
+    collect c = {.r = r};
+    assert_int_equal(cs_read(r, on_row, &c, d), -1);
+    assert_string_equal(c.text.p, "2+1:1|2\n");
+    const rf_diag *g = first_error(d);
+    assert_non_null(g);
+    assert_int_equal(g->cls, RF_CLASS_INPUT);
+    assert_int_equal(g->line, 3);
+    assert_non_null(strstr(g->file, "big.csv"));
+    assert_string_equal(g->message, want);
+    cs_close(r);
+    rf_diags_free(d);
+    collect_free(&c);
+    free(b.p);
+}
+
+static void test_row_limits(void **state)
+{
+    (void)state;
+    const char *cells = "the row at line 3 has more than 16,384 cells, the limit per row: the "
+                        "file is not a roster (wrong --delimiter? not a CSV file?)";
+    const char *bytes = "the row at line 3 has more than 16 MiB, the limit per row: the file is "
+                        "not a roster (wrong --delimiter? not a CSV file?)";
+    row_limit("", ',', (size_t)1 << 20, "\n", cells);
+    row_limit("", ',', CS_MAX_CELLS, "\n", cells);
+    row_limit("1,", 'x', CS_MAX_ROW_BYTES, "\n", bytes);
+    row_limit("1,\"", 'x', CS_MAX_ROW_BYTES, "\"\n", bytes);
+    /* the quoted cell spans lines: fill with line breaks too */
+    buf b = {0};
+    bstr(&b, "\n");
+    brep(&b, 'y', CS_MAX_ROW_BYTES / 2);
+    bstr(&b, "\"\n");
+    row_limit("1,\"", 'x', CS_MAX_ROW_BYTES / 2, b.p, bytes);
+    free(b.p);
+
+    /* CS_MAX_CELLS cells is allowed */
+    buf w = {0};
+    bstr(&w, "h");
+    brep(&w, ',', CS_MAX_CELLS - 1);
+    bstr(&w, "\n");
+    brep(&w, ',', CS_MAX_CELLS - 1);
+    bstr(&w, "z\n");
+    rf_diags *d = rf_diags_new();
+    cs_reader *r = open_mem("wide.csv", w.p, w.n, CS_ENC_AUTO, 0, d);
+    assert_non_null(r);
+    assert_int_equal(cs_header_count(r), CS_MAX_CELLS);
+    collect c = {.r = r};
+    assert_int_equal(cs_read(r, on_row, &c, d), 0);
+    assert_int_equal(c.rows, 1);
+    cs_close(r);
+    rf_diags_free(d);
+    collect_free(&c);
+    free(w.p);
+}
+
 /* ---- binding ---------------------------------------------------------------- */
 
 static const char *const id_names[] = {"编号", "党员编号", "member_id"};
@@ -888,6 +1138,9 @@ int main(void)
         cmocka_unit_test(test_line_ends),
         cmocka_unit_test(test_cr_then_blanks),
         cmocka_unit_test(test_quoted),
+        cmocka_unit_test(test_text_after_closing_quote),
+        cmocka_unit_test(test_text_after_closing_quote_in_header),
+        cmocka_unit_test(test_bom_mid_file),
         cmocka_unit_test(test_blank_rows),
         cmocka_unit_test(test_closed_quote_at_eof),
         cmocka_unit_test(test_unterminated_quote),
@@ -902,6 +1155,8 @@ int main(void)
         cmocka_unit_test(test_gb_file_as_utf8_fails),
         cmocka_unit_test(test_invalid_utf8_after_utf8),
         cmocka_unit_test(test_strict_utf8),
+        cmocka_unit_test(test_gbk_that_starts_like_utf8),
+        cmocka_unit_test(test_utf8_cut_at_end),
         cmocka_unit_test(test_gb_invalid_bytes),
         cmocka_unit_test(test_late_gb18030),
         cmocka_unit_test(test_boundary_utf8),
@@ -909,6 +1164,7 @@ int main(void)
         cmocka_unit_test(test_boundary_crlf),
         cmocka_unit_test(test_big_field),
         cmocka_unit_test(test_wide_row),
+        cmocka_unit_test(test_row_limits),
         cmocka_unit_test(test_bind_missing),
         cmocka_unit_test(test_bind_duplicate),
         cmocka_unit_test(test_bind_ok),

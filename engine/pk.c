@@ -28,6 +28,8 @@ typedef struct pk_b {
     int *mstate;              /* per measure: PK_M_NEW, PK_M_OPEN, PK_M_DONE */
     const yn_node **mnode;
     bool *mused;
+    int *mhash; /* measure index + 1 by name hash (open addressing), or 0 */
+    size_t mhashcap;
     bool uses_broken; /* the expression compiling reads a measure that failed */
     /* While a measure compiles, a measure it reads that is not compiled yet
      * is noted here instead of compiled there and then (which recursed as
@@ -299,36 +301,72 @@ static void pk_need_measure(pk_b *b, int m)
     }
 }
 
+static size_t pk_hash(const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+    return (size_t)(h ^ (h >> 29));
+}
+
+/* Names are looked up once or more per use: with thousands of measures a
+ * scan per lookup made loading quadratic. The first of equal names wins,
+ * as the scan did (a repeated name is an error of its own). */
+static void pk_hash_measures(pk_b *b)
+{
+    const rf_pack *p = b->p;
+    size_t cap = 16;
+    while (cap < (size_t)p->nmeasures * 2)
+        cap *= 2;
+    b->mhash = ar_alloc(b->a, cap * sizeof *b->mhash);
+    b->mhashcap = cap;
+    for (int m = 0; m < p->nmeasures; m++) {
+        const char *name = p->measures[m].name;
+        size_t len = strlen(name);
+        size_t h = pk_hash(name, len) & (cap - 1);
+        while (b->mhash[h] && strcmp(p->measures[b->mhash[h] - 1].name, name) != 0)
+            h = (h + 1) & (cap - 1);
+        if (!b->mhash[h])
+            b->mhash[h] = m + 1;
+    }
+}
+
+static int pk_find_measure(const pk_b *b, const char *name, size_t n)
+{
+    if (!b->mhashcap)
+        return -1;
+    size_t h = pk_hash(name, n) & (b->mhashcap - 1);
+    for (; b->mhash[h]; h = (h + 1) & (b->mhashcap - 1))
+        if (pk_eq(b->p->measures[b->mhash[h] - 1].name, name, n))
+            return b->mhash[h] - 1;
+    return -1;
+}
+
 /* A measure by name: 1 resolved, 0 not yet (its compile is retried), -1 no
  * such measure. */
 static int pk_resolve_measure(pk_b *b, const char *name, size_t n, ex_symbol *out)
 {
     rf_pack *p = b->p;
-    for (int m = 0; m < p->nmeasures; m++)
-        if (pk_eq(p->measures[m].name, name, n)) {
-            if (b->attempt && b->mstate[m] != PK_M_DONE) {
-                pk_need_measure(b, m);
-                return 0;
-            }
-            if (b->mstate[m] != PK_M_DONE || !pk_measure_ok(&p->measures[m])) {
-                /* Its own error is reported; an untyped stand-in keeps every
-                 * expression that uses it from repeating the complaint. */
-                b->mused[m] = true;
-                b->uses_broken = true;
-                out->kind = EX_SYM_VALUE;
-                out->type.kind = VL_MISSING;
-                out->space = PK_SP_MEASURE;
-                out->index = m;
-                return 1;
-            }
-            b->mused[m] = true;
-            out->kind = EX_SYM_VALUE;
-            out->type = p->measures[m].type;
-            out->space = PK_SP_MEASURE;
-            out->index = m;
-            return 1;
-        }
-    return -1;
+    int m = pk_find_measure(b, name, n);
+    if (m < 0)
+        return -1;
+    if (b->attempt && b->mstate[m] != PK_M_DONE) {
+        pk_need_measure(b, m);
+        return 0;
+    }
+    b->mused[m] = true;
+    out->kind = EX_SYM_VALUE;
+    out->space = PK_SP_MEASURE;
+    out->index = m;
+    if (b->mstate[m] != PK_M_DONE || !pk_measure_ok(&p->measures[m])) {
+        /* Its own error is reported; an untyped stand-in keeps every
+         * expression that uses it from repeating the complaint. */
+        b->uses_broken = true;
+        out->type.kind = VL_MISSING;
+        return 1;
+    }
+    out->type = p->measures[m].type;
+    return 1;
 }
 
 static bool pk_resolve(void *ctx, int scope, const char *name, size_t n, bool want_relation,
@@ -1624,6 +1662,7 @@ static void pk_measures(pk_b *b, const yn_node *n)
             if (strcmp(p->tallies[t].name, k->text) == 0)
                 pk_err(b, k, "measure '%s' has the name of a tally", k->text);
     }
+    pk_hash_measures(b);
     pk_compile_measures(b);
 }
 

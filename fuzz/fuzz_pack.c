@@ -9,11 +9,21 @@
  * Checks beyond the sanitizers: a failed load reports at least one error;
  * a diagnostic's message is one line (no newline; a soft check, see
  * fz_soft); a failed run reports an error; a run that completes reconciles
- * rows == used + outside + rejected for every input. */
+ * rows == used + outside + rejected for every input.
+ *
+ * Generator mode: bytes starting with 0x02 are not YAML but the recipe for
+ * a pack of measures reading each other (fz_gen below): chains up to 1,024
+ * deep, either way round, shuffled, with a second reference, or closed
+ * into a cycle, plus one measure whose text is the rest of the bytes. Mutating
+ * bytes would hardly ever write such a pack, and a deep one crashed the
+ * loader (recursion per measure). Checks: a chain loads and evaluates to
+ * the value its arithmetic gives; a cycle is exactly one error. */
 #include "fz_run.h"
 #include "pk.h"
 #include "rosterflag.h"
 
+#include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -171,6 +181,181 @@ static void fz_run(const rf_pack *p, const uint8_t *data, size_t size)
     rf_diags_free(d);
 }
 
+/* ---- generator mode ---- */
+
+typedef struct fz_buf {
+    char *s;
+    size_t n, cap;
+} fz_buf;
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+static void
+fz_put(fz_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    for (;;) {
+        va_start(ap, fmt);
+        int k = vsnprintf(b->s + b->n, b->cap - b->n, fmt, ap);
+        va_end(ap);
+        if (k < 0)
+            abort();
+        if ((size_t)k < b->cap - b->n) {
+            b->n += (size_t)k;
+            return;
+        }
+        b->cap = (b->cap + (size_t)k) * 2;
+        if (!(b->s = realloc(b->s, b->cap)))
+            abort();
+    }
+}
+
+typedef struct fz_got {
+    int n;
+    char m0[2][32];
+} fz_got;
+
+static int fz_collect(void *ctx, const rf_result *r)
+{
+    fz_got *g = ctx;
+    if (g->n < 2 && r->nfields >= 2)
+        snprintf(g->m0[g->n], sizeof g->m0[g->n], "%s", r->values[1]);
+    g->n++;
+    return 0;
+}
+
+/* The recipe, after the 0x02: bytes 1-2 the depth (up to 64, or 1,024 with
+ * shape bit 4 and no text for x); byte 3 the shape: bit 0 down (m_i reads m_(i+1)) rather
+ * than up (m_(i-1)), bit 1 the chain's end closes a cycle instead of
+ * reading n, bit 2 each also reads the one after next (through max()),
+ * bit 3 measures written in shuffled order; byte 4 the place along the
+ * chain the cycle closes on; byte 5 the shuffle's seed, bit 0 also asks
+ * for an explanation; bytes 6 on the text of measure x (quotes and line
+ * breaks made spaces), which the levels read and which may read the chain.
+ * Without a cycle the chain's head is n + depth - 1. */
+static void fz_gen(const uint8_t *data, size_t size)
+{
+    uint8_t b[5] = {0};
+    for (size_t i = 0; i < 5 && i + 1 < size; i++)
+        b[i] = data[i + 1];
+    const uint8_t *text = size > 6 ? data + 6 : NULL;
+    size_t ntext = size > 6 ? size - 6 : 0;
+    unsigned shape = b[2];
+    /* Deep only without x's text: the text is where mutations find new
+     * paths, and deep chains there would spend the run's time on few. */
+    unsigned most = (shape & 16) && !ntext ? 1024u : 64u;
+    int depth = 1 + (int)(((unsigned)b[0] << 8 | b[1]) % most);
+    bool down = shape & 1, cycle = shape & 2, twice = shape & 4, shuffle = shape & 8;
+    int close = b[3] % depth;
+    int *perm = malloc((size_t)depth * sizeof *perm);
+    if (!perm)
+        abort();
+    for (int i = 0; i < depth; i++)
+        perm[i] = i;
+    if (shuffle) {
+        uint32_t r = 2166136261u ^ b[4];
+        for (int i = depth - 1; i > 0; i--) {
+            r = r * 1664525u + 1013904223u;
+            int j = (int)((r >> 8) % (uint32_t)(i + 1));
+            int t = perm[i];
+            perm[i] = perm[j];
+            perm[j] = t;
+        }
+    }
+    fz_buf y = {malloc(4096), 0, 4096};
+    if (!y.s)
+        abort();
+    fz_put(&y, "rosterflag: 1\npack: {id: gen, version: \"1\", title: gen}\n"
+               "inputs:\n  people:\n    key: id\n    columns: {id: text, n: integer}\n"
+               "entity: {input: people}\nmeasures:\n");
+    for (int k = 0; k < depth; k++) {
+        int i = perm[k];
+        int step = down ? 1 : -1;
+        /* position along the chain: 0 is m0's place, depth - 1 the end */
+        int pos = down ? i : depth - 1 - i;
+        int next = i + step, after = i + 2 * step;
+        fz_put(&y, "  m%d: \"", i);
+        if (pos == depth - 1) {
+            if (cycle)
+                fz_put(&y, "m%d + 1", down ? close : depth - 1 - close);
+            else
+                fz_put(&y, "n");
+        } else if (twice && pos + 2 <= depth - 1) {
+            fz_put(&y, "max(m%d, m%d) + 1", next, after);
+        } else {
+            fz_put(&y, "m%d + 1", next);
+        }
+        fz_put(&y, "\"\n");
+    }
+    if (ntext) {
+        fz_put(&y, "  x: \"");
+        for (size_t i = 0; i < ntext; i++) {
+            char c = (char)text[i];
+            fz_put(&y, "%c", c == '"' || c == '\\' || c == '\n' || c == '\r' || !c ? ' ' : c);
+        }
+        fz_put(&y, "\"\n");
+    }
+    /* the chain's head: m0 down, m(depth - 1) up */
+    fz_put(&y,
+           "levels:\n  - id: high\n    any: [\"m%d > 10\"%s]\n"
+           "output: {columns: [id, m%d]}\n",
+           down ? 0 : depth - 1, ntext ? ", \"x = x\"" : "", down ? 0 : depth - 1);
+    free(perm);
+
+    rf_diags *d = rf_diags_new();
+    rf_pack *p = NULL;
+    int rc = rf_pack_load_mem("gen.yaml", y.s, y.n, &p, d);
+    fz_diags(d);
+    if (rc != 0 && rf_diags_errors(d) == 0)
+        fz_fail("generated pack failed without an error diagnostic");
+    if (!ntext && cycle) {
+        if (rc == 0 || rf_diags_errors(d) != 1 ||
+            !strstr(rf_diags_get(d, 0)->message, "depends on itself"))
+            fz_fail("a generated cycle is not exactly one 'depends on itself' error");
+    }
+    if (!ntext && !cycle && rc != 0)
+        fz_fail("a generated chain did not load");
+    if (rc == 0) {
+        FILE *f = fopen(fz_paths[0], "w");
+        if (!f)
+            abort();
+        fputs("id,n\nK1,1\nK2,5\n", f);
+        if (fclose(f) != 0)
+            abort();
+        rf_input in = {"people", fz_paths[0], NULL, 0};
+        rf_run_options o = RF_RUN_OPTIONS_INIT;
+        fz_got got = {0};
+        o.on_result = fz_collect;
+        o.ctx = &got;
+        if (b[4] & 1) {
+            o.explain = "K2";
+            o.explain_out = devnull;
+        }
+        rf_diags *rd = rf_diags_new();
+        rf_summary sum;
+        memset(&sum, 0, sizeof sum);
+        int rr = rf_run(p, &o, &in, 1, NULL, devnull, &sum, rd);
+        fz_check_run(rr, rd, &sum, 1, fz_fail);
+        fz_diags(rd);
+        if (!ntext && !cycle) {
+            char want[2][32];
+            snprintf(want[0], sizeof want[0], "%d", depth);
+            snprintf(want[1], sizeof want[1], "%d", depth + 4);
+            if (rr != 0 || got.n != 2 || strcmp(got.m0[0], want[0]) != 0 ||
+                strcmp(got.m0[1], want[1]) != 0) {
+                fprintf(stderr, "depth %d: m0 = '%s', '%s'; want %s, %s\n", depth, got.m0[0],
+                        got.m0[1], want[0], want[1]);
+                fz_fail("a generated chain evaluated wrong");
+            }
+        }
+        rf_diags_free(rd);
+        rf_pack_free(p);
+    }
+    rf_diags_free(d);
+    free(y.s);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (!fz_paths[0][0]) {
@@ -181,6 +366,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     if (!devnull && !(devnull = fopen("/dev/null", "w")))
         abort();
+    if (size && data[0] == 0x02) {
+        fz_gen(data, size);
+        return 0;
+    }
     rf_diags *d = rf_diags_new();
     rf_pack *p = NULL;
     int rc = rf_pack_load_mem("fuzz.yaml", (const char *)data, size, &p, d);

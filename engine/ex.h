@@ -25,6 +25,9 @@
  *            | name '(' args ')'
  *   args    := ordinary function: expr {',' expr}
  *            | aggregate: relation [',' expr] ['where' expr]
+ *            | grouped:   relation 'by' expr ',' inner ['where' expr]
+ *   inner   := 'count' '(' ')' | ('sum'|'avg'|'min'|'max') '(' expr ')'
+ * (`by` is a keyword only right after an aggregate's relation.)
  * Names are ASCII identifiers or runs of CJK/letters/digits/_ (e.g. 得分);
  * a name with spaces or punctuation may be written `in backquotes`.
  * Strings are "double" or 'single' quoted, with \" \' \\ \n escapes.
@@ -107,6 +110,9 @@ typedef enum ex_aggop {
                      on a relation of at most one row per entity. Text is
                      kept as a pointer into the row: the caller copies it
                      when the row matches, before the next row is read   */
+    /* distinct(R, e [where c]) -> integer: how many distinct values e takes
+     * (rows where e is missing are not counted), 0 if none */
+    EX_AGG_DISTINCT,
 } ex_aggop;
 
 typedef struct ex_expr ex_expr;
@@ -119,6 +125,12 @@ typedef struct ex_agg {
     vl_type type;        /* result type */
     const char *text;    /* source text of the whole call, for explanations */
     int index;           /* slot in EX_SPACE_AGG */
+    /* Groups inside an entity: the rows are split by the value of `by`
+     * (distinct: by is arg), and the caller keeps one accumulator per
+     * group. `inner` (NULL for distinct) is the aggregate of each group,
+     * whose values op then aggregates: min(members by group, count()). */
+    const ex_expr *by;
+    const struct ex_agg *inner;
 } ex_agg;
 
 /* Accumulator for one aggregate slot, per entity. Plain data: zero it with
@@ -178,6 +190,16 @@ void ex_acc_init(ex_acc *a);
 /* Feed one row (in env, row scope) with weight w (1 for a CSV row; an item
  * count for tallies). */
 void ex_agg_step(const ex_agg *g, ex_acc *a, const ex_env *env, double w);
+/* Grouped aggregates (g->by set): the caller streams each row through
+ * ex_agg_group_key, which applies the filter and gives the row's group
+ * (false if the row is filtered out, or its group value is missing: then
+ * noted in a as a skipped row); it steps g->inner (if any) over the rows of
+ * that group in a per-group accumulator. At the end it feeds each group's
+ * ex_agg_final(g->inner, ...) to ex_agg_step_value on the entity's
+ * accumulator, once per group (distinct: any value, it counts groups), and
+ * reads the result with ex_agg_final as usual. */
+bool ex_agg_group_key(const ex_agg *g, ex_acc *a, const ex_env *env, vl_value *key);
+void ex_agg_step_value(const ex_agg *g, ex_acc *a, vl_value v, double w);
 /* For avg/min/max/share over no usable row, the result is missing with
  * the first skipped row's cause if any row was skipped, else "no rows for
  * '<call>'"; pick says "no row matches in ..." / "more than one row

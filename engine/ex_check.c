@@ -333,6 +333,7 @@ static const struct agginfo {
     {"all", EX_AGG_ALL, "all(R, c [where f])"},
     {"share", EX_AGG_SHARE, "share(R, c [where f])"},
     {"pick", EX_AGG_PICK, "pick(R, e where c)"},
+    {"distinct", EX_AGG_DISTINCT, "distinct(R, e [where c])"},
 };
 
 /* Every function name, for an unknown one: a reader who cannot guess the
@@ -349,6 +350,10 @@ static const char *function_list(ex_compiler *c)
         o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%s", i ? ", " : "", aggs[i].name);
     return ar_strdup(c->arena, buf);
 }
+
+/* What may follow 'by': the aggregate of each group's rows. */
+static const char by_sig[] = "min(R by g, count()); the aggregate after 'by' is count(), "
+                             "sum(e), avg(e), min(e) or max(e) over each group's rows";
 
 static bool name_is(const ex_expr *e, const char *s)
 {
@@ -410,6 +415,10 @@ static ex_expr *check_date(checker *k, ex_expr *e)
 }
 
 static ex_expr *check_agg(checker *k, ex_expr *e, const struct agginfo *ai);
+static ex_expr *check_grouped(checker *k, ex_expr *e, const struct agginfo *ai, int relation);
+static ex_aggi *new_agg(checker *k, ex_expr *e, ex_aggop op, int relation, const char *relname,
+                        ex_expr *arg, ex_expr *cond, vl_type t);
+static ex_expr *lift(checker *k, ex_expr *e, ex_aggi *g);
 
 /* Does every plain name in e resolve (as a value) in k's scope? Function
  * names and aggregates' relation names are not looked at. */
@@ -434,13 +443,19 @@ static bool names_resolve(checker *k, const ex_expr *e)
 static ex_expr *check_call(checker *k, ex_expr *e)
 {
     char b1[EX_SNIP], b2[EX_SNIP];
-    if (name_is(e, "date") && !e->where)
+    if (name_is(e, "date") && !e->where && !e->by)
         return check_date(k, e);
     const struct agginfo *ai = NULL;
     for (size_t i = 0; i < sizeof aggs / sizeof aggs[0]; i++)
         if (name_is(e, aggs[i].name))
             ai = &aggs[i];
-    if (ai && (ai->op == EX_AGG_MIN || ai->op == EX_AGG_MAX)) {
+    if (e->by && !(ai && (ai->op == EX_AGG_MIN || ai->op == EX_AGG_MAX || ai->op == EX_AGG_SUM ||
+                          ai->op == EX_AGG_AVG))) {
+        err(k, e, "'by' groups a relation's rows in min, max, sum or avg, as in %s; found '%s'",
+            by_sig, T(e, b1));
+        return poison(e);
+    }
+    if (ai && !e->by && (ai->op == EX_AGG_MIN || ai->op == EX_AGG_MAX)) {
         /* min/max range over a relation only when their first argument is
          * one and is not also a value (a tally is both, and reads as its
          * total unless a 'where' makes the aggregate reading certain). */
@@ -625,7 +640,6 @@ static ex_expr *check_in_rows(checker *k, ex_expr *e, int relation)
 static ex_expr *check_agg(checker *k, ex_expr *e, const struct agginfo *ai)
 {
     char b1[EX_SNIP], b2[EX_SNIP];
-    ex_compiler *c = k->c;
     if (k->in_agg || k->scope >= 0) {
         err(k, e, "aggregates do not nest: '%s' is inside the rows of another aggregate", T(e, b1));
         return poison(e);
@@ -662,6 +676,8 @@ static ex_expr *check_agg(checker *k, ex_expr *e, const struct agginfo *ai)
                 b1);
         return poison(e);
     }
+    if (e->by)
+        return check_grouped(k, e, ai, sym.relation);
     int want_args = ai->op == EX_AGG_COUNT ? 1 : 2;
     if (e->nkids != want_args) {
         err(k, e, "'%s' takes %s, found '%s'", ai->name, ai->sig, T(e, b1));
@@ -718,6 +734,9 @@ static ex_expr *check_agg(checker *k, ex_expr *e, const struct agginfo *ai)
         case EX_AGG_PICK:
             t = arg->type;
             break;
+        case EX_AGG_DISTINCT:
+            /* Any type: values are told apart as they read. */
+            break;
         case EX_AGG_COUNT:
             break;
         }
@@ -725,14 +744,27 @@ static ex_expr *check_agg(checker *k, ex_expr *e, const struct agginfo *ai)
     if (failed)
         return poison(e);
 
+    ex_aggi *g = new_agg(k, e, ai->op, sym.relation, b1, arg, cond, t);
+    if (ai->op == EX_AGG_DISTINCT)
+        g->pub.by = arg;
+    return lift(k, e, g);
+}
+
+/* A slot's record, with the texts explanations quote (relname: the
+ * relation's name as written). */
+static ex_aggi *new_agg(checker *k, ex_expr *e, ex_aggop op, int relation, const char *relname,
+                        ex_expr *arg, ex_expr *cond, vl_type t)
+{
+    char b2[EX_SNIP];
+    ex_compiler *c = k->c;
     ex_aggi *g = ar_alloc(c->arena, sizeof *g);
-    g->pub.op = ai->op;
-    g->pub.relation = sym.relation;
+    g->pub.op = op;
+    g->pub.relation = relation;
     g->pub.arg = arg;
     g->pub.cond = cond;
     g->pub.type = t;
     g->pub.text = ar_strndup(c->arena, e->src, e->len);
-    g->pub.index = c->naggs;
+    g->pub.index = -1;
     if (arg)
         arg->text = ar_strndup(c->arena, arg->src, arg->len);
     if (cond)
@@ -740,16 +772,24 @@ static ex_expr *check_agg(checker *k, ex_expr *e, const struct agginfo *ai)
     T(e, b2);
     /* Causes name the filter in full: "no row where role = \"书记\"" says what
      * to look for in the roster; a truncated call would not. */
-    if (ai->op == EX_AGG_PICK && cond) {
+    if (op == EX_AGG_PICK && cond) {
         g->why_none = ar_printf(c->arena, "no row where %s", cond->text);
         g->why_many = ar_printf(c->arena, "more than one row where %s", cond->text);
-    } else if (ai->op == EX_AGG_PICK) {
-        g->why_none = ar_printf(c->arena, "no row in %s", b1);
-        g->why_many = ar_printf(c->arena, "more than one row in %s", b1);
+    } else if (op == EX_AGG_PICK) {
+        g->why_none = ar_printf(c->arena, "no row in %s", relname);
+        g->why_many = ar_printf(c->arena, "more than one row in %s", relname);
     } else {
         g->why_none = ar_printf(c->arena, "no rows for '%s'", b2);
         g->why_many = ar_printf(c->arena, "more than one row matches in '%s'", b2);
     }
+    return g;
+}
+
+/* Give g a slot and turn the call e into a read of it. */
+static ex_expr *lift(checker *k, ex_expr *e, ex_aggi *g)
+{
+    ex_compiler *c = k->c;
+    g->pub.index = c->naggs;
     if (c->naggs == c->capaggs) {
         int cap = c->capaggs ? c->capaggs * 2 : 16;
         ex_aggi **v = ar_alloc(c->arena, sizeof *v * (size_t)cap);
@@ -763,10 +803,67 @@ static ex_expr *check_agg(checker *k, ex_expr *e, const struct agginfo *ai)
     e->op = EX_O_AGG;
     e->index = g->pub.index;
     e->agg = &g->pub;
-    e->type = t;
+    e->type = g->pub.type;
     e->nkids = 0;
     e->where = NULL;
+    e->by = NULL;
     return e;
+}
+
+/* OP(R by g, INNER [where c]): INNER over each group's rows, OP over the
+ * groups' values. One level deep: INNER ranges over no relation of its own. */
+static ex_expr *check_grouped(checker *k, ex_expr *e, const struct agginfo *ai, int relation)
+{
+    char b1[EX_SNIP];
+    ex_expr *in = e->nkids == 2 ? e->kids[1] : NULL;
+    const struct agginfo *ii = NULL;
+    if (in && in->op == EX_O_CALL && !in->where && !in->by)
+        for (size_t i = 0; i < sizeof aggs / sizeof aggs[0]; i++)
+            if (name_is(in, aggs[i].name))
+                ii = &aggs[i];
+    if (ii && !(ii->op == EX_AGG_COUNT || ii->op == EX_AGG_SUM || ii->op == EX_AGG_AVG ||
+                ii->op == EX_AGG_MIN || ii->op == EX_AGG_MAX))
+        ii = NULL;
+    if (!ii || in->nkids != (ii->op == EX_AGG_COUNT ? 0 : 1)) {
+        err(k, in ? in : e, "'%s' with 'by' takes %s; found '%s'", ai->name, by_sig,
+            T(in ? in : e, b1));
+        return poison(e);
+    }
+    ex_expr *by = check_in_rows(k, e->by, relation);
+    ex_expr *arg = in->nkids ? check_in_rows(k, in->kids[0], relation) : NULL;
+    ex_expr *cond = e->where ? check_in_rows(k, e->where, relation) : NULL;
+    bool failed = bad(by) || (arg && bad(arg)) || (cond && bad(cond));
+    if (cond && !bad(cond) && cond->type.kind != VL_BOOL) {
+        err(k, cond, "'where' condition must be boolean, found %s in '%s'",
+            vl_type_name(cond->type), T(cond, b1));
+        failed = true;
+    }
+    vl_type it = t_int;
+    if (arg && !bad(arg)) {
+        vl_kind ak = arg->type.kind;
+        bool num = numeric(arg->type);
+        bool minmax = ii->op == EX_AGG_MIN || ii->op == EX_AGG_MAX;
+        if (!num && !(minmax && (ak == VL_DATE || ak == VL_ENUM))) {
+            err(k, arg, "'%s' needs %s, found %s in '%s'", ii->name,
+                minmax ? "numbers, dates or an enumeration" : "a number", vl_type_name(arg->type),
+                T(arg, b1));
+            failed = true;
+        }
+        it = ii->op == EX_AGG_AVG ? t_dec : arg->type;
+    }
+    if (!failed && (ai->op == EX_AGG_SUM || ai->op == EX_AGG_AVG) && !numeric(it)) {
+        err(k, in, "'%s' needs a number from each group, found %s from '%s'", ai->name,
+            vl_type_name(it), T(in, b1));
+        failed = true;
+    }
+    if (failed)
+        return poison(e);
+    ex_aggi *inner = new_agg(k, in, ii->op, relation, "", arg, NULL, it);
+    ex_aggi *g = new_agg(k, e, ai->op, relation, "", NULL, cond, ai->op == EX_AGG_AVG ? t_dec : it);
+    by->text = ar_strndup(k->c->arena, by->src, by->len);
+    g->pub.by = by;
+    g->pub.inner = &inner->pub;
+    return lift(k, e, g);
 }
 
 /* ---- operators ---- */
@@ -1079,6 +1176,10 @@ static void refs(const ex_expr *e, int space, int *idx, int cap, int *n)
     if (e->op == EX_O_AGG) {
         refs(e->agg->arg, space, idx, cap, n);
         refs(e->agg->cond, space, idx, cap, n);
+        if (e->agg->by != e->agg->arg)
+            refs(e->agg->by, space, idx, cap, n);
+        if (e->agg->inner)
+            refs(e->agg->inner->arg, space, idx, cap, n);
         return;
     }
     for (int i = 0; i < e->nkids; i++)

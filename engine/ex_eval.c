@@ -395,6 +395,61 @@ void ex_agg_step(const ex_agg *g, ex_acc *a, const ex_env *env, double w)
     }
 }
 
+bool ex_agg_group_key(const ex_agg *g, ex_acc *a, const ex_env *env, vl_value *key)
+{
+    if (g->cond) {
+        vl_value c = eval(g->cond, env);
+        if (c.kind == VL_MISSING) {
+            skip(a, c);
+            return false;
+        }
+        if (!c.u.b)
+            return false;
+    }
+    *key = eval(g->by, env);
+    if (key->kind == VL_MISSING) {
+        /* A row with no group (an empty 所在党小组) is in none: counted as
+         * skipped, so the result can say so. */
+        skip(a, *key);
+        return false;
+    }
+    return true;
+}
+
+void ex_agg_step_value(const ex_agg *g, ex_acc *a, vl_value v, double w)
+{
+    if (g->op == EX_AGG_DISTINCT) {
+        a->n += w;
+        return;
+    }
+    if (v.kind == VL_MISSING) {
+        skip(a, v);
+        return;
+    }
+    a->n += w;
+    switch (g->op) {
+    case EX_AGG_SUM:
+        if (g->type.kind == VL_INT) {
+            if (a->hits < 0 || __builtin_add_overflow(a->isum, v.u.i, &a->isum))
+                a->hits = -1;
+        } else {
+            a->dsum += num(v) * w;
+        }
+        break;
+    case EX_AGG_AVG:
+        a->dsum += num(v) * w;
+        break;
+    case EX_AGG_MIN:
+    case EX_AGG_MAX:
+        if (a->hits == 0 || (g->op == EX_AGG_MIN ? cmp(v, a->best) < 0 : cmp(v, a->best) > 0))
+            a->best = v;
+        a->hits += 1;
+        break;
+    default:
+        break;
+    }
+}
+
 vl_value ex_agg_final(const ex_agg *g, const ex_acc *a)
 {
     const ex_aggi *gi = (const ex_aggi *)g;
@@ -425,6 +480,8 @@ vl_value ex_agg_final(const ex_agg *g, const ex_acc *a)
         if (a->hits > 1)
             return vl_missing(gi->why_many);
         return a->best;
+    case EX_AGG_DISTINCT:
+        return vl_int((int64_t)llround(a->n));
     }
     return vl_missing("unsupported aggregate");
 }

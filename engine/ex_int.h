@@ -138,6 +138,7 @@ struct ex_expr {
     ex_expr **kids;
     ex_expr *where; /* EX_O_CALL: the 'where' clause */
     uint32_t where_off;
+    ex_expr *by;      /* EX_O_CALL: the 'by' clause after the relation */
     vl_value val;     /* EX_O_LIT */
     int space, index; /* EX_O_SLOT; index for EX_O_AGG */
     ex_fn fn;         /* EX_O_FN */

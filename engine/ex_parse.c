@@ -141,8 +141,9 @@ static void push(parser *p, nodelist *l, ex_expr *e)
     l->v[l->n++] = e;
 }
 
-/* args := expr {',' expr} ['where' expr]   (the checker decides which
- *         shapes each function accepts) */
+/* args := expr ['by' expr] {',' expr} ['where' expr]   (the checker
+ *         decides which shapes each function accepts; `by` is read as a
+ *         word only there, so it stays free as a name elsewhere) */
 static ex_expr *parse_call(parser *p, const ex_token *name)
 {
     ex_expr *e = ex_node(p->c, EX_O_CALL, p->src, name->off, 0);
@@ -159,6 +160,13 @@ static ex_expr *parse_call(parser *p, const ex_token *name)
             if (!a)
                 return NULL;
             push(p, &args, a);
+            if (args.n == 1 && p->cur.kind == EX_T_NAME && p->cur.slen == 2 &&
+                memcmp(p->cur.str, "by", 2) == 0 && p->src[p->cur.off] != '`') {
+                advance(p);
+                e->by = parse_expr(p);
+                if (!e->by)
+                    return NULL;
+            }
             if (p->cur.kind != EX_T_COMMA)
                 break;
             advance(p);
@@ -181,6 +189,8 @@ static ex_expr *parse_call(parser *p, const ex_token *name)
         return NULL;
     if (e->where && e->where->height + 1 > e->height)
         e->height = e->where->height + 1;
+    if (e->by && e->by->height + 1 > e->height)
+        e->height = e->by->height + 1;
     return e;
 }
 

@@ -2,6 +2,7 @@
 #include "pk.h"
 
 #include "dg.h"
+#include "dv.h"
 #include "yn.h"
 
 #include <stdarg.h>
@@ -599,7 +600,19 @@ static const ex_expr *pk_compile(pk_b *b, const yn_node *n, int scope, vl_type w
     bool saved_broken = b->uses_broken;
     b->expr_node = n;
     b->uses_broken = false;
+    int before = ex_agg_count(b->p->ex);
     const ex_expr *e = ex_compile(b->p->ex, n->text, n->len, scope, want);
+    for (int g = before; e && g < ex_agg_count(b->p->ex); g++) {
+        const ex_agg *ag = ex_agg_get(b->p->ex, g);
+        /* A tally's rows are items with counts, not rows with a group. */
+        if (ag->by && ag->relation >= b->p->ninputs) {
+            pk_err(b, n,
+                   "'%s' groups a tally's items: 'distinct' and 'by' range over an "
+                   "input's rows",
+                   ag->text);
+            e = NULL;
+        }
+    }
     b->expr_node = saved;
     b->uses_broken = saved_broken;
     return e;
@@ -1030,6 +1043,86 @@ static void pk_inputs(pk_b *b, const yn_node *n)
     }
 }
 
+/* entity: {from: members, key: branch}: one entity per distinct value of
+ * a column; the input's rows are its related rows (dv.c builds it). */
+static void pk_derived(pk_b *b, const yn_node *n)
+{
+    rf_pack *p = b->p;
+    const yn_node *in = yn_get(n, "input");
+    if (in) {
+        pk_err(b, in,
+               "entity takes either 'input' (one result per row of an input) or 'from' and "
+               "'key' (one result per distinct value of a column), not both");
+        return;
+    }
+    const yn_node *from = pk_need(b, n, "from", "entity");
+    const yn_node *key = pk_need(b, n, "key", "entity");
+    if (!from || !key || !pk_scalar(b, from, "entity from") || !pk_scalar(b, key, "entity key"))
+        return;
+    int src = pk_find_input(p, from->text);
+    if (src < 0) {
+        pk_near nr = {from->text, from->len, NULL, (size_t)-1};
+        for (int i = 0; i < p->ninputs; i++)
+            pk_consider(&nr, p->inputs[i].name);
+        pk_err(b, from, "entity from '%s' is not an input%s%s%s", from->text,
+               nr.best ? " (did you mean '" : "", nr.best ? nr.best : "", nr.best ? "'?)" : "");
+        return;
+    }
+    pk_input *s = &p->inputs[src];
+    int col = pk_find_col(s, key->text, key->len);
+    if (col < 0) {
+        pk_near nr = {key->text, key->len, NULL, (size_t)-1};
+        for (int c = 0; c < s->ncols; c++)
+            pk_consider(&nr, s->cols[c].id);
+        pk_err(b, key, "entity key '%s' is not a column of input '%s'%s%s%s", key->text, s->name,
+               nr.best ? " (did you mean '" : "", nr.best ? nr.best : "", nr.best ? "'?)" : "");
+        return;
+    }
+    if (s->cols[col].type.kind != VL_TEXT) {
+        pk_err(b, key,
+               "entity key '%s' must be a text column (it is %s): entities are told apart "
+               "by the text of the cell",
+               key->text, vl_type_name(s->cols[col].type));
+        return;
+    }
+    if (s->optional) {
+        pk_err(b, from, "input '%s' cannot be optional: the entities come from it", s->name);
+        return;
+    }
+    if (s->ref >= 0) {
+        pk_err(b, from,
+               "input '%s' refers to '%s' through column '%s'; the rows an entity is "
+               "derived from belong to it, so they can refer to nothing else",
+               s->name, p->inputs[s->cols[s->ref].ref].name, s->cols[s->ref].id);
+        return;
+    }
+    if (pk_find_input(p, s->cols[col].id) >= 0) {
+        pk_err(b, key,
+               "the entity derived from '%s' is named after its key '%s', which is already an "
+               "input",
+               s->name, key->text);
+        return;
+    }
+    for (int i = 0; i < p->ninputs; i++)
+        if (i != src && p->inputs[i].ref >= 0) {
+            pk_err(b, from,
+                   "input '%s' refers to '%s', but results are about each '%s' of '%s' (only "
+                   "the input an entity is derived from relates to it)",
+                   p->inputs[i].name, p->inputs[p->inputs[i].cols[p->inputs[i].ref].ref].name,
+                   key->text, s->name);
+            return;
+        }
+    if (p->ninputs >= RF_MAX_INPUTS) {
+        /* The derived entity takes an input's place in the run. */
+        pk_err(b, from,
+               "a derived entity needs one input's place: a pack with one has at most %d "
+               "inputs",
+               RF_MAX_INPUTS - 1);
+        return;
+    }
+    p->entity = dv_entity_input(p, b->a, src, col, p->entity_label);
+}
+
 static void pk_entity(pk_b *b, const yn_node *root)
 {
     for (int i = 0; i < b->p->ninputs; i++)
@@ -1041,10 +1134,14 @@ static void pk_entity(pk_b *b, const yn_node *root)
     const yn_node *n = pk_need(b, root, "entity", "the rule file");
     if (!n || !pk_is(b, n, YN_MAP, "entity"))
         return;
-    static const char *const keys[] = {"input", "label", NULL};
+    static const char *const keys[] = {"input", "label", "from", "key", NULL};
     pk_keys(b, n, keys, "entity");
-    const yn_node *in = pk_need(b, n, "input", "entity");
     p->entity_label = pk_textpair(b, yn_get(n, "label"), "entity label");
+    if (yn_get(n, "from") || yn_get(n, "key")) {
+        pk_derived(b, n);
+        return;
+    }
+    const yn_node *in = pk_need(b, n, "input", "entity");
     if (!in || !pk_scalar(b, in, "entity input"))
         return;
     p->entity = pk_find_input(p, in->text);
@@ -1313,7 +1410,12 @@ static void pk_tallies(pk_b *b, const yn_node *n)
             const char **pats = names ? pk_names(b, names, &npat, NULL) : NULL;
             if (in && pk_scalar(b, in, "input") && pats && npat > 0) {
                 int ii = pk_find_input(p, in->text);
-                if (ii != p->entity)
+                if (ii >= 0 && p->inputs[ii].derived)
+                    pk_err(b, in,
+                           "'%s' is derived from the rows of '%s' and has no columns of its "
+                           "own: count its items with from_rows",
+                           in->text, p->inputs[p->inputs[ii].from].name);
+                else if (ii != p->entity)
                     pk_err(b, in, "from_columns reads count columns of the entity input");
                 else {
                     pk_input *ent = &p->inputs[ii];
@@ -2200,9 +2302,13 @@ const char *rf_pack_title(const rf_pack *p, const char *lang)
     return lang && strcmp(lang, "en") == 0 ? p->title.en : p->title.zh;
 }
 
+/* A derived entity is the last input and is not read from a file. */
 size_t rf_pack_input_count(const rf_pack *p)
 {
-    return (size_t)p->ninputs;
+    int n = p->ninputs;
+    if (n && p->inputs[n - 1].derived)
+        n--;
+    return (size_t)n;
 }
 
 const char *rf_pack_input_name(const rf_pack *p, size_t i)

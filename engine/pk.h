@@ -55,6 +55,10 @@ typedef struct pk_input {
                           index of its `pack` column, checked on every row; else -1 */
     int ncols;
     pk_column *cols;
+    /* A derived entity (entity: {from, key}): no file of its own; one row
+     * per distinct value of column `from_col` of input `from`. */
+    bool derived;
+    int from, from_col;
     /* tallies fed by this input's rows (code column per tally) */
     int nfeeds;
     int *feed_tally;

@@ -17,6 +17,7 @@
 #include "ar.h"
 #include "cs.h"
 #include "dg.h"
+#include "dv.h"
 #include "ex.h"
 #include "pk.h"
 #include "rk.h"
@@ -34,6 +35,7 @@ typedef struct rn_ent {
     uint32_t *nrows;  /* related rows used, per input */
     ex_acc *accs;     /* aggregates over related inputs */
     uint32_t *counts; /* tally item counts */
+    dv_set *sets;     /* per grouped aggregate: its groups */
     uint64_t line;
 } rn_ent;
 
@@ -108,6 +110,10 @@ typedef struct rn_run {
     int *countcol, *countslot;
     int *pickslot; /* per aggregate: slot in rn_ent.plines if a pick over an input */
     int npicks;
+    int *setslot; /* per aggregate: slot in rn_ent.sets if grouped, else -1 */
+    int nsets;
+    dv_groups *groups;
+    dv_set *empty_sets;
     ex_acc *empty_accs;
     uint32_t *stream_counts;
     int32_t pstart, pend;
@@ -870,13 +876,17 @@ static void rn_explain_flags(rn_run *R)
 
 /* Tallies, aggregates and measures of one entity, number `ord` in input
  * order; in a ranking's first pass only the measures that need no ranking. */
-static size_t rn_measures(rn_run *R, ex_env *env, const ex_acc *accs, const uint32_t *counts,
-                          size_t ord, bool first_pass, char *detail, size_t cap)
+static size_t rn_measures(rn_run *R, ex_env *env, const ex_acc *accs, const dv_set *sets,
+                          const uint32_t *counts, size_t ord, bool first_pass, char *detail,
+                          size_t cap)
 {
     const rf_pack *p = R->p;
     size_t dn = rn_tallies(R, counts, env, detail, cap);
     for (int g = 0; g < p->naggs; g++)
-        if (R->accslot[g] >= 0)
+        if (R->setslot[g] >= 0)
+            R->aggvals[g] = dv_final(R->groups, &sets[R->setslot[g]], ex_agg_get(p->ex, g),
+                                     &accs[R->accslot[g]]);
+        else if (R->accslot[g] >= 0)
             R->aggvals[g] = ex_agg_final(ex_agg_get(p->ex, g), &accs[R->accslot[g]]);
     for (int i = 0; i < p->nmeasures; i++) {
         int m = p->order[i];
@@ -890,18 +900,18 @@ static size_t rn_measures(rn_run *R, ex_env *env, const ex_acc *accs, const uint
 }
 
 /* The first pass of a ranking pack: note what the rankings need. */
-static void rn_rank_note(rn_run *R, const vl_value *vals, const ex_acc *accs,
+static void rn_rank_note(rn_run *R, const vl_value *vals, const ex_acc *accs, const dv_set *sets,
                          const uint32_t *counts)
 {
     ex_env env;
     rn_env(R, &env, vals);
     char detail[2048];
-    rn_measures(R, &env, accs, counts, 0, true, detail, sizeof detail);
+    rn_measures(R, &env, accs, sets, counts, 0, true, detail, sizeof detail);
     rk_note(R->rk, &env);
 }
 
-static void rn_evaluate(rn_run *R, const vl_value *vals, const ex_acc *accs, const uint32_t *counts,
-                        uint64_t line, size_t ord)
+static void rn_evaluate(rn_run *R, const vl_value *vals, const ex_acc *accs, const dv_set *sets,
+                        const uint32_t *counts, uint64_t line, size_t ord)
 {
     const rf_pack *p = R->p;
     const pk_input *ent = &p->inputs[p->entity];
@@ -910,7 +920,7 @@ static void rn_evaluate(rn_run *R, const vl_value *vals, const ex_acc *accs, con
     ex_env env;
     rn_env(R, &env, vals);
     char detail[2048];
-    size_t dn = rn_measures(R, &env, accs, counts, ord, false, detail, sizeof detail);
+    size_t dn = rn_measures(R, &env, accs, sets, counts, ord, false, detail, sizeof detail);
     if (cov)
         for (int i = 0; i < p->nitems_total; i++)
             cov->items[i] += counts[i] > 0;
@@ -1184,7 +1194,7 @@ static int rn_stream_row(void *ctx, const cs_row *row)
     rn_counts_from_cols(R, R->rowvals, R->stream_counts);
     I->st->used++;
     if (!R->rk) {
-        rn_evaluate(R, R->rowvals, R->empty_accs, R->stream_counts, row->line, 0);
+        rn_evaluate(R, R->rowvals, R->empty_accs, R->empty_sets, R->stream_counts, row->line, 0);
         return 0;
     }
     if (R->nlines == R->caplines) {
@@ -1192,7 +1202,7 @@ static int rn_stream_row(void *ctx, const cs_row *row)
         R->lines = ar_xrealloc(R->lines, R->caplines * sizeof *R->lines);
     }
     R->lines[R->nlines++] = row->line;
-    rn_rank_note(R, R->rowvals, R->empty_accs, R->stream_counts);
+    rn_rank_note(R, R->rowvals, R->empty_accs, R->empty_sets, R->stream_counts);
     return 0;
 }
 
@@ -1213,7 +1223,8 @@ static int rn_stream_again(void *ctx, const cs_row *row)
     }
     memset(R->stream_counts, 0, (size_t)R->p->nitems_total * sizeof *R->stream_counts);
     rn_counts_from_cols(R, R->rowvals, R->stream_counts);
-    rn_evaluate(R, R->rowvals, R->empty_accs, R->stream_counts, row->line, R->next++);
+    rn_evaluate(R, R->rowvals, R->empty_accs, R->empty_sets, R->stream_counts, row->line,
+                R->next++);
     return R->stopped ? 1 : 0;
 }
 
@@ -1259,12 +1270,40 @@ static vl_value rn_copy(rn_run *R, vl_value v)
     return v;
 }
 
+/* A new entity with the row vals[0..ncols) (the key column as trimmed
+ * text ks[0..kn)), its accumulators empty. */
+static rn_ent *rn_ent_add(rn_run *R, const vl_value *vals, int ncols, int key, const char *ks,
+                          size_t kn, uint64_t line)
+{
+    const rf_pack *p = R->p;
+    rn_ent *e = ar_alloc(R->a, sizeof *e);
+    e->line = line;
+    e->vals = ar_alloc(R->a, (size_t)ncols * sizeof *e->vals);
+    for (int i = 0; i < ncols; i++)
+        e->vals[i] = rn_copy(R, vals[i]);
+    e->vals[key] = vl_text(ar_strndup(R->a, ks, kn), kn);
+    e->accs = ar_alloc(R->a, (size_t)(R->naccs ? R->naccs : 1) * sizeof *e->accs);
+    for (int i = 0; i < R->naccs; i++)
+        ex_acc_init(&e->accs[i]);
+    e->counts = ar_alloc(R->a, (size_t)(p->nitems_total ? p->nitems_total : 1) * sizeof(uint32_t));
+    e->plines = ar_alloc(R->a, (size_t)(R->npicks + 1) * sizeof *e->plines);
+    e->nrows = ar_alloc(R->a, (size_t)(p->ninputs + 1) * sizeof *e->nrows);
+    e->sets = ar_alloc(R->a, (size_t)(R->nsets + 1) * sizeof *e->sets);
+    if (R->nents == R->capents) {
+        R->capents = R->capents ? R->capents * 2 : 1024;
+        R->ents = ar_xrealloc(R->ents, R->capents * sizeof *R->ents);
+    }
+    R->ents[R->nents] = e;
+    rn_hash_insert(R, R->nents);
+    R->nents++;
+    return e;
+}
+
 static int rn_entity_row(void *ctx, const cs_row *row)
 {
     rn_ctx *c = ctx;
     rn_run *R = c->R;
     rn_in *I = c->I;
-    const rf_pack *p = R->p;
     I->st->rows++;
     if (row->problem && rn_read_problem(R, I, row))
         return rn_reject(R, I, row, row->problem);
@@ -1280,26 +1319,8 @@ static int rn_entity_row(void *ctx, const cs_row *row)
         fprintf(R->xo, "%s (%s):\n", I->pin->name, I->st->path);
         rn_xrow(R, I, row, "the entity's row");
     }
-    rn_ent *e = ar_alloc(R->a, sizeof *e);
-    e->line = row->line;
-    e->vals = ar_alloc(R->a, (size_t)I->pin->ncols * sizeof *e->vals);
-    for (int i = 0; i < I->pin->ncols; i++)
-        e->vals[i] = rn_copy(R, R->rowvals[i]);
-    e->vals[I->pin->key] = vl_text(ar_strndup(R->a, ks, kn), kn);
-    e->accs = ar_alloc(R->a, (size_t)(R->naccs ? R->naccs : 1) * sizeof *e->accs);
-    for (int i = 0; i < R->naccs; i++)
-        ex_acc_init(&e->accs[i]);
-    e->counts = ar_alloc(R->a, (size_t)(p->nitems_total ? p->nitems_total : 1) * sizeof(uint32_t));
-    e->plines = ar_alloc(R->a, (size_t)(R->npicks + 1) * sizeof *e->plines);
-    e->nrows = ar_alloc(R->a, (size_t)(p->ninputs + 1) * sizeof *e->nrows);
+    rn_ent *e = rn_ent_add(R, R->rowvals, I->pin->ncols, I->pin->key, ks, kn, row->line);
     rn_counts_from_cols(R, R->rowvals, e->counts);
-    if (R->nents == R->capents) {
-        R->capents = R->capents ? R->capents * 2 : 1024;
-        R->ents = ar_xrealloc(R->ents, R->capents * sizeof *R->ents);
-    }
-    R->ents[R->nents] = e;
-    rn_hash_insert(R, R->nents);
-    R->nents++;
     I->st->used++;
     return 0;
 }
@@ -1388,7 +1409,10 @@ static int rn_related_row(void *ctx, const cs_row *row)
     rn_keytext(row, I, pin->ref, &ks, &kn);
     rn_ent *e = rn_find(R, ks, kn);
     bool x = rn_xmatch(R, ks, kn);
-    if (!e) {
+    /* A derived entity comes into being with the first usable row that
+     * names it, so results come in order of first appearance. */
+    bool derive = !e && p->inputs[p->entity].derived;
+    if (!e && !derive) {
         snprintf(R->reason, sizeof R->reason, "%s '%.*s' matches no row of %s (%s)",
                  pin->cols[pin->ref].id, (int)kn, ks, p->inputs[p->entity].name,
                  R->sum->inputs[p->entity].path);
@@ -1418,6 +1442,10 @@ static int rn_related_row(void *ctx, const cs_row *row)
                           f ? " or" : "", p->cats[p->tallies[pin->feed_tally[f]].catalogue].name);
         return rn_reject(R, I, row, R->reason);
     }
+    if (derive) {
+        vl_value kv = vl_text(ks, kn);
+        e = rn_ent_add(R, &kv, 1, 0, ks, kn, row->line);
+    }
     if (pin->period >= 0) {
         vl_value d = R->rowvals[pin->period];
         if (d.kind != VL_DATE || d.u.date < R->pstart || d.u.date > R->pend) {
@@ -1444,7 +1472,10 @@ static int rn_related_row(void *ctx, const cs_row *row)
         int g = I->aggs[k];
         ex_acc *acc = &e->accs[R->accslot[g]];
         double before = acc->hits;
-        ex_agg_step(ex_agg_get(p->ex, g), acc, &env, 1);
+        if (R->setslot[g] >= 0)
+            dv_step(R->groups, &e->sets[R->setslot[g]], ex_agg_get(p->ex, g), acc, &env, 1);
+        else
+            ex_agg_step(ex_agg_get(p->ex, g), acc, &env, 1);
         if (R->pickslot[g] >= 0 && acc->hits != before)
             rn_pick_seen(R, I, row, e, g, acc->hits);
     }
@@ -1459,8 +1490,9 @@ static int rn_related_row(void *ctx, const cs_row *row)
 static void rn_every_entity(rn_run *R, rn_in *I)
 {
     const rf_pack *p = R->p;
-    rn_in *E = &R->in[p->entity];
     const pk_input *ent = &p->inputs[p->entity];
+    /* A derived entity's line is in the input it comes from. */
+    rn_in *E = &R->in[ent->derived ? ent->from : p->entity];
     for (size_t i = 0; i < R->nents; i++) {
         rn_ent *e = R->ents[i];
         if (e->nrows[I->index])
@@ -1510,6 +1542,15 @@ static bool rn_open(rn_run *R, const rf_input *inputs, size_t ninputs)
             ok = false;
             continue;
         }
+        if (p->inputs[ii].derived) {
+            dg_add(R->d, RF_ERROR, RF_CLASS_USAGE, NULL, 0, 0, 0, NULL,
+                   "'%s' comes from column %s of input '%s', not from a file of its own: pass "
+                   "--input %s=FILE",
+                   inputs[i].name, p->inputs[ii].cols[0].id, p->inputs[p->inputs[ii].from].name,
+                   p->inputs[p->inputs[ii].from].name);
+            ok = false;
+            continue;
+        }
         if (R->in[ii].given) {
             dg_add(R->d, RF_ERROR, RF_CLASS_USAGE, NULL, 0, 0, 0, NULL, "input '%s' is given twice",
                    inputs[i].name);
@@ -1519,7 +1560,7 @@ static bool rn_open(rn_run *R, const rf_input *inputs, size_t ninputs)
         R->in[ii].given = &inputs[i];
     }
     for (int k = 0; k < p->ninputs; k++)
-        if (!R->in[k].given && !p->inputs[k].optional) {
+        if (!R->in[k].given && !p->inputs[k].optional && !p->inputs[k].derived) {
             const char *t = p->inputs[k].title.zh;
             dg_add(R->d, RF_ERROR, RF_CLASS_USAGE, NULL, 0, 0, 0, NULL,
                    "input '%s'%s%s%s is required: pass --input %s=FILE", p->inputs[k].name,
@@ -1624,6 +1665,7 @@ static void rn_free(rn_run *R)
     free(R->seen);
     free(R->lastid);
     free(R->hash);
+    dv_free(R->groups);
     ar_free(R->a);
     ar_free(R->scratch);
 }
@@ -1704,9 +1746,11 @@ int rf_run(const rf_pack *p, const rf_run_options *o, const rf_input *inputs, si
                 p->tallies[entin->cols[c].tally].first + entin->cols[c].item;
         }
     R.pickslot = ar_alloc(R.a, (size_t)(p->naggs + 1) * sizeof *R.pickslot);
+    R.setslot = ar_alloc(R.a, (size_t)(p->naggs + 1) * sizeof *R.setslot);
     for (int g = 0; g < p->naggs; g++) {
         const ex_agg *ag = ex_agg_get(p->ex, g);
         R.accslot[g] = -1;
+        R.setslot[g] = ag->by && ag->relation < p->ninputs ? R.nsets++ : -1;
         R.pickslot[g] = ag->op == EX_AGG_PICK && ag->relation < p->ninputs ? R.npicks++ : -1;
         if (ag->relation < p->ninputs) {
             R.accslot[g] = R.naccs++;
@@ -1717,6 +1761,9 @@ int rf_run(const rf_pack *p, const rf_run_options *o, const rf_input *inputs, si
     R.empty_accs = ar_alloc(R.a, (size_t)(R.naccs + 1) * sizeof *R.empty_accs);
     for (int i = 0; i < R.naccs; i++)
         ex_acc_init(&R.empty_accs[i]);
+    R.empty_sets = ar_alloc(R.a, (size_t)(R.nsets + 1) * sizeof *R.empty_sets);
+    if (R.nsets)
+        R.groups = dv_new();
 
     const char **names = ar_alloc(R.a, (size_t)(p->nouts + p->nflags + 5) * sizeof *names);
     int nn = 0;
@@ -1754,31 +1801,38 @@ int rf_run(const rf_pack *p, const rf_run_options *o, const rf_input *inputs, si
             rc = rn_read_again(&R, E);
         }
     } else {
-        rc = cs_read(E->r, rn_entity_row, &ec, d);
-        for (int k = 0; k < p->ninputs && rc == 0; k++) {
-            if (k == p->entity || !R.in[k].given)
+        const pk_input *ent = &p->inputs[p->entity];
+        if (!ent->derived)
+            rc = cs_read(E->r, rn_entity_row, &ec, d);
+        /* A derived entity's input comes first: its rows make the entities. */
+        for (int j = -1; j < p->ninputs && rc == 0; j++) {
+            int k = j < 0 ? (ent->derived ? ent->from : -1) : j;
+            if (k < 0 || k == p->entity || !R.in[k].given ||
+                (j >= 0 && ent->derived && k == ent->from))
                 continue;
             rn_ctx rc2 = {&R, &R.in[k]};
             if (R.xkey)
                 fprintf(R.xo, "%s (%s):\n", p->inputs[k].name, R.in[k].st->path);
             rc = cs_read(R.in[k].r, rn_related_row, &rc2, d);
             if (R.xkey)
-                fprintf(R.xo, "  (%llu rows of other %s not shown)\n",
-                        (unsigned long long)(R.in[k].st->rows - R.xshown[k]),
-                        p->inputs[p->entity].name);
+                fprintf(R.xo,
+                        ent->derived ? "  (%llu rows with another %s not shown)\n"
+                                     : "  (%llu rows of other %s not shown)\n",
+                        (unsigned long long)(R.in[k].st->rows - R.xshown[k]), ent->name);
         }
         for (int k = 0; k < p->ninputs && rc == 0; k++)
             if (R.in[k].given && p->inputs[k].every_entity)
                 rn_every_entity(&R, &R.in[k]);
         if (rc == 0 && R.rk) {
             for (size_t i = 0; i < R.nents; i++)
-                rn_rank_note(&R, R.ents[i]->vals, R.ents[i]->accs, R.ents[i]->counts);
+                rn_rank_note(&R, R.ents[i]->vals, R.ents[i]->accs, R.ents[i]->sets,
+                             R.ents[i]->counts);
             rk_finish(R.rk, d, E->st->path);
         }
         if (rc == 0)
             for (size_t i = 0; i < R.nents; i++)
-                rn_evaluate(&R, R.ents[i]->vals, R.ents[i]->accs, R.ents[i]->counts,
-                            R.ents[i]->line, i);
+                rn_evaluate(&R, R.ents[i]->vals, R.ents[i]->accs, R.ents[i]->sets,
+                            R.ents[i]->counts, R.ents[i]->line, i);
     }
     for (int k = 0; k < p->ninputs; k++)
         if (R.in[k].r) {
@@ -1795,11 +1849,16 @@ int rf_run(const rf_pack *p, const rf_run_options *o, const rf_input *inputs, si
                "cannot write the rejects report");
         rc = -1;
     }
-    if (rc == 0 && R.xkey && !R.xfound) {
+    const pk_input *xent = &p->inputs[p->entity];
+    if (rc == 0 && R.xkey && !R.xfound && xent->derived) {
+        const pk_input *src = &p->inputs[xent->from];
+        dg_add(d, RF_ERROR, RF_CLASS_USAGE, R.sum->inputs[xent->from].path, 0, 0, 0, NULL,
+               "no row of input %s has %s '%s'", src->name, src->cols[xent->from_col].id, R.xkey);
+        rc = -1;
+    } else if (rc == 0 && R.xkey && !R.xfound) {
         dg_add(d, RF_ERROR, RF_CLASS_USAGE, R.sum->inputs[p->entity].path, 0, 0, 0, NULL,
-               "no %s with %s '%s' in input %s", p->inputs[p->entity].name,
-               p->inputs[p->entity].cols[p->inputs[p->entity].key].id, R.xkey,
-               p->inputs[p->entity].name);
+               "no %s with %s '%s' in input %s", xent->name, xent->cols[xent->key].id, R.xkey,
+               xent->name);
         rc = -1;
     }
     rn_free(&R);

@@ -127,6 +127,8 @@ static void fz_run(const rf_pack *p, const uint8_t *data, size_t size)
     size_t nin = 0;
     for (int ii = 0; ii < p->ninputs && ii < RF_MAX_INPUTS; ii++) {
         const pk_input *pin = &p->inputs[ii];
+        if (pin->derived) /* made from another input's rows, never a file */
+            continue;
         FILE *f = fopen(fz_paths[ii], "w");
         if (!f)
             abort();

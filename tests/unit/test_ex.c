@@ -493,12 +493,12 @@ static void test_type_errors(void **state)
          "unknown function 'foo'; the functions are min, max, clamp, abs, round, "
          "floor, ceil, year, month, day, years_between, days_between, coalesce, missing, contains, "
          "starts_with, ends_with, date; aggregates: count, sum, avg, min, max, any, all, share, "
-         "pick");
+         "pick, distinct");
     ERR1("clmap(score, 0, 1)", 0, 5,
          "unknown function 'clmap' (did you mean 'clamp'?); the functions are min, max, clamp, "
          "abs, round, floor, ceil, year, month, day, years_between, days_between, coalesce, "
          "missing, contains, starts_with, ends_with, date; aggregates: count, sum, avg, min, max, "
-         "any, all, share, pick");
+         "any, all, share, pick, distinct");
     ERR1("floor(name)", 6, 4, "'floor' needs a number, found text in 'name'");
     ERR1("contains(name, 1)", 15, 1, "'contains' needs text, found integer in '1'");
     ERR1("starts_with(score, name)", 12, 5, "'starts_with' needs text, found integer in 'score'");

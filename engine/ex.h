@@ -188,7 +188,8 @@ vl_value ex_eval(const ex_expr *e, const ex_env *env);
 
 void ex_acc_init(ex_acc *a);
 /* Feed one row (in env, row scope) with weight w (1 for a CSV row; an item
- * count for tallies). */
+ * count for tallies). Not for grouped aggregates (see below), which it only
+ * filters. */
 void ex_agg_step(const ex_agg *g, ex_acc *a, const ex_env *env, double w);
 /* Grouped aggregates (g->by set): the caller streams each row through
  * ex_agg_group_key, which applies the filter and gives the row's group

@@ -333,6 +333,13 @@ static void skip(ex_acc *a, vl_value v)
 
 void ex_agg_step(const ex_agg *g, ex_acc *a, const ex_env *env, double w)
 {
+    if (g->by) {
+        /* Grouped: the groups live with the caller (dv_step); alone, a row
+         * is only checked, never stepped into a group it has no room for. */
+        vl_value key;
+        (void)ex_agg_group_key(g, a, env, &key);
+        return;
+    }
     if (g->cond) {
         vl_value c = eval(g->cond, env);
         if (c.kind == VL_MISSING) {

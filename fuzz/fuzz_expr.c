@@ -13,6 +13,7 @@
  * value's kind agrees with the compiled type (or is missing, with a cause);
  * ex_describe NUL-terminates within cap. */
 #include "ar.h"
+#include "dv.h"
 #include "ex.h"
 #include "vl.h"
 
@@ -310,17 +311,27 @@ static void fz_aggs(const ex_compiler *c, vl_value *aggvals, const ex_env *base)
         ex_acc acc;
         ex_acc_init(&acc);
         ex_env row = *base;
+        /* Grouped aggregates keep their groups in a dv table, as the run does. */
+        dv_groups *groups = ag->by ? dv_new() : NULL;
+        dv_set set = {0, 0, 0};
         if (ag->relation == REL_TEAM)
             for (int r = 0; r < NTEAM; r++) {
                 row.space[SP_ROW] = team[r];
-                ex_agg_step(ag, &acc, &row, 1);
+                if (groups)
+                    dv_step(groups, &set, ag, &acc, &row, 1);
+                else
+                    ex_agg_step(ag, &acc, &row, 1);
             }
         else
             for (int r = 0; r < NDED; r++) {
                 row.space[SP_ROW] = ded[r];
-                ex_agg_step(ag, &acc, &row, (double)ded[r][3].u.i);
+                if (groups)
+                    dv_step(groups, &set, ag, &acc, &row, (double)ded[r][3].u.i);
+                else
+                    ex_agg_step(ag, &acc, &row, (double)ded[r][3].u.i);
             }
-        aggvals[g] = ex_agg_final(ag, &acc);
+        aggvals[g] = groups ? dv_final(groups, &set, ag, &acc) : ex_agg_final(ag, &acc);
+        dv_free(groups);
         fz_value(aggvals[g], ag->type);
     }
 }

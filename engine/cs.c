@@ -302,9 +302,10 @@ static bool cs_is_bom(const cs_field *f)
     return f->n >= 3 && memcmp(f->p, "\xEF\xBB\xBF", 3) == 0;
 }
 
-/* Does the row (its first cell without the byte-order mark) repeat the
- * header? Compared as bound: trimmed, exact. */
-static bool cs_repeats_header(const cs_reader *r, size_t nf)
+/* Does the row (its first cell without its first `skip` bytes) repeat the
+ * header? Compared as bound: trimmed, exact. A row of data seldom gets
+ * past its first cell. */
+static bool cs_repeats_header(const cs_reader *r, size_t nf, size_t skip)
 {
     if (nf != r->nh)
         return false;
@@ -312,7 +313,7 @@ static bool cs_repeats_header(const cs_reader *r, size_t nf)
         const unsigned char *s = (const unsigned char *)r->fields[i].p;
         size_t n = r->fields[i].n;
         if (i == 0)
-            s += 3, n -= 3;
+            s += skip, n -= skip;
         cs_trim(&s, &n);
         if (n != strlen(r->hdr[i]) || memcmp(s, r->hdr[i], n) != 0)
             return false;
@@ -341,7 +342,16 @@ static const char *cs_row_problem(cs_reader *r, size_t nf, bool *reject)
         snprintf(r->problem, sizeof r->problem,
                  "a byte-order mark starts the line: another file seems joined here (two exports "
                  "concatenated?)%s",
-                 cs_repeats_header(r, nf) ? "; the line repeats the header" : "");
+                 cs_repeats_header(r, nf, 3) ? "; the line repeats the header" : "");
+        return r->problem;
+    }
+    if (r->have_header && cs_repeats_header(r, nf, 0)) {
+        /* The same without a mark (exports in GBK have none): read as
+         * data, a header of text columns would become an entity. */
+        *reject = true;
+        snprintf(r->problem, sizeof r->problem,
+                 "the line repeats the header: another file seems joined here (two exports "
+                 "concatenated?)");
         return r->problem;
     }
     if (r->rowflags & CS_ROW_AFTER_QUOTE) {

@@ -307,26 +307,33 @@ static void test_text_after_closing_quote_in_header(void **state)
 }
 
 /* Two exports joined into one file: the second one's byte-order mark is in
- * the middle, before its header. That line is rejected, saying so. */
+ * the middle, before its header. That line is rejected, saying so; so is a
+ * line that repeats the header without a mark. */
 static void test_bom_mid_file(void **state)
 {
     (void)state;
-    static const char s[] = "\xEF\xBB\xBF编号,姓名\n"     /* 1 */
-                            "1,张三\n"                    /* 2 */
-                            "\xEF\xBB\xBF编号, 姓名\n"    /* 3 */
-                            "2,李四\n"                    /* 4 */
-                            "\xEF\xBB\xBF\"3\",王五\r\n"; /* 5 */
+    static const char s[] = "\xEF\xBB\xBF编号,姓名\n"    /* 1 */
+                            "1,张三\n"                   /* 2 */
+                            "\xEF\xBB\xBF编号, 姓名\n"   /* 3 */
+                            "2,李四\n"                   /* 4 */
+                            "\xEF\xBB\xBF\"3\",王五\r\n" /* 5 */
+                            "编号,\"姓名\"\n"            /* 6: no mark (GBK exports) */
+                            "编号,姓名,x\n";             /* 7: one more cell: data */
     collect c = {0};
     read_all(s, sizeof s - 1, &c, NULL);
     assert_string_equal(c.text.p, "2+1:1|张三\n"
                                   "3+1:\xEF\xBB\xBF编号|姓名\n"
                                   "4+1:2|李四\n"
-                                  "5+1:\xEF\xBB\xBF\"3\"|王五\n");
+                                  "5+1:\xEF\xBB\xBF\"3\"|王五\n"
+                                  "6+1:编号|姓名\n"
+                                  "7+1:编号|姓名|x\n");
     assert_string_equal(c.probs.p,
                         "3 reject: a byte-order mark starts the line: another file seems joined "
                         "here (two exports concatenated?); the line repeats the header\n"
                         "5 reject: a byte-order mark starts the line: another file seems joined "
-                        "here (two exports concatenated?)\n");
+                        "here (two exports concatenated?)\n"
+                        "6 reject: the line repeats the header: another file seems joined here "
+                        "(two exports concatenated?)\n");
     collect_free(&c);
 }
 

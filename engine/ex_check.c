@@ -234,8 +234,16 @@ static ex_expr *unknown_name(checker *k, ex_expr *e, const char *what)
     }
     if (k->c->hooks.suggest)
         s = k->c->hooks.suggest(k->c->hooks.ctx, k->scope, e->name, e->namelen);
+    bool wide = false;
+    for (size_t i = 0; i < e->namelen; i++)
+        wide |= (unsigned char)e->name[i] >= 0x80;
     if (s)
         err(k, e, "unknown %s '%s' (did you mean '%s'?)", what, ex_snip(b, e->name, e->namelen), s);
+    else if (wide && strcmp(what, "name") == 0)
+        /* A Chinese word with no such name is most often a text meant as a
+         * literal: contains(post, 书记). */
+        err(k, e, "unknown name '%s' (a text is written in quotes: '%s')",
+            ex_snip(b, e->name, e->namelen), b);
     else
         err(k, e, "unknown %s '%s'", what, ex_snip(b, e->name, e->namelen));
     return poison(e);

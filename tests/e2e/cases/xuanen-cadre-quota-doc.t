@@ -12,3 +12,6 @@ echo "exit $?"
 if diff -u "$T/.output" "$T/.got"; then echo "the page's results match"; fi
 if diff -u "$T/.report" "$T/rejects.csv"; then echo "the page's report matches"; fi
 rm -f "$T/.run" "$T/.run.sh" "$T/.output" "$T/.report" "$T/.got" "$T/rejects.csv"
+echo "-- explain, for a pack of flags without levels"
+$RF explain rules/xuanen-cadre-quota.yaml --input villages=samples/xuanen/villages.csv \
+    --input cadres=samples/xuanen/cadres.csv --id 茶园村 2>/dev/null

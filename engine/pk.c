@@ -1768,6 +1768,26 @@ static void pk_measures(pk_b *b, const yn_node *n)
     pk_compile_measures(b);
 }
 
+/* A colour for the reports (color: "#C00000"): six hex digits, as HTML and
+ * spreadsheets take them; NULL when not given. */
+static const char *pk_color(pk_b *b, const yn_node *n)
+{
+    if (!n || !pk_scalar(b, n, "color"))
+        return NULL;
+    const char *s = n->text;
+    bool ok = n->len == 7 && s[0] == '#';
+    for (size_t i = 1; ok && i < 7; i++)
+        ok = (s[i] >= '0' && s[i] <= '9') || ((s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'f');
+    if (!ok) {
+        pk_err(b, n,
+               "color '%s' is not a colour written \"#RRGGBB\" (six hex digits, such as "
+               "\"#C00000\")",
+               s);
+        return NULL;
+    }
+    return s;
+}
+
 /* One level or flag (`what` says which): id, label and conditions. */
 static void pk_level_one(pk_b *b, const yn_node *lv, pk_level *L, const char *what)
 {
@@ -1775,8 +1795,9 @@ static void pk_level_one(pk_b *b, const yn_node *lv, pk_level *L, const char *wh
     vl_type want = {VL_BOOL, NULL};
     char where[32];
     snprintf(where, sizeof where, "a %s", what);
-    static const char *const keys[] = {"id", "label", "any", "all", NULL};
+    static const char *const keys[] = {"id", "label", "color", "any", "all", NULL};
     pk_keys(b, lv, keys, where);
+    L->color = pk_color(b, yn_get(lv, "color"));
     L->line = lv->line;
     L->col = lv->col;
     const yn_node *id = pk_need(b, lv, "id", where);
@@ -1840,8 +1861,9 @@ static void pk_levels(pk_b *b, const yn_node *root)
     p->none.en = "none";
     const yn_node *none = yn_get(root, "no_level");
     if (none && pk_is(b, none, YN_MAP, "no_level")) {
-        static const char *const keys[] = {"id", "label", NULL};
+        static const char *const keys[] = {"id", "label", "color", NULL};
         pk_keys(b, none, keys, "no_level");
+        p->none_color = pk_color(b, yn_get(none, "color"));
         const yn_node *id = yn_get(none, "id");
         if (id && pk_scalar(b, id, "id"))
             p->none_id = id->text;

@@ -134,7 +134,8 @@ typedef struct pk_cond {
 typedef struct pk_level {
     const char *id;
     pk_text label;
-    bool all; /* all: every condition must hold; else any */
+    const char *color; /* "#RRGGBB" for reports, or NULL: the writers choose a neutral one */
+    bool all;          /* all: every condition must hold; else any */
     int nconds;
     pk_cond *conds;
     uint32_t line, col;
@@ -184,6 +185,7 @@ struct rf_pack {
     pk_level *flags; /* conditions numbered after the levels' in coverage */
     pk_text none;
     const char *none_id;
+    const char *none_color; /* no_level: color, or NULL */
     int nouts;
     pk_out *outs;
     ex_compiler *ex;

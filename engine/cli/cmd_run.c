@@ -24,7 +24,9 @@ static void run_help(FILE *to)
           "                          (default: the year of --as-of, else this year)\n"
           "      --as-of DATE        the date ages are computed at (default: 31 Dec of\n"
           "                          the year)\n"
-          "  -f, --format csv|jsonl  result format (default csv)\n"
+          "  -f, --format FMT        result format: csv (default), jsonl, or xlsx (an Excel\n"
+          "                          workbook with a summary per level and group, a chart,\n"
+          "                          the rejects and the rules; needs --output)\n"
           "  -o, --output FILE       write results to FILE (default stdout); written to a\n"
           "                          temporary file and renamed, never left half-written\n"
           "  -r, --rejects FILE      write rejected rows, and rows kept with a problem,\n"
@@ -212,7 +214,7 @@ static int run_main(int argc, char **argv, bool explain)
     const char *delim_for[RF_MAX_INPUTS][2];
     rf_setting sets[RUN_MAX_SETS];
     size_t nin = 0, nenc = 0, ndelim = 0, nsets = 0;
-    bool quiet = false, bom = false;
+    bool quiet = false, bom = false, xlsx = false;
 
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -261,12 +263,13 @@ static int run_main(int argc, char **argv, bool explain)
                 return CLI_USAGE;
             o.as_of = v;
         } else if (cli_opt(argc, argv, &i, "--format", &v) || cli_opt(argc, argv, &i, "-f", &v)) {
-            if (v && strcmp(v, "csv") == 0)
+            xlsx = v && strcmp(v, "xlsx") == 0 && !explain;
+            if (v && (strcmp(v, "csv") == 0 || xlsx))
                 o.format = RF_FORMAT_CSV;
             else if (v && (strcmp(v, "jsonl") == 0 || strcmp(v, "json") == 0))
                 o.format = RF_FORMAT_JSONL;
             else {
-                cli_usage_error(cmd, "--format is csv or jsonl, got '%s'", v ? v : "");
+                cli_usage_error(cmd, "--format is csv, jsonl or xlsx, got '%s'", v ? v : "");
                 return CLI_USAGE;
             }
         } else if (cli_opt(argc, argv, &i, "--output", &v) || cli_opt(argc, argv, &i, "-o", &v)) {
@@ -379,9 +382,14 @@ static int run_main(int argc, char **argv, bool explain)
     run_out out = {0}, rej = {0};
     rp_report *rp = NULL;
     bool out_open = false, rej_open = false;
-    if (bom && o.format != RF_FORMAT_CSV) {
-        cli_usage_error(cmd, "--bom is for CSV results; JSON lines never start with a byte-order "
-                             "mark");
+    if (xlsx && (!output || strcmp(output, "-") == 0)) {
+        cli_usage_error(cmd, "--format xlsx writes a file: give --output FILE.xlsx");
+        code = CLI_USAGE;
+        goto done;
+    }
+    if (bom && (o.format != RF_FORMAT_CSV || xlsx)) {
+        cli_usage_error(cmd, "--bom is for CSV results; JSON lines and workbooks never start "
+                             "with a byte-order mark");
         code = CLI_USAGE;
         goto done;
     }
@@ -414,10 +422,35 @@ static int run_main(int argc, char **argv, bool explain)
         if (rej_open)
             fputs("\xEF\xBB\xBF", rej.f);
     }
+    /* A workbook holds the rejects too: they are gathered in a scratch file
+     * and read back (and copied to --rejects when given). */
+    FILE *rejf = rejects ? rej.f : NULL;
+    if (xlsx && (!(rejf = tmpfile()) ||
+                 rp_open_book(rp, out.tmp ? out.tmp : output, why, sizeof why) != 0)) {
+        fprintf(stderr, "rosterflag run: %s\n", rejf ? why : strerror(errno));
+        code = CLI_OUTPUT;
+        if (rejf)
+            fclose(rejf);
+        goto done;
+    }
     rf_summary s;
-    int rc = rf_run(p, &o, inputs, nin, out.f, rejects ? rej.f : NULL, &s, d);
+    int rc = rf_run(p, &o, inputs, nin, xlsx ? NULL : out.f, rejf, &s, d);
     code = cli_report(d);
     bool ok = rc == 0;
+    if (xlsx) {
+        if (rp_close_book(rp, ok, &s, rejf, argc, argv, why, sizeof why) != 0) {
+            fprintf(stderr, "rosterflag run: %s\n", why);
+            ok = false;
+            code = CLI_OUTPUT;
+        }
+        if (rej_open && fseek(rejf, 0, SEEK_SET) == 0) {
+            char buf[65536];
+            size_t n;
+            while ((n = fread(buf, 1, sizeof buf, rejf)) > 0)
+                fwrite(buf, 1, n, rej.f);
+        }
+        fclose(rejf);
+    }
     if (!explain && !run_out_close(&out, ok))
         code = CLI_OUTPUT;
     out_open = false;

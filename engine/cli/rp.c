@@ -2,7 +2,9 @@
 
 #include "ar.h"
 #include "gr.h"
+#include "vl.h"
 #include "pk.h"
+#include "wx.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +15,7 @@ struct rp_report {
     int col;        /* the group column's place among rf_result's fields */
     size_t nlevels; /* level counters: the pack's levels and "no level", or 0 */
     gr_table *groups;
+    wx_book *book;
     bool raised[RF_MAX_FLAGS];
 };
 
@@ -44,6 +47,7 @@ void rp_free(rp_report *r)
     if (!r)
         return;
     gr_free(r->groups);
+    wx_discard(r->book);
     free(r);
 }
 
@@ -55,6 +59,8 @@ const char *rp_group_by(const rp_report *r)
 int rp_on_result(void *ctx, const rf_result *res)
 {
     rp_report *r = ctx;
+    if (r->book && wx_result(r->book, res) != 0)
+        return -1;
     if (!r->groups)
         return 0;
     size_t level = 0;
@@ -67,6 +73,24 @@ int rp_on_result(void *ctx, const rf_result *res)
     const char *g = res->values[r->col];
     gr_add(r->groups, g, strlen(g), level, r->raised);
     return 0;
+}
+
+int rp_open_book(rp_report *r, const char *path, char *why, size_t whyn)
+{
+    r->book = wx_open(r->p, path, why, whyn);
+    return r->book ? 0 : -1;
+}
+
+int rp_close_book(rp_report *r, bool ok, const rf_summary *s, FILE *rejects, int argc, char **argv,
+                  char *why, size_t whyn)
+{
+    wx_book *x = r->book;
+    r->book = NULL;
+    if (!ok) {
+        wx_discard(x);
+        return 0;
+    }
+    return x ? wx_close(x, s, r, rejects, argc, argv, why, whyn) : 0;
 }
 
 void rp_summary(const rp_report *r, const rf_summary *s, FILE *to)
@@ -87,4 +111,79 @@ void rp_summary(const rp_report *r, const rf_summary *s, FILE *to)
                     (unsigned long long)g->flags[f]);
         fputc('\n', to);
     }
+}
+
+const struct gr_table *rp_groups(const rp_report *r)
+{
+    return r ? r->groups : NULL;
+}
+
+const char *rp_out_label(const rf_pack *p, int i)
+{
+    const pk_out *o = &p->outs[i];
+    if (o->kind == PK_OUT_COLUMN) {
+        const pk_column *c = &p->inputs[p->entity].cols[o->index];
+        return c->nnames ? c->names[0] : c->id;
+    }
+    if (o->kind == PK_OUT_MEASURE && p->measures[o->index].label.zh)
+        return p->measures[o->index].label.zh;
+    return o->name;
+}
+
+const char *rp_level_label(const rf_pack *p, size_t l)
+{
+    return l < (size_t)p->nlevels ? p->levels[l].label.zh : p->none.zh;
+}
+
+static unsigned rp_hex(const char *s)
+{
+    return (unsigned)strtoul(s + 1, NULL, 16);
+}
+
+unsigned rp_level_color(const rf_pack *p, size_t l, bool *has)
+{
+    *has = true;
+    if (l < (size_t)p->nlevels && p->levels[l].color)
+        return rp_hex(p->levels[l].color);
+    if (l >= (size_t)p->nlevels) {
+        *has = p->none_color != NULL;
+        return p->none_color ? rp_hex(p->none_color) : 0xFFFFFF;
+    }
+    /* No colour in the pack: greys from dark (most severe) to light. */
+    unsigned n = (unsigned)p->nlevels,
+             g = n > 1 ? 0x70 + (0xC8 - 0x70) * (unsigned)l / (n - 1) : 0x90;
+    return g << 16 | g << 8 | g;
+}
+
+unsigned rp_flag_color(const rf_pack *p, size_t f)
+{
+    return p->flags[f].color ? rp_hex(p->flags[f].color) : 0xBFBFBF;
+}
+
+unsigned rp_ink(unsigned c)
+{
+    unsigned r = c >> 16 & 0xFF, g = c >> 8 & 0xFF, b = c & 0xFF;
+    return 299 * r + 587 * g + 114 * b < 140000 ? 0xFFFFFF : 0x000000;
+}
+
+size_t rp_text_width(const char *s, size_t n)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < n;) {
+        unsigned char c = (unsigned char)s[i];
+        uint32_t cp = c;
+        size_t k = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+        if (k > 1 && i + k <= n) {
+            cp = c & (0x7F >> k);
+            for (size_t j = 1; j < k; j++)
+                cp = cp << 6 | ((unsigned char)s[i + j] & 0x3F);
+        }
+        i += k;
+        bool wide = (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
+                    (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+                    (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+                    (cp >= 0xFFE0 && cp <= 0xFFE6) || cp >= 0x20000;
+        w += wide ? 2 : 1;
+    }
+    return w;
 }

@@ -6,6 +6,7 @@
 
 #include "rosterflag.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 
 typedef struct rp_report rp_report;
@@ -19,7 +20,34 @@ void rp_free(rp_report *r);
 int rp_on_result(void *ctx, const rf_result *res);
 /* The column grouped by, or NULL. */
 const char *rp_group_by(const rp_report *r);
+/* A workbook (--format xlsx) written at path as the results come, or -1
+ * with the reason in why. */
+int rp_open_book(rp_report *r, const char *path, char *why, size_t whyn);
+/* After the run: finish the workbook when the run succeeded (ok), with the
+ * rejects report read back from `rejects`; else drop it. -1 with why when it
+ * cannot be written. */
+int rp_close_book(rp_report *r, bool ok, const rf_summary *s, FILE *rejects, int argc, char **argv,
+                  char *why, size_t whyn);
 /* The per-group part of the stderr summary. */
 void rp_summary(const rp_report *r, const rf_summary *s, FILE *to);
 
 #endif
+
+/* ---- what every report writer shows, all from the pack ----------------- */
+
+/* The heading of output column i for people: the column's first header
+ * name, a measure's label, else its id. */
+const char *rp_out_label(const rf_pack *p, int i);
+/* Level l (the pack's "no level" at level_count) or flag f: its label and
+ * colour (0xRRGGBB). A pack without colours gets neutral greys, darker for
+ * more severe levels; *has is false for "no level" without a colour (shown
+ * unfilled). */
+const char *rp_level_label(const rf_pack *p, size_t l);
+unsigned rp_level_color(const rf_pack *p, size_t l, bool *has);
+unsigned rp_flag_color(const rf_pack *p, size_t f);
+/* Black or white, whichever reads on the colour c. */
+unsigned rp_ink(unsigned c);
+/* Columns a text takes on screen: CJK and full-width characters count two. */
+size_t rp_text_width(const char *s, size_t n);
+/* The groups gathered (NULL without --group-by). */
+const struct gr_table *rp_groups(const rp_report *r);

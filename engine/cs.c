@@ -66,7 +66,7 @@ struct cs_reader {
     bool cd_open;
     unsigned char *ubuf;
     size_t upos, ulen;
-    bool gb_bad;
+    bool gb_bad, gb_cut;
     uint64_t gb_bad_off;
 
     /* line tracking: `line` is the physical line of the next byte fed */
@@ -80,7 +80,7 @@ struct cs_reader {
     /* the row being built */
     unsigned rowflags;
     size_t quote_col; /* 0-based cell with the first text after a closing quote */
-    uint64_t cut_off; /* where the file ends inside a UTF-8 character */
+    uint64_t cut_off; /* where the file ends inside a character */
     char problem[640];
     char *fbuf;
     size_t flen, fcap;
@@ -330,9 +330,9 @@ static const char *cs_row_problem(cs_reader *r, size_t nf, bool *reject)
     if (r->rowflags & CS_ROW_CUT) {
         *reject = true;
         snprintf(r->problem, sizeof r->problem,
-                 "the file ends inside a UTF-8 character (byte offset %llu): it was cut short, "
-                 "so this last row is incomplete",
-                 (unsigned long long)r->cut_off);
+                 "the file ends inside a %s character (byte offset %llu): it was cut short, so "
+                 "this last row is incomplete",
+                 r->enc == CS_ENC_GB18030 ? "GB18030" : "UTF-8", (unsigned long long)r->cut_off);
         return r->problem;
     }
     if (r->have_header && nf && cs_is_bom(&r->fields[0])) {
@@ -632,6 +632,16 @@ static int cs_auto(cs_reader *r, const unsigned char *s, size_t n, uint64_t off)
     return 1;
 }
 
+/* The file ends inside a character (at r->cut_off): cut short. The last
+ * row gets U+FFFD in its place, so that it is not lost, and is rejected
+ * naming the cut (see cs_row_problem). */
+static int cs_cut(cs_reader *r)
+{
+    static const unsigned char fffd[] = {0xEF, 0xBF, 0xBD};
+    r->rowflags |= CS_ROW_CUT;
+    return cs_feed(r, fffd, sizeof fffd);
+}
+
 static void cs_utf8_error(cs_reader *r, uint64_t off)
 {
     cs_fail(r, r->line,
@@ -726,15 +736,11 @@ static int cs_scan(cs_reader *r, const unsigned char *buf, size_t len, size_t *p
             continue;
         }
         if (n == 0) {
-            /* The file ends inside a character: cut short. The last row
-             * gets U+FFFD in its place, so that it is not lost, and is
-             * rejected naming the cut (see cs_row_problem). */
-            static const unsigned char fffd[] = {0xEF, 0xBF, 0xBD};
+            /* r->eof: the file ends inside a character. */
             if (i > seg && cs_feed(r, buf + seg, i - seg) < 0)
                 return -1;
-            r->rowflags |= CS_ROW_CUT;
             r->cut_off = base + i;
-            if (cs_feed(r, fffd, sizeof fffd) < 0)
+            if (cs_cut(r) < 0)
                 return -1;
             i = seg = len;
             break;
@@ -759,11 +765,17 @@ static void cs_convert(cs_reader *r)
     r->ulen = (size_t)((unsigned char *)out - r->ubuf);
     if (rc != (size_t)-1)
         return;
-    if (err == EILSEQ || (err == EINVAL && r->eof)) {
+    if (err == EILSEQ) {
         /* Report once the text before the bad bytes is parsed, so the line
          * number is right. */
         r->gb_bad = true;
         r->gb_bad_off = r->roff + r->rpos;
+    } else if (err == EINVAL && r->eof) {
+        /* Cut inside the last character: dealt with once the text before
+         * it is parsed, as for UTF-8. */
+        r->gb_cut = true;
+        r->cut_off = r->roff + r->rpos;
+        r->rpos = r->rlen;
     } else if (err == EINVAL) {
         r->need_more = true;
     }
@@ -854,6 +866,12 @@ static int cs_pump(cs_reader *r)
         if (r->enc == CS_ENC_GB18030) {
             if (r->upos < r->ulen) {
                 if (cs_scan(r, r->ubuf, r->ulen, &r->upos, false, 0) < 0)
+                    return -1;
+                continue;
+            }
+            if (r->gb_cut) {
+                r->gb_cut = false;
+                if (cs_cut(r) < 0)
                     return -1;
                 continue;
             }

@@ -703,6 +703,39 @@ static void test_utf8_cut_at_end(void **state)
     }
 }
 
+/* The same for GB18030, forced or detected: the first byte of 四 (CB C4)
+ * ends the file. */
+static void test_gb18030_cut_at_end(void **state)
+{
+    (void)state;
+    size_t gn;
+    char *gb = to_gb18030("编号,姓名\n1,张三\n2,李", &gn);
+    buf b = {0};
+    badd(&b, gb, gn);
+    bstr(&b, "\xCB");
+    for (int auto_enc = 0; auto_enc < 2; auto_enc++) {
+        rf_diags *d = rf_diags_new();
+        cs_reader *r = open_mem("g.csv", b.p, b.n, auto_enc ? CS_ENC_AUTO : CS_ENC_GB18030, 0, d);
+        assert_non_null(r);
+        collect c = {.r = r};
+        assert_int_equal(cs_read(r, on_row, &c, d), 0);
+        assert_int_equal(rf_diags_errors(d), 0);
+        assert_int_equal(cs_detected(r), CS_ENC_GB18030);
+        assert_string_equal(c.text.p, "2+1:1|张三\n3+1:2|李\xEF\xBF\xBD\n");
+        char want[256];
+        snprintf(want, sizeof want,
+                 "3 reject: the file ends inside a GB18030 character (byte offset %zu): it was "
+                 "cut short, so this last row is incomplete\n",
+                 gn);
+        assert_string_equal(c.probs.p, want);
+        cs_close(r);
+        rf_diags_free(d);
+        collect_free(&c);
+    }
+    free(b.p);
+    free(gb);
+}
+
 static void test_gb_invalid_bytes(void **state)
 {
     (void)state;
@@ -1164,6 +1197,7 @@ int main(void)
         cmocka_unit_test(test_strict_utf8),
         cmocka_unit_test(test_gbk_that_starts_like_utf8),
         cmocka_unit_test(test_utf8_cut_at_end),
+        cmocka_unit_test(test_gb18030_cut_at_end),
         cmocka_unit_test(test_gb_invalid_bytes),
         cmocka_unit_test(test_late_gb18030),
         cmocka_unit_test(test_boundary_utf8),

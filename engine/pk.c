@@ -19,6 +19,16 @@ typedef struct pk_held {
     char *msg;
 } pk_held;
 
+/* Names of an array of structs whose first member is the name, by hash:
+ * names are looked up once or more per use, and with thousands of
+ * constants or measures a scan per lookup made loading quadratic (100,000
+ * of each took minutes). slot: index + 1, 0 empty (open addressing). */
+typedef struct pk_index {
+    const char *base;
+    size_t stride, cap;
+    int *slot;
+} pk_index;
+
 typedef struct pk_b {
     rf_pack *p;
     yn_doc *doc;
@@ -29,9 +39,8 @@ typedef struct pk_b {
     int *mstate;              /* per measure: PK_M_NEW, PK_M_OPEN, PK_M_DONE */
     const yn_node **mnode;
     bool *mused;
-    int *mhash; /* measure index + 1 by name hash (open addressing), or 0 */
-    size_t mhashcap;
-    bool uses_broken; /* the expression compiling reads a measure that failed */
+    pk_index cix, tix, mix; /* constants, tallies and measures by name */
+    bool uses_broken;       /* the expression compiling reads a measure that failed */
     /* While a measure compiles, a measure it reads that is not compiled yet
      * is noted here instead of compiled there and then (which recursed as
      * deep as the pack's chain of measures): the attempt is thrown away and
@@ -310,36 +319,39 @@ static size_t pk_hash(const char *s, size_t n)
     return (size_t)(h ^ (h >> 29));
 }
 
-/* Names are looked up once or more per use: with thousands of measures a
- * scan per lookup made loading quadratic. The first of equal names wins,
- * as the scan did (a repeated name is an error of its own). */
-static void pk_hash_measures(pk_b *b)
+static const char *pk_index_name(const pk_index *ix, int i)
 {
-    const rf_pack *p = b->p;
-    size_t cap = 16;
-    while (cap < (size_t)p->nmeasures * 2)
-        cap *= 2;
-    b->mhash = ar_alloc(b->a, cap * sizeof *b->mhash);
-    b->mhashcap = cap;
-    for (int m = 0; m < p->nmeasures; m++) {
-        const char *name = p->measures[m].name;
-        size_t len = strlen(name);
-        size_t h = pk_hash(name, len) & (cap - 1);
-        while (b->mhash[h] && strcmp(p->measures[b->mhash[h] - 1].name, name) != 0)
-            h = (h + 1) & (cap - 1);
-        if (!b->mhash[h])
-            b->mhash[h] = m + 1;
+    return *(const char *const *)(const void *)(ix->base + (size_t)i * ix->stride);
+}
+
+/* The first of equal names wins, as a scan would find it (a repeated name
+ * is an error of its own). */
+static void pk_index_build(pk_b *b, pk_index *ix, const void *arr, size_t stride, int n)
+{
+    ix->base = arr;
+    ix->stride = stride;
+    ix->cap = 16;
+    while (ix->cap < (size_t)n * 2)
+        ix->cap *= 2;
+    ix->slot = ar_alloc(b->a, ix->cap * sizeof *ix->slot);
+    for (int i = 0; i < n; i++) {
+        const char *name = pk_index_name(ix, i);
+        size_t h = pk_hash(name, strlen(name)) & (ix->cap - 1);
+        while (ix->slot[h] && strcmp(pk_index_name(ix, ix->slot[h] - 1), name) != 0)
+            h = (h + 1) & (ix->cap - 1);
+        if (!ix->slot[h])
+            ix->slot[h] = i + 1;
     }
 }
 
-static int pk_find_measure(const pk_b *b, const char *name, size_t n)
+static int pk_index_find(const pk_index *ix, const char *name, size_t n)
 {
-    if (!b->mhashcap)
+    if (!ix->cap)
         return -1;
-    size_t h = pk_hash(name, n) & (b->mhashcap - 1);
-    for (; b->mhash[h]; h = (h + 1) & (b->mhashcap - 1))
-        if (pk_eq(b->p->measures[b->mhash[h] - 1].name, name, n))
-            return b->mhash[h] - 1;
+    size_t h = pk_hash(name, n) & (ix->cap - 1);
+    for (; ix->slot[h]; h = (h + 1) & (ix->cap - 1))
+        if (pk_eq(pk_index_name(ix, ix->slot[h] - 1), name, n))
+            return ix->slot[h] - 1;
     return -1;
 }
 
@@ -348,7 +360,7 @@ static int pk_find_measure(const pk_b *b, const char *name, size_t n)
 static int pk_resolve_measure(pk_b *b, const char *name, size_t n, ex_symbol *out)
 {
     rf_pack *p = b->p;
-    int m = pk_find_measure(b, name, n);
+    int m = pk_index_find(&b->mix, name, n);
     if (m < 0)
         return -1;
     if (b->attempt && b->mstate[m] != PK_M_DONE) {
@@ -394,12 +406,12 @@ static bool pk_resolve(void *ctx, int scope, const char *name, size_t n, bool wa
             out->own = true;
             return true;
         }
-        for (int t = 0; t < p->ntallies; t++)
-            if (pk_eq(p->tallies[t].name, name, n)) {
-                out->kind = EX_SYM_RELATION;
-                out->relation = pk_tally_relation(p, t);
-                return true;
-            }
+        int t = pk_index_find(&b->tix, name, n);
+        if (t >= 0) {
+            out->kind = EX_SYM_RELATION;
+            out->relation = pk_tally_relation(p, t);
+            return true;
+        }
         return false;
     }
     for (int i = 0; i < PK_BI_COUNT; i++)
@@ -410,13 +422,13 @@ static bool pk_resolve(void *ctx, int scope, const char *name, size_t n, bool wa
             out->index = i;
             return true;
         }
-    for (int i = 0; i < p->nconsts; i++)
-        if (pk_eq(p->consts[i].name, name, n)) {
-            out->kind = EX_SYM_CONST;
-            out->type = p->consts[i].type;
-            out->value = p->consts[i].value;
-            return true;
-        }
+    int ci = pk_index_find(&b->cix, name, n);
+    if (ci >= 0) {
+        out->kind = EX_SYM_CONST;
+        out->type = p->consts[ci].type;
+        out->value = p->consts[ci].value;
+        return true;
+    }
     if (scope >= 0 && scope < p->ninputs) {
         const pk_input *in = &p->inputs[scope];
         int c = pk_find_col(in, name, n);
@@ -456,14 +468,14 @@ static bool pk_resolve(void *ctx, int scope, const char *name, size_t n, bool wa
     int r = pk_resolve_measure(b, name, n, out);
     if (r >= 0)
         return r;
-    for (int t = 0; t < p->ntallies; t++)
-        if (pk_eq(p->tallies[t].name, name, n)) {
-            out->kind = EX_SYM_VALUE;
-            out->type = p->tallies[t].type;
-            out->space = PK_SP_TALLY;
-            out->index = t;
-            return true;
-        }
+    int t = pk_index_find(&b->tix, name, n);
+    if (t >= 0) {
+        out->kind = EX_SYM_VALUE;
+        out->type = p->tallies[t].type;
+        out->space = PK_SP_TALLY;
+        out->index = t;
+        return true;
+    }
     const pk_input *ent = &p->inputs[p->entity];
     int c = pk_find_col(ent, name, n);
     if (c >= 0) {
@@ -1757,14 +1769,12 @@ static void pk_measures(pk_b *b, const yn_node *n)
                    "measure '%s' has the name of a column of input '%s'; "
                    "use the column directly or rename the measure",
                    k->text, ent->name);
-        for (int c = 0; c < p->nconsts; c++)
-            if (strcmp(p->consts[c].name, k->text) == 0)
-                pk_err(b, k, "measure '%s' has the name of a constant", k->text);
-        for (int t = 0; t < p->ntallies; t++)
-            if (strcmp(p->tallies[t].name, k->text) == 0)
-                pk_err(b, k, "measure '%s' has the name of a tally", k->text);
+        if (pk_index_find(&b->cix, k->text, k->len) >= 0)
+            pk_err(b, k, "measure '%s' has the name of a constant", k->text);
+        if (pk_index_find(&b->tix, k->text, k->len) >= 0)
+            pk_err(b, k, "measure '%s' has the name of a tally", k->text);
     }
-    pk_hash_measures(b);
+    pk_index_build(b, &b->mix, p->measures, sizeof *p->measures, p->nmeasures);
     pk_compile_measures(b);
 }
 
@@ -2215,6 +2225,7 @@ static void pk_build(pk_b *b)
         }
     }
     pk_constants(b, yn_get(root, "constants"));
+    pk_index_build(b, &b->cix, p->consts, sizeof *p->consts, p->nconsts);
     pk_settings(b);
     pk_enums(b, yn_get(root, "enums"));
     pk_inputs(b, pk_need(b, root, "inputs", "the rule file"));
@@ -2229,6 +2240,7 @@ static void pk_build(pk_b *b)
                    p->inputs[i].name);
     pk_catalogues(b, yn_get(root, "catalogues"));
     pk_tallies(b, yn_get(root, "tallies"));
+    pk_index_build(b, &b->tix, p->tallies, sizeof *p->tallies, p->ntallies);
     if (b->errors)
         return;
     ex_hooks hooks = {pk_resolve, pk_suggest, pk_expr_error, b};

@@ -15,6 +15,10 @@
 typedef struct yn_stack {
     yn_node *node;
     size_t cap;
+    /* A big map's keys by hash (item index + 1, 0 empty), so that finding
+     * a repeated key is not a scan of every key before it: 200,000 keys
+     * took minutes. */
+    size_t *keys, nkeys;
 } yn_stack;
 
 typedef struct yn_builder {
@@ -73,6 +77,56 @@ static void yn_append(yn_builder *b, yn_node *parent, yn_node *child, size_t *ca
     parent->items[parent->n++] = child;
 }
 
+static size_t yn_hash(const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+    return (size_t)(h ^ (h >> 29));
+}
+
+static bool yn_same_key(const yn_node *k, const yn_node *node)
+{
+    return k->kind == YN_SCALAR && k->len == node->len && memcmp(k->text, node->text, k->len) == 0;
+}
+
+/* The earlier key equal to `node` in the map on top, or NULL; a key not
+ * seen before is remembered. Small maps are scanned. */
+static const yn_node *yn_find_key(yn_builder *b, yn_stack *top, const yn_node *node)
+{
+    enum { SCAN = 16 };
+    const yn_node *p = top->node;
+    if (p->n / 2 < SCAN) {
+        for (size_t i = 0; i < p->n; i += 2)
+            if (yn_same_key(p->items[i], node))
+                return p->items[i];
+        return NULL;
+    }
+    if (top->nkeys < p->n * 2) { /* (re)build at a quarter full */
+        size_t n = 64;
+        while (n < p->n * 4)
+            n *= 2;
+        top->keys = ar_alloc(b->a, n * sizeof *top->keys);
+        top->nkeys = n;
+        for (size_t i = 0; i < p->n; i += 2) {
+            const yn_node *k = p->items[i];
+            if (k->kind != YN_SCALAR)
+                continue;
+            size_t h = yn_hash(k->text, k->len) & (n - 1);
+            while (top->keys[h] && !yn_same_key(p->items[top->keys[h] - 1], k))
+                h = (h + 1) & (n - 1);
+            if (!top->keys[h])
+                top->keys[h] = i + 1;
+        }
+    }
+    size_t h = yn_hash(node->text, node->len) & (top->nkeys - 1);
+    for (; top->keys[h]; h = (h + 1) & (top->nkeys - 1))
+        if (yn_same_key(p->items[top->keys[h] - 1], node))
+            return p->items[top->keys[h] - 1];
+    top->keys[h] = p->n + 1; /* where yn_attach is about to put it */
+    return NULL;
+}
+
 /* Attach a finished node to the collection on top of the stack; for maps,
  * keys and values alternate, and keys must be unique scalars. */
 static void yn_attach(yn_builder *b, yn_node *node)
@@ -88,18 +142,14 @@ static void yn_attach(yn_builder *b, yn_node *node)
             yn_error(b, node->line, node->col, "map keys must be plain text, not %s",
                      yn_kind_name(node->kind));
         } else {
-            for (size_t i = 0; i < p->n; i += 2) {
-                yn_node *k = p->items[i];
-                if (k->kind == YN_SCALAR && k->len == node->len &&
-                    memcmp(k->text, node->text, k->len) == 0) {
-                    char msg[64];
-                    snprintf(msg, sizeof msg, "%u", k->line);
-                    dg_add(b->d, RF_ERROR, RF_CLASS_PACK, b->doc->path, node->line, node->col,
-                           dg_utf8_chars(node->text, node->len), yn_line(b->a, b->doc, node->line),
-                           "duplicate key '%s' (first given at line %s)", node->text, msg);
-                    b->errors++;
-                    break;
-                }
+            const yn_node *k = yn_find_key(b, top, node);
+            if (k) {
+                char msg[64];
+                snprintf(msg, sizeof msg, "%u", k->line);
+                dg_add(b->d, RF_ERROR, RF_CLASS_PACK, b->doc->path, node->line, node->col,
+                       dg_utf8_chars(node->text, node->len), yn_line(b->a, b->doc, node->line),
+                       "duplicate key '%s' (first given at line %s)", node->text, msg);
+                b->errors++;
             }
         }
     }
@@ -289,6 +339,8 @@ yn_doc *yn_load_mem(ar_arena *a, const char *name, const char *buf, size_t len, 
             }
             b.stack[b.depth].node = n;
             b.stack[b.depth].cap = 0;
+            b.stack[b.depth].keys = NULL;
+            b.stack[b.depth].nkeys = 0;
             b.depth++;
             break;
         }

@@ -23,6 +23,7 @@
 #include "rk.h"
 #include "wr.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,6 +96,7 @@ typedef struct rn_run {
     const rf_run_options *o;
     rf_diags *d;
     FILE *rejects;
+    int rejects_err; /* errno of the first failed write to the rejects report */
     rf_summary *sum;
     ar_arena *a;       /* lives for the run: entity state */
     ar_arena *scratch; /* reset per entity */
@@ -301,6 +303,8 @@ static void rn_report(rn_run *R, const char *path, uint64_t line, const char *in
         putc(',', R->rejects);
         wr_csv_field(R->rejects, raw, rawn);
         putc('\n', R->rejects);
+        if (!R->rejects_err && ferror(R->rejects))
+            R->rejects_err = errno ? errno : EIO;
     } else if (rejected) {
         dg_add(R->d, RF_ERROR, RF_CLASS_ROW, path, line, 0, 0, NULL, "row rejected: %s", reason);
     } else {
@@ -1619,9 +1623,10 @@ static bool rn_period(rn_run *R)
         char err[256];
         vl_value v;
         vl_type dt = {VL_DATE, NULL};
-        if (!vl_parse(dt, o->as_of, strlen(o->as_of), &v, err, sizeof err) || v.kind != VL_DATE) {
+        bool parsed = vl_parse(dt, o->as_of, strlen(o->as_of), &v, err, sizeof err);
+        if (!parsed || v.kind != VL_DATE) {
             dg_add(R->d, RF_ERROR, RF_CLASS_USAGE, NULL, 0, 0, 0, NULL, "--as-of: %s",
-                   v.kind == VL_MISSING ? "empty date" : err);
+                   parsed ? "empty date" : err);
             return false;
         }
         as_of = v.u.date;
@@ -1840,13 +1845,20 @@ int rf_run(const rf_pack *p, const rf_run_options *o, const rf_input *inputs, si
             /* Detection may switch to GB18030 mid-file, so ask again now. */
             R.in[k].st->encoding = cs_detected(R.in[k].r) == CS_ENC_GB18030 ? "gb18030" : "utf-8";
         }
+    /* The reason is the first failure's: later writes to a full disk
+     * fail alike, but errno may have been reused since. */
+    errno = 0;
     if (out && (!wr_flush(&R.w) || fflush(out) != 0 || ferror(out))) {
-        dg_add(d, RF_ERROR, RF_CLASS_OUTPUT, NULL, 0, 0, 0, NULL, "cannot write the results");
+        int err = R.w.err ? R.w.err : errno ? errno : EIO;
+        dg_add(d, RF_ERROR, RF_CLASS_OUTPUT, o->out_name, 0, 0, 0, NULL,
+               "cannot write the results: %s", strerror(err));
         rc = -1;
     }
+    errno = 0;
     if (rejects && (fflush(rejects) != 0 || ferror(rejects))) {
-        dg_add(d, RF_ERROR, RF_CLASS_OUTPUT, NULL, 0, 0, 0, NULL,
-               "cannot write the rejects report");
+        int err = R.rejects_err ? R.rejects_err : errno ? errno : EIO;
+        dg_add(d, RF_ERROR, RF_CLASS_OUTPUT, o->rejects_name, 0, 0, 0, NULL,
+               "cannot write the rejects report: %s", strerror(err));
         rc = -1;
     }
     const pk_input *xent = &p->inputs[p->entity];

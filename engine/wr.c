@@ -2,13 +2,21 @@
 
 #include "ar.h"
 
+#include <errno.h>
 #include <stdint.h>
 #include <string.h>
+
+static void wr_failed(wr_writer *w)
+{
+    if (!w->failed)
+        w->err = errno ? errno : EIO;
+    w->failed = true;
+}
 
 bool wr_flush(wr_writer *w)
 {
     if (w->f && w->n && fwrite(w->buf, 1, w->n, w->f) != w->n)
-        w->failed = true;
+        wr_failed(w);
     w->n = 0;
     return !w->failed;
 }
@@ -19,7 +27,7 @@ static void wr_put(wr_writer *w, const char *s, size_t n)
         wr_flush(w);
         if (n > WR_BUF) {
             if (fwrite(s, 1, n, w->f) != n)
-                w->failed = true;
+                wr_failed(w);
             return;
         }
     }
@@ -144,6 +152,7 @@ void wr_begin(wr_writer *w, FILE *f, rf_format fmt, const char *const *names, in
     w->col = 0;
     w->n = 0;
     w->failed = false;
+    w->err = 0;
     if (!f || fmt != RF_FORMAT_CSV)
         return;
     for (int i = 0; i < ncols; i++) {

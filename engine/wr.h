@@ -24,6 +24,7 @@ typedef struct wr_writer {
     int col;
     size_t n;
     bool failed;
+    int err; /* errno of the first failed write: the reason given */
     char buf[WR_BUF];
 } wr_writer;
 

@@ -185,11 +185,14 @@ typedef struct rf_run_options {
     rf_coverage *coverage; /* accumulated into when not NULL */
     const char *explain;   /* key of one entity to explain, or NULL */
     FILE *explain_out;     /* where the explanation is written */
+    /* What `out` and `rejects` are, named in a "cannot write" error (a
+     * file name; NULL: none named). */
+    const char *out_name, *rejects_name;
 } rf_run_options;
 
 #define RF_RUN_OPTIONS_INIT                                                                        \
     {                                                                                              \
-        0, NULL, RF_FORMAT_CSV, 0, NULL, NULL, NULL, NULL, NULL                                    \
+        0, NULL, RF_FORMAT_CSV, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL                        \
     }
 
 #define RF_MAX_INPUTS 16

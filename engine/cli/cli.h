@@ -6,6 +6,8 @@
 #include "rosterflag.h"
 
 #include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
 
 /* Exit codes, one per class of failure (documented in README.md and --help). */
 enum {
@@ -14,7 +16,7 @@ enum {
     CLI_USAGE = 2,    /* bad command line */
     CLI_PACK = 3,     /* the rule pack has errors */
     CLI_INPUT = 4,    /* an input cannot be read: missing file, encoding, header */
-    CLI_OUTPUT = 5,   /* results cannot be written */
+    CLI_OUTPUT = 5,   /* an output file cannot be written */
     CLI_LIMIT = 6,    /* stopped by --max-rejects */
     CLI_TESTFAIL = 7, /* `test`: a case failed */
     CLI_INTERNAL = 70,
@@ -66,5 +68,38 @@ void cli_usage_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
+
+/* Output files (outfile.c): written to NAME.rosterflag-tmp-XXXXXX beside
+ * the target and renamed onto it only by of_commit, so a failed or killed
+ * run leaves the target as it was. NULL or "-" is stdout; a device or FIFO
+ * is written directly; a symbolic link is written through (its target is
+ * replaced, the link stays). Failures are printed, naming the file and the
+ * reason. */
+typedef struct of_file {
+    const char *name; /* as given, for messages */
+    char *target;     /* the path replaced: `name` with symbolic links followed */
+    char *tmp;        /* the temporary file, NULL when written directly */
+    FILE *f;
+    int slot; /* in the table the signal handler cleans up */
+    bool direct;
+} of_file;
+
+bool of_open(of_file *o, const char *name, const char *cmd);
+/* Flush, sync and rename into place; false (printed) if any step failed,
+ * in which case the target is untouched and the temporary file removed. */
+bool of_commit(of_file *o, const char *cmd);
+/* Remove the temporary file; the target is untouched. Safe to repeat. */
+void of_abandon(of_file *o);
+/* `path` with symbolic links in its last component followed (the link's
+ * target need not exist); NULL on a loop. Free the result. */
+char *of_resolve(const char *path);
+/* Whether a and b are the same regular file (device and inode, whatever
+ * the spelling: ./x, a hard link, a symbolic link) or, neither existing,
+ * the same name in the same directory. */
+bool of_same_file(const char *a, const char *b);
+
+/* A whole number in [lo, hi], decimal digits only: no sign, space or
+ * suffix, so "-1" or "1e3" are errors rather than a wrapped value. */
+bool cli_uint(const char *s, uint64_t lo, uint64_t hi, uint64_t *out);
 
 #endif

@@ -6,8 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 static void run_help(FILE *to)
 {
@@ -27,8 +25,7 @@ static void run_help(FILE *to)
           "  -f, --format FMT        result format: csv (default), jsonl, or xlsx (an Excel\n"
           "                          workbook with a summary per level and group, a chart,\n"
           "                          the rejects and the rules; needs --output)\n"
-          "  -o, --output FILE       write results to FILE (default stdout); written to a\n"
-          "                          temporary file and renamed, never left half-written\n"
+          "  -o, --output FILE       write results to FILE (default, or '-': stdout)\n"
           "  -r, --rejects FILE      write rejected rows, and rows kept with a problem,\n"
           "                          to FILE as CSV (file,line,input,action,reason,raw);\n"
           "                          without it they are reported on stderr\n"
@@ -40,7 +37,7 @@ static void run_help(FILE *to)
           "      --encoding [NAME=]ENC  auto (default), utf-8 or gb18030, for all inputs\n"
           "                          or for input NAME\n"
           "      --delimiter [NAME=]C  field separator: ',' (default), 'tab', ';'\n"
-          "      --max-rejects N     stop with an error once N rows are rejected\n"
+          "      --max-rejects N     stop with an error once N rows are rejected (N >= 1)\n"
           "      --group-by COLUMN   count the results per level (and flag) for each value\n"
           "                          of the output column COLUMN (a township, a branch) in\n"
           "                          the summary; default: the pack's report: group_by\n"
@@ -54,85 +51,26 @@ static void run_help(FILE *to)
           "      --input members=samples/xuanen/members.csv \\\n"
           "      --input events=samples/xuanen/ledger.csv --year 2025\n"
           "\n"
-          "exit codes: 0 ok, 1 rows rejected, 2 usage, 3 pack error, 4 input error,\n"
-          "5 output error, 6 stopped by --max-rejects.\n",
+          "output files:\n"
+          "  FILE (--output, --rejects) is written as FILE.rosterflag-tmp-XXXXXX in its\n"
+          "  directory and renamed onto FILE only when the run completes; the rejects\n"
+          "  report also when --max-rejects stops the run, to say why. On any other\n"
+          "  failure, or when interrupted (SIGINT, SIGTERM, SIGHUP), FILE keeps what it\n"
+          "  held and the temporary file is removed; one left by a killed run (SIGKILL,\n"
+          "  power loss) may be deleted. A new FILE gets mode 0666 less the umask, a\n"
+          "  replaced one keeps its mode. A symbolic link is written through (the file\n"
+          "  it points to is replaced, the link stays); a device is written directly.\n"
+          "  An output that is an input, the pack or the other output (the same file,\n"
+          "  however spelled) is refused before anything is read.\n"
+          "\n"
+          "exit codes: 0 ok, 1 rows rejected, 2 usage (also an output onto an input),\n"
+          "3 pack error, 4 input error, 5 an output cannot be written (file and reason\n"
+          "are named; the previous file is kept), 6 stopped by --max-rejects; killed by\n"
+          "a signal: 128+N.\n",
           to);
 }
 
 enum { RUN_MAX_SETS = 32 };
-
-typedef struct run_out {
-    const char *path;
-    char *tmp;
-    FILE *f;
-    bool direct; /* opened without a temporary file; closed as is */
-} run_out;
-
-/* Results go to a temporary file beside the target and are renamed into
- * place only when the run succeeds: a failed run never leaves a truncated
- * file under the name the user asked for. */
-static bool run_out_open(run_out *o, const char *path)
-{
-    o->path = path;
-    o->tmp = NULL;
-    if (!path || strcmp(path, "-") == 0) {
-        o->f = stdout;
-        o->path = NULL;
-        return true;
-    }
-    /* A device or pipe (/dev/null, a FIFO) cannot be replaced by renaming;
-     * write to it directly. */
-    struct stat st;
-    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-        if (!(o->f = fopen(path, "w"))) {
-            fprintf(stderr, "rosterflag: cannot write %s: %s\n", path, strerror(errno));
-            return false;
-        }
-        o->path = NULL;
-        o->direct = true;
-        return true;
-    }
-    size_t n = strlen(path) + 16;
-    o->tmp = malloc(n);
-    if (!o->tmp)
-        return false;
-    snprintf(o->tmp, n, "%s.tmp-XXXXXX", path);
-    int fd = mkstemp(o->tmp);
-    if (fd < 0 || !(o->f = fdopen(fd, "w"))) {
-        fprintf(stderr, "rosterflag run: cannot create %s: %s\n", path, strerror(errno));
-        if (fd >= 0)
-            close(fd);
-        free(o->tmp);
-        o->tmp = NULL;
-        return false;
-    }
-    static char bufs[2][1 << 16];
-    static int nb;
-    setvbuf(o->f, bufs[nb++ & 1], _IOFBF, sizeof bufs[0]);
-    return true;
-}
-
-static bool run_out_close(run_out *o, bool keep)
-{
-    bool ok = true;
-    if (!o->tmp) {
-        if (o->direct)
-            ok = fclose(o->f) == 0;
-        else if (o->f && fflush(o->f) != 0)
-            ok = false;
-        return ok;
-    }
-    if (fclose(o->f) != 0)
-        ok = false;
-    if (keep && ok && rename(o->tmp, o->path) != 0) {
-        fprintf(stderr, "rosterflag run: cannot write %s: %s\n", o->path, strerror(errno));
-        ok = false;
-    }
-    if (!keep || !ok)
-        unlink(o->tmp);
-    free(o->tmp);
-    return ok;
-}
 
 static char run_delim(const char *s)
 {
@@ -202,231 +140,464 @@ static void explain_help(FILE *to)
           to);
 }
 
-static int run_main(int argc, char **argv, bool explain)
-{
-    const char *cmd = explain ? "explain" : "run";
-    const char *pack = NULL, *output = NULL, *rejects = NULL, *v, *id = NULL, *group_by = NULL;
-    const char *enc_all = NULL;
-    char delim_all = 0;
-    rf_run_options o = RF_RUN_OPTIONS_INIT;
-    rf_input inputs[RF_MAX_INPUTS];
-    const char *enc_for[RF_MAX_INPUTS][2];
-    const char *delim_for[RF_MAX_INPUTS][2];
-    rf_setting sets[RUN_MAX_SETS];
-    size_t nin = 0, nenc = 0, ndelim = 0, nsets = 0;
-    bool quiet = false, bom = false, xlsx = false;
+/* ---- the command line --------------------------------------------------- */
 
+typedef struct run_pair {
+    char *name; /* an input's name */
+    const char *value;
+} run_pair;
+
+typedef struct run_args {
+    const char *cmd;
+    bool explain, quiet, bom, xlsx;
+    const char *pack, *output, *rejects, *id, *enc_all, *group_by;
+    char delim_all;
+    rf_run_options o;
+    rf_input inputs[RF_MAX_INPUTS];
+    size_t nin;
+    rf_setting sets[RUN_MAX_SETS];
+    size_t nsets;
+    /* --encoding NAME=ENC and --delimiter NAME=C, applied once the pack
+     * says which inputs exist. */
+    run_pair enc_for[RF_MAX_INPUTS], delim_for[RF_MAX_INPUTS];
+    size_t nenc, ndelim;
+} run_args;
+
+/* An option handler's answer besides CLI_OK and the exit codes. */
+enum { RUN_HELP = -1 };
+
+static void run_args_free(run_args *A)
+{
+    for (size_t k = 0; k < A->nin; k++)
+        free((char *)A->inputs[k].name);
+    for (size_t e = 0; e < A->nenc; e++)
+        free(A->enc_for[e].name);
+    for (size_t e = 0; e < A->ndelim; e++)
+        free(A->delim_for[e].name);
+    for (size_t k = 0; k < A->nsets; k++)
+        free((char *)A->sets[k].name);
+}
+
+static char *run_strndup(const char *s, size_t n)
+{
+    char *p = malloc(n + 1);
+    if (!p) {
+        fprintf(stderr, "rosterflag: out of memory\n");
+        return NULL;
+    }
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+static int run_opt_help(run_args *A, const char *v)
+{
+    (void)v;
+    if (A->explain)
+        explain_help(stdout);
+    else
+        run_help(stdout);
+    return RUN_HELP;
+}
+
+static int run_opt_id(run_args *A, const char *v)
+{
+    A->id = v;
+    return CLI_OK;
+}
+
+static int run_opt_quiet(run_args *A, const char *v)
+{
+    (void)v;
+    A->quiet = true;
+    return CLI_OK;
+}
+
+static int run_opt_bom(run_args *A, const char *v)
+{
+    (void)v;
+    A->bom = true;
+    return CLI_OK;
+}
+
+static int run_opt_group_by(run_args *A, const char *v)
+{
+    A->group_by = v;
+    return CLI_OK;
+}
+
+static int run_opt_set(run_args *A, const char *v)
+{
+    const char *eq = strchr(v, '=');
+    if (!eq || eq == v || A->nsets == RUN_MAX_SETS) {
+        cli_usage_error(A->cmd, "--set takes NAME=VALUE (at most %d), got '%s'", RUN_MAX_SETS, v);
+        return CLI_USAGE;
+    }
+    rf_setting *st = &A->sets[A->nsets];
+    if (!(st->name = run_strndup(v, (size_t)(eq - v))))
+        return CLI_INTERNAL;
+    st->value = eq + 1;
+    A->nsets++;
+    return CLI_OK;
+}
+
+static int run_opt_input(run_args *A, const char *v)
+{
+    const char *eq = strchr(v, '=');
+    if (!eq || eq == v || !eq[1]) {
+        cli_usage_error(A->cmd, "--input takes NAME=FILE, got '%s'", v);
+        return CLI_USAGE;
+    }
+    if (A->nin == RF_MAX_INPUTS) {
+        cli_usage_error(A->cmd, "too many --input options (at most %d)", RF_MAX_INPUTS);
+        return CLI_USAGE;
+    }
+    rf_input *in = &A->inputs[A->nin];
+    memset(in, 0, sizeof *in);
+    if (!(in->name = run_strndup(v, (size_t)(eq - v))))
+        return CLI_INTERNAL;
+    in->path = eq + 1;
+    A->nin++;
+    return CLI_OK;
+}
+
+static int run_opt_year(run_args *A, const char *v)
+{
+    uint64_t y;
+    if (!cli_uint(v, 1900, 9999, &y)) {
+        cli_usage_error(A->cmd, "--year takes a year from 1900 to 9999, got '%s'", v);
+        return CLI_USAGE;
+    }
+    A->o.year = (int)y;
+    return CLI_OK;
+}
+
+static int run_opt_as_of(run_args *A, const char *v)
+{
+    A->o.as_of = v;
+    return CLI_OK;
+}
+
+static int run_opt_format(run_args *A, const char *v)
+{
+    A->xlsx = strcmp(v, "xlsx") == 0 && !A->explain;
+    if (strcmp(v, "csv") == 0 || A->xlsx)
+        A->o.format = RF_FORMAT_CSV;
+    else if (strcmp(v, "jsonl") == 0 || strcmp(v, "json") == 0)
+        A->o.format = RF_FORMAT_JSONL;
+    else {
+        cli_usage_error(A->cmd, "--format is csv, jsonl or xlsx, got '%s'", v);
+        return CLI_USAGE;
+    }
+    return CLI_OK;
+}
+
+static int run_opt_output(run_args *A, const char *v)
+{
+    A->output = v;
+    return CLI_OK;
+}
+
+static int run_opt_rejects(run_args *A, const char *v)
+{
+    A->rejects = v;
+    return CLI_OK;
+}
+
+/* VALUE for every input, or NAME=VALUE for one (added to `list`); *value
+ * is the VALUE either way. */
+static int run_per_input(run_args *A, const char *opt, const char *v, const char **value,
+                         run_pair *list, size_t *n)
+{
+    const char *eq = strchr(v, '=');
+    *value = v;
+    if (!eq || eq == v || !eq[1])
+        return CLI_OK;
+    if (*n == RF_MAX_INPUTS) {
+        cli_usage_error(A->cmd, "too many %s NAME=VALUE options (at most %d)", opt, RF_MAX_INPUTS);
+        return CLI_USAGE;
+    }
+    if (!(list[*n].name = run_strndup(v, (size_t)(eq - v))))
+        return CLI_INTERNAL;
+    list[*n].value = eq + 1;
+    *value = eq + 1;
+    ++*n;
+    return CLI_OK;
+}
+
+static int run_opt_encoding(run_args *A, const char *v)
+{
+    const char *e;
+    size_t before = A->nenc;
+    int rc = run_per_input(A, "--encoding", v, &e, A->enc_for, &A->nenc);
+    if (rc == CLI_OK && A->nenc == before)
+        A->enc_all = e;
+    return rc;
+}
+
+static int run_opt_delimiter(run_args *A, const char *v)
+{
+    const char *ds;
+    size_t before = A->ndelim;
+    int rc = run_per_input(A, "--delimiter", v, &ds, A->delim_for, &A->ndelim);
+    if (rc != CLI_OK)
+        return rc;
+    if (!run_delim(ds)) {
+        cli_usage_error(A->cmd, "--delimiter takes one character, 'tab' or 'semicolon', got '%s'",
+                        ds);
+        return CLI_USAGE;
+    }
+    if (A->ndelim == before)
+        A->delim_all = run_delim(ds);
+    return CLI_OK;
+}
+
+static int run_opt_max_rejects(run_args *A, const char *v)
+{
+    if (!cli_uint(v, 1, UINT64_MAX, &A->o.max_rejects)) {
+        cli_usage_error(A->cmd, "--max-rejects takes a whole number of rows, 1 or more, got '%s'",
+                        v);
+        return CLI_USAGE;
+    }
+    return CLI_OK;
+}
+
+/* The options of run and explain. A new option is a row here and a
+ * handler above; the handler gets the value (never NULL when `value`). */
+enum { RUN_IN_RUN = 1, RUN_IN_EXPLAIN = 2, RUN_IN_BOTH = 3 };
+
+typedef struct run_opt {
+    const char *name, *alias;
+    bool value;    /* takes a value: --name V, --name=V, -a V */
+    unsigned cmds; /* RUN_IN_*: the commands it belongs to */
+    int (*fn)(run_args *A, const char *v);
+} run_opt;
+
+static const run_opt run_opts[] = {
+    {"--help", "-h", false, RUN_IN_BOTH, run_opt_help},
+    {"--id", NULL, true, RUN_IN_EXPLAIN, run_opt_id},
+    {"--quiet", "-q", false, RUN_IN_BOTH, run_opt_quiet},
+    {"--bom", NULL, false, RUN_IN_RUN, run_opt_bom},
+    {"--input", "-i", true, RUN_IN_BOTH, run_opt_input},
+    {"--year", NULL, true, RUN_IN_BOTH, run_opt_year},
+    {"--as-of", NULL, true, RUN_IN_BOTH, run_opt_as_of},
+    {"--format", "-f", true, RUN_IN_BOTH, run_opt_format},
+    {"--output", "-o", true, RUN_IN_BOTH, run_opt_output},
+    {"--rejects", "-r", true, RUN_IN_BOTH, run_opt_rejects},
+    {"--encoding", NULL, true, RUN_IN_BOTH, run_opt_encoding},
+    {"--delimiter", NULL, true, RUN_IN_BOTH, run_opt_delimiter},
+    {"--group-by", NULL, true, RUN_IN_RUN, run_opt_group_by},
+    {"--set", NULL, true, RUN_IN_BOTH, run_opt_set},
+    {"--max-rejects", NULL, true, RUN_IN_BOTH, run_opt_max_rejects},
+};
+
+static int run_parse(run_args *A, int argc, char **argv)
+{
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            if (explain)
-                explain_help(stdout);
-            else
-                run_help(stdout);
-            return CLI_OK;
-        } else if (explain && cli_opt(argc, argv, &i, "--id", &v)) {
-            if (!v)
-                return CLI_USAGE;
-            id = v;
-        } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
-            quiet = true;
-        } else if (!explain && strcmp(a, "--bom") == 0) {
-            bom = true;
-        } else if (cli_opt(argc, argv, &i, "--input", &v) || cli_opt(argc, argv, &i, "-i", &v)) {
-            if (!v)
-                return CLI_USAGE;
-            const char *eq = strchr(v, '=');
-            if (!eq || eq == v || !eq[1]) {
-                cli_usage_error(cmd, "--input takes NAME=FILE, got '%s'", v);
-                return CLI_USAGE;
-            }
-            if (nin == RF_MAX_INPUTS) {
-                cli_usage_error(cmd, "too many --input options");
-                return CLI_USAGE;
-            }
-            char *name = strndup(v, (size_t)(eq - v));
-            inputs[nin].name = name;
-            inputs[nin].path = eq + 1;
-            inputs[nin].encoding = NULL;
-            inputs[nin].delimiter = 0;
-            nin++;
-        } else if (cli_opt(argc, argv, &i, "--year", &v)) {
-            char *end;
-            long y = v ? strtol(v, &end, 10) : 0;
-            if (!v || *end || y < 1900 || y > 9999) {
-                cli_usage_error(cmd, "--year takes a year such as 2025, got '%s'", v ? v : "");
-                return CLI_USAGE;
-            }
-            o.year = (int)y;
-        } else if (cli_opt(argc, argv, &i, "--as-of", &v)) {
-            if (!v)
-                return CLI_USAGE;
-            o.as_of = v;
-        } else if (cli_opt(argc, argv, &i, "--format", &v) || cli_opt(argc, argv, &i, "-f", &v)) {
-            xlsx = v && strcmp(v, "xlsx") == 0 && !explain;
-            if (v && (strcmp(v, "csv") == 0 || xlsx))
-                o.format = RF_FORMAT_CSV;
-            else if (v && (strcmp(v, "jsonl") == 0 || strcmp(v, "json") == 0))
-                o.format = RF_FORMAT_JSONL;
-            else {
-                cli_usage_error(cmd, "--format is csv, jsonl or xlsx, got '%s'", v ? v : "");
-                return CLI_USAGE;
-            }
-        } else if (cli_opt(argc, argv, &i, "--output", &v) || cli_opt(argc, argv, &i, "-o", &v)) {
-            if (!v)
-                return CLI_USAGE;
-            output = v;
-        } else if (cli_opt(argc, argv, &i, "--rejects", &v) || cli_opt(argc, argv, &i, "-r", &v)) {
-            if (!v)
-                return CLI_USAGE;
-            rejects = v;
-        } else if (cli_opt(argc, argv, &i, "--encoding", &v)) {
-            if (!v)
-                return CLI_USAGE;
-            const char *eq = strchr(v, '=');
-            if (!eq)
-                enc_all = v;
-            else if (nenc < RF_MAX_INPUTS) {
-                enc_for[nenc][0] = strndup(v, (size_t)(eq - v));
-                enc_for[nenc][1] = eq + 1;
-                nenc++;
-            }
-        } else if (cli_opt(argc, argv, &i, "--delimiter", &v)) {
-            if (!v)
-                return CLI_USAGE;
-            const char *eq = strchr(v, '=');
-            const char *ds = eq && eq != v && eq[1] ? eq + 1 : v;
-            if (!run_delim(ds)) {
+        if (a[0] != '-' || !a[1]) {
+            if (A->pack) {
                 cli_usage_error(
-                    cmd, "--delimiter takes one character, 'tab' or 'semicolon', got '%s'", ds);
+                    A->cmd, "unexpected argument '%s' (inputs are given with --input NAME=FILE)",
+                    a);
                 return CLI_USAGE;
             }
-            if (ds == v)
-                delim_all = run_delim(v);
-            else if (ndelim < RF_MAX_INPUTS) {
-                delim_for[ndelim][0] = strndup(v, (size_t)(eq - v));
-                delim_for[ndelim][1] = ds;
-                ndelim++;
-            }
-        } else if (!explain && cli_opt(argc, argv, &i, "--group-by", &v)) {
-            if (!v)
-                return CLI_USAGE;
-            group_by = v;
-        } else if (cli_opt(argc, argv, &i, "--set", &v)) {
-            const char *eq = v ? strchr(v, '=') : NULL;
-            if (!eq || eq == v || nsets == RUN_MAX_SETS) {
-                cli_usage_error(cmd, "--set takes NAME=VALUE (at most %d), got '%s'", RUN_MAX_SETS,
-                                v ? v : "");
-                for (size_t k = 0; k < nsets; k++)
-                    free((char *)sets[k].name);
-                for (size_t k = 0; k < nin; k++)
-                    free((char *)inputs[k].name);
-                return CLI_USAGE;
-            }
-            sets[nsets].name = strndup(v, (size_t)(eq - v));
-            sets[nsets++].value = eq + 1;
-        } else if (cli_opt(argc, argv, &i, "--max-rejects", &v)) {
-            char *end;
-            unsigned long long n = v ? strtoull(v, &end, 10) : 0;
-            if (!v || *end || n == 0) {
-                cli_usage_error(cmd, "--max-rejects takes a positive number, got '%s'", v ? v : "");
-                return CLI_USAGE;
-            }
-            o.max_rejects = n;
-        } else if (a[0] == '-' && a[1]) {
-            cli_usage_error(cmd, "unknown option '%s'", a);
-            return CLI_USAGE;
-        } else if (!pack) {
-            pack = a;
-        } else {
-            cli_usage_error(
-                cmd, "unexpected argument '%s' (inputs are given with --input NAME=FILE)", a);
+            A->pack = a;
+            continue;
+        }
+        const run_opt *t = NULL;
+        const char *v = NULL;
+        for (size_t k = 0; k < sizeof run_opts / sizeof run_opts[0] && !t; k++) {
+            const run_opt *r = &run_opts[k];
+            if (!(r->cmds & (A->explain ? RUN_IN_EXPLAIN : RUN_IN_RUN)))
+                continue;
+            if (r->value ? cli_opt(argc, argv, &i, r->name, &v) ||
+                               (r->alias && cli_opt(argc, argv, &i, r->alias, &v))
+                         : strcmp(a, r->name) == 0 || (r->alias && strcmp(a, r->alias) == 0))
+                t = r;
+        }
+        if (!t) {
+            cli_usage_error(A->cmd, "unknown option '%s'", a);
             return CLI_USAGE;
         }
+        if (t->value && !v)
+            return CLI_USAGE; /* cli_opt said which option needs a value */
+        int rc = t->fn(A, v);
+        if (rc != CLI_OK)
+            return rc;
     }
-    if (!pack) {
-        cli_usage_error(cmd, "no rule pack given");
-        return CLI_USAGE;
-    }
-    if (!nin) {
-        cli_usage_error(cmd, "no inputs given (--input NAME=FILE)");
-        return CLI_USAGE;
-    }
-    if (explain && !id) {
-        cli_usage_error(cmd, "which entity? give --id KEY");
-        return CLI_USAGE;
-    }
-    if (explain && (output || rejects)) {
-        cli_usage_error(cmd, "explain writes no results; --output and --rejects belong to 'run'");
-        return CLI_USAGE;
-    }
-    if (explain) {
-        quiet = true;
-        o.explain = id;
-        o.explain_out = stdout;
-    }
-    for (size_t k = 0; k < nin; k++) {
-        inputs[k].encoding = enc_all;
-        inputs[k].delimiter = delim_all;
-        for (size_t e = 0; e < nenc; e++)
-            if (strcmp(enc_for[e][0], inputs[k].name) == 0)
-                inputs[k].encoding = enc_for[e][1];
-        for (size_t e = 0; e < ndelim; e++)
-            if (strcmp(delim_for[e][0], inputs[k].name) == 0)
-                inputs[k].delimiter = run_delim(delim_for[e][1]);
-    }
+    return CLI_OK;
+}
 
-    int code = CLI_OK;
+/* An output that is also an input or the pack would be replaced by the
+ * run that reads it: refused before anything is opened. Paths are compared
+ * as files (device and inode), so ./x, a hard link or a symbolic link to an
+ * input is caught as well as the same spelling. */
+static int run_check_paths(const run_args *A)
+{
+    const char *outs[2] = {A->output, A->rejects};
+    const char *opts[2] = {"--output", "--rejects"};
+    bool out_stdout = !A->output || strcmp(A->output, "-") == 0;
+    bool rej_stdout = A->rejects && strcmp(A->rejects, "-") == 0;
+    if (out_stdout && rej_stdout) {
+        cli_usage_error(A->cmd, "--rejects - would mix the rejects report into the results on "
+                                "standard output; give one of them a file");
+        return CLI_USAGE;
+    }
+    for (int k = 0; k < 2; k++) {
+        if (!outs[k] || strcmp(outs[k], "-") == 0)
+            continue;
+        if (A->pack && of_same_file(outs[k], A->pack)) {
+            cli_usage_error(A->cmd,
+                            "%s %s is the same file as the rule pack %s; the run would replace it",
+                            opts[k], outs[k], A->pack);
+            return CLI_USAGE;
+        }
+        for (size_t i = 0; i < A->nin; i++)
+            if (of_same_file(outs[k], A->inputs[i].path)) {
+                cli_usage_error(A->cmd,
+                                "%s %s is the same file as input %s (%s); the run would replace it",
+                                opts[k], outs[k], A->inputs[i].name, A->inputs[i].path);
+                return CLI_USAGE;
+            }
+    }
+    if (!out_stdout && A->rejects && !rej_stdout && of_same_file(A->output, A->rejects)) {
+        cli_usage_error(A->cmd, "--output %s and --rejects %s are the same file", A->output,
+                        A->rejects);
+        return CLI_USAGE;
+    }
+    return CLI_OK;
+}
+
+static int run_check_args(run_args *A)
+{
+    if (!A->pack) {
+        cli_usage_error(A->cmd, "no rule pack given");
+        return CLI_USAGE;
+    }
+    if (!A->nin) {
+        cli_usage_error(A->cmd, "no inputs given (--input NAME=FILE)");
+        return CLI_USAGE;
+    }
+    if (A->explain && !A->id) {
+        cli_usage_error(A->cmd, "which entity? give --id KEY");
+        return CLI_USAGE;
+    }
+    if (A->explain && (A->output || A->rejects)) {
+        cli_usage_error(A->cmd,
+                        "explain writes no results; --output and --rejects belong to 'run'");
+        return CLI_USAGE;
+    }
+    if (A->xlsx && (!A->output || strcmp(A->output, "-") == 0)) {
+        cli_usage_error(A->cmd, "--format xlsx writes a file: give --output FILE.xlsx");
+        return CLI_USAGE;
+    }
+    if (A->bom && (A->o.format != RF_FORMAT_CSV || A->xlsx)) {
+        cli_usage_error(A->cmd, "--bom is for CSV results; JSON lines and workbooks never start "
+                                "with a byte-order mark");
+        return CLI_USAGE;
+    }
+    return run_check_paths(A);
+}
+
+static bool run_pack_has(const rf_pack *p, const char *name)
+{
+    for (size_t k = 0; k < rf_pack_input_count(p); k++)
+        if (strcmp(rf_pack_input_name(p, k), name) == 0)
+            return true;
+    return false;
+}
+
+/* Per-input encodings and delimiters, once the pack names its inputs: a
+ * NAME that is no input of the pack is an error, not ignored. */
+static int run_bind(run_args *A, const rf_pack *p)
+{
+    const run_pair *lists[2] = {A->enc_for, A->delim_for};
+    size_t ns[2] = {A->nenc, A->ndelim};
+    const char *opts[2] = {"--encoding", "--delimiter"};
+    for (int l = 0; l < 2; l++)
+        for (size_t e = 0; e < ns[l]; e++)
+            if (!run_pack_has(p, lists[l][e].name)) {
+                cli_usage_error(A->cmd, "%s %s=%s: pack %s has no input '%s'", opts[l],
+                                lists[l][e].name, lists[l][e].value, rf_pack_id(p),
+                                lists[l][e].name);
+                return CLI_USAGE;
+            }
+    for (size_t k = 0; k < A->nin; k++) {
+        rf_input *in = &A->inputs[k];
+        in->encoding = A->enc_all;
+        in->delimiter = A->delim_all;
+        for (size_t e = 0; e < A->nenc; e++)
+            if (strcmp(A->enc_for[e].name, in->name) == 0)
+                in->encoding = A->enc_for[e].value;
+        for (size_t e = 0; e < A->ndelim; e++)
+            if (strcmp(A->delim_for[e].name, in->name) == 0)
+                in->delimiter = run_delim(A->delim_for[e].value);
+    }
+    return CLI_OK;
+}
+
+static int run_main(int argc, char **argv, bool explain)
+{
+    run_args A;
+    memset(&A, 0, sizeof A);
+    rf_run_options init = RF_RUN_OPTIONS_INIT;
+    A.o = init;
+    A.explain = explain;
+    A.cmd = explain ? "explain" : "run";
     rf_diags *d = rf_diags_new();
     rf_pack *p = NULL;
-    run_out out = {0}, rej = {0};
     rp_report *rp = NULL;
-    bool out_open = false, rej_open = false;
-    if (xlsx && (!output || strcmp(output, "-") == 0)) {
-        cli_usage_error(cmd, "--format xlsx writes a file: give --output FILE.xlsx");
-        code = CLI_USAGE;
+    of_file out, rej;
+    memset(&out, 0, sizeof out);
+    memset(&rej, 0, sizeof rej);
+
+    int code = run_parse(&A, argc, argv);
+    if (code == CLI_OK)
+        code = run_check_args(&A);
+    if (code != CLI_OK) {
+        if (code == RUN_HELP)
+            code = CLI_OK;
         goto done;
     }
-    if (bom && (o.format != RF_FORMAT_CSV || xlsx)) {
-        cli_usage_error(cmd, "--bom is for CSV results; JSON lines and workbooks never start "
-                             "with a byte-order mark");
-        code = CLI_USAGE;
-        goto done;
-    }
-    if (cli_pack_load_set(pack, sets, nsets, &p, d) != 0) {
+    if (cli_pack_load_set(A.pack, A.sets, A.nsets, &p, d) != 0) {
         code = cli_report(d);
         goto done;
     }
+    if ((code = run_bind(&A, p)) != CLI_OK)
+        goto done;
     char why[512];
-    if (!explain && !(rp = rp_new(p, group_by, why, sizeof why))) {
-        cli_usage_error(cmd, "--group-by: %s", why);
+    if (!explain && !(rp = rp_new(p, A.group_by, why, sizeof why))) {
+        cli_usage_error(A.cmd, "--group-by: %s", why);
         code = CLI_USAGE;
         goto done;
     }
     if (rp) {
-        o.on_result = rp_on_result;
-        o.ctx = rp;
+        A.o.on_result = rp_on_result;
+        A.o.ctx = rp;
     }
     if (explain) {
-        out.f = NULL;
-        out_open = false;
-    } else if (!(out_open = run_out_open(&out, output)) ||
-               (rejects && !(rej_open = run_out_open(&rej, rejects)))) {
+        A.quiet = true;
+        A.o.explain = A.id;
+        A.o.explain_out = stdout;
+    } else if (!of_open(&out, A.output, A.cmd) || (A.rejects && !of_open(&rej, A.rejects, A.cmd))) {
         code = CLI_OUTPUT;
         goto done;
     }
     /* Excel on Chinese Windows takes a CSV file without a byte-order mark
      * for the ANSI code page (GBK) and garbles UTF-8 text. */
-    if (bom) {
+    if (A.bom) {
         fputs("\xEF\xBB\xBF", out.f);
-        if (rej_open)
+        if (rej.f)
             fputs("\xEF\xBB\xBF", rej.f);
     }
+    A.o.out_name = out.name;
+    A.o.rejects_name = rej.name;
     /* A workbook holds the rejects too: they are gathered in a scratch file
      * and read back (and copied to --rejects when given). */
-    FILE *rejf = rejects ? rej.f : NULL;
-    if (xlsx && (!(rejf = tmpfile()) ||
-                 rp_open_book(rp, out.tmp ? out.tmp : output, why, sizeof why) != 0)) {
+    FILE *rejf = rej.f;
+    if (A.xlsx && (!(rejf = tmpfile()) ||
+                   rp_open_book(rp, out.tmp ? out.tmp : out.target, why, sizeof why) != 0)) {
         fprintf(stderr, "rosterflag run: %s\n", rejf ? why : strerror(errno));
         code = CLI_OUTPUT;
         if (rejf)
@@ -434,16 +605,15 @@ static int run_main(int argc, char **argv, bool explain)
         goto done;
     }
     rf_summary s;
-    int rc = rf_run(p, &o, inputs, nin, xlsx ? NULL : out.f, rejf, &s, d);
+    int rc = rf_run(p, &A.o, A.inputs, A.nin, A.xlsx ? NULL : out.f, rejf, &s, d);
     code = cli_report(d);
-    bool ok = rc == 0;
-    if (xlsx) {
-        if (rp_close_book(rp, ok, &s, rejf, argc, argv, why, sizeof why) != 0) {
+    if (A.xlsx) {
+        if (rp_close_book(rp, rc == 0, &s, rejf, argc, argv, why, sizeof why) != 0) {
             fprintf(stderr, "rosterflag run: %s\n", why);
-            ok = false;
+            rc = -1;
             code = CLI_OUTPUT;
         }
-        if (rej_open && fseek(rejf, 0, SEEK_SET) == 0) {
+        if (rej.f && fseek(rejf, 0, SEEK_SET) == 0) {
             char buf[65536];
             size_t n;
             while ((n = fread(buf, 1, sizeof buf, rejf)) > 0)
@@ -451,42 +621,35 @@ static int run_main(int argc, char **argv, bool explain)
         }
         fclose(rejf);
     }
-    if (!explain && !run_out_close(&out, ok))
-        code = CLI_OUTPUT;
-    out_open = false;
-    if (rej_open) {
-        /* Rejects of a stopped run are still worth keeping: they say why. */
-        if (!run_out_close(&rej, true))
+    /* The results of a complete run only. The rejects report goes with
+     * them, or alone when --max-rejects stopped the run: it then lists the
+     * rows that stopped it. On any other failure both targets keep what
+     * they held. */
+    if (!explain && rc == 0) {
+        if (!of_commit(&out, A.cmd) || (A.rejects && !of_commit(&rej, A.cmd)))
             code = CLI_OUTPUT;
-        rej_open = false;
+    } else if (!explain && code == CLI_LIMIT && A.rejects) {
+        if (!of_commit(&rej, A.cmd))
+            code = CLI_OUTPUT;
     }
-    if (ok && !quiet) {
+    if (rc == 0 && !A.quiet) {
         run_summary(p, &s);
         rp_summary(rp, &s, stderr);
     }
-    if (ok && code == CLI_OK) {
+    if (rc == 0 && code == CLI_OK) {
         for (size_t i = 0; i < s.ninputs; i++)
             if (s.inputs[i].rejected)
                 code = CLI_REJECTED;
     }
-    if (!ok && code == CLI_OK)
+    if (rc != 0 && code == CLI_OK)
         code = CLI_INTERNAL;
 done:
-    if (out_open)
-        run_out_close(&out, false);
-    if (rej_open)
-        run_out_close(&rej, false);
+    of_abandon(&out);
+    of_abandon(&rej);
     rp_free(rp);
     rf_pack_free(p);
     rf_diags_free(d);
-    for (size_t k = 0; k < nin; k++)
-        free((char *)inputs[k].name);
-    for (size_t e = 0; e < nenc; e++)
-        free((char *)enc_for[e][0]);
-    for (size_t e = 0; e < ndelim; e++)
-        free((char *)delim_for[e][0]);
-    for (size_t k = 0; k < nsets; k++)
-        free((char *)sets[k].name);
+    run_args_free(&A);
     return code;
 }
 

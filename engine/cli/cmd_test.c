@@ -13,6 +13,7 @@
 #include "pk.h"
 #include "yn.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
@@ -419,8 +420,9 @@ static bool tt_validate(tt_state *S, const char *file, const yn_node *c, const r
         }
     }
     const yn_node *year = yn_get(c, "year");
-    if (year && (year->kind != YN_SCALAR || atoi(year->text) < 1900)) {
-        tt_load_error(S, file, year, "year must be a year such as 2025, not '%s'",
+    uint64_t num;
+    if (year && (year->kind != YN_SCALAR || !cli_uint(year->text, 1900, 9999, &num))) {
+        tt_load_error(S, file, year, "year must be a year from 1900 to 9999, not '%s'",
                       year->kind == YN_SCALAR ? year->text : "?");
         ok = false;
     }
@@ -429,10 +431,7 @@ static bool tt_validate(tt_state *S, const char *file, const yn_node *c, const r
         const yn_node *rej = yn_get(c, what);
         if (!rej)
             continue;
-        char *end = NULL;
-        if (rej->kind == YN_SCALAR)
-            strtoul(rej->text, &end, 10);
-        if (rej->kind != YN_SCALAR || !end || *end || !rej->text[0]) {
+        if (rej->kind != YN_SCALAR || !cli_uint(rej->text, 0, UINT64_MAX, &num)) {
             tt_load_error(S, file, rej, "%s must be a number of rows", what);
             ok = false;
         }
@@ -518,7 +517,8 @@ static char *tt_run_case(tt_state *S, const char *file, const char *dir, const y
     {
         rf_run_options o = RF_RUN_OPTIONS_INIT;
         const yn_node *year = yn_get(c, "year"), *asof = yn_get(c, "as_of");
-        o.year = year ? atoi(year->text) : 0;
+        uint64_t num = 0;
+        o.year = year && cli_uint(year->text, 1900, 9999, &num) ? (int)num : 0;
         o.as_of = asof && asof->kind == YN_SCALAR ? asof->text : NULL;
         tt_collect col = {0};
         o.on_result = tt_on_result;
@@ -533,12 +533,16 @@ static char *tt_run_case(tt_state *S, const char *file, const char *dir, const y
             problems += sum.inputs[i].problems;
         }
         const yn_node *prob = yn_get(c, "problems");
-        uint64_t want_prob = prob ? strtoull(prob->text, NULL, 10) : 0;
+        uint64_t want_prob = 0;
+        if (prob)
+            cli_uint(prob->text, 0, UINT64_MAX, &want_prob);
         if (rc == 0 && problems != want_prob)
             tt_printf(&diff, "  rows kept with a problem: expected %llu, got %llu\n",
                       (unsigned long long)want_prob, (unsigned long long)problems);
         const yn_node *rej = yn_get(c, "rejects");
-        uint64_t want_rej = rej ? strtoull(rej->text, NULL, 10) : 0;
+        uint64_t want_rej = 0;
+        if (rej)
+            cli_uint(rej->text, 0, UINT64_MAX, &want_rej);
         if (rc != 0) {
             tt_printf(&diff, "  the run failed:\n");
         }
@@ -1045,9 +1049,10 @@ int cmd_test(int argc, char **argv)
                 return CLI_USAGE;
             output = v;
         } else if (cli_opt(argc, argv, &i, "--fail-under", &v)) {
-            char *end;
-            fail_under = v ? strtod(v, &end) : -1;
-            if (!v || *end || fail_under < 0 || fail_under > 100) {
+            char *end = NULL;
+            fail_under = v && *v && !isspace((unsigned char)*v) ? strtod(v, &end) : -1;
+            /* Written so that NaN fails too. */
+            if (!end || *end || !(fail_under >= 0 && fail_under <= 100)) {
                 cli_usage_error("test", "--fail-under takes a percentage 0-100, got '%s'",
                                 v ? v : "");
                 return CLI_USAGE;
@@ -1157,19 +1162,19 @@ int cmd_test(int argc, char **argv)
     for (size_t i = 0; i < S.nresults; i++)
         if (S.results[i].kind == TT_CASE)
             S.results[i].ok ? passed++ : failed++;
-    FILE *f = stdout;
-    if (output && !(f = fopen(output, "w"))) {
-        fprintf(stderr, "rosterflag test: cannot write %s: %s\n", output, strerror(errno));
-        f = stdout;
-    }
+    /* The report, like run's results, replaces --output only when whole;
+     * one that cannot be created goes to stdout instead of being lost. */
+    of_file rep;
+    if (!of_open(&rep, output, "test"))
+        of_open(&rep, NULL, "test");
+    FILE *f = rep.f;
     tt_report(&S, f, passed, failed);
     if (covtext.n)
         fputs(covtext.s, S.fmt == TT_TEXT ? f : stderr);
     free(covtext.s);
     if (S.load_errors)
         fprintf(stderr, "rosterflag test: %d test file or pack errors\n", S.load_errors);
-    if (f != stdout)
-        fclose(f);
+    bool written = of_commit(&rep, "test");
     for (size_t i = 0; i < S.nresults; i++)
         free(S.results[i].diff);
     free(S.results);
@@ -1197,5 +1202,7 @@ int cmd_test(int argc, char **argv)
     ar_free(S.a);
     if (S.load_errors)
         return CLI_PACK;
-    return failed || low ? CLI_TESTFAIL : CLI_OK;
+    if (failed || low)
+        return CLI_TESTFAIL;
+    return written ? CLI_OK : CLI_OUTPUT;
 }

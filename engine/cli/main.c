@@ -37,7 +37,7 @@ static void cli_main_usage(FILE *to)
           "  2  usage error (bad command line)\n"
           "  3  the rule pack has errors\n"
           "  4  an input cannot be read (missing file, encoding, missing column)\n"
-          "  5  results cannot be written\n"
+          "  5  an output (results, rejects report) cannot be written\n"
           "  6  stopped by --max-rejects\n"
           "  7  test cases failed\n"
           " 70  internal error\n",
@@ -124,6 +124,25 @@ bool cli_opt(int argc, char **argv, int *i, const char *name, const char **value
         return true;
     }
     *value = argv[++*i];
+    return true;
+}
+
+bool cli_uint(const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
+{
+    uint64_t v = 0;
+    if (!s || !*s)
+        return false;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9')
+            return false;
+        unsigned d = (unsigned)(*s - '0');
+        if (v > (UINT64_MAX - d) / 10)
+            return false;
+        v = v * 10 + d;
+    }
+    if (v < lo || v > hi)
+        return false;
+    *out = v;
     return true;
 }
 

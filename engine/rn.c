@@ -1404,8 +1404,9 @@ static int rn_related_row(void *ctx, const cs_row *row)
     const char *ks;
     size_t kn;
     if (R->rowvals[pin->ref].kind == VL_MISSING) {
-        snprintf(R->reason, sizeof R->reason, "column %s is empty: the row belongs to no %s",
-                 pin->cols[pin->ref].id, p->inputs[p->entity].name);
+        snprintf(R->reason, sizeof R->reason, "column %s (%s) is empty: the row belongs to no %s",
+                 cs_header(I->r, (size_t)I->pos[pin->ref]), pin->cols[pin->ref].id,
+                 p->inputs[p->entity].name);
         return rn_reject(R, I, row, R->reason);
     }
     if (pin->results >= 0 && !rn_same_pack(R, I, row))

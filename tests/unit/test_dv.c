@@ -138,8 +138,9 @@ static void test_first_appearance_and_no_duplicates(void **state)
     assert_int_equal(m->used, 6);
     assert_int_equal(m->rejected, 1);
     assert_int_equal(sum.entities, 3);
-    assert_non_null(strstr(rej, ",6,members,rejected,column branch is empty: the row belongs to "
-                                "no branch,\"5,,a,50\""));
+    assert_non_null(
+        strstr(rej, ",6,members,rejected,column branch (branch) is empty: the row belongs to "
+                    "no branch,\"5,,a,50\""));
 }
 
 /* Groups are told apart by value; a row with no group is in none; the

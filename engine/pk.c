@@ -12,9 +12,11 @@
 
 enum { PK_M_NEW, PK_M_OPEN, PK_M_DONE };
 
-/* An expression error held back until its compile is known to stand;
- * msg NULL: one that is counted but not shown (see uses_broken). */
+/* A diagnostic made during a measure's attempt, held back until the
+ * attempt is known to stand; msg NULL: an error counted but not shown (see
+ * uses_broken). */
 typedef struct pk_held {
+    rf_severity sev;
     uint32_t line, col, span;
     char *msg;
 } pk_held;
@@ -49,7 +51,7 @@ typedef struct pk_b {
     int *needs;   /* measures it read that are not compiled yet */
     size_t nneeds, capneeds;
     int cycle;     /* a measure it read that is itself compiling, or -1 */
-    pk_held *held; /* its errors, reported only if the attempt stands */
+    pk_held *held; /* its diagnostics, reported only if the attempt stands */
     size_t nheld, capheld;
     const rf_setting *sets; /* constants set by the caller */
     size_t nsets;
@@ -57,9 +59,18 @@ typedef struct pk_b {
 
 /* ---- reporting -------------------------------------------------------- */
 
+static void pk_hold(pk_b *b, rf_severity sev, uint32_t line, uint32_t col, uint32_t span,
+                    const char *msg);
+
 static void pk_vreport(pk_b *b, rf_severity sev, uint32_t line, uint32_t col, uint32_t span,
                        const char *fmt, va_list ap)
 {
+    if (b->attempt) { /* a measure's attempt may be thrown away and retried */
+        char msg[1024];
+        vsnprintf(msg, sizeof msg, fmt, ap);
+        pk_hold(b, sev, line, col, span, msg);
+        return;
+    }
     dg_vadd(b->d, sev, RF_CLASS_PACK, b->doc->path, line, col, span, yn_line(b->a, b->doc, line),
             fmt, ap);
     if (sev == RF_ERROR)
@@ -524,13 +535,15 @@ static const char *pk_suggest(void *ctx, int scope, const char *name, size_t n)
 }
 
 /* Report an expression error, or hold it while a measure's attempt runs. */
-static void pk_hold(pk_b *b, uint32_t line, uint32_t col, uint32_t span, const char *msg)
+static void pk_hold(pk_b *b, rf_severity sev, uint32_t line, uint32_t col, uint32_t span,
+                    const char *msg)
 {
     if (!b->attempt) {
         if (msg)
-            dg_add(b->d, RF_ERROR, RF_CLASS_PACK, b->doc->path, line, col, span,
+            dg_add(b->d, sev, RF_CLASS_PACK, b->doc->path, line, col, span,
                    yn_line(b->a, b->doc, line), "%s", msg);
-        b->errors++;
+        if (sev == RF_ERROR)
+            b->errors++;
         return;
     }
     if (b->nheld == b->capheld) {
@@ -538,6 +551,7 @@ static void pk_hold(pk_b *b, uint32_t line, uint32_t col, uint32_t span, const c
         b->held = ar_xrealloc(b->held, b->capheld * sizeof *b->held);
     }
     pk_held *h = &b->held[b->nheld++];
+    h->sev = sev;
     h->line = line;
     h->col = col;
     h->span = span;
@@ -556,7 +570,8 @@ static void pk_release(pk_b *b, bool stands)
     b->attempt = false;
     for (size_t i = 0; i < b->nheld; i++) {
         if (stands)
-            pk_hold(b, b->held[i].line, b->held[i].col, b->held[i].span, b->held[i].msg);
+            pk_hold(b, b->held[i].sev, b->held[i].line, b->held[i].col, b->held[i].span,
+                    b->held[i].msg);
         free(b->held[i].msg);
     }
     b->nheld = 0;
@@ -571,7 +586,7 @@ static void pk_expr_error(void *ctx, size_t off, size_t len, const char *msg)
 {
     pk_b *b = ctx;
     if (b->uses_broken) { /* only a consequence of an error already reported */
-        pk_hold(b, 0, 0, 0, NULL);
+        pk_hold(b, RF_ERROR, 0, 0, 0, NULL);
         return;
     }
     const yn_node *n = b->expr_node;
@@ -601,7 +616,7 @@ static void pk_expr_error(void *ctx, size_t off, size_t len, const char *msg)
     } else {
         span = 1;
     }
-    pk_hold(b, line, col, span ? span : 1, msg);
+    pk_hold(b, RF_ERROR, line, col, span ? span : 1, msg);
 }
 
 static const ex_expr *pk_compile(pk_b *b, const yn_node *n, int scope, vl_type want)

@@ -276,6 +276,26 @@ static void test_measure_error_once(void **state)
     rf_diags_free(d);
 }
 
+/* A measure's attempt that reads a measure not compiled yet is thrown away
+ * and retried: a complaint it made (here a 'within' that is a list) is
+ * reported once, by the attempt that stands. */
+static void test_measure_retry_reports_once(void **state)
+{
+    (void)state;
+    const char *src = variant("  twice: \"n * 2\"\n", "  r: {rank: later, within: [n]}\n"
+                                                      "  later: \"n * 2\"\n"
+                                                      "  twice: \"n * 2\"\n");
+    rf_diags *d = rf_diags_new();
+    rf_pack *p = NULL;
+    assert_int_equal(rf_pack_load_mem("t.yaml", src, strlen(src), &p, d), -1);
+    assert_int_equal(rf_diags_errors(d), 1);
+    const rf_diag *g = rf_diags_get(d, 0);
+    assert_int_equal(g->line, 11);
+    assert_int_equal(g->column, 28);
+    assert_string_equal(g->message, "an expression must be a scalar, not a list");
+    rf_diags_free(d);
+}
+
 static void test_measure_named_like_column(void **state)
 {
     (void)state;
@@ -369,6 +389,7 @@ int main(void)
         cmocka_unit_test(test_measure_chain_deep),
         cmocka_unit_test(test_measure_cycle_long),
         cmocka_unit_test(test_measure_error_once),
+        cmocka_unit_test(test_measure_retry_reports_once),
         cmocka_unit_test(test_missing_entity),
         cmocka_unit_test(test_names_not_a_list),
         cmocka_unit_test(test_utf16_and_nul),

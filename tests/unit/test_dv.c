@@ -172,6 +172,73 @@ static void test_grouped_values(void **state)
     assert_string_equal(s.rows[0].level, "none");
 }
 
+/* The source input's rows reach tallies and the period as a ref input's
+ * do; a row rejected (an unknown code) makes no entity, a row outside the
+ * period still does (with nothing counted). */
+static void test_tallies_and_period(void **state)
+{
+    (void)state;
+    static const char src[] = "rosterflag: 1\n"
+                              "pack: {id: dvt, version: \"1\", title: {zh: 测试, en: test}}\n"
+                              "period: {unit: year}\n"
+                              "catalogues:\n"
+                              "  codes:\n"
+                              "    fields: {points: integer}\n"
+                              "    items:\n"
+                              "      - {code: C1, name: {zh: 一, en: one}, points: 2}\n"
+                              "      - {code: C2, name: {zh: 二, en: two}, points: 3}\n"
+                              "inputs:\n"
+                              "  members:\n"
+                              "    period: date\n"
+                              "    columns:\n"
+                              "      id: {type: text, required: true}\n"
+                              "      branch: text\n"
+                              "      date: {type: date, required: true}\n"
+                              "      code: {type: text, required: true}\n"
+                              "entity: {from: members, key: branch}\n"
+                              "tallies:\n"
+                              "  seen:\n"
+                              "    catalogue: codes\n"
+                              "    weight: points\n"
+                              "    from_rows: {input: members, code: code}\n"
+                              "measures:\n"
+                              "  n: \"count(members)\"\n"
+                              "levels:\n"
+                              "  - id: some\n"
+                              "    any: [\"seen > 0\"]\n"
+                              "output: {columns: [branch, n, seen]}\n";
+    rf_diags *d = rf_diags_new();
+    rf_pack *p = NULL;
+    assert_int_equal(rf_pack_load_mem("dvt.yaml", src, strlen(src), &p, d), 0);
+    rf_input in[1] = {{"members",
+                       put("m.csv", "id,branch,date,code\n"
+                                    "1,A,2025-03-01,C1\n"
+                                    "2,B,2024-05-01,C1\n" /* outside 2025 */
+                                    "3,C,2025-05-01,X9\n" /* unknown code: no branch C */
+                                    "4,A,2025-06-01,C2\n"),
+                       NULL, 0}};
+    rf_run_options o = RF_RUN_OPTIONS_INIT;
+    o.year = 2025;
+    run_state s;
+    memset(&s, 0, sizeof s);
+    o.on_result = collect;
+    o.ctx = &s;
+    rf_summary sum;
+    assert_int_equal(rf_run(p, &o, in, 1, NULL, NULL, &sum, d), 0);
+    assert_int_equal(s.n, 2);
+    assert_string_equal(s.rows[0].key, "A");
+    assert_string_equal(s.rows[0].fields, "A|2|5|");
+    assert_string_equal(s.rows[0].level, "some");
+    assert_string_equal(s.rows[1].key, "B");
+    assert_string_equal(s.rows[1].fields, "B|0|0|");
+    assert_int_equal(sum.inputs[0].rows, 4);
+    assert_int_equal(sum.inputs[0].used, 2);
+    assert_int_equal(sum.inputs[0].outside, 1);
+    assert_int_equal(sum.inputs[0].rejected, 1);
+    rf_pack_free(p);
+    rf_diags_free(d);
+}
+
 static void expect_error(const char *measures, const char *want)
 {
     char src[2048];
@@ -306,6 +373,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_first_appearance_and_no_duplicates),
         cmocka_unit_test(test_grouped_values),
+        cmocka_unit_test(test_tallies_and_period),
         cmocka_unit_test(test_grouped_errors),
         cmocka_unit_test(test_entity_errors),
     };

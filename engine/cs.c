@@ -8,7 +8,11 @@
  * after every CR and LF byte before it goes to csv_parse. A row-end
  * callback can then only come from the last byte of the piece, which makes
  * physical line numbers exact for LF, CRLF, lone CR and line breaks inside
- * quoted fields, without re-implementing CSV quoting here. */
+ * quoted fields, without re-implementing CSV quoting here.
+ *
+ * libcsv runs in strict mode for one reason: to stop at a stray quote,
+ * where cs_unquote reads it as spreadsheets do and parsing goes on (its own
+ * non-strict reading can swallow lines). Clean input pays nothing for it. */
 #include "cs.h"
 
 #include "ar.h"

@@ -215,4 +215,40 @@ vl_value ex_agg_final(const ex_agg *g, const ex_acc *a);
  * NUL-terminated string (truncated to cap) and returns its length. */
 size_t ex_describe(const ex_expr *e, const ex_env *env, char *buf, size_t cap);
 
+/* ---- mutation testing ----------------------------------------------------
+ * `rosterflag test --mutate` changes a compiled pack a little, in place, runs
+ * its cases and undoes the change. A compiled expression offers the places
+ * such a change can be made (sites); the evaluator knows nothing of them. */
+typedef enum ex_sitekind {
+    EX_SITE_CMP,   /* a comparison: its operator becomes the neighbour */
+    EX_SITE_LOGIC, /* and <-> or */
+    EX_SITE_NUM,   /* a number written in the expression */
+    EX_SITE_CONST, /* a named constant folded into it */
+} ex_sitekind;
+
+enum { EX_CMP_NONE = -1, EX_CMP_LT, EX_CMP_LE, EX_CMP_GT, EX_CMP_GE, EX_CMP_EQ, EX_CMP_NE };
+
+typedef struct ex_site {
+    ex_sitekind kind;
+    void *at;                            /* what a change overwrites: `size` bytes */
+    size_t size;                         /* CMP, LOGIC: the operator; NUM, CONST: a vl_value */
+    unsigned char alt[sizeof(vl_value)]; /* CMP, LOGIC: the bytes of the other operator */
+    const char *alt_text;                /* CMP, LOGIC: that operator as written */
+    vl_value val;                        /* NUM, CONST: the value now */
+    const char *base;                    /* the compile's source copy (ex_text of its root) */
+    uint32_t off, len;                   /* the operator's or number's bytes in base */
+    const char *name;                    /* CONST: the constant's name (namelen bytes) */
+    size_t namelen;
+    /* For a hint at the value that tells a change apart: the comparison the
+     * site is or sits in (its right side), and its left side's text. */
+    int cmp; /* EX_CMP_*, EX_CMP_NONE */
+    uint32_t lhs_off, lhs_len;
+    bool rhs_number; /* CMP: its right side is a number or constant, rhs_val */
+    vl_value rhs_val;
+} ex_site;
+
+/* The sites of e, aggregates' arguments and filters included: writes at
+ * most cap to out and returns how many there are. */
+int ex_sites(const ex_expr *e, ex_site *out, int cap);
+
 #endif

@@ -642,6 +642,20 @@ static const ex_expr *pk_compile(pk_b *b, const yn_node *n, int scope, vl_type w
     }
     b->expr_node = saved;
     b->uses_broken = saved_broken;
+    /* Where it sits in the file, for mutation reports (pk_expr_pos). */
+    rf_pack *p = b->p;
+    if (e) {
+        if (p->nxpos == p->capxpos) {
+            p->capxpos = p->capxpos ? p->capxpos * 2 : 32;
+            pk_xpos *nx = ar_alloc(b->a, (size_t)p->capxpos * sizeof *nx);
+            if (p->nxpos)
+                memcpy(nx, p->xpos, (size_t)p->nxpos * sizeof *nx);
+            p->xpos = nx;
+        }
+        bool one = n->style != YN_BLOCK && !memchr(n->text, '\n', n->len);
+        p->xpos[p->nxpos++] =
+            (pk_xpos){ex_text(e), n->line, n->col + (one && n->style == YN_QUOTED ? 1 : 0), one};
+    }
     return e;
 }
 
@@ -691,6 +705,9 @@ static void pk_constants(pk_b *b, const yn_node *n)
         pk_const *c = &p->consts[p->nconsts++];
         c->name = k->text;
         c->value = pk_literal(v, &c->type);
+        c->text = v->text;
+        c->line = v->line;
+        c->col = v->col;
     }
 }
 
@@ -1384,13 +1401,19 @@ static void pk_tallies(pk_b *b, const yn_node *n)
         const yn_node *sg = yn_get(v, "sign");
         t->sign = sg && pk_scalar(b, sg, "sign") ? sg->text : "";
         const yn_node *cap = yn_get(v, "cap");
+        t->cap_const = -1;
         if (cap && pk_scalar(b, cap, "cap")) {
             vl_type ct;
             vl_value cv = pk_literal(cap, &ct);
+            t->cap_text = cap->text;
+            t->cap_line = cap->line;
+            t->cap_col = cap->col;
             if (cv.kind == VL_TEXT)
                 for (int c = 0; c < p->nconsts; c++)
-                    if (strcmp(p->consts[c].name, cap->text) == 0)
+                    if (strcmp(p->consts[c].name, cap->text) == 0) {
                         cv = p->consts[c].value;
+                        t->cap_const = c;
+                    }
             if (cv.kind != VL_INT && cv.kind != VL_DEC)
                 pk_err(b, cap, "cap '%s' must be a number or a numeric constant", cap->text);
             else {
@@ -2328,6 +2351,17 @@ int rf_pack_load_mem(const char *name, const char *buf, size_t len, rf_pack **ou
 const char *rf_pack_settings(const rf_pack *p)
 {
     return p->set_summary ? p->set_summary : "";
+}
+
+bool pk_expr_pos(const rf_pack *p, const char *text, size_t off, uint32_t *line, uint32_t *col)
+{
+    for (int i = 0; i < p->nxpos; i++)
+        if (p->xpos[i].text == text) {
+            *line = p->xpos[i].line;
+            *col = p->xpos[i].col + (p->xpos[i].exact ? dg_utf8_chars(text, off) : 0);
+            return true;
+        }
+    return false;
 }
 
 void rf_pack_free(rf_pack *p)

@@ -89,6 +89,9 @@ typedef struct pk_tally {
     const char *sign; /* as written in the detail text */
     bool has_cap;
     vl_value cap;
+    int cap_const;        /* the constant cap names, or -1 (mutation testing) */
+    const char *cap_text; /* cap as written */
+    uint32_t cap_line, cap_col;
     vl_type type;              /* of the total */
     int rows_input, rows_code; /* from_rows: input index and code column, or -1 */
     int cols_input;            /* from_columns: input index, or -1 */
@@ -153,7 +156,17 @@ typedef struct pk_const {
     const char *name;
     vl_value value;
     vl_type type;
+    const char *text; /* the value as written */
+    uint32_t line, col;
 } pk_const;
+
+/* Where a compiled expression's text sits in the pack file, found by its
+ * source copy (ex_text of the root): mutation reports point into it. */
+typedef struct pk_xpos {
+    const char *text;
+    uint32_t line, col; /* of the scalar */
+    bool exact;         /* on one line: text[0] is at col */
+} pk_xpos;
 
 struct rf_pack {
     ar_arena *arena;
@@ -194,10 +207,18 @@ struct rf_pack {
     int naggs;
     int nconds_total;     /* conditions over all levels, for coverage */
     const char *group_by; /* report: group_by, an output column; NULL if none */
+    pk_xpos *xpos;        /* every expression compiled */
+    int nxpos, capxpos;
 };
 
 /* The output column named `name`, or -1. */
 int pk_output_index(const struct rf_pack *p, const char *name);
+
+/* The file position of byte `off` of the expression whose source copy is
+ * `text` (nodes of one compile share it): the exact column on a one-line
+ * scalar, the scalar's start otherwise. False if no compile had that text. */
+bool pk_expr_pos(const struct rf_pack *p, const char *text, size_t off, uint32_t *line,
+                 uint32_t *col);
 
 /* A pack with flags and no levels has no level columns in its results. */
 static inline bool pk_has_level_column(const struct rf_pack *p)

@@ -10,6 +10,7 @@
 #include "cli.h"
 
 #include "ar.h"
+#include "mu.h"
 #include "pk.h"
 #include "yn.h"
 
@@ -43,17 +44,40 @@ typedef struct tt_result {
     char *diff; /* malloc'd, NULL when ok */
 } tt_result;
 
+/* A mutant a test file declares equivalent: no case can tell it from the
+ * pack (it changes nothing any input can reach), with the reason why. */
+typedef struct tt_equiv {
+    const char *mutant; /* as reported: the changed text, or a dropped condition */
+    const char *why;
+    const char *file;
+    unsigned line, col;
+    bool used;
+} tt_equiv;
+
 typedef struct tt_pack {
     char *path;
     rf_pack *p;
     rf_coverage *cov;
     bool tested;
+    tt_equiv *equiv;
+    size_t nequiv;
 } tt_pack;
 
 typedef struct tt_buf {
     char *s;
     size_t n, cap;
 } tt_buf;
+
+/* A case that ran, kept for mutation testing: its test file stays loaded. */
+typedef struct tt_case {
+    tt_pack *tp;
+    const yn_node *c;
+    const char *dir;
+    size_t nin;
+    rf_input inputs[RF_MAX_INPUTS];
+    char *paths[RF_MAX_INPUTS];
+    bool ok; /* passed on the pack as written */
+} tt_case;
 
 typedef struct tt_state {
     tt_format fmt;
@@ -68,6 +92,12 @@ typedef struct tt_state {
     unsigned eline;          /* line of its first error in that file */
     cli_sarif_result *notes; /* every problem found, for SARIF */
     size_t nnotes, capnotes;
+    tt_case **cases; /* every case run */
+    size_t ncases, capcases;
+    size_t ninline;  /* inline input files written */
+    ar_arena **docs; /* test files' arenas, kept for the cases */
+    size_t ndocs, capdocs;
+    bool mutate;
     char tmpdir[4096];
     ar_arena *a; /* lives for the whole run */
 } tt_state;
@@ -231,6 +261,8 @@ static tt_pack *tt_pack_for(tt_state *S, const char *path, rf_diags *d)
     tp->p = NULL;
     tp->cov = NULL;
     tp->tested = false;
+    tp->equiv = NULL;
+    tp->nequiv = 0;
     free(real);
     if (rf_pack_load(path, &tp->p, d) != 0)
         return NULL;
@@ -484,36 +516,55 @@ static bool tt_validate(tt_state *S, const char *file, const yn_node *c, const r
 
 /* ---- running a case ----------------------------------------------------- */
 
-static char *tt_run_case(tt_state *S, const char *file, const char *dir, const yn_node *c,
-                         tt_pack *tp)
+/* Writes a case's inline inputs to the scratch directory, once: a case is
+ * run again for each mutant from the same files. Returns a diff (malloc'd)
+ * if they cannot be written, else NULL. */
+static char *tt_prepare(tt_state *S, tt_case *tc)
 {
-    const rf_pack *p = tp->p;
     tt_buf diff = {0};
-    rf_input inputs[RF_MAX_INPUTS];
-    char *paths[RF_MAX_INPUTS];
-    size_t nin = 0;
-    const yn_node *in = yn_get(c, "inputs");
-    for (size_t i = 0; i + 1 < in->n && nin < RF_MAX_INPUTS; i += 2) {
+    const yn_node *in = yn_get(tc->c, "inputs");
+    for (size_t i = 0; i + 1 < in->n && tc->nin < RF_MAX_INPUTS; i += 2) {
         const yn_node *v = in->items[i + 1];
+        char *path;
         if (memchr(v->text, '\n', v->len)) {
-            size_t n = strlen(S->tmpdir) + strlen(in->items[i]->text) + 16;
-            paths[nin] = ar_xmalloc(n);
-            snprintf(paths[nin], n, "%s/%s.csv", S->tmpdir, in->items[i]->text);
-            FILE *f = fopen(paths[nin], "wb");
+            size_t n = strlen(S->tmpdir) + strlen(in->items[i]->text) + 32;
+            path = ar_xmalloc(n);
+            snprintf(path, n, "%s/%zu-%s.csv", S->tmpdir, S->ninline++, in->items[i]->text);
+            FILE *f = fopen(path, "wb");
             if (!f || fwrite(v->text, 1, v->len, f) != v->len || fclose(f) != 0) {
-                tt_printf(&diff, "  cannot write %s: %s\n", paths[nin], strerror(errno));
-                free(paths[nin]);
-                goto out;
+                tt_printf(&diff, "  cannot write %s: %s\n", path, strerror(errno));
+                free(path);
+                return diff.s;
             }
         } else {
-            paths[nin] = tt_join(dir, v->text);
+            path = tt_join(tc->dir, v->text);
         }
-        inputs[nin].name = in->items[i]->text;
-        inputs[nin].path = paths[nin];
-        inputs[nin].encoding = NULL;
-        inputs[nin].delimiter = 0;
-        nin++;
+        tc->paths[tc->nin] = path;
+        tc->inputs[tc->nin] = (rf_input){in->items[i]->text, path, NULL, 0};
+        tc->nin++;
     }
+    return NULL;
+}
+
+/* Two reasons name the same level or flag ("yellow: ..."). */
+static bool tt_same_owner(const char *a, const char *b)
+{
+    size_t na = strcspn(a, ":"), nb = strcspn(b, ":");
+    return na == nb && strncmp(a, b, na) == 0;
+}
+
+/* Runs one case; returns its diff (malloc'd), NULL when it passes. A
+ * mutant's run adds no coverage, and its reasons are compared only by the
+ * level or flag each names, in order: their wording quotes the changed
+ * operator or number whatever the results, but a condition that holds
+ * under the mutant and not in the pack (or the reverse) adds or takes one. */
+static char *tt_run_case(tt_case *tc, bool mutant)
+{
+    const rf_pack *p = tc->tp->p;
+    const yn_node *c = tc->c;
+    tt_buf diff = {0};
+    rf_input *inputs = tc->inputs;
+    size_t nin = tc->nin;
     {
         rf_run_options o = RF_RUN_OPTIONS_INIT;
         const yn_node *year = yn_get(c, "year"), *asof = yn_get(c, "as_of");
@@ -523,7 +574,7 @@ static char *tt_run_case(tt_state *S, const char *file, const char *dir, const y
         tt_collect col = {0};
         o.on_result = tt_on_result;
         o.ctx = &col;
-        o.coverage = tp->cov;
+        o.coverage = mutant ? NULL : tc->tp->cov;
         rf_summary sum;
         rf_diags *d = rf_diags_new();
         int rc = rf_run(p, &o, inputs, nin, NULL, NULL, &sum, d);
@@ -573,6 +624,15 @@ static char *tt_run_case(tt_state *S, const char *file, const char *dir, const y
             for (size_t f = 0; f + 1 < fields->n; f += 2) {
                 const char *fname = fields->items[f]->text;
                 const yn_node *want = fields->items[f + 1];
+                if (strcmp(fname, "reasons") == 0 && mutant) {
+                    bool same = want->n == e->nreasons;
+                    for (size_t r = 0; same && r < want->n; r++)
+                        same = want->items[r]->kind == YN_SCALAR &&
+                               tt_same_owner(want->items[r]->text, e->reasons[r]);
+                    if (!same)
+                        tt_printf(&diff, "  %s reasons differ\n", key);
+                    continue;
+                }
                 if (strcmp(fname, "reasons") == 0) {
                     bool same = want->n == e->nreasons;
                     for (size_t r = 0; same && r < want->n; r++)
@@ -608,10 +668,6 @@ static char *tt_run_case(tt_state *S, const char *file, const char *dir, const y
         }
         tt_collect_free(&col);
     }
-out:
-    for (size_t i = 0; i < nin; i++)
-        free(paths[i]);
-    (void)file;
     return diff.s;
 }
 
@@ -640,9 +696,11 @@ static void tt_file(tt_state *S, const char *file)
     for (size_t i = 0; i + 1 < root->n; i += 2)
         if (strcmp(root->items[i]->text, "pack") != 0 &&
             strcmp(root->items[i]->text, "cases") != 0 &&
-            strcmp(root->items[i]->text, "description") != 0)
+            strcmp(root->items[i]->text, "description") != 0 &&
+            strcmp(root->items[i]->text, "equivalent") != 0)
             tt_load_error(S, file, root->items[i],
-                          "unknown key '%s' in a test file (expected pack, cases, description)",
+                          "unknown key '%s' in a test file (expected pack, cases, description, "
+                          "equivalent)",
                           root->items[i]->text);
     const yn_node *pn = yn_get(root, "pack");
     if (!pn || pn->kind != YN_SCALAR) {
@@ -664,6 +722,28 @@ static void tt_file(tt_state *S, const char *file)
         goto done;
     }
     tp->tested = true;
+    const yn_node *eq = yn_get(root, "equivalent");
+    if (eq && eq->kind != YN_SEQ)
+        tt_load_error(S, file, eq, "equivalent is a list of {mutant: TEXT, why: TEXT}");
+    for (size_t i = 0; eq && eq->kind == YN_SEQ && i < eq->n; i++) {
+        const yn_node *e = eq->items[i];
+        const yn_node *mu = e->kind == YN_MAP ? yn_get(e, "mutant") : NULL;
+        const yn_node *why = e->kind == YN_MAP ? yn_get(e, "why") : NULL;
+        if (!mu || mu->kind != YN_SCALAR || !why || why->kind != YN_SCALAR || !why->text[0] ||
+            e->n != 4) {
+            tt_load_error(S, file, e,
+                          "an equivalent mutant is {mutant: TEXT, why: TEXT}: the mutant as "
+                          "--mutate reports it, and why no case can tell it apart");
+            continue;
+        }
+        tp->equiv = ar_xrealloc(tp->equiv, (tp->nequiv + 1) * sizeof *tp->equiv);
+        tp->equiv[tp->nequiv++] = (tt_equiv){ar_strdup(S->a, mu->text),
+                                             ar_strdup(S->a, why->text),
+                                             ar_strdup(S->a, file),
+                                             mu->line,
+                                             mu->col,
+                                             false};
+    }
     const yn_node *cases = yn_get(root, "cases");
     if (!cases || cases->kind != YN_SEQ || cases->n == 0) {
         tt_load_error(S, file, cases ? cases : root, "a test file needs a list of cases");
@@ -685,7 +765,20 @@ static void tt_file(tt_state *S, const char *file)
                 tt_load_error(S, file, yn_get(c, "name"), "case name '%s' is used twice", name);
         }
         double t0 = tt_now();
-        char *diff = tt_run_case(S, file, dir, c, tp);
+        tt_case *tc = ar_alloc(S->a, sizeof *tc);
+        memset(tc, 0, sizeof *tc);
+        tc->tp = tp;
+        tc->c = c;
+        tc->dir = ar_strdup(S->a, dir);
+        char *diff = tt_prepare(S, tc);
+        if (!diff)
+            diff = tt_run_case(tc, false);
+        tc->ok = diff == NULL;
+        if (S->ncases == S->capcases) {
+            S->capcases = S->capcases ? S->capcases * 2 : 32;
+            S->cases = ar_xrealloc(S->cases, S->capcases * sizeof *S->cases);
+        }
+        S->cases[S->ncases++] = tc;
         tt_result *r = tt_add_result(S, TT_CASE, rf_pack_id(tp->p), name, file, c->line, diff);
         r->time = tt_now() - t0;
     }
@@ -697,9 +790,14 @@ done:
         tt_add_result(S, TT_LOAD, tp ? rf_pack_id(tp->p) : file, ar_printf(S->a, "%s loads", file),
                       file, S->eline, msg);
     }
+    S->efile = NULL;
     free(dir);
     rf_diags_free(d);
-    ar_free(a);
+    if (S->ndocs == S->capdocs) {
+        S->capdocs = S->capdocs ? S->capdocs * 2 : 8;
+        S->docs = ar_xrealloc(S->docs, S->capdocs * sizeof *S->docs);
+    }
+    S->docs[S->ndocs++] = a; /* its cases may run again, for mutants */
 }
 
 static bool tt_ends(const char *s, const char *suffix)
@@ -990,6 +1088,20 @@ static void tt_report(tt_state *S, FILE *f, size_t passed, size_t failed)
         fprintf(f, "%zu passed, %zu failed\n", passed, failed);
 }
 
+/* qsort has no context argument; the table being sorted is set just before. */
+static const mu_table *tt_sort_table;
+
+static int tt_cmp_mutant(const void *a, const void *b)
+{
+    const mu_mutant *x = &tt_sort_table->m[*(const int *)a],
+                    *y = &tt_sort_table->m[*(const int *)b];
+    if (x->line != y->line)
+        return x->line < y->line ? -1 : 1;
+    if (x->col != y->col)
+        return x->col < y->col ? -1 : 1;
+    return *(const int *)a - *(const int *)b;
+}
+
 static void test_help(FILE *to)
 {
     fputs("usage: rosterflag test [options] PATH...\n"
@@ -1006,7 +1118,14 @@ static void test_help(FILE *to)
           "  -o, --output FILE            write the report to FILE (default stdout)\n"
           "      --coverage               report per pack the catalogue items, conditions\n"
           "                               (true and false) and levels no case exercised\n"
-          "      --fail-under PERCENT     fail if a pack's coverage is below PERCENT\n"
+          "      --mutate                 mutation testing: change each pack a little at a\n"
+          "                               time (a comparison to its neighbour, a number or\n"
+          "                               constant a step up or down, an item's points by\n"
+          "                               1, and/or, any/all, a condition dropped) and rerun\n"
+          "                               its cases; report each change no case notices\n"
+          "                               (a surviving mutant) at its line and a score\n"
+          "      --fail-under PERCENT     fail if a pack's coverage (with --coverage) or\n"
+          "                               mutation score (with --mutate) is below PERCENT\n"
           "  -h, --help                   this help\n"
           "\n"
           "Inline inputs are written to a scratch directory under $TMPDIR (default /tmp)\n"
@@ -1030,6 +1149,8 @@ int cmd_test(int argc, char **argv)
             return CLI_OK;
         } else if (strcmp(a, "--coverage") == 0) {
             S.coverage = true;
+        } else if (strcmp(a, "--mutate") == 0) {
+            S.mutate = true;
         } else if (cli_opt(argc, argv, &i, "--format", &v)) {
             if (v && strcmp(v, "tap") == 0)
                 S.fmt = TT_TAP;
@@ -1057,7 +1178,6 @@ int cmd_test(int argc, char **argv)
                                 v ? v : "");
                 return CLI_USAGE;
             }
-            S.coverage = true;
         } else if (a[0] == '-' && a[1]) {
             cli_usage_error("test", "unknown option '%s'", a);
             return CLI_USAGE;
@@ -1065,6 +1185,9 @@ int cmd_test(int argc, char **argv)
             npaths++;
         }
     }
+    /* --fail-under alone gates coverage, as it always has */
+    if (fail_under >= 0 && !S.mutate)
+        S.coverage = true;
     if (!npaths) {
         cli_usage_error("test", "no test file or directory given");
         return CLI_USAGE;
@@ -1100,10 +1223,127 @@ int cmd_test(int argc, char **argv)
             tt_file(&S, a);
         }
     }
+    /* Mutation testing: each mutant of a pack is made in place, the pack's
+     * cases run against it until one fails (the mutant is killed), and the
+     * change is undone. A survivor is reported at its place in the pack. */
+    tt_buf mutext = {0};
+    bool low = false;
+    for (size_t i = 0; S.mutate && i < S.npacks; i++) {
+        tt_pack *tp = &S.packs[i];
+        if (!tp->p || !tp->tested)
+            continue;
+        const char *id = rf_pack_id(tp->p);
+        size_t ncase = 0, nfail = 0;
+        for (size_t k = 0; k < S.ncases; k++)
+            if (S.cases[k]->tp == tp)
+                ncase++, nfail += !S.cases[k]->ok;
+        if (nfail || !ncase) {
+            tt_buf why = {0};
+            tt_printf(&why, "mutation %s: not run: %s\n", id,
+                      nfail ? "a case fails on the pack as written" : "no case runs");
+            tt_printf(&mutext, "%s", why.s);
+            if (fail_under >= 0) {
+                tt_add_result(&S, TT_GATE, id, ar_printf(S.a, "mutation score >= %g%%", fail_under),
+                              tp->p->path, 0, why.s);
+                low = true;
+            } else {
+                free(why.s);
+            }
+            continue;
+        }
+        mu_table *t = mu_table_new(tp->p);
+        int killed = 0;
+        char *alive = calloc((size_t)t->n + 1, 1);
+        for (int m = 0; m < t->n; m++) {
+            mu_apply(t, m);
+            bool dead = false;
+            for (size_t k = 0; k < S.ncases && !dead; k++) {
+                if (S.cases[k]->tp != tp)
+                    continue;
+                char *diff = tt_run_case(S.cases[k], true);
+                dead = diff != NULL;
+                free(diff);
+            }
+            mu_undo(t, m);
+            killed += dead;
+            if (alive)
+                alive[m] = !dead;
+        }
+        /* survivors the test files declare equivalent leave the score */
+        int nequiv = 0;
+        for (int m = 0; alive && m < t->n; m++) {
+            const char *key = t->m[m].to ? t->m[m].to : t->m[m].from;
+            for (size_t q = 0; alive[m] && q < tp->nequiv; q++)
+                if (strcmp(tp->equiv[q].mutant, key) == 0) {
+                    tp->equiv[q].used = true;
+                    alive[m] = 2;
+                    nequiv++;
+                }
+        }
+        int counted = t->n - nequiv;
+        double score = counted ? 100.0 * killed / counted : 100.0;
+        bool stale = false;
+        for (size_t q = 0; q < tp->nequiv; q++)
+            stale |= !tp->equiv[q].used;
+        bool short_ = fail_under >= 0 && (score + 1e-9 < fail_under || stale);
+        low |= stale; /* a stale declaration is an error of its test file */
+        tt_buf surv = {0};
+        for (size_t q = 0; q < tp->nequiv; q++) {
+            const tt_equiv *e = &tp->equiv[q];
+            char *msg = e->used ? ar_printf(S.a, "equivalent mutant: '%s' (%s)", e->mutant, e->why)
+                                : ar_printf(S.a,
+                                            "'%s' is declared equivalent but is no surviving "
+                                            "mutant of %s (a case kills it, or no such change)",
+                                            e->mutant, id);
+            tt_printf(&surv, "%s:%u:%u: %s\n", e->file, e->line, e->col, msg);
+            if (!e->used)
+                tt_note(&S, "test-file", RF_ERROR, e->file, e->line, e->col, msg);
+        }
+        /* survivors in the order of the pack file */
+        int *order = ar_xmalloc(((size_t)t->n + 1) * sizeof *order);
+        for (int m = 0; m < t->n; m++)
+            order[m] = m;
+        tt_sort_table = t;
+        qsort(order, (size_t)t->n, sizeof *order, tt_cmp_mutant);
+        for (int o = 0; alive && o < t->n; o++) {
+            int m = order[o];
+            if (alive[m] != 1)
+                continue;
+            const mu_mutant *mm = &t->m[m];
+            char *msg =
+                mm->to
+                    ? ar_printf(S.a, "surviving mutant: '%s' -> '%s'%s%s%s", mm->from, mm->to,
+                                mm->hint ? " (" : "", mm->hint ? mm->hint : "", mm->hint ? ")" : "")
+                    : ar_printf(S.a, "surviving mutant: '%s' dropped from %s", mm->from, mm->owner);
+            tt_printf(&surv, "%s:%u:%u: %s\n", tp->p->path, mm->line, mm->col, msg);
+            tt_note(&S, "surviving-mutant", short_ ? RF_ERROR : RF_WARNING, tp->p->path, mm->line,
+                    mm->col, msg);
+        }
+        tt_printf(&mutext, "mutation %s: %.1f%% (%d of %d mutants killed", id, score, killed,
+                  counted);
+        if (nequiv)
+            tt_printf(&mutext, "; %d more equivalent", nequiv);
+        tt_printf(&mutext, ")\n%s", surv.s ? surv.s : "");
+        if (fail_under >= 0) {
+            tt_buf why = {0};
+            if (short_) {
+                tt_printf(&mutext, "mutation %s: %.1f%% is below --fail-under %.1f%%\n", id, score,
+                          fail_under);
+                tt_printf(&why, "mutation score %.1f%% is below --fail-under %.1f%%\n%s", score,
+                          fail_under, surv.s ? surv.s : "");
+                low = true;
+            }
+            tt_add_result(&S, TT_GATE, id, ar_printf(S.a, "mutation score >= %g%%", fail_under),
+                          tp->p->path, 0, why.s);
+        }
+        free(surv.s);
+        free(alive);
+        free(order);
+        mu_table_free(t);
+    }
     /* Coverage per pack, said after the cases; below --fail-under it is a
      * failing test point of its own, with each uncovered point in SARIF. */
     tt_buf covtext = {0};
-    bool low = false;
     for (size_t i = 0; S.coverage && i < S.npacks; i++) {
         tt_pack *tp = &S.packs[i];
         if (!tp->p)
@@ -1171,7 +1411,10 @@ int cmd_test(int argc, char **argv)
     tt_report(&S, f, passed, failed);
     if (covtext.n)
         fputs(covtext.s, S.fmt == TT_TEXT ? f : stderr);
+    if (mutext.n)
+        fputs(mutext.s, S.fmt == TT_TEXT ? f : stderr);
     free(covtext.s);
+    free(mutext.s);
     if (S.load_errors)
         fprintf(stderr, "rosterflag test: %d test file or pack errors\n", S.load_errors);
     bool written = of_commit(&rep, "test");
@@ -1179,10 +1422,18 @@ int cmd_test(int argc, char **argv)
         free(S.results[i].diff);
     free(S.results);
     free(S.notes);
+    for (size_t i = 0; i < S.ncases; i++)
+        for (size_t k = 0; k < S.cases[i]->nin; k++)
+            free(S.cases[i]->paths[k]);
+    free(S.cases);
+    for (size_t i = 0; i < S.ndocs; i++)
+        ar_free(S.docs[i]);
+    free(S.docs);
     free(S.errs.s);
     for (size_t i = 0; i < S.npacks; i++) {
         free(S.packs[i].path);
         rf_coverage_free(S.packs[i].cov);
+        free(S.packs[i].equiv);
         rf_pack_free(S.packs[i].p);
     }
     free(S.packs);

@@ -15,6 +15,10 @@ d=tests/reports
 "$RF" test $d --format sarif -o "$T/test.sarif" 2>/dev/null
 "$RF" check --format sarif $d/broken-pack.yaml >"$T/check.sarif" 2>/dev/null
 [ $? -eq 3 ] || { echo "FAIL: check of a broken pack exits 3"; fail=1; }
+# mutation testing: a pack whose tests miss its boundaries
+"$RF" test tests/e2e/data/mu --mutate --fail-under 100 --format sarif -o "$T/mutate.sarif" 2>/dev/null
+[ $? -eq 7 ] || { echo "FAIL: surviving mutants below --fail-under exit 7"; fail=1; }
+"$RF" test tests/e2e/data/mu --mutate --fail-under 100 --format junit -o "$T/mutate.xml" 2>/dev/null
 python3 $d/check_reports.py "$T" || fail=1
 
 # TAP: 7 test points, 4 not ok (a '#' in a name must not turn one into a

@@ -4,8 +4,9 @@
     check_reports.py DIR
 
 DIR holds test.xml (`test --format junit` on tests/reports/), test.sarif
-(`test --format sarif`, same) and check.sarif (`check --format sarif
-tests/reports/broken-pack.yaml`). JUnit is parsed with xml.etree and checked
+(`test --format sarif`, same), check.sarif (`check --format sarif
+tests/reports/broken-pack.yaml`), and mutate.sarif and mutate.xml (`test
+--mutate --fail-under 100` on tests/e2e/data/mu, whose tests pin no boundary). JUnit is parsed with xml.etree and checked
 for what JUnit consumers read; SARIF is checked against the required fields
 and value constraints of the SARIF 2.1.0 schema (written out here: no
 network), then for the results the fixtures must produce."""
@@ -159,6 +160,15 @@ has(tst, "pack", "tests/reports/broken-pack.yaml", 9, 5, "'colums'")
 has(tst, "test-file", "tests/reports/broken.test.yaml", 5, 5, "'yaer'")
 has(tst, "test-case", "tests/reports/names.test.yaml", 14, None, "expected 11, got 12")
 has(tst, "test-case", "tests/reports/names.test.yaml", 22, None, "expected 10, got 12")
+
+mcases = check_junit(os.path.join(d, "mutate.xml"))
+case(mcases, "boundary", "far below", "ok", "tests/e2e/data/mu/boundary.test.yaml", 11)
+case(mcases, "boundary", "mutation score >= 100%", "failure", "tests/e2e/data/mu/boundary.yaml")
+mut = check_sarif(os.path.join(d, "mutate.sarif"))
+has(mut, "surviving-mutant", "tests/e2e/data/mu/boundary.yaml", 16, 21,
+    "'progress < red_below' -> 'progress <= red_below'")
+has(mut, "surviving-mutant", "tests/e2e/data/mu/boundary.yaml", 20, 18, "'share < 0.4'")
+has(mut, "test-file", "tests/e2e/data/mu/boundary.test.yaml", 8, 13, "'progress < 11'")
 
 for f in fails:
     print("FAIL:", f)

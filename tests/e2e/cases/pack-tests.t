@@ -1,2 +1,3 @@
-# Every shipped pack (and the tutorial's) passes its own tests with full coverage.
-$RF test rules/ docs/tutorial/ --coverage --fail-under 100
+# Every shipped pack (and the tutorial's) passes its own tests with full coverage
+# and every threshold pinned (mutation score 100%).
+$RF test rules/ docs/tutorial/ --coverage --mutate --fail-under 100

@@ -221,8 +221,12 @@ bool of_open(of_file *o, const char *name, const char *cmd)
     }
     o->slot = slot;
     o->tmp = of_paths[slot];
-    /* mkstemp makes the file 0600; a replaced file keeps its permissions,
-     * a new one gets what the shell's '>' would give it. */
+    /* mkstemp makes the file 0600; a replaced file keeps its permissions
+     * (and its owner and group, where we may set them: root, or a group we
+     * are in), a new one gets what the shell's '>' would give it. */
+    if (exists && fchown(fd, st.st_uid, st.st_gid) != 0 && fchown(fd, (uid_t)-1, st.st_gid) != 0) {
+        /* neither: the file is ours, as a new one would be */
+    }
     mode_t mode = exists ? st.st_mode & 0777 : 0666 & ~of_umask();
     if (fchmod(fd, mode) != 0 || !(o->f = fdopen(fd, "w"))) {
         err = errno;

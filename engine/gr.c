@@ -70,7 +70,7 @@ static void gr_point(gr_table *t)
     }
 }
 
-void gr_add(gr_table *t, const char *name, size_t n, size_t level, const bool *raised)
+size_t gr_add(gr_table *t, const char *name, size_t n, size_t level, const bool *raised)
 {
     if (2 * (t->n + 1) > t->hcap)
         gr_rehash(t);
@@ -104,6 +104,7 @@ void gr_add(gr_table *t, const char *name, size_t n, size_t level, const bool *r
         g->levels[level]++;
     for (size_t f = 0; f < t->nflags; f++)
         g->flags[f] += raised[f];
+    return (size_t)idx;
 }
 
 size_t gr_count(const gr_table *t)

@@ -21,8 +21,8 @@ typedef struct gr_table gr_table;
 gr_table *gr_new(size_t nlevels, size_t nflags);
 void gr_free(gr_table *t);
 /* Count one result in group `name` (n bytes): level index (or nlevels for a
- * pack without levels), raised[f] for each flag. */
-void gr_add(gr_table *t, const char *name, size_t n, size_t level, const bool *raised);
+ * pack without levels), raised[f] for each flag. Returns the group's index. */
+size_t gr_add(gr_table *t, const char *name, size_t n, size_t level, const bool *raised);
 size_t gr_count(const gr_table *t);
 const gr_group *gr_get(const gr_table *t, size_t i);
 

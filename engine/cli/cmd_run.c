@@ -24,7 +24,11 @@ static void run_help(FILE *to)
           "                          the year)\n"
           "  -f, --format FMT        result format: csv (default), jsonl, or xlsx (an Excel\n"
           "                          workbook with a summary per level and group, a chart,\n"
-          "                          the rejects and the rules; needs --output)\n"
+          "                          the rejects and the rules; needs --output), or html\n"
+          "                          (one printable page: summary, chart, a block per\n"
+          "                          entity with a level or flag)\n"
+          "      --list-all          html: list every entity, not only those with a level\n"
+          "                          or a flag raised\n"
           "  -o, --output FILE       write results to FILE (default, or '-': stdout)\n"
           "  -r, --rejects FILE      write rejected rows, and rows kept with a problem,\n"
           "                          to FILE as CSV (file,line,input,action,reason,raw);\n"
@@ -149,7 +153,7 @@ typedef struct run_pair {
 
 typedef struct run_args {
     const char *cmd;
-    bool explain, quiet, bom, xlsx;
+    bool explain, quiet, bom, xlsx, html, list_all;
     const char *pack, *output, *rejects, *id, *enc_all, *group_by;
     char delim_all;
     rf_run_options o;
@@ -220,6 +224,13 @@ static int run_opt_bom(run_args *A, const char *v)
     return CLI_OK;
 }
 
+static int run_opt_list_all(run_args *A, const char *v)
+{
+    (void)v;
+    A->list_all = true;
+    return CLI_OK;
+}
+
 static int run_opt_group_by(run_args *A, const char *v)
 {
     A->group_by = v;
@@ -281,12 +292,13 @@ static int run_opt_as_of(run_args *A, const char *v)
 static int run_opt_format(run_args *A, const char *v)
 {
     A->xlsx = strcmp(v, "xlsx") == 0 && !A->explain;
-    if (strcmp(v, "csv") == 0 || A->xlsx)
+    A->html = strcmp(v, "html") == 0 && !A->explain;
+    if (strcmp(v, "csv") == 0 || A->xlsx || A->html)
         A->o.format = RF_FORMAT_CSV;
     else if (strcmp(v, "jsonl") == 0 || strcmp(v, "json") == 0)
         A->o.format = RF_FORMAT_JSONL;
     else {
-        cli_usage_error(A->cmd, "--format is csv, jsonl or xlsx, got '%s'", v);
+        cli_usage_error(A->cmd, "--format is csv, jsonl, xlsx or html, got '%s'", v);
         return CLI_USAGE;
     }
     return CLI_OK;
@@ -387,6 +399,7 @@ static const run_opt run_opts[] = {
     {"--encoding", NULL, true, RUN_IN_BOTH, run_opt_encoding},
     {"--delimiter", NULL, true, RUN_IN_BOTH, run_opt_delimiter},
     {"--group-by", NULL, true, RUN_IN_RUN, run_opt_group_by},
+    {"--list-all", NULL, false, RUN_IN_RUN, run_opt_list_all},
     {"--set", NULL, true, RUN_IN_BOTH, run_opt_set},
     {"--max-rejects", NULL, true, RUN_IN_BOTH, run_opt_max_rejects},
 };
@@ -492,9 +505,9 @@ static int run_check_args(run_args *A)
         cli_usage_error(A->cmd, "--format xlsx writes a file: give --output FILE.xlsx");
         return CLI_USAGE;
     }
-    if (A->bom && (A->o.format != RF_FORMAT_CSV || A->xlsx)) {
-        cli_usage_error(A->cmd, "--bom is for CSV results; JSON lines and workbooks never start "
-                                "with a byte-order mark");
+    if (A->bom && (A->o.format != RF_FORMAT_CSV || A->xlsx || A->html)) {
+        cli_usage_error(A->cmd, "--bom is for CSV results; JSON lines, workbooks and reports "
+                                "never start with a byte-order mark");
         return CLI_USAGE;
     }
     return run_check_paths(A);
@@ -604,9 +617,19 @@ static int run_main(int argc, char **argv, bool explain)
             fclose(rejf);
         goto done;
     }
+    if (A.html && rp_open_page(rp, out.f, A.list_all, why, sizeof why) != 0) {
+        fprintf(stderr, "rosterflag run: %s\n", why);
+        code = CLI_OUTPUT;
+        goto done;
+    }
     rf_summary s;
-    int rc = rf_run(p, &A.o, A.inputs, A.nin, A.xlsx ? NULL : out.f, rejf, &s, d);
+    int rc = rf_run(p, &A.o, A.inputs, A.nin, A.xlsx || A.html ? NULL : out.f, rejf, &s, d);
     code = cli_report(d);
+    if (A.html && rp_close_page(rp, rc == 0, &s, why, sizeof why) != 0) {
+        fprintf(stderr, "rosterflag run: %s\n", why);
+        rc = -1;
+        code = CLI_OUTPUT;
+    }
     if (A.xlsx) {
         if (rp_close_book(rp, rc == 0, &s, rejf, argc, argv, why, sizeof why) != 0) {
             fprintf(stderr, "rosterflag run: %s\n", why);

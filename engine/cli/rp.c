@@ -4,6 +4,7 @@
 #include "gr.h"
 #include "vl.h"
 #include "pk.h"
+#include "wh.h"
 #include "wx.h"
 
 #include <stdlib.h>
@@ -16,6 +17,7 @@ struct rp_report {
     size_t nlevels; /* level counters: the pack's levels and "no level", or 0 */
     gr_table *groups;
     wx_book *book;
+    wh_page *page;
     bool raised[RF_MAX_FLAGS];
 };
 
@@ -48,6 +50,7 @@ void rp_free(rp_report *r)
         return;
     gr_free(r->groups);
     wx_discard(r->book);
+    wh_discard(r->page);
     free(r);
 }
 
@@ -59,19 +62,22 @@ const char *rp_group_by(const rp_report *r)
 int rp_on_result(void *ctx, const rf_result *res)
 {
     rp_report *r = ctx;
+    size_t group = 0;
+    if (r->groups) {
+        size_t level = 0;
+        while (level < r->nlevels && strcmp(rf_pack_level_id(r->p, level), res->level) != 0)
+            level++;
+        /* rf_result lists the output columns, then the flags. */
+        size_t nouts = (size_t)r->p->nouts;
+        for (size_t f = 0; f < (size_t)r->p->nflags; f++)
+            r->raised[f] = strcmp(res->values[nouts + f], "true") == 0;
+        const char *g = res->values[r->col];
+        group = gr_add(r->groups, g, strlen(g), level, r->raised);
+    }
     if (r->book && wx_result(r->book, res) != 0)
         return -1;
-    if (!r->groups)
-        return 0;
-    size_t level = 0;
-    while (level < r->nlevels && strcmp(rf_pack_level_id(r->p, level), res->level) != 0)
-        level++;
-    /* rf_result lists the output columns, then the flags. */
-    size_t nouts = (size_t)r->p->nouts;
-    for (size_t f = 0; f < (size_t)r->p->nflags; f++)
-        r->raised[f] = strcmp(res->values[nouts + f], "true") == 0;
-    const char *g = res->values[r->col];
-    gr_add(r->groups, g, strlen(g), level, r->raised);
+    if (r->page && wh_result(r->page, res, group) != 0)
+        return -1;
     return 0;
 }
 
@@ -91,6 +97,23 @@ int rp_close_book(rp_report *r, bool ok, const rf_summary *s, FILE *rejects, int
         return 0;
     }
     return x ? wx_close(x, s, r, rejects, argc, argv, why, whyn) : 0;
+}
+
+int rp_open_page(rp_report *r, FILE *out, bool all, char *why, size_t whyn)
+{
+    r->page = wh_open(r->p, out, all, why, whyn);
+    return r->page ? 0 : -1;
+}
+
+int rp_close_page(rp_report *r, bool ok, const rf_summary *s, char *why, size_t whyn)
+{
+    wh_page *h = r->page;
+    r->page = NULL;
+    if (!ok) {
+        wh_discard(h);
+        return 0;
+    }
+    return h ? wh_close(h, s, r, why, whyn) : 0;
 }
 
 void rp_summary(const rp_report *r, const rf_summary *s, FILE *to)

@@ -28,6 +28,10 @@ int rp_open_book(rp_report *r, const char *path, char *why, size_t whyn);
  * cannot be written. */
 int rp_close_book(rp_report *r, bool ok, const rf_summary *s, FILE *rejects, int argc, char **argv,
                   char *why, size_t whyn);
+/* An HTML report (--format html) written to out at the end; all: list
+ * entities without a level or flag too. */
+int rp_open_page(rp_report *r, FILE *out, bool all, char *why, size_t whyn);
+int rp_close_page(rp_report *r, bool ok, const rf_summary *s, char *why, size_t whyn);
 /* The per-group part of the stderr summary. */
 void rp_summary(const rp_report *r, const rf_summary *s, FILE *to);
 

@@ -1,0 +1,453 @@
+#include "wh.h"
+
+#include "ar.h"
+#include "gr.h"
+#include "pk.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* Headings the page itself adds; the pack's own names come from the pack.
+ * The people who print it read Chinese. */
+
+typedef struct wh_block {
+    uint32_t group, len;
+    uint64_t off;
+} wh_block;
+
+struct wh_page {
+    const rf_pack *p;
+    FILE *out, *scratch;
+    bool all;
+    wh_block *blocks;
+    size_t nblocks, cap;
+    uint64_t *listed; /* per group */
+    size_t nlisted;
+    uint64_t off;
+    bool failed;
+};
+
+/* Text into HTML, for element content and attribute values alike. */
+static void wh_esc(FILE *f, const char *s)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '&':
+            fputs("&amp;", f);
+            break;
+        case '<':
+            fputs("&lt;", f);
+            break;
+        case '>':
+            fputs("&gt;", f);
+            break;
+        case '"':
+            fputs("&quot;", f);
+            break;
+        case '\'':
+            fputs("&#39;", f);
+            break;
+        default:
+            putc(*s, f);
+        }
+    }
+}
+
+wh_page *wh_open(const rf_pack *p, FILE *out, bool all, char *why, size_t whyn)
+{
+    FILE *scratch = tmpfile();
+    if (!scratch) {
+        snprintf(why, whyn, "cannot make a scratch file for the report");
+        return NULL;
+    }
+    wh_page *h = ar_xmalloc(sizeof *h);
+    memset(h, 0, sizeof *h);
+    h->p = p;
+    h->out = out;
+    h->scratch = scratch;
+    h->all = all;
+    return h;
+}
+
+static size_t wh_level(const rf_pack *p, const char *id)
+{
+    size_t l = 0;
+    while (l < (size_t)p->nlevels && strcmp(p->levels[l].id, id) != 0)
+        l++;
+    return l;
+}
+
+int wh_result(wh_page *h, const rf_result *r, size_t group)
+{
+    const rf_pack *p = h->p;
+    size_t l = wh_level(p, r->level);
+    bool raised = false;
+    for (int f = 0; f < p->nflags; f++)
+        raised |= strcmp(r->values[p->nouts + f], "true") == 0;
+    if (group >= h->nlisted) {
+        size_t n = group * 2 + 16;
+        h->listed = ar_xrealloc(h->listed, n * sizeof *h->listed);
+        memset(h->listed + h->nlisted, 0, (n - h->nlisted) * sizeof *h->listed);
+        h->nlisted = n;
+    }
+    if (!h->all && l >= (size_t)p->nlevels && !raised)
+        return 0;
+    h->listed[group]++;
+    FILE *f = h->scratch;
+    long start = ftell(f);
+    fprintf(f, "<section class=\"e\" data-level=\"");
+    wh_esc(f, r->level);
+    fputs("\"><h3>", f);
+    if (pk_has_level_column(p)) {
+        fprintf(f, "<span class=\"b l%zu\">", l);
+        wh_esc(f, r->level_label);
+        fputs("</span> ", f);
+    }
+    for (int k = 0; k < p->nflags; k++)
+        if (strcmp(r->values[p->nouts + k], "true") == 0) {
+            fprintf(f, "<span class=\"b f%d\" data-flag=\"", k);
+            wh_esc(f, p->flags[k].id);
+            fputs("\">", f);
+            wh_esc(f, p->flags[k].label.zh);
+            fputs("</span> ", f);
+        }
+    wh_esc(f, r->key);
+    fputs("</h3><dl>", f);
+    for (int i = 0; i < p->nouts; i++) {
+        if (!r->values[i][0])
+            continue;
+        fputs("<dt>", f);
+        wh_esc(f, rp_out_label(p, i));
+        fputs("</dt><dd>", f);
+        wh_esc(f, r->values[i]);
+        fputs("</dd>", f);
+    }
+    fputs("</dl>", f);
+    if (r->nreasons) {
+        fputs("<ul>", f);
+        for (size_t i = 0; i < r->nreasons; i++) {
+            fputs("<li>", f);
+            wh_esc(f, r->reasons[i]);
+            fputs("</li>", f);
+        }
+        fputs("</ul>", f);
+    }
+    if (r->detail[0]) {
+        fputs("<p class=\"d\">明细: ", f);
+        wh_esc(f, r->detail);
+        fputs("</p>", f);
+    }
+    fputs("</section>\n", f);
+    long end = ftell(f);
+    if (start < 0 || end < start || ferror(f)) {
+        h->failed = true;
+        return -1;
+    }
+    if (h->nblocks == h->cap) {
+        h->cap = h->cap ? h->cap * 2 : 256;
+        h->blocks = ar_xrealloc(h->blocks, h->cap * sizeof *h->blocks);
+    }
+    h->blocks[h->nblocks++] = (wh_block){(uint32_t)group, (uint32_t)(end - start), (uint64_t)start};
+    return 0;
+}
+
+/* ---- the page ------------------------------------------------------------ */
+
+static void wh_style(const wh_page *h)
+{
+    const rf_pack *p = h->p;
+    FILE *f = h->out;
+    fputs("<style>\n"
+          "body{font-family:\"Noto Sans CJK SC\",\"Source Han Sans SC\",\"Microsoft YaHei\","
+          "\"PingFang SC\",\"WenQuanYi Micro Hei\",sans-serif;margin:24px "
+          "auto;max-width:960px;color:#222;"
+          "-webkit-print-color-adjust:exact;print-color-adjust:exact}\n"
+          "h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;border-bottom:2px solid #444;"
+          "padding-bottom:4px}h3{font-size:15px;margin:0 0 6px}\n"
+          ".meta{color:#555;margin:0 0 16px}\n"
+          "table{border-collapse:collapse;margin:8px 0}th,td{border:1px solid #bbb;"
+          "padding:3px 8px}td{text-align:right}th{background:#eee}tr.all th,tr.all td"
+          "{font-weight:bold}\n"
+          ".e{border:1px solid #ccc;border-radius:4px;padding:8px 12px;margin:8px 0;"
+          "break-inside:avoid}\n"
+          ".e dl{display:grid;grid-template-columns:max-content 1fr max-content 1fr;"
+          "gap:2px 12px;margin:4px 0}.e dt{color:#666}.e dd{margin:0}\n"
+          ".e ul{margin:4px 0;padding-left:20px}.d{color:#444;margin:4px 0}\n"
+          ".b{display:inline-block;padding:1px 8px;border-radius:3px;font-weight:bold}\n"
+          ".rest{color:#555;font-style:italic}\n"
+          "@page{size:A4;margin:14mm 12mm}\n"
+          "@media print{body{margin:0;max-width:none}.g{break-before:page}"
+          "#summary{break-after:page}}\n",
+          f);
+    for (size_t l = 0; l <= (size_t)p->nlevels; l++) {
+        bool has;
+        unsigned c = rp_level_color(p, l, &has);
+        if (has)
+            fprintf(f, ".l%zu{background:#%06X;color:#%06X}\n", l, c, rp_ink(c));
+        else
+            fprintf(f, ".l%zu{border:1px solid #999}\n", l);
+    }
+    for (int k = 0; k < p->nflags; k++) {
+        unsigned c = rp_flag_color(p, (size_t)k);
+        fprintf(f, ".f%d{background:#%06X;color:#%06X}\n", k, c, rp_ink(c));
+    }
+    fputs("</style>\n", f);
+}
+
+static void wh_row(FILE *f, const char *name, bool all, uint64_t total, const uint64_t *lv,
+                   size_t nlev, const uint64_t *fl, size_t nfl, const rf_summary *s)
+{
+    if (all)
+        fputs("<tr class=\"all\" data-all=\"1\"><th>", f);
+    else {
+        fputs("<tr data-group=\"", f);
+        wh_esc(f, name);
+        fputs("\"><th>", f);
+    }
+    wh_esc(f, name[0] ? name : "（空）");
+    fputs("</th>", f);
+    for (size_t l = 0; l < nlev; l++) {
+        fputs("<td data-level=\"", f);
+        wh_esc(f, s->levels[l].id);
+        fprintf(f, "\">%llu</td>", (unsigned long long)lv[l]);
+    }
+    for (size_t k = 0; k < nfl; k++) {
+        fputs("<td data-flag=\"", f);
+        wh_esc(f, s->flags[k].id);
+        fprintf(f, "\">%llu</td>", (unsigned long long)fl[k]);
+    }
+    fprintf(f, "<td data-total=\"1\">%llu</td></tr>\n", (unsigned long long)total);
+}
+
+/* Bars per group: the levels (but "no level", which is the rest), stacked,
+ * or the flags of a pack without levels. */
+static void wh_chart(const wh_page *h, const rf_summary *s, const gr_table *g)
+{
+    const rf_pack *p = h->p;
+    FILE *f = h->out;
+    size_t nlev = s->nlevels, ng = g ? gr_count(g) : 0;
+    size_t nser = nlev > 1 ? nlev - 1 : s->nflags;
+    if (!nser)
+        return;
+    size_t rows = ng ? (ng < 40 ? ng : 40) : 1;
+    uint64_t max = 1;
+    for (size_t i = 0; i < rows; i++) {
+        uint64_t t = 0;
+        for (size_t k = 0; k < nser; k++) {
+            const gr_group *gi = ng ? gr_get(g, i) : NULL;
+            t += nlev > 1 ? (gi ? gi->levels[k] : s->levels[k].count)
+                          : (gi ? gi->flags[k] : s->flags[k].count);
+        }
+        if (t > max)
+            max = t;
+    }
+    const int lw = 220, bw = 480, rh = 22;
+    int height = (int)rows * rh + 40;
+    fprintf(f,
+            "<svg id=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+            "role=\"img\" font-size=\"12\">\n",
+            lw + bw + 60, height);
+    for (size_t i = 0; i < rows; i++) {
+        const gr_group *gi = ng ? gr_get(g, i) : NULL;
+        int y = (int)i * rh + 4;
+        fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">", lw - 6, y + 14);
+        wh_esc(f, gi ? (gi->name[0] ? gi->name : "（空）") : "全部");
+        fputs("</text>", f);
+        double x = lw;
+        uint64_t t = 0;
+        for (size_t k = 0; k < nser; k++) {
+            uint64_t n = nlev > 1 ? (gi ? gi->levels[k] : s->levels[k].count)
+                                  : (gi ? gi->flags[k] : s->flags[k].count);
+            bool has = true;
+            unsigned c = nlev > 1 ? rp_level_color(p, k, &has) : rp_flag_color(p, k);
+            double w = (double)bw * (double)n / (double)max;
+            if (n)
+                fprintf(f,
+                        "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"#%06X\"/>",
+                        x, y, w, rh - 6, c);
+            x += w;
+            t += n;
+        }
+        fprintf(f, "<text x=\"%.1f\" y=\"%d\">%llu</text>\n", x + 4, y + 14, (unsigned long long)t);
+    }
+    int x = lw, y = (int)rows * rh + 24;
+    for (size_t k = 0; k < nser; k++) {
+        bool has = true;
+        unsigned c = nlev > 1 ? rp_level_color(p, k, &has) : rp_flag_color(p, k);
+        const char *name = nlev > 1 ? rp_level_label(p, k) : p->flags[k].label.zh;
+        fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"#%06X\"/>", x, y - 10,
+                c);
+        fprintf(f, "<text x=\"%d\" y=\"%d\">", x + 16, y);
+        wh_esc(f, name);
+        fputs("</text>", f);
+        x += 16 + (int)rp_text_width(name, strlen(name)) * 7 + 16;
+    }
+    fputs("\n</svg>\n", f);
+    if (ng > rows)
+        fprintf(f, "<p class=\"rest\">图中列出前 %zu 组, 共 %zu 组。</p>\n", rows, ng);
+}
+
+static void wh_summary(const wh_page *h, const rf_summary *s, const rp_report *rp)
+{
+    const rf_pack *p = h->p;
+    FILE *f = h->out;
+    const gr_table *g = rp_groups(rp);
+    const char *by = rp_group_by(rp);
+    int byi = by ? pk_output_index(p, by) : -1;
+    fputs("<section id=\"summary\"><h2>汇总</h2>\n<table id=\"counts\"><thead><tr><th>", f);
+    wh_esc(f, byi >= 0 ? rp_out_label(p, byi) : "范围");
+    fputs("</th>", f);
+    for (size_t l = 0; l < s->nlevels; l++) {
+        fprintf(f, "<th class=\"l%zu\" data-level=\"", l);
+        wh_esc(f, s->levels[l].id);
+        fputs("\">", f);
+        wh_esc(f, rp_level_label(p, l));
+        fputs("</th>", f);
+    }
+    for (size_t k = 0; k < s->nflags; k++) {
+        fprintf(f, "<th class=\"f%zu\" data-flag=\"", k);
+        wh_esc(f, s->flags[k].id);
+        fputs("\">", f);
+        wh_esc(f, p->flags[k].label.zh);
+        fputs("</th>", f);
+    }
+    fputs("<th>合计</th></tr></thead>\n<tbody>\n", f);
+    uint64_t lv[RF_MAX_LEVELS + 1], fl[RF_MAX_FLAGS];
+    for (size_t l = 0; l < s->nlevels; l++)
+        lv[l] = s->levels[l].count;
+    for (size_t k = 0; k < s->nflags; k++)
+        fl[k] = s->flags[k].count;
+    wh_row(f, "全部", true, s->entities, lv, s->nlevels, fl, s->nflags, s);
+    for (size_t i = 0; g && i < gr_count(g); i++) {
+        const gr_group *gi = gr_get(g, i);
+        wh_row(f, gi->name, false, gi->results, gi->levels, s->nlevels, gi->flags, s->nflags, s);
+    }
+    fputs("</tbody></table>\n", f);
+    wh_chart(h, s, g);
+    fputs("</section>\n", f);
+}
+
+static void wh_date(char *buf, size_t n)
+{
+    /* SOURCE_DATE_EPOCH makes a page built twice the same, byte for byte. */
+    const char *e = getenv("SOURCE_DATE_EPOCH");
+    time_t t = e && *e ? (time_t)strtoll(e, NULL, 10) : time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(buf, n, "%Y-%m-%d", &tm);
+}
+
+static bool wh_copy(wh_page *h, const wh_block *b, char **buf, size_t *cap)
+{
+    if (b->len > *cap) {
+        *cap = b->len * 2;
+        *buf = ar_xrealloc(*buf, *cap);
+    }
+    return fseek(h->scratch, (long)b->off, SEEK_SET) == 0 &&
+           fread(*buf, 1, b->len, h->scratch) == b->len &&
+           fwrite(*buf, 1, b->len, h->out) == b->len;
+}
+
+static void wh_sections(wh_page *h, const rf_summary *s, const rp_report *rp)
+{
+    const rf_pack *p = h->p;
+    FILE *f = h->out;
+    const gr_table *g = rp_groups(rp);
+    size_t ng = g ? gr_count(g) : 1;
+    const char *by = rp_group_by(rp);
+    int byi = by ? pk_output_index(p, by) : -1;
+    const char *ent = p->entity_label.zh ? p->entity_label.zh : "结果";
+    /* Blocks in group order, each group's in input order: a counting sort. */
+    size_t *start = ar_xmalloc((ng + 1) * sizeof *start);
+    memset(start, 0, (ng + 1) * sizeof *start);
+    for (size_t i = 0; i < h->nblocks; i++)
+        start[h->blocks[i].group + 1]++;
+    for (size_t i = 0; i < ng; i++)
+        start[i + 1] += start[i];
+    size_t *order = ar_xmalloc((h->nblocks + 1) * sizeof *order),
+           *at = ar_xmalloc((ng + 1) * sizeof *at);
+    memcpy(at, start, (ng + 1) * sizeof *at);
+    for (size_t i = 0; i < h->nblocks; i++)
+        order[at[h->blocks[i].group]++] = i;
+    char *buf = NULL;
+    size_t cap = 0;
+    for (size_t gi = 0; gi < ng; gi++) {
+        const gr_group *gg = g ? gr_get(g, gi) : NULL;
+        uint64_t total = gg ? gg->results : s->entities;
+        uint64_t listed = gi < h->nlisted ? h->listed[gi] : 0;
+        fputs("<section class=\"g\"", f);
+        if (gg) {
+            fputs(" data-group=\"", f);
+            wh_esc(f, gg->name);
+            fputs("\"><h2>", f);
+            wh_esc(f, byi >= 0 ? rp_out_label(p, byi) : "");
+            fputs(": ", f);
+            wh_esc(f, gg->name[0] ? gg->name : "（空）");
+            fprintf(f, " <small>%llu 个%s</small></h2>\n", (unsigned long long)total, ent);
+        } else {
+            fputs("><h2>", f);
+            wh_esc(f, ent);
+            fputs("</h2>\n", f);
+        }
+        for (size_t k = start[gi]; k < start[gi + 1]; k++)
+            if (!wh_copy(h, &h->blocks[order[k]], &buf, &cap))
+                h->failed = true;
+        if (total > listed)
+            fprintf(f,
+                    "<p class=\"rest\" data-unlisted=\"%llu\">另有 %llu "
+                    "个%s无等级、无标记，未逐一列出。</p>\n",
+                    (unsigned long long)(total - listed), (unsigned long long)(total - listed),
+                    ent);
+        fputs("</section>\n", f);
+    }
+    free(buf);
+    free(order);
+    free(at);
+    free(start);
+}
+
+void wh_discard(wh_page *h)
+{
+    if (!h)
+        return;
+    fclose(h->scratch);
+    free(h->blocks);
+    free(h->listed);
+    free(h);
+}
+
+int wh_close(wh_page *h, const rf_summary *s, const rp_report *rp, char *why, size_t whyn)
+{
+    const rf_pack *p = h->p;
+    FILE *f = h->out;
+    char date[32];
+    wh_date(date, sizeof date);
+    fputs("<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\n"
+          "<meta name=\"viewport\" content=\"width=device-width\">\n<title>",
+          f);
+    wh_esc(f, p->title.zh);
+    fprintf(f, " %d</title>\n", s->year);
+    wh_style(h);
+    fputs("</head><body>\n<header><h1>", f);
+    wh_esc(f, p->title.zh);
+    fputs("</h1><p class=\"meta\">规则包 <span id=\"pack\">", f);
+    wh_esc(f, p->id);
+    fputs("@", f);
+    wh_esc(f, p->version);
+    if (p->set_stamp)
+        wh_esc(f, p->set_stamp);
+    fprintf(f, "</span> · 期间 <span id=\"period\">%d</span> 年 · 截至 %s · 生成于 %s</p>", s->year,
+            s->as_of, date);
+    fputs("</header>\n", f);
+    wh_summary(h, s, rp);
+    wh_sections(h, s, rp);
+    fputs("</body></html>\n", f);
+    int rc = 0;
+    if (h->failed || ferror(f) || ferror(h->scratch)) {
+        snprintf(why, whyn, "cannot write the report");
+        rc = -1;
+    }
+    wh_discard(h);
+    return rc;
+}

@@ -1,6 +1,7 @@
 /* dv: derived entities and groups inside an entity (see dv.h). */
 #include "dv.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -199,4 +200,65 @@ vl_value dv_final(const dv_groups *t, const dv_set *s, const ex_agg *g, const ex
         ex_agg_step_value(g, &o, v, 1);
     }
     return ex_agg_final(g, &o);
+}
+
+/* Append s[0..n) to buf, never past cap - 4 (room for "..."), never cutting
+ * a UTF-8 sequence; false once it is full. */
+static bool dv_put_text(char *buf, size_t cap, size_t *o, const char *s, size_t n)
+{
+    if (*o + n + 4 > cap) {
+        size_t room = cap > *o + 4 ? cap - *o - 4 : 0;
+        while (room > 0 && ((unsigned char)s[room] & 0xC0) == 0x80)
+            room--;
+        memcpy(buf + *o, s, room);
+        *o += room;
+        memcpy(buf + *o, "...", 4);
+        *o += 3;
+        return false;
+    }
+    memcpy(buf + *o, s, n);
+    *o += n;
+    buf[*o] = '\0';
+    return true;
+}
+
+size_t dv_describe(const dv_groups *t, const dv_set *s, const ex_agg *g, const ex_acc *a, char *buf,
+                   size_t cap)
+{
+    size_t o = 0;
+    if (cap < 8)
+        return 0;
+    buf[0] = '\0';
+    /* The list is newest first; explain reads better in roster order. */
+    uint32_t *order = ar_xmalloc(((size_t)s->n + 1) * sizeof *order);
+    uint32_t n = 0;
+    for (uint32_t i = s->head; i && n < s->n; i = t->recs[i - 1].next)
+        order[n++] = i - 1;
+    bool room = true;
+    char key[64], val[72];
+    for (uint32_t k = n; k > 0 && room; k--) {
+        const dv_rec *r = &t->recs[order[k - 1]];
+        if (k < n)
+            room = dv_put_text(buf, cap, &o, ", ", 2);
+        bool text = r->key.kind == VL_TEXT;
+        size_t kn = text ? r->key.n : vl_format(r->key, key, sizeof key);
+        if (room)
+            room = dv_put_text(buf, cap, &o, text ? r->key.u.p : key, kn);
+        if (room && g->inner) {
+            vl_value v = ex_agg_final(g->inner, &r->acc);
+            val[0] = ' ';
+            size_t vn = v.kind == VL_MISSING ? (size_t)snprintf(val + 1, sizeof val - 1, "missing")
+                                             : vl_format(v, val + 1, sizeof val - 1);
+            room = dv_put_text(buf, cap, &o, val, vn + 1);
+        }
+    }
+    free(order);
+    if (!n && room)
+        room = dv_put_text(buf, cap, &o, "no group", 8);
+    if (a->missing && room) {
+        int k = snprintf(val, sizeof val, "; %u row%s in no group", a->missing,
+                         a->missing == 1 ? "" : "s");
+        dv_put_text(buf, cap, &o, val, (size_t)k);
+    }
+    return o;
 }

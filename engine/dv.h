@@ -41,6 +41,12 @@ void dv_free(dv_groups *t);
 void dv_step(dv_groups *t, dv_set *s, const ex_agg *g, ex_acc *a, const ex_env *env, double w);
 /* g over the groups of s; a holds what dv_step noted (skipped rows). */
 vl_value dv_final(const dv_groups *t, const dv_set *s, const ex_agg *g, const ex_acc *a);
+/* For explain: each group of s in order of first appearance, with its
+ * inner value ("第一党小组 12, 第二党小组 18"; distinct: the values alone),
+ * then the rows in no group, if any. Writes a NUL-terminated string,
+ * cut with "..." at cap; returns its length. */
+size_t dv_describe(const dv_groups *t, const dv_set *s, const ex_agg *g, const ex_acc *a, char *buf,
+                   size_t cap);
 /* Groups held, for memory reports and tests. */
 size_t dv_count(const dv_groups *t);
 

@@ -934,6 +934,17 @@ static void rn_evaluate(rn_run *R, const vl_value *vals, const ex_acc *accs, con
         if (p->ntallies)
             fprintf(R->xo, "detail: %s\n", dn ? detail : "(no items)");
         rn_explain_values(R, vals);
+        if (R->nsets) {
+            fputs("groups:\n", R->xo);
+            for (int g = 0; g < p->naggs; g++)
+                if (R->setslot[g] >= 0) {
+                    char gs[2048];
+                    const ex_agg *ag = ex_agg_get(p->ex, g);
+                    dv_describe(R->groups, &sets[R->setslot[g]], ag, &accs[R->accslot[g]], gs,
+                                sizeof gs);
+                    fprintf(R->xo, "  %s: %s\n", ag->text, gs);
+                }
+        }
         if (levels)
             fputs("levels, most severe first:\n", R->xo);
     }

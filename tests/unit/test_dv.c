@@ -81,6 +81,9 @@ static const char *put(const char *name, const char *text)
     return path;
 }
 
+static const char *explain_key; /* run() explains this entity into explained[] */
+static char explained[4096];
+
 static int run(const char *src, const char *members, run_state *s, rf_summary *sum, char *rej,
                size_t rejcap)
 {
@@ -95,7 +98,19 @@ static int run(const char *src, const char *members, run_state *s, rf_summary *s
     o.ctx = s;
     FILE *rf = tmpfile();
     assert_non_null(rf);
+    FILE *xf = NULL;
+    if (explain_key) {
+        xf = tmpfile();
+        assert_non_null(xf);
+        o.explain = explain_key;
+        o.explain_out = xf;
+    }
     int rc = rf_run(p, &o, in, 1, NULL, rf, sum, d);
+    if (xf) {
+        rewind(xf);
+        explained[fread(explained, 1, sizeof explained - 1, xf)] = '\0';
+        fclose(xf);
+    }
     rewind(rf);
     size_t n = fread(rej, 1, rejcap - 1, rf);
     rej[n] = '\0';
@@ -151,6 +166,7 @@ static void test_grouped_values(void **state)
     run_state s;
     rf_summary sum;
     char rej[2048];
+    explain_key = "A";
     int rc = run(pack_src,
                  "id,branch,group,age\n"
                  "1,A,g1,30\n"
@@ -170,6 +186,17 @@ static void test_grouped_values(void **state)
      * ages over 30: 50, 45, 70, 31, 46 are 5 distinct values. */
     assert_string_equal(s.rows[0].fields, "A|8|3|1|3|7|2.33|46|5|");
     assert_string_equal(s.rows[0].level, "none");
+    /* explain lists the groups in order of first appearance, with values;
+     * g3's only age is empty, so its maximum is missing. */
+    explain_key = NULL;
+    assert_non_null(
+        strstr(explained, "  distinct(members, group): g1, g2, g3; 1 row in no group\n"));
+    assert_non_null(strstr(explained, "  min(members by group, count()): g1 3, g2 3, g3 1; 1 row "
+                                      "in no group\n"));
+    assert_non_null(strstr(explained, "  min(members by group, max(age)): g1 50, g2 46, g3 "
+                                      "missing; 1 row in no group\n"));
+    assert_non_null(strstr(explained, "  distinct(members, age where age > 30): 50, 45, 70, 31, "
+                                      "46; 2 rows in no group\n"));
 }
 
 /* The source input's rows reach tallies and the period as a ref input's

@@ -10,6 +10,7 @@
 #include "cli.h"
 
 #include "ar.h"
+#include "dg.h"
 #include "mu.h"
 #include "pk.h"
 #include "yn.h"
@@ -73,10 +74,12 @@ typedef struct tt_case {
     tt_pack *tp;
     const yn_node *c;
     const char *dir;
+    const char *file; /* the test file */
     size_t nin;
     rf_input inputs[RF_MAX_INPUTS];
     char *paths[RF_MAX_INPUTS];
-    bool ok; /* passed on the pack as written */
+    const yn_node *inline_[RF_MAX_INPUTS]; /* an input's CSV text in the test file, or NULL */
+    bool ok;                               /* passed on the pack as written */
 } tt_case;
 
 typedef struct tt_state {
@@ -87,8 +90,10 @@ typedef struct tt_state {
     tt_pack *packs;
     size_t npacks, cappacks;
     int load_errors;
-    tt_buf errs;             /* the current test file's load errors, one a line */
-    const char *efile;       /* the current test file */
+    tt_buf errs;        /* the current test file's load errors, one a line */
+    const char *efile;  /* the current test file */
+    const yn_doc *edoc; /* and its YAML, for the offending line in errors */
+    ar_arena *earena;
     unsigned eline;          /* line of its first error in that file */
     cli_sarif_result *notes; /* every problem found, for SARIF */
     size_t nnotes, capnotes;
@@ -202,8 +207,51 @@ tt_load_error(tt_state *S, const char *file, const yn_node *at, const char *fmt,
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "%s:%u:%u: error: %s\n", file, at ? at->line : 0, at ? at->col : 0, msg);
+    /* said as `check` says a pack's errors: the line itself and a caret */
+    rf_diag g = {RF_ERROR, RF_CLASS_PACK, file, at ? at->line : 0, at ? at->col : 0, 1, msg, NULL};
+    if (at && S->edoc && S->efile && strcmp(file, S->efile) == 0) {
+        g.source_line = yn_line(S->earena, S->edoc, at->line);
+        if (at->kind == YN_SCALAR && at->style == YN_PLAIN && !memchr(at->text, '\n', at->len))
+            g.span = dg_utf8_chars(at->text, at->len);
+    }
+    rf_diag_format(&g, stderr);
     tt_load_msg(S, file, at ? at->line : 0, at ? at->col : 0, "test-file", msg);
+}
+
+/* " (did you mean 'X'?)" for the closest of cands (NULL-terminated) to s,
+ * as the loader suggests a pack's names; "" when none is close. */
+typedef struct tt_near {
+    const char *s;
+    const char *best;
+    size_t dist;
+    char buf[160];
+} tt_near;
+
+static void tt_consider(tt_near *nr, const char *cand)
+{
+    size_t n = strlen(nr->s);
+    size_t d = dg_edit_distance(nr->s, n, cand, strlen(cand));
+    size_t limit = n <= 3 ? 1 : n <= 6 ? 2 : 3;
+    if (d <= limit && d < nr->dist) {
+        nr->dist = d;
+        nr->best = cand;
+    }
+}
+
+static const char *tt_mean(tt_near *nr)
+{
+    if (!nr->best)
+        return "";
+    snprintf(nr->buf, sizeof nr->buf, " (did you mean '%s'?)", nr->best);
+    return nr->buf;
+}
+
+static const char *tt_suggest(tt_near *nr, const char *s, const char *const *cands)
+{
+    *nr = (tt_near){s, NULL, (size_t)-1, ""};
+    for (; *cands; cands++)
+        tt_consider(nr, *cands);
+    return tt_mean(nr);
 }
 
 /* A pack's or test file's diagnostics: printed as `check` prints them, and
@@ -417,10 +465,12 @@ static bool tt_validate(tt_state *S, const char *file, const yn_node *c, const r
         for (const char *const *k = keys; *k; k++)
             known |= strcmp(*k, c->items[i]->text) == 0;
         if (!known) {
+            tt_near nr;
+            const char *dym = tt_suggest(&nr, c->items[i]->text, keys);
             tt_load_error(S, file, c->items[i],
-                          "unknown key '%s' in a test case (expected name, description, year, "
+                          "unknown key '%s' in a test case%s (expected name, description, year, "
                           "as_of, inputs, expect, rejects, problems)",
-                          c->items[i]->text);
+                          c->items[i]->text, dym);
             ok = false;
         }
     }
@@ -439,8 +489,11 @@ static bool tt_validate(tt_state *S, const char *file, const yn_node *c, const r
             for (int k = 0; k < p->ninputs; k++)
                 found |= strcmp(p->inputs[k].name, inputs->items[i]->text) == 0;
             if (!found) {
-                tt_load_error(S, file, inputs->items[i], "pack %s has no input '%s'", p->id,
-                              inputs->items[i]->text);
+                tt_near nr = {inputs->items[i]->text, NULL, (size_t)-1, ""};
+                for (int k = 0; k < p->ninputs; k++)
+                    tt_consider(&nr, p->inputs[k].name);
+                tt_load_error(S, file, inputs->items[i], "pack %s has no input '%s'%s", p->id,
+                              inputs->items[i]->text, tt_mean(&nr));
                 ok = false;
             }
             if (inputs->items[i + 1]->kind != YN_SCALAR) {
@@ -493,16 +546,33 @@ static bool tt_validate(tt_state *S, const char *file, const yn_node *c, const r
                 continue;
             }
             if (!tt_field_type(p, k->text, &t)) {
+                tt_near nr = {k->text, NULL, (size_t)-1, ""};
+                static const char *const fixed[] = {"level", "level_label", "detail", "reasons"};
+                for (size_t q = 0; q < sizeof fixed / sizeof *fixed; q++)
+                    tt_consider(&nr, fixed[q]);
+                for (int q = 0; q < p->nflags; q++)
+                    tt_consider(&nr, p->flags[q].id);
+                for (int q = 0; q < p->nmeasures; q++)
+                    tt_consider(&nr, p->measures[q].name);
+                for (int q = 0; q < p->ntallies; q++)
+                    tt_consider(&nr, p->tallies[q].name);
+                for (int q = 0; q < p->inputs[p->entity].ncols; q++)
+                    tt_consider(&nr, p->inputs[p->entity].cols[q].id);
                 tt_load_error(S, file, k,
                               "'%s' is not a measure, output column, flag, level, reasons or "
-                              "detail of pack %s",
-                              k->text, p->id);
+                              "detail of pack %s%s",
+                              k->text, p->id, tt_mean(&nr));
                 ok = false;
                 continue;
             }
             if (strcmp(k->text, "level") == 0 && v->kind == YN_SCALAR &&
                 !tt_level_known(p, v->text)) {
-                tt_load_error(S, file, v, "'%s' is not a level of pack %s", v->text, p->id);
+                tt_near nr = {v->text, NULL, (size_t)-1, ""};
+                tt_consider(&nr, p->none_id);
+                for (int q = 0; q < p->nlevels; q++)
+                    tt_consider(&nr, p->levels[q].id);
+                tt_load_error(S, file, v, "'%s' is not a level of pack %s%s", v->text, p->id,
+                              tt_mean(&nr));
                 ok = false;
             } else if (!tt_value_fits(t, v)) {
                 tt_load_error(S, file, v, "expected value for '%s' must be %s", k->text,
@@ -539,11 +609,47 @@ static char *tt_prepare(tt_state *S, tt_case *tc)
         } else {
             path = tt_join(tc->dir, v->text);
         }
+        tc->inline_[tc->nin] = memchr(v->text, '\n', v->len) ? v : NULL;
         tc->paths[tc->nin] = path;
         tc->inputs[tc->nin] = (rf_input){in->items[i]->text, path, NULL, 0};
         tc->nin++;
     }
     return NULL;
+}
+
+/* A run's error for a case's diff. An inline input is a scratch file
+ * only the runner knows: its rows are said at their lines in the test file,
+ * and its scratch path, in any message, as "inline input NAME". */
+static void tt_diag_line(tt_buf *diff, const tt_case *tc, const rf_diag *g)
+{
+    const char *file = g->file ? g->file : "";
+    unsigned long long line = g->line;
+    for (size_t k = 0; k < tc->nin; k++) {
+        const yn_node *v = tc->inline_[k];
+        if (v && strcmp(file, tc->paths[k]) == 0) {
+            file = tc->file;
+            /* a block scalar's text starts on the line after its '|' */
+            line = v->style == YN_BLOCK && line ? v->line + line : v->line;
+        }
+    }
+    tt_printf(diff, "    %s:%llu: ", file, line);
+    const char *m = g->message;
+    while (*m) {
+        size_t best = 0, at = strlen(m);
+        for (size_t k = 0; k < tc->nin; k++) {
+            const char *hit = tc->inline_[k] ? strstr(m, tc->paths[k]) : NULL;
+            if (hit && (size_t)(hit - m) < at) {
+                at = (size_t)(hit - m);
+                best = k + 1;
+            }
+        }
+        tt_printf(diff, "%.*s", (int)at, m);
+        if (!best)
+            break;
+        tt_printf(diff, "inline input %s", tc->inputs[best - 1].name);
+        m += at + strlen(tc->paths[best - 1]);
+    }
+    tt_printf(diff, "\n");
 }
 
 /* Two reasons name the same level or flag ("yellow: ..."). */
@@ -604,8 +710,7 @@ static char *tt_run_case(tt_case *tc, bool mutant)
             for (size_t i = 0; i < rf_diags_count(d); i++) {
                 const rf_diag *g = rf_diags_get(d, i);
                 if (g->severity == RF_ERROR)
-                    tt_printf(&diff, "    %s:%llu: %s\n", g->file ? g->file : "",
-                              (unsigned long long)g->line, g->message);
+                    tt_diag_line(&diff, tc, g);
             }
         }
         rf_diags_free(d);
@@ -682,6 +787,8 @@ static void tt_file(tt_state *S, const char *file)
     tt_pack *tp = NULL;
     S->errs.n = 0;
     S->efile = file;
+    S->edoc = doc;
+    S->earena = a;
     S->eline = 0;
     if (!doc) {
         tt_diags(S, d);
@@ -697,11 +804,15 @@ static void tt_file(tt_state *S, const char *file)
         if (strcmp(root->items[i]->text, "pack") != 0 &&
             strcmp(root->items[i]->text, "cases") != 0 &&
             strcmp(root->items[i]->text, "description") != 0 &&
-            strcmp(root->items[i]->text, "equivalent") != 0)
+            strcmp(root->items[i]->text, "equivalent") != 0) {
+            static const char *const top[] = {"pack", "cases", "description", "equivalent", NULL};
+            tt_near nr;
+            const char *dym = tt_suggest(&nr, root->items[i]->text, top);
             tt_load_error(S, file, root->items[i],
-                          "unknown key '%s' in a test file (expected pack, cases, description, "
-                          "equivalent)",
-                          root->items[i]->text);
+                          "unknown key '%s' in a test file%s (expected pack, cases, "
+                          "description, equivalent)",
+                          root->items[i]->text, dym);
+        }
     const yn_node *pn = yn_get(root, "pack");
     if (!pn || pn->kind != YN_SCALAR) {
         tt_load_error(S, file, pn ? pn : root, "a test file names its pack: pack: FILE.yaml");
@@ -770,6 +881,7 @@ static void tt_file(tt_state *S, const char *file)
         tc->tp = tp;
         tc->c = c;
         tc->dir = ar_strdup(S->a, dir);
+        tc->file = ar_strdup(S->a, file);
         char *diff = tt_prepare(S, tc);
         if (!diff)
             diff = tt_run_case(tc, false);
@@ -791,6 +903,7 @@ done:
                       file, S->eline, msg);
     }
     S->efile = NULL;
+    S->edoc = NULL;
     free(dir);
     rf_diags_free(d);
     if (S->ndocs == S->capdocs) {

@@ -231,24 +231,87 @@ void rk_note(rk_state *k, const ex_env *env)
 
 /* ---- ranking --------------------------------------------------------------- */
 
-static int rk_cmp_asc(const void *pa, const void *pb)
+/* Does a come before b? By group, then value (ascending or descending).
+ * Entries with the same group and value share a rank, so their order among
+ * themselves does not matter. */
+static inline bool rk_before(const rk_ent *a, const rk_ent *b, bool desc)
 {
-    const rk_ent *a = pa, *b = pb;
     if (a->grp != b->grp)
-        return a->grp < b->grp ? -1 : 1;
-    if (a->v != b->v)
-        return a->v < b->v ? -1 : 1;
-    return a->ord < b->ord ? -1 : a->ord > b->ord;
+        return a->grp < b->grp;
+    return desc ? a->v > b->v : a->v < b->v;
 }
 
-static int rk_cmp_desc(const void *pa, const void *pb)
+static void rk_swap(rk_ent *a, rk_ent *b)
 {
-    const rk_ent *a = pa, *b = pb;
-    if (a->grp != b->grp)
-        return a->grp < b->grp ? -1 : 1;
-    if (a->v != b->v)
-        return a->v > b->v ? -1 : 1;
-    return a->ord < b->ord ? -1 : a->ord > b->ord;
+    rk_ent t = *a;
+    *a = *b;
+    *b = t;
+}
+
+static void rk_sift(rk_ent *e, size_t i, size_t n, bool desc)
+{
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= n)
+            return;
+        if (c + 1 < n && rk_before(&e[c], &e[c + 1], desc))
+            c++;
+        if (!rk_before(&e[i], &e[c], desc))
+            return;
+        rk_swap(&e[i], &e[c]);
+        i = c;
+    }
+}
+
+/* In place, so sorting needs no memory beyond the entries themselves (the C
+ * library's qsort may take a buffer as large as the array): quicksort with
+ * a median of three, heapsort past a depth limit, insertion sort for short
+ * runs. */
+static void rk_sort(rk_ent *e, size_t n, bool desc, int depth)
+{
+    while (n > 16) {
+        if (depth-- == 0) {
+            for (size_t i = n / 2; i-- > 0;)
+                rk_sift(e, i, n, desc);
+            for (size_t i = n - 1; i > 0; i--) {
+                rk_swap(&e[0], &e[i]);
+                rk_sift(e, 0, i, desc);
+            }
+            return;
+        }
+        size_t m = n / 2;
+        if (rk_before(&e[m], &e[0], desc))
+            rk_swap(&e[m], &e[0]);
+        if (rk_before(&e[n - 1], &e[0], desc))
+            rk_swap(&e[n - 1], &e[0]);
+        if (rk_before(&e[n - 1], &e[m], desc))
+            rk_swap(&e[n - 1], &e[m]);
+        rk_swap(&e[m], &e[n - 2]); /* the pivot, out of the way */
+        const rk_ent *pv = &e[n - 2];
+        size_t i = 0, j = n - 2;
+        for (;;) {
+            while (rk_before(&e[++i], pv, desc))
+                ;
+            while (rk_before(pv, &e[--j], desc))
+                ;
+            if (i >= j)
+                break;
+            rk_swap(&e[i], &e[j]);
+        }
+        rk_swap(&e[i], &e[n - 2]);
+        /* Recurse into the smaller side, loop on the larger. */
+        if (i < n - i - 1) {
+            rk_sort(e, i, desc, depth);
+            e += i + 1;
+            n -= i + 1;
+        } else {
+            rk_sort(e + i + 1, n - i - 1, desc, depth);
+            n = i;
+        }
+    }
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j > 0 && rk_before(&e[j], &e[j - 1], desc); j--)
+            rk_swap(&e[j], &e[j - 1]);
 }
 
 void rk_finish(rk_state *k, rf_diags *d, const char *path)
@@ -257,8 +320,7 @@ void rk_finish(rk_state *k, rf_diags *d, const char *path)
         rk_one *o = &k->one[r];
         o->gsize = ar_xmalloc((o->ngroups + 1) * sizeof *o->gsize);
         memset(o->gsize, 0, (o->ngroups + 1) * sizeof *o->gsize);
-        if (o->nents)
-            qsort(o->ents, o->nents, sizeof *o->ents, o->ms->descending ? rk_cmp_desc : rk_cmp_asc);
+        rk_sort(o->ents, o->nents, o->ms->descending, 64);
         uint32_t pos = 0, rank = 0;
         for (size_t i = 0; i < o->nents; i++) {
             const rk_ent *e = &o->ents[i];

@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
 
 typedef struct rn_ent {
@@ -143,8 +144,8 @@ typedef struct rn_run {
     size_t stampn;
     /* rankings */
     rk_state *rk;
-    uint64_t *lines; /* streaming shape: the line of each row used, in order */
-    size_t nlines, caplines, next;
+    uint64_t *used; /* streaming shape: a bit per row read, set if the row was used */
+    size_t capused, nused, next, row;
     bool again; /* the second read of a streamed input: problems were said */
 } rn_run;
 
@@ -675,9 +676,11 @@ static void rn_row_measures(rn_run *R, const ex_env *env)
 
 static size_t rn_tallies(rn_run *R, const uint32_t *counts, ex_env *env, char *detail, size_t cap)
 {
+    /* cap 0: the totals only (a ranking's first pass writes no detail). */
     const rf_pack *p = R->p;
     size_t o = 0;
-    detail[0] = '\0';
+    if (cap)
+        detail[0] = '\0';
     for (int g = 0; g < p->naggs; g++) {
         const ex_agg *ag = ex_agg_get(p->ex, g);
         if (ag->relation < p->ninputs)
@@ -711,6 +714,8 @@ static size_t rn_tallies(rn_run *R, const uint32_t *counts, ex_env *env, char *d
                 continue;
             double w = t->weight >= 0 ? rn_num(cat->items[j].fields[t->weight]) : 1;
             total += w * n;
+            if (!cap)
+                continue;
             if (o)
                 rn_cat(detail, cap, &o, "; ", 2);
             rn_cat(detail, cap, &o, cat->items[j].code, strlen(cat->items[j].code));
@@ -725,14 +730,17 @@ static size_t rn_tallies(rn_run *R, const uint32_t *counts, ex_env *env, char *d
         double capped = total;
         if (t->has_cap && total > rn_num(t->cap)) {
             capped = rn_num(t->cap);
-            rn_cat(detail, cap, &o, " (capped ", 9);
-            rn_cat(detail, cap, &o, t->sign, strlen(t->sign));
-            rn_catnum(detail, cap, &o, t->cap);
-            rn_cat(detail, cap, &o, ")", 1);
+            if (cap) {
+                rn_cat(detail, cap, &o, " (capped ", 9);
+                rn_cat(detail, cap, &o, t->sign, strlen(t->sign));
+                rn_catnum(detail, cap, &o, t->cap);
+                rn_cat(detail, cap, &o, ")", 1);
+            }
         }
         R->tvals[ti] = rn_numval(t->type, capped);
     }
-    detail[o] = '\0';
+    if (cap)
+        detail[o] = '\0';
     return o;
 }
 
@@ -909,8 +917,8 @@ static void rn_rank_note(rn_run *R, const vl_value *vals, const ex_acc *accs, co
 {
     ex_env env;
     rn_env(R, &env, vals);
-    char detail[2048];
-    rn_measures(R, &env, accs, sets, counts, 0, true, detail, sizeof detail);
+    char none[1];
+    rn_measures(R, &env, accs, sets, counts, 0, true, none, 0);
     rk_note(R->rk, &env);
 }
 
@@ -1212,11 +1220,17 @@ static int rn_stream_row(void *ctx, const cs_row *row)
         rn_evaluate(R, R->rowvals, R->empty_accs, R->empty_sets, R->stream_counts, row->line, 0);
         return 0;
     }
-    if (R->nlines == R->caplines) {
-        R->caplines = R->caplines ? R->caplines * 2 : 4096;
-        R->lines = ar_xrealloc(R->lines, R->caplines * sizeof *R->lines);
+    /* One bit per row read says which rows the second read evaluates: the
+     * rows rejected now are passed over then without a word. */
+    size_t k = (size_t)(I->st->rows - 1);
+    if (k / 64 >= R->capused) {
+        size_t cap = R->capused ? R->capused * 2 : 1024;
+        R->used = ar_xrealloc(R->used, cap * sizeof *R->used);
+        memset(R->used + R->capused, 0, (cap - R->capused) * sizeof *R->used);
+        R->capused = cap;
     }
-    R->lines[R->nlines++] = row->line;
+    R->used[k / 64] |= (uint64_t)1 << (k % 64);
+    R->nused++;
     rn_rank_note(R, R->rowvals, R->empty_accs, R->empty_sets, R->stream_counts);
     return 0;
 }
@@ -1229,7 +1243,8 @@ static int rn_stream_again(void *ctx, const cs_row *row)
     rn_ctx *c = ctx;
     rn_run *R = c->R;
     rn_in *I = c->I;
-    if (R->next >= R->nlines || row->line != R->lines[R->next])
+    size_t k = R->row++;
+    if (k / 64 >= R->capused || !(R->used[k / 64] >> (k % 64) & 1) || R->next >= R->nused)
         return 0;
     if (!rn_convert(R, I, row, R->rowvals)) {
         dg_add(R->d, RF_ERROR, RF_CLASS_INPUT, I->st->path, row->line, 0, 0, NULL,
@@ -1261,18 +1276,18 @@ static int rn_read_again(rn_run *R, rn_in *I)
         I->r = first;
     } else {
         dg_add(R->d, RF_ERROR, RF_CLASS_INPUT, I->st->path, 0, 0, 0, NULL,
-               "cannot read the file a second time for the ranking%s%s",
+               "cannot read the file a second time, for the ranking%s%s",
                rf_diags_count(quiet) ? ": " : " (its header changed)",
                rf_diags_count(quiet) ? rf_diags_get(quiet, 0)->message : "");
     }
     if (r)
         cs_close(r);
     rf_diags_free(quiet);
-    if (rc == 0 && R->next != R->nlines) {
+    if (rc == 0 && R->next != R->nused) {
         dg_add(R->d, RF_ERROR, RF_CLASS_INPUT, I->st->path, 0, 0, 0, NULL,
                "the file changed while it was read twice (for the ranking): %zu of %zu rows "
                "found again",
-               R->next, R->nlines);
+               R->next, R->nused);
         rc = -1;
     }
     return rc;
@@ -1677,7 +1692,7 @@ static void rn_free(rn_run *R)
         if (R->in[k].r)
             cs_close(R->in[k].r);
     free(R->ents);
-    free(R->lines);
+    free(R->used);
     rk_free(R->rk);
     free(R->seen);
     free(R->lastid);
@@ -1811,7 +1826,16 @@ int rf_run(const rf_pack *p, const rf_run_options *o, const rf_input *inputs, si
     rn_in *E = &R.in[p->entity];
     rn_ctx ec = {&R, E};
     R.rk = rk_new(p);
-    if (!related) {
+    struct stat sb;
+    if (!related && R.rk && (stat(E->given->path, &sb) != 0 || !S_ISREG(sb.st_mode))) {
+        /* Known now, not after a whole first read (and opening a pipe again
+         * would wait for a writer that has gone). */
+        dg_add(d, RF_ERROR, RF_CLASS_INPUT, E->st->path, 0, 0, 0, NULL,
+               "not a regular file: a pack with a ranking reads the %s sheet twice; give a "
+               "file, not a pipe",
+               E->pin->name);
+        rc = -1;
+    } else if (!related) {
         rc = cs_read(E->r, rn_stream_row, &ec, d);
         if (rc == 0 && R.rk) {
             rk_finish(R.rk, d, E->st->path);

@@ -48,7 +48,7 @@ typedef struct got {
 } got;
 
 typedef struct run_state {
-    got rows[16];
+    got rows[1536];
     int n;
     char diags[2048];
     int rc;
@@ -88,8 +88,8 @@ static const char *put(const char *name, const char *text)
 }
 
 /* Run `src` over orgs (and notes, if given; and a third input `extra`). */
-static run_state run_pack(const char *src, const char *orgs, const char *notes, const char *extra,
-                          const char *extra_csv)
+static const run_state *run_pack(const char *src, const char *orgs, const char *notes,
+                                 const char *extra, const char *extra_csv)
 {
     rf_diags *d = rf_diags_new();
     rf_pack *p = NULL;
@@ -113,10 +113,10 @@ static run_state run_pack(const char *src, const char *orgs, const char *notes, 
     }
     rf_pack_free(p);
     rf_diags_free(d);
-    return s;
+    return &s;
 }
 
-static run_state run(const char *orgs, const char *notes)
+static const run_state *run(const char *orgs, const char *notes)
 {
     return run_pack(pack_src, orgs, notes, NULL, NULL);
 }
@@ -157,9 +157,9 @@ static void check_ranks(const run_state *s)
 static void test_ties_groups_and_missing_streamed(void **state)
 {
     (void)state;
-    run_state s = run(orgs_csv, NULL);
-    check_ranks(&s);
-    assert_string_equal(s.rows[7].reasons,
+    const run_state *s = run(orgs_csv, NULL);
+    check_ranks(s);
+    assert_string_equal(s->rows[7].reasons,
                         "last: not evaluated: last (not ranked by place: town is missing (town: "
                         "town is empty)); ");
 }
@@ -168,42 +168,42 @@ static void test_entity_state_shape_agrees(void **state)
 {
     (void)state;
     /* Bonuses of 0 keep the totals; the notes make it the entity-state shape. */
-    run_state s = run(orgs_csv, "org,bonus\na1,0\nb1,0\n");
-    check_ranks(&s);
+    const run_state *s = run(orgs_csv, "org,bonus\na1,0\nb1,0\n");
+    check_ranks(s);
 }
 
 static void test_missing_value_says_why(void **state)
 {
     (void)state;
-    run_state s = run("org,town,score\nx,T,\ny,T,5\nz,T,6\n", NULL);
-    assert_int_equal(s.rc, 0);
+    const run_state *s = run("org,town,score\nx,T,\ny,T,5\nz,T,6\n", NULL);
+    assert_int_equal(s->rc, 0);
     /* n counts the entities ranked: those with a value */
-    assert_string_equal(s.rows[0].fields, "x|||||2|||");
-    assert_string_equal(s.rows[1].fields, "y|5|1|2|1|2|0.5|true|");
-    assert_string_equal(s.rows[0].reasons, "last: not evaluated: last (not ranked by place: total "
-                                           "is missing (score: score is empty)); ");
+    assert_string_equal(s->rows[0].fields, "x|||||2|||");
+    assert_string_equal(s->rows[1].fields, "y|5|1|2|1|2|0.5|true|");
+    assert_string_equal(s->rows[0].reasons, "last: not evaluated: last (not ranked by place: total "
+                                            "is missing (score: score is empty)); ");
 }
 
 static void test_empty_ranking_is_said(void **state)
 {
     (void)state;
-    run_state s = run("org,town,score\nx,T,\ny,T,\n", NULL);
-    assert_int_equal(s.rc, 0);
-    assert_int_equal(s.n, 2);
-    assert_string_equal(s.rows[0].fields, "x|||||0||false|");
-    assert_non_null(strstr(s.diags, "ranking 'low' is empty: no entity has a value for total, so "
-                                    "every rank is missing"));
-    assert_non_null(strstr(s.diags, "ranking 'place' is empty: no entity has a value for total "
-                                    "(ranked within town)"));
+    const run_state *s = run("org,town,score\nx,T,\ny,T,\n", NULL);
+    assert_int_equal(s->rc, 0);
+    assert_int_equal(s->n, 2);
+    assert_string_equal(s->rows[0].fields, "x|||||0||false|");
+    assert_non_null(strstr(s->diags, "ranking 'low' is empty: no entity has a value for total, so "
+                                     "every rank is missing"));
+    assert_non_null(strstr(s->diags, "ranking 'place' is empty: no entity has a value for total "
+                                     "(ranked within town)"));
 }
 
 static void test_no_entities(void **state)
 {
     (void)state;
-    run_state s = run("org,town,score\n", NULL);
-    assert_int_equal(s.rc, 0);
-    assert_int_equal(s.n, 0);
-    assert_null(strstr(s.diags, "empty"));
+    const run_state *s = run("org,town,score\n", NULL);
+    assert_int_equal(s->rc, 0);
+    assert_int_equal(s->n, 0);
+    assert_null(strstr(s->diags, "empty"));
 }
 
 static void test_rejected_rows_skipped_on_second_read(void **state)
@@ -211,11 +211,48 @@ static void test_rejected_rows_skipped_on_second_read(void **state)
     (void)state;
     /* A short row and a duplicate are rejected once; the rows after them
      * still get their own ranks on the second read. */
-    run_state s = run("org,town,score\nx,T,3\nbad\nx,T,9\ny,T,1\n", NULL);
-    assert_int_equal(s.rc, 0); /* rejects are not a failed run */
-    assert_int_equal(s.n, 2);
-    assert_string_equal(s.rows[0].fields, "x|3|2|1|2|2|1|false|");
-    assert_string_equal(s.rows[1].fields, "y|1|1|2|1|2|0.5|true|");
+    const run_state *s = run("org,town,score\nx,T,3\nbad\nx,T,9\ny,T,1\n", NULL);
+    assert_int_equal(s->rc, 0); /* rejects are not a failed run */
+    assert_int_equal(s->n, 2);
+    assert_string_equal(s->rows[0].fields, "x|3|2|1|2|2|1|false|");
+    assert_string_equal(s->rows[1].fields, "y|1|1|2|1|2|0.5|true|");
+}
+
+/* Many entities, values with many ties, sorted, reversed and shuffled
+ * orders: every rank equals 1 + the number of smaller (larger) values in
+ * its group, counted the slow way. */
+static void test_many_match_counting(void **state)
+{
+    (void)state;
+    enum { N = 1500 };
+    static int val[N], grp[N];
+    for (int shape = 0; shape < 3; shape++) {
+        char *csv = malloc(N * 32 + 64);
+        size_t o = (size_t)sprintf(csv, "org,town,score\n");
+        unsigned x = 12345;
+        for (int i = 0; i < N; i++) {
+            x = x * 1103515245u + 12345u;
+            val[i] = shape == 0 ? i / 3 : shape == 1 ? (N - i) / 2 : (int)(x >> 16) % 97;
+            grp[i] = shape == 2 ? (int)(x >> 8) % 5 : i % 3;
+            o += (size_t)sprintf(csv + o, "o%d,T%d,%d\n", i, grp[i], val[i]);
+        }
+        const run_state *s = run(csv, NULL);
+        free(csv);
+        assert_int_equal(s->rc, 0);
+        assert_int_equal(s->n, N);
+        for (int i = 0; i < N; i++) {
+            int low = 1, high = 1, place = 1, n = 0;
+            for (int j = 0; j < N; j++) {
+                low += val[j] < val[i];
+                high += val[j] > val[i];
+                place += grp[j] == grp[i] && val[j] < val[i];
+                n += grp[j] == grp[i];
+            }
+            char want[128];
+            snprintf(want, sizeof want, "o%d|%d|%d|%d|%d|%d|", i, val[i], low, high, place, n);
+            assert_memory_equal(s->rows[i].fields, want, strlen(want));
+        }
+    }
 }
 
 static void expect_pack_error(const char *measures, const char *msg)
@@ -300,28 +337,29 @@ static void test_previous_results(void **state)
 {
     (void)state;
     const char *orgs = "org,score\nx,1\ny,2\n";
-    run_state s = run_pack(prev_src, orgs, NULL, "previous",
-                           "org,score,place,level,level_label,reasons,pack\n"
-                           "x,3,1,last,last,,rk@2\n");
-    assert_int_equal(s.rc, 0);
-    assert_string_equal(s.rows[0].level, "twice");
-    assert_string_equal(s.rows[1].level, "none");
+    const run_state *s = run_pack(prev_src, orgs, NULL, "previous",
+                                  "org,score,place,level,level_label,reasons,pack\n"
+                                  "x,3,1,last,last,,rk@2\n");
+    assert_int_equal(s->rc, 0);
+    assert_string_equal(s->rows[0].level, "twice");
+    assert_string_equal(s->rows[1].level, "none");
     /* another version of the same pack: read, with a warning */
     s = run_pack(prev_src, orgs, NULL, "previous", "org,level,pack\nx,last,rk@1\ny,none,rk@1\n");
-    assert_int_equal(s.rc, 0);
-    assert_string_equal(s.rows[0].level, "twice");
-    assert_non_null(strstr(s.diags, "results written by rk@1, read by rk@2"));
+    assert_int_equal(s->rc, 0);
+    assert_string_equal(s->rows[0].level, "twice");
+    assert_non_null(strstr(s->diags, "results written by rk@1, read by rk@2"));
     /* a key the CSV writer made inert ('-x) reads back as the key it was */
     s = run_pack(prev_src, "org,score\n-x,1\ny,2\n", NULL, "previous",
                  "org,level,pack\n'-x,last,rk@2\n");
-    assert_int_equal(s.rc, 0);
-    assert_string_equal(s.rows[0].level, "twice");
+    assert_int_equal(s->rc, 0);
+    assert_string_equal(s->rows[0].level, "twice");
     /* another pack: every row is rejected, naming the pack */
     s = run_pack(prev_src, orgs, NULL, "previous", "org,level,pack\nx,last,other@2\n");
-    assert_int_equal(s.rc, 0);
-    assert_string_equal(s.rows[0].level, "last");
-    assert_non_null(strstr(s.diags, "row rejected: written by pack 'other@2', not by rk@2: results "
-                                    "read back must come from a run of the same pack"));
+    assert_int_equal(s->rc, 0);
+    assert_string_equal(s->rows[0].level, "last");
+    assert_non_null(strstr(s->diags,
+                           "row rejected: written by pack 'other@2', not by rk@2: results "
+                           "read back must come from a run of the same pack"));
     /* results keyed by another column: the header lacks this pack's key */
     rf_diags *d = rf_diags_new();
     rf_pack *p = NULL;
@@ -391,6 +429,7 @@ int main(void)
         cmocka_unit_test(test_empty_ranking_is_said),
         cmocka_unit_test(test_no_entities),
         cmocka_unit_test(test_rejected_rows_skipped_on_second_read),
+        cmocka_unit_test(test_many_match_counting),
         cmocka_unit_test(test_pack_errors),
         cmocka_unit_test(test_previous_results),
         cmocka_unit_test(test_results_input_needs_pack_column),

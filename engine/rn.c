@@ -798,7 +798,8 @@ static void rn_explain_values(rn_run *R, const vl_value *vals)
                 v.kind == VL_MISSING ? "(missing)" : rn_fmt(R, v));
         if (v.kind == VL_MISSING)
             fprintf(x, ": %s", v.u.why);
-        fprintf(x, "    [%s]\n", p->measures[m].expr ? ex_text(p->measures[m].expr) : "");
+        const pk_measure *ms = &p->measures[m];
+        fprintf(x, "    [%s]\n", ms->expr ? ex_text(ms->expr) : ms->text ? ms->text : "");
     }
     (void)vals;
 }

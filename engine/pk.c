@@ -31,6 +31,14 @@ typedef struct pk_index {
     int *slot;
 } pk_index;
 
+/* An input's columns by name, valid while its column array is unchanged
+ * (count columns are added to the entity input after its own). */
+typedef struct pk_colix {
+    const pk_column *cols;
+    int ncols;
+    pk_index ix;
+} pk_colix;
+
 typedef struct pk_b {
     rf_pack *p;
     yn_doc *doc;
@@ -42,7 +50,9 @@ typedef struct pk_b {
     const yn_node **mnode;
     bool *mused;
     pk_index cix, tix, mix; /* constants, tallies and measures by name */
-    bool uses_broken;       /* the expression compiling reads a measure that failed */
+    pk_colix *colix;        /* per input: its columns by name, once it has many */
+    int ncolix;
+    bool uses_broken; /* the expression compiling reads a measure that failed */
     /* While a measure compiles, a measure it reads that is not compiled yet
      * is noted here instead of compiled there and then (which recursed as
      * deep as the pack's chain of measures): the attempt is thrown away and
@@ -366,6 +376,32 @@ static int pk_index_find(const pk_index *ix, const char *name, size_t n)
     return -1;
 }
 
+/* pk_find_col for the lookups made per name an expression uses: past a few
+ * dozen columns, by hash (30,000 columns and measures took seconds). */
+static int pk_find_col_b(pk_b *b, const pk_input *in, const char *name, size_t n)
+{
+    const rf_pack *p = b->p;
+    int i = 0;
+    while (i < p->ninputs && &p->inputs[i] != in)
+        i++;
+    if (in->ncols <= 32 || i == p->ninputs)
+        return pk_find_col(in, name, n);
+    if (i >= b->ncolix) {
+        pk_colix *v = ar_alloc(b->a, (size_t)p->ninputs * sizeof *v);
+        if (b->ncolix)
+            memcpy(v, b->colix, (size_t)b->ncolix * sizeof *v);
+        b->colix = v;
+        b->ncolix = p->ninputs;
+    }
+    pk_colix *cx = &b->colix[i];
+    if (cx->cols != in->cols || cx->ncols != in->ncols) {
+        pk_index_build(b, &cx->ix, in->cols, sizeof *in->cols, in->ncols);
+        cx->cols = in->cols;
+        cx->ncols = in->ncols;
+    }
+    return pk_index_find(&cx->ix, name, n);
+}
+
 /* A measure by name: 1 resolved, 0 not yet (its compile is retried), -1 no
  * such measure. */
 static int pk_resolve_measure(pk_b *b, const char *name, size_t n, ex_symbol *out)
@@ -442,7 +478,7 @@ static bool pk_resolve(void *ctx, int scope, const char *name, size_t n, bool wa
     }
     if (scope >= 0 && scope < p->ninputs) {
         const pk_input *in = &p->inputs[scope];
-        int c = pk_find_col(in, name, n);
+        int c = pk_find_col_b(b, in, name, n);
         /* A row's own column first; else a measure of the entity the row
          * belongs to (checked in pk_in_rows to be known before the rows). */
         if (c < 0)
@@ -488,7 +524,7 @@ static bool pk_resolve(void *ctx, int scope, const char *name, size_t n, bool wa
         return true;
     }
     const pk_input *ent = &p->inputs[p->entity];
-    int c = pk_find_col(ent, name, n);
+    int c = pk_find_col_b(b, ent, name, n);
     if (c >= 0) {
         out->kind = EX_SYM_VALUE;
         out->type = ent->cols[c].type;
@@ -1802,7 +1838,7 @@ static void pk_measures(pk_b *b, const yn_node *n)
             b->mstate[m] = PK_M_DONE;
         /* One name, one meaning: a measure may not hide a column or a
          * constant, or an author reading a condition cannot tell which. */
-        if (ent && pk_find_col(ent, k->text, k->len) >= 0)
+        if (ent && pk_find_col_b(b, ent, k->text, k->len) >= 0)
             pk_err(b, k,
                    "measure '%s' has the name of a column of input '%s'; "
                    "use the column directly or rename the measure",
@@ -1984,7 +2020,7 @@ static void pk_flags(pk_b *b, const yn_node *n)
         for (int t = 0; t < p->ntallies && !clash; t++)
             if (strcmp(p->tallies[t].name, F->id) == 0)
                 clash = "a tally";
-        if (!clash && pk_find_col(ent, F->id, strlen(F->id)) >= 0)
+        if (!clash && pk_find_col_b(b, ent, F->id, strlen(F->id)) >= 0)
             clash = "a column of the entity input";
         if (clash)
             pk_err(b, id, "flag id '%s' is also the name of %s", F->id, clash);
@@ -2025,7 +2061,7 @@ static void pk_output(pk_b *b, const yn_node *root)
             p->outs[p->nouts++] = (pk_out){PK_OUT_MEASURE, m, c->text};
             continue;
         }
-        int col = pk_find_col(ent, c->text, c->len);
+        int col = pk_find_col_b(b, ent, c->text, c->len);
         if (col >= 0) {
             p->outs[p->nouts++] = (pk_out){PK_OUT_COLUMN, col, c->text};
             continue;

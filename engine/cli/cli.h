@@ -36,6 +36,9 @@ int cmd_test(int argc, char **argv);
 /* rf_pack_load, but a pack named without a '/' that is not a file here is
  * looked up in the installed rules folders (see packpath.c). */
 int cli_pack_load(const char *arg, rf_pack **out, rf_diags *d);
+/* The file cli_pack_load reads for `arg` (or `arg` itself when no rules
+ * folder has it); free it. */
+char *cli_pack_path(const char *arg);
 /* The same, with constants set (run's --set). */
 int cli_pack_load_set(const char *arg, const rf_setting *sets, size_t nsets, rf_pack **out,
                       rf_diags *d);

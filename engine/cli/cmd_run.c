@@ -457,29 +457,34 @@ static int run_check_paths(const run_args *A)
                                 "standard output; give one of them a file");
         return CLI_USAGE;
     }
-    for (int k = 0; k < 2; k++) {
+    /* A pack named without a path is the one found in the rules folders. */
+    char *pack = A->pack ? cli_pack_path(A->pack) : NULL;
+    int code = CLI_OK;
+    for (int k = 0; k < 2 && code == CLI_OK; k++) {
         if (!outs[k] || strcmp(outs[k], "-") == 0)
             continue;
-        if (A->pack && of_same_file(outs[k], A->pack)) {
+        if (pack && of_same_file(outs[k], pack)) {
             cli_usage_error(A->cmd,
                             "%s %s is the same file as the rule pack %s; the run would replace it",
-                            opts[k], outs[k], A->pack);
-            return CLI_USAGE;
+                            opts[k], outs[k], pack);
+            code = CLI_USAGE;
         }
-        for (size_t i = 0; i < A->nin; i++)
+        for (size_t i = 0; i < A->nin && code == CLI_OK; i++)
             if (of_same_file(outs[k], A->inputs[i].path)) {
                 cli_usage_error(A->cmd,
                                 "%s %s is the same file as input %s (%s); the run would replace it",
                                 opts[k], outs[k], A->inputs[i].name, A->inputs[i].path);
-                return CLI_USAGE;
+                code = CLI_USAGE;
             }
     }
-    if (!out_stdout && A->rejects && !rej_stdout && of_same_file(A->output, A->rejects)) {
+    free(pack);
+    if (code == CLI_OK && !out_stdout && A->rejects && !rej_stdout &&
+        of_same_file(A->output, A->rejects)) {
         cli_usage_error(A->cmd, "--output %s and --rejects %s are the same file", A->output,
                         A->rejects);
-        return CLI_USAGE;
+        code = CLI_USAGE;
     }
-    return CLI_OK;
+    return code;
 }
 
 static int run_check_args(run_args *A)

@@ -86,6 +86,19 @@ static char *pp_find(const char *name, const char *dirs)
     return NULL;
 }
 
+char *cli_pack_path(const char *arg)
+{
+    char *found = NULL;
+    if (!strchr(arg, '/') && !pp_is_file(arg)) {
+        char *dirs = pp_dirs();
+        found = dirs ? pp_find(arg, dirs) : NULL;
+        free(dirs);
+    }
+    if (!found && (found = malloc(strlen(arg) + 1)))
+        strcpy(found, arg);
+    return found;
+}
+
 int cli_pack_load(const char *arg, rf_pack **out, rf_diags *d)
 {
     return cli_pack_load_set(arg, NULL, 0, out, d);

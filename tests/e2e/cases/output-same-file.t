@@ -19,6 +19,9 @@ run -o ./pack.yaml
 run -r pack.yaml
 run -o new.csv -r ./new.csv
 run -r -
+# a pack named without a path is the one in the rules folders
+ROSTERFLAG_RULES_PATH="$T" $RF run pack --input members=members.csv -q -o "$T/pack.yaml"
+echo "exit $?"
 run -o - -r -
 [ "$(cat members.csv ledger.csv pack.yaml | cksum)" = "$before" ] && echo "inputs and pack unchanged"
 rm hard.csv sym.csv members.csv ledger.csv pack.yaml

@@ -1553,6 +1553,15 @@ static bool rn_encoding(const char *s, cs_encoding *e)
     return true;
 }
 
+/* A derived entity named where a file is given (--input, --header). */
+static void rn_not_a_file(rf_diags *d, const rf_pack *p, int ii, const char *option)
+{
+    const pk_input *in = &p->inputs[ii], *src = &p->inputs[in->from];
+    dg_add(d, RF_ERROR, RF_CLASS_USAGE, NULL, 0, 0, 0, NULL,
+           "'%s' comes from column %s of input '%s', not from a file of its own: pass %s %s=FILE",
+           in->name, in->cols[0].id, src->name, option, src->name);
+}
+
 static bool rn_open(rn_run *R, const rf_input *inputs, size_t ninputs)
 {
     const rf_pack *p = R->p;
@@ -1575,11 +1584,7 @@ static bool rn_open(rn_run *R, const rf_input *inputs, size_t ninputs)
             continue;
         }
         if (p->inputs[ii].derived) {
-            dg_add(R->d, RF_ERROR, RF_CLASS_USAGE, NULL, 0, 0, 0, NULL,
-                   "'%s' comes from column %s of input '%s', not from a file of its own: pass "
-                   "--input %s=FILE",
-                   inputs[i].name, p->inputs[ii].cols[0].id, p->inputs[p->inputs[ii].from].name,
-                   p->inputs[p->inputs[ii].from].name);
+            rn_not_a_file(R->d, p, ii, "--input");
             ok = false;
             continue;
         }
@@ -1932,6 +1937,11 @@ int rf_check_inputs(const rf_pack *p, const rf_input *inputs, size_t ninputs, rf
         if (ii < 0) {
             dg_add(d, RF_ERROR, RF_CLASS_USAGE, NULL, 0, 0, 0, NULL, "pack %s has no input '%s'",
                    p->id, inputs[i].name);
+            errors++;
+            continue;
+        }
+        if (p->inputs[ii].derived) {
+            rn_not_a_file(d, p, ii, "--header");
             errors++;
             continue;
         }

@@ -92,6 +92,24 @@ typedef struct rn_seen {
 } rn_seen;
 #define RN_SEEN_MAX ((size_t)1 << 20)
 
+/* What a result column holds. The writer walks a list of these, so choosing
+ * columns drops and reorders entries, and the full list writes what a run
+ * without a choice always wrote. */
+typedef enum {
+    RN_COL_OUT,
+    RN_COL_LEVEL,
+    RN_COL_LABEL,
+    RN_COL_FLAG,
+    RN_COL_REASONS,
+    RN_COL_DETAIL,
+    RN_COL_PACK
+} rn_colkind;
+
+typedef struct rn_col {
+    rn_colkind kind;
+    int i; /* the output or flag number */
+} rn_col;
+
 typedef struct rn_run {
     const rf_pack *p;
     const rf_run_options *o;
@@ -142,6 +160,8 @@ typedef struct rn_run {
     uint64_t xshown[RF_MAX_INPUTS];
     const char *stamp; /* id@version, written in every result */
     size_t stampn;
+    rn_col *cols; /* the result columns written, in order (all, or --columns) */
+    int ncols;
     /* rankings */
     rk_state *rk;
     uint64_t *used; /* streaming shape: a bit per row read, set if the row was used */
@@ -1011,18 +1031,32 @@ static void rn_evaluate(rn_run *R, const vl_value *vals, const ex_acc *accs, con
 
     wr_writer *w = &R->w;
     wr_row_begin(w);
-    for (int i = 0; i < p->nouts; i++)
-        wr_value(w, rn_outval(R, vals, &p->outs[i]));
-    if (levels) {
-        wr_text(w, lid, strlen(lid));
-        wr_text(w, llab, strlen(llab));
+    for (int c = 0; c < R->ncols; c++) {
+        const rn_col *C = &R->cols[c];
+        switch (C->kind) {
+        case RN_COL_OUT:
+            wr_value(w, rn_outval(R, vals, &p->outs[C->i]));
+            break;
+        case RN_COL_LEVEL:
+            wr_text(w, lid, strlen(lid));
+            break;
+        case RN_COL_LABEL:
+            wr_text(w, llab, strlen(llab));
+            break;
+        case RN_COL_FLAG:
+            wr_value(w, R->fvals[C->i]);
+            break;
+        case RN_COL_REASONS:
+            wr_list(w, reasons, nreasons);
+            break;
+        case RN_COL_DETAIL:
+            wr_text(w, detail, dn);
+            break;
+        case RN_COL_PACK:
+            wr_text(w, R->stamp, R->stampn);
+            break;
+        }
     }
-    for (int f = 0; f < p->nflags; f++)
-        wr_value(w, R->fvals[f]);
-    wr_list(w, reasons, nreasons);
-    if (p->ntallies)
-        wr_text(w, detail, dn);
-    wr_text(w, R->stamp, R->stampn);
     wr_row_end(w);
 
     if (R->o->on_result) {
@@ -1692,6 +1726,100 @@ static bool rn_period(rn_run *R)
     return true;
 }
 
+/* The result columns: every one the pack's results have, in their order, or
+ * those rf_run_options.columns names (comma-separated), in its order. */
+static bool rn_columns(rn_run *R, const char ***names_out)
+{
+    const rf_pack *p = R->p;
+    int nall = p->nouts + p->nflags + 5;
+    rn_col *all = ar_alloc(R->a, (size_t)nall * sizeof *all);
+    const char **names = ar_alloc(R->a, (size_t)nall * sizeof *names);
+    int n = 0;
+    for (int i = 0; i < p->nouts; i++) {
+        all[n] = (rn_col){RN_COL_OUT, i};
+        names[n++] = p->outs[i].name;
+    }
+    if (pk_has_level_column(p)) {
+        all[n] = (rn_col){RN_COL_LEVEL, 0};
+        names[n++] = "level";
+        all[n] = (rn_col){RN_COL_LABEL, 0};
+        names[n++] = "level_label";
+    }
+    for (int f = 0; f < p->nflags; f++) {
+        all[n] = (rn_col){RN_COL_FLAG, f};
+        names[n++] = p->flags[f].id;
+    }
+    all[n] = (rn_col){RN_COL_REASONS, 0};
+    names[n++] = "reasons";
+    if (p->ntallies) {
+        all[n] = (rn_col){RN_COL_DETAIL, 0};
+        names[n++] = "detail";
+    }
+    all[n] = (rn_col){RN_COL_PACK, 0};
+    names[n++] = "pack";
+    const char *want = R->o->columns;
+    if (!want) {
+        R->cols = all;
+        R->ncols = n;
+        *names_out = names;
+        return true;
+    }
+    size_t maxsel = 1;
+    for (const char *c = want; *c; c++)
+        maxsel += *c == ',';
+    R->cols = ar_alloc(R->a, maxsel * sizeof *R->cols);
+    const char **sel = ar_alloc(R->a, maxsel * sizeof *sel);
+    bool *taken = ar_alloc(R->a, (size_t)n * sizeof *taken);
+    memset(taken, 0, (size_t)n * sizeof *taken);
+    R->ncols = 0;
+    for (const char *s = want;;) {
+        const char *e = strchr(s, ',');
+        size_t len = e ? (size_t)(e - s) : strlen(s);
+        int found = -1;
+        const char *best = NULL;
+        size_t bestd = (size_t)-1, limit = len <= 3 ? 1 : len <= 6 ? 2 : 3;
+        for (int k = 0; k < n && found < 0; k++) {
+            if (strlen(names[k]) == len && memcmp(names[k], s, len) == 0)
+                found = k;
+            size_t dd = dg_edit_distance(s, len, names[k], strlen(names[k]));
+            if (dd <= limit && dd < bestd) {
+                bestd = dd;
+                best = names[k];
+            }
+        }
+        if (found < 0 || taken[found]) {
+            /* Say every column there is: the list is short and the user
+             * needs its spelling. */
+            size_t cap = 64;
+            for (int k = 0; k < n; k++)
+                cap += strlen(names[k]) + 2;
+            char *list = ar_alloc(R->a, cap), *o = list;
+            for (int k = 0; k < n; k++)
+                o += snprintf(o, cap - (size_t)(o - list), "%s%s", k ? ", " : "", names[k]);
+            if (len == 0)
+                dg_add(R->d, RF_ERROR, RF_CLASS_USAGE, NULL, 0, 0, 0, NULL,
+                       "columns: an empty column name in '%s'; the results have: %s", want, list);
+            else if (found >= 0)
+                dg_add(R->d, RF_ERROR, RF_CLASS_USAGE, NULL, 0, 0, 0, NULL,
+                       "columns: '%.*s' is named twice", (int)len, s);
+            else
+                dg_add(R->d, RF_ERROR, RF_CLASS_USAGE, NULL, 0, 0, 0, NULL,
+                       "columns: the results have no column '%.*s'%s%s%s; they have: %s", (int)len,
+                       s, best ? " (did you mean '" : "", best ? best : "", best ? "'?)" : "",
+                       list);
+            return false;
+        }
+        taken[found] = true;
+        R->cols[R->ncols] = all[found];
+        sel[R->ncols++] = names[found];
+        if (!e)
+            break;
+        s = e + 1;
+    }
+    *names_out = sel;
+    return true;
+}
+
 static void rn_free(rn_run *R)
 {
     for (int k = 0; k < RF_MAX_INPUTS; k++)
@@ -1803,23 +1931,14 @@ int rf_run(const rf_pack *p, const rf_run_options *o, const rf_input *inputs, si
     if (R.nsets)
         R.groups = dv_new();
 
-    const char **names = ar_alloc(R.a, (size_t)(p->nouts + p->nflags + 5) * sizeof *names);
-    int nn = 0;
-    for (int i = 0; i < p->nouts; i++)
-        names[nn++] = p->outs[i].name;
-    if (pk_has_level_column(p)) {
-        names[nn++] = "level";
-        names[nn++] = "level_label";
+    const char **names = NULL;
+    if (!rn_columns(&R, &names)) {
+        rn_free(&R);
+        return -1;
     }
-    for (int f = 0; f < p->nflags; f++)
-        names[nn++] = p->flags[f].id;
-    names[nn++] = "reasons";
-    if (p->ntallies)
-        names[nn++] = "detail";
-    names[nn++] = "pack";
     R.stamp = ar_printf(R.a, "%s@%s%s", p->id, p->version, p->set_stamp ? p->set_stamp : "");
     R.stampn = strlen(R.stamp);
-    wr_begin(&R.w, out, o->format, names, nn);
+    wr_begin(&R.w, out, o->format, names, R.ncols);
     if (rejects)
         fputs("file,line,input,action,reason,raw\n", rejects);
 

@@ -188,11 +188,13 @@ typedef struct rf_run_options {
     /* What `out` and `rejects` are, named in a "cannot write" error (a
      * file name; NULL: none named). */
     const char *out_name, *rejects_name;
+    const char *columns; /* result columns to write, comma-separated, in this order
+                            (any of the names the full results have); NULL: all */
 } rf_run_options;
 
 #define RF_RUN_OPTIONS_INIT                                                                        \
     {                                                                                              \
-        0, NULL, RF_FORMAT_CSV, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL                        \
+        0, NULL, RF_FORMAT_CSV, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL                  \
     }
 
 #define RF_MAX_INPUTS 16

@@ -30,6 +30,10 @@ static void run_help(FILE *to)
           "      --list-all          html: list every entity, not only those with a level\n"
           "                          or a flag raised\n"
           "  -o, --output FILE       write results to FILE (default, or '-': stdout)\n"
+          "      --columns LIST      write only these result columns, in this order\n"
+          "                          (comma-separated: the pack's output columns, level,\n"
+          "                          level_label, a flag, reasons, detail, pack), e.g.\n"
+          "                          --columns member_id,score,level; csv and jsonl\n"
           "  -r, --rejects FILE      write rejected rows, and rows kept with a problem,\n"
           "                          to FILE as CSV (file,line,input,action,reason,raw);\n"
           "                          without it they are reported on stderr\n"
@@ -231,6 +235,12 @@ static int run_opt_list_all(run_args *A, const char *v)
     return CLI_OK;
 }
 
+static int run_opt_columns(run_args *A, const char *v)
+{
+    A->o.columns = v;
+    return CLI_OK;
+}
+
 static int run_opt_group_by(run_args *A, const char *v)
 {
     A->group_by = v;
@@ -398,6 +408,7 @@ static const run_opt run_opts[] = {
     {"--rejects", "-r", true, RUN_IN_BOTH, run_opt_rejects},
     {"--encoding", NULL, true, RUN_IN_BOTH, run_opt_encoding},
     {"--delimiter", NULL, true, RUN_IN_BOTH, run_opt_delimiter},
+    {"--columns", NULL, true, RUN_IN_RUN, run_opt_columns},
     {"--group-by", NULL, true, RUN_IN_RUN, run_opt_group_by},
     {"--list-all", NULL, false, RUN_IN_RUN, run_opt_list_all},
     {"--set", NULL, true, RUN_IN_BOTH, run_opt_set},
@@ -508,6 +519,11 @@ static int run_check_args(run_args *A)
     }
     if (A->xlsx && (!A->output || strcmp(A->output, "-") == 0)) {
         cli_usage_error(A->cmd, "--format xlsx writes a file: give --output FILE.xlsx");
+        return CLI_USAGE;
+    }
+    if (A->o.columns && (A->xlsx || A->html)) {
+        cli_usage_error(A->cmd, "--columns is for CSV and JSON lines results; a workbook or a "
+                                "report always shows every column it has");
         return CLI_USAGE;
     }
     if (A->bom && (A->o.format != RF_FORMAT_CSV || A->xlsx || A->html)) {

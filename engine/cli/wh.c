@@ -395,7 +395,7 @@ static void wh_sections(wh_page *h, const rf_summary *s, const rp_report *rp)
                 h->failed = true;
         if (total > listed)
             fprintf(f,
-                    "<p class=\"rest\" data-unlisted=\"%llu\">另有 %llu "
+                    "<p class=\"rest\" data-unlisted=\"%llu\">%llu "
                     "个%s无等级、无标记，未逐一列出。</p>\n",
                     (unsigned long long)(total - listed), (unsigned long long)(total - listed),
                     ent);

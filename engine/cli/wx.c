@@ -61,6 +61,28 @@ static void wx_str(wx_book *x, lxw_worksheet *ws, lxw_row_t r, int c, const char
         x->failed = true;
 }
 
+/* Printed: A4 landscape, as wide as one page, the header on every page and
+ * the rules that made it in the footer. */
+static void wx_print(wx_book *x, lxw_worksheet *ws, bool header_row)
+{
+    worksheet_set_paper(ws, 9);
+    worksheet_set_landscape(ws);
+    worksheet_fit_to_pages(ws, 1, 0);
+    if (header_row)
+        worksheet_repeat_rows(ws, 0, 0);
+    char foot[600];
+    /* '&' starts a field code in a footer: the stamp has none to escape
+     * but an id could, so it is doubled. */
+    size_t o = (size_t)snprintf(foot, sizeof foot, "&L");
+    for (const char *c = x->stamp; *c && o + 3 < sizeof foot; c++) {
+        if (*c == '&')
+            foot[o++] = '&';
+        foot[o++] = *c;
+    }
+    snprintf(foot + o, sizeof foot - o, "&R&P / &N");
+    worksheet_set_footer(ws, foot);
+}
+
 static void wx_header(wx_book *x, lxw_worksheet *ws)
 {
     const rf_pack *p = x->p;
@@ -81,6 +103,7 @@ static void wx_header(wx_book *x, lxw_worksheet *ws)
         wx_str(x, ws, 0, c++, "明细", x->head);
     wx_str(x, ws, 0, c++, "规则包", x->head);
     worksheet_freeze_panes(ws, 1, 0);
+    wx_print(x, ws, true);
 }
 
 wx_book *wx_open(const rf_pack *p, const char *path, char *why, size_t whyn)
@@ -133,6 +156,9 @@ wx_book *wx_open(const rf_pack *p, const char *path, char *why, size_t whyn)
     x->ncols = p->nouts + (x->levels ? 1 : 0) + p->nflags + 2 + (p->ntallies ? 1 : 0);
     snprintf(x->stamp, sizeof x->stamp, "%s@%s%s", p->id, p->version,
              p->set_stamp ? p->set_stamp : "");
+    wx_print(x, x->summary, false);
+    wx_print(x, x->rejects, true);
+    wx_print(x, x->rules, false);
     wx_header(x, x->results);
     x->row = 1;
     return x;
@@ -314,6 +340,17 @@ static void wx_summary(wx_book *x, const rf_summary *s, const rp_report *rp)
     snprintf(line, sizeof line, "%s: %s", p->title.zh, byi >= 0 ? rp_out_label(p, byi) : "");
     chart_title_set_name(ch, line);
     chart_legend_set_position(ch, LXW_CHART_LEGEND_BOTTOM);
+    chart_axis_set_num_format(ch->y_axis, "0");
+    chart_axis_set_min(ch->y_axis, 0);
+    uint64_t top_count = 0;
+    for (size_t i = 0; i < shown; i++)
+        for (size_t k = 0; k < nser; k++) {
+            const gr_group *gi = gr_get(g, i);
+            uint64_t n = nlev ? gi->levels[k] : gi->flags[k];
+            top_count = n > top_count ? n : top_count;
+        }
+    if (top_count <= 10) /* whole results: no 0.2 steps */
+        chart_axis_set_major_unit(ch->y_axis, 1);
     lxw_chart_options co = {0};
     co.x_scale = shown > 12 ? 2.0 : 1.4;
     co.y_scale = 1.4;

@@ -215,7 +215,7 @@ fz_put(fz_buf *b, const char *fmt, ...)
 
 typedef struct fz_got {
     int n;
-    char m0[2][32];
+    char m0[2][32], r[2][32]; /* the head and its rank, per entity */
 } fz_got;
 
 static int fz_collect(void *ctx, const rf_result *r)
@@ -223,6 +223,9 @@ static int fz_collect(void *ctx, const rf_result *r)
     fz_got *g = ctx;
     if (g->n < 2 && r->nfields >= 2)
         snprintf(g->m0[g->n], sizeof g->m0[g->n], "%s", r->values[1]);
+    for (size_t i = 0; g->n < 2 && r->names && i < r->nfields; i++)
+        if (r->names[i] && strcmp(r->names[i], "r") == 0)
+            snprintf(g->r[g->n], sizeof g->r[g->n], "%s", r->values[i]);
     g->n++;
     return 0;
 }
@@ -231,7 +234,9 @@ static int fz_collect(void *ctx, const rf_result *r)
  * shape bit 4 and no text for x); byte 3 the shape: bit 0 down (m_i reads m_(i+1)) rather
  * than up (m_(i-1)), bit 1 the chain's end closes a cycle instead of
  * reading n, bit 2 each also reads the one after next (through max()),
- * bit 3 measures written in shuffled order; byte 4 the place along the
+ * bit 3 measures written in shuffled order, bit 5 the head is ranked
+ * (rank r, percentile pc), bit 6 the head is read inside an aggregate's
+ * rows (c over input ev), bit 7 a flag reads the head; byte 4 the place along the
  * chain the cycle closes on; byte 5 the shuffle's seed, bit 0 also asks
  * for an explanation; bytes 6 on the text of measure x (quotes and line
  * breaks made spaces), which the levels read and which may read the chain.
@@ -268,9 +273,17 @@ static void fz_gen(const uint8_t *data, size_t size)
     fz_buf y = {malloc(4096), 0, 4096};
     if (!y.s)
         abort();
+    bool ranked = shape & 32, in_rows = shape & 64, flag = shape & 128;
+    int head = down ? 0 : depth - 1;
     fz_put(&y, "rosterflag: 1\npack: {id: gen, version: \"1\", title: gen}\n"
-               "inputs:\n  people:\n    key: id\n    columns: {id: text, n: integer}\n"
-               "entity: {input: people}\nmeasures:\n");
+               "inputs:\n  people:\n    key: id\n    columns: {id: text, n: integer}\n");
+    if (in_rows)
+        fz_put(&y, "  ev:\n    columns: {who: {type: text, ref: people}, k: integer}\n");
+    fz_put(&y, "entity: {input: people}\nmeasures:\n");
+    if (ranked)
+        fz_put(&y, "  r: {rank: m%d, order: descending}\n  pc: {percentile: r}\n", head);
+    if (in_rows)
+        fz_put(&y, "  c: \"count(ev where k < m%d)\"\n", head);
     for (int k = 0; k < depth; k++) {
         int i = perm[k];
         int step = down ? 1 : -1;
@@ -299,10 +312,12 @@ static void fz_gen(const uint8_t *data, size_t size)
         fz_put(&y, "\"\n");
     }
     /* the chain's head: m0 down, m(depth - 1) up */
-    fz_put(&y,
-           "levels:\n  - id: high\n    any: [\"m%d > 10\"%s]\n"
-           "output: {columns: [id, m%d]}\n",
-           down ? 0 : depth - 1, ntext ? ", \"x = x\"" : "", down ? 0 : depth - 1);
+    fz_put(&y, "levels:\n  - id: high\n    any: [\"m%d > 10\"%s%s%s]\n", head,
+           ntext ? ", \"x = x\"" : "", ranked ? ", \"pc > 0.9\"" : "",
+           in_rows ? ", \"c > 0\"" : "");
+    if (flag)
+        fz_put(&y, "flags:\n  - id: big\n    any: [\"m%d > 5\"]\n", head);
+    fz_put(&y, "output: {columns: [id, m%d]}\n", head);
     free(perm);
 
     rf_diags *d = rf_diags_new();
@@ -325,7 +340,14 @@ static void fz_gen(const uint8_t *data, size_t size)
         fputs("id,n\nK1,1\nK2,5\n", f);
         if (fclose(f) != 0)
             abort();
-        rf_input in = {"people", fz_paths[0], NULL, 0};
+        rf_input in[2] = {{"people", fz_paths[0], NULL, 0}, {"ev", fz_paths[1], NULL, 0}};
+        if (in_rows) {
+            if (!(f = fopen(fz_paths[1], "w")))
+                abort();
+            fputs("who,k\nK1,3\nK2,1\n", f);
+            if (fclose(f) != 0)
+                abort();
+        }
         rf_run_options o = RF_RUN_OPTIONS_INIT;
         fz_got got = {0};
         o.on_result = fz_collect;
@@ -337,7 +359,7 @@ static void fz_gen(const uint8_t *data, size_t size)
         rf_diags *rd = rf_diags_new();
         rf_summary sum;
         memset(&sum, 0, sizeof sum);
-        int rr = rf_run(p, &o, &in, 1, NULL, devnull, &sum, rd);
+        int rr = rf_run(p, &o, in, in_rows ? 2 : 1, NULL, devnull, &sum, rd);
         fz_check_run(rr, rd, &sum, 1, fz_fail);
         fz_diags(rd);
         if (!ntext && !cycle) {
@@ -349,6 +371,11 @@ static void fz_gen(const uint8_t *data, size_t size)
                 fprintf(stderr, "depth %d: m0 = '%s', '%s'; want %s, %s\n", depth, got.m0[0],
                         got.m0[1], want[0], want[1]);
                 fz_fail("a generated chain evaluated wrong");
+            }
+            /* descending: K2's head is the higher */
+            if (ranked && (strcmp(got.r[0], "2") != 0 || strcmp(got.r[1], "1") != 0)) {
+                fprintf(stderr, "ranks '%s', '%s'; want 2, 1\n", got.r[0], got.r[1]);
+                fz_fail("a generated ranking ranked wrong");
             }
         }
         rf_diags_free(rd);

@@ -1094,15 +1094,150 @@ static bool cs_ieq(const char *a, const char *b)
     }
 }
 
-static bool cs_matches(const cs_want *w, const char *h, bool fold)
+/* One UTF-8 code point at s (n bytes left): its value, and its length in
+ * *len (1 for a byte that starts no valid sequence, read as itself). */
+static uint32_t cs_cp(const unsigned char *s, size_t n, size_t *len)
+{
+    uint32_t c = s[0];
+    size_t k = c < 0x80             ? 1
+               : (c & 0xE0) == 0xC0 ? 2
+               : (c & 0xF0) == 0xE0 ? 3
+               : (c & 0xF8) == 0xF0 ? 4
+                                    : 0;
+    if (k <= 1 || k > n) {
+        *len = 1;
+        return c;
+    }
+    c &= 0x3Fu >> (k - 1);
+    for (size_t i = 1; i < k; i++) {
+        if ((s[i] & 0xC0) != 0x80) {
+            *len = 1;
+            return s[0];
+        }
+        c = (c << 6) | (s[i] & 0x3F);
+    }
+    *len = k;
+    return c;
+}
+
+/* A column title as offices vary it, reduced to what names the column:
+ * full-width forms (（）％，Ａ１ and the ideographic space) read as their
+ * ASCII twins, ASCII letters in lower case, spaces around the title dropped,
+ * and a bracketed suffix, which offices use for a unit (进度(%)、
+ * 办公面积（㎡）、得分【分】), cut off. At most 63 code points are kept, into
+ * out[0..cap) as code points; returns how many. */
+enum { CS_FOLD_MAX = 64 };
+static size_t cs_fold(const char *title, uint32_t *out)
+{
+    const unsigned char *s = (const unsigned char *)title;
+    size_t n = strlen(title), k = 0;
+    while (n && k < CS_FOLD_MAX - 1) {
+        size_t len;
+        uint32_t c = cs_cp(s, n, &len);
+        s += len;
+        n -= len;
+        if (c >= 0xFF01 && c <= 0xFF5E)
+            c -= 0xFEE0;
+        else if (c == 0x3000)
+            c = ' ';
+        if (c >= 'A' && c <= 'Z')
+            c += 'a' - 'A';
+        out[k++] = c;
+    }
+    for (int round = 0; round < 2; round++) {
+        while (k && (out[k - 1] == ' ' || out[k - 1] == '\t'))
+            k--;
+        size_t lead = 0;
+        while (lead < k && (out[lead] == ' ' || out[lead] == '\t'))
+            lead++;
+        if (lead) {
+            memmove(out, out + lead, (k - lead) * sizeof *out);
+            k -= lead;
+        }
+        if (round || !k)
+            break;
+        uint32_t close = out[k - 1], open = close == ')'      ? '('
+                                            : close == ']'    ? '['
+                                            : close == 0x3011 ? 0x3010 /* 】【 */
+                                                              : 0;
+        if (!open)
+            break;
+        size_t at = k - 1;
+        while (at > 0 && out[at] != open)
+            at--;
+        if (out[at] == open && at > 0) /* a title that is all brackets stays */
+            k = at;
+    }
+    return k;
+}
+
+static bool cs_fold_eq(const uint32_t *a, size_t na, const char *b)
+{
+    uint32_t fb[CS_FOLD_MAX];
+    size_t nb = cs_fold(b, fb);
+    return na && na == nb && memcmp(a, fb, na * sizeof *a) == 0;
+}
+
+/* pass 0: as written; 1: ASCII case aside; 2: folded (cs_fold) */
+static bool cs_matches(const cs_want *w, const char *h, const uint32_t *fh, size_t nfh, int pass)
 {
     if (!*h)
         return false;
     if (w->nnames <= 0)
-        return fold ? cs_ieq(w->id, h) : strcmp(w->id, h) == 0;
+        return pass == 0   ? strcmp(w->id, h) == 0
+               : pass == 1 ? cs_ieq(w->id, h)
+                           : cs_fold_eq(fh, nfh, w->id);
     for (int k = 0; k < w->nnames; k++)
-        if (fold ? cs_ieq(w->names[k], h) : strcmp(w->names[k], h) == 0)
+        if (pass == 0   ? strcmp(w->names[k], h) == 0
+            : pass == 1 ? cs_ieq(w->names[k], h)
+                        : cs_fold_eq(fh, nfh, w->names[k]))
             return true;
+    return false;
+}
+
+/* Edit distance between two folded titles, in code points. */
+static size_t cs_cp_distance(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
+{
+    size_t row[CS_FOLD_MAX + 1];
+    for (size_t j = 0; j <= nb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= na; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= nb; j++) {
+            size_t up = row[j];
+            size_t best = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best)
+                best = up + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[nb];
+}
+
+/* Is an unused header title close to one of the column's names: one holds
+ * the other, or they differ by a character or two? */
+static bool cs_near_title(const cs_want *w, const uint32_t *fh, size_t nfh)
+{
+    int n = w->nnames > 0 ? w->nnames : 1;
+    for (int k = 0; k < n && nfh; k++) {
+        uint32_t fn[CS_FOLD_MAX];
+        size_t nn = cs_fold(w->nnames > 0 ? w->names[k] : w->id, fn);
+        if (!nn)
+            continue;
+        size_t lim = nn <= 2 ? 0 : nn <= 5 ? 1 : 2;
+        if (cs_cp_distance(fn, nn, fh, nfh) <= lim)
+            return true;
+        const uint32_t *lo = nn <= nfh ? fn : fh, *hi = nn <= nfh ? fh : fn;
+        size_t nlo = nn <= nfh ? nn : nfh, nhi = nn <= nfh ? nfh : nn;
+        /* a word or two more (推进 / 推进情况), not a whole other header */
+        for (size_t at = 0; nlo >= 2 && nhi - nlo <= 4 && at + nlo <= nhi; at++)
+            if (memcmp(hi + at, lo, nlo * sizeof *lo) == 0)
+                return true;
+    }
     return false;
 }
 
@@ -1143,17 +1278,23 @@ int cs_bind(cs_reader *r, const cs_want *wants, int nwants, int *pos, rf_diags *
         owner[j] = -1;
         used[j] = false;
     }
+    /* every header title folded once (cs_fold) */
+    uint32_t *fh = ar_xmalloc((r->nh ? r->nh : 1) * CS_FOLD_MAX * sizeof *fh);
+    size_t *nfh = ar_xmalloc((r->nh ? r->nh : 1) * sizeof *nfh);
+    for (size_t j = 0; j < r->nh; j++)
+        nfh[j] = cs_fold(r->hdr[j], fh + j * CS_FOLD_MAX);
     cs_sb b = {0};
     for (int i = 0; i < nwants; i++) {
         const cs_want *w = &wants[i];
         pos[i] = -1;
         /* Exact first, so "ID" and "id" in one header are not a clash when
-         * the pack names one of them exactly. */
-        for (int pass = 0; pass < 2 && pos[i] < 0; pass++) {
+         * the pack names one of them exactly; then without case; then as
+         * offices vary titles (cs_fold). */
+        for (int pass = 0; pass < 3 && pos[i] < 0; pass++) {
             size_t first = r->nh;
             bool dup = false;
             for (size_t j = 0; j < r->nh; j++) {
-                if (!cs_matches(w, r->hdr[j], pass == 1))
+                if (!cs_matches(w, r->hdr[j], fh + j * CS_FOLD_MAX, nfh[j], pass))
                     continue;
                 used[j] = true;
                 if (first == r->nh) {
@@ -1198,6 +1339,28 @@ int cs_bind(cs_reader *r, const cs_want *wants, int nwants, int *pos, rf_diags *
                "input '%s' has no column '%s' (tried header names: %s)", r->label, w->id, b.p);
         errors++;
     }
+    /* A column the pack reads that is not here while a title no column
+     * took is close to one of its names: most likely the same column,
+     * titled another way. Said for every such column, found or required. */
+    for (int i = 0; i < nwants; i++) {
+        if (pos[i] >= 0)
+            continue;
+        const cs_want *w = &wants[i];
+        for (size_t j = 0; j < r->nh; j++) {
+            if (used[j] || !r->hdr[j][0] || !cs_near_title(w, fh + j * CS_FOLD_MAX, nfh[j]))
+                continue;
+            b.n = 0;
+            cs_sb_str(&b, "");
+            for (int k = 0; k < w->nnames; k++) {
+                cs_sb_str(&b, k ? ", " : "");
+                cs_sb_str(&b, w->names[k]);
+            }
+            dg_add(d, RF_WARNING, RF_CLASS_INPUT, r->path, line, 0, 0, NULL,
+                   "column '%s' (%s) not found; '%s' is not used: did you mean it?", w->id,
+                   w->nnames > 0 ? b.p : w->id, r->hdr[j]);
+            break;
+        }
+    }
     /* A header read as one cell that holds another separator is the usual
      * sign of a semicolon- or tab-separated file read with commas. */
     if (errors && r->nh == 1 && r->delim == ',') {
@@ -1224,5 +1387,7 @@ int cs_bind(cs_reader *r, const cs_want *wants, int nwants, int *pos, rf_diags *
     free(b.p);
     free(owner);
     free(used);
+    free(fh);
+    free(nfh);
     return errors;
 }

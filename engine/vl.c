@@ -379,18 +379,37 @@ static bool parse_date(const char *raw, size_t rawn, const char *s, size_t n, vl
             ok = true;
         }
     }
+    /* A year and month alone (196805, 1968.05, 1968.5, 1968-05, 1968年5月),
+     * as cadre rosters write 出生年月, is the month's first day: full years
+     * then count from the month, as organisation departments count ages. */
+    if (!ok && n == 6) {
+        bool all = true;
+        for (size_t k = 0; k < 6; k++)
+            all = all && is_digit(s[k]);
+        if (all) {
+            y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+            m = (s[4] - '0') * 10 + (s[5] - '0');
+            d = 1;
+            ok = true;
+        }
+    }
     if (!ok && read_num(s, n, &i, 4, &y) && i == 4) {
         if (i < n && (s[i] == '-' || s[i] == '/' || s[i] == '.')) {
             char sep = s[i++];
-            ok = read_num(s, n, &i, 2, &m) && i < n && s[i++] == sep && read_num(s, n, &i, 2, &d) &&
-                 i == n;
+            ok = read_num(s, n, &i, 2, &m) &&
+                 (i == n ? (d = 1, true)
+                         : i < n && s[i++] == sep && read_num(s, n, &i, 2, &d) && i == n);
         } else if (match_lit(s, n, &i, "年")) {
-            ok =
-                read_num(s, n, &i, 2, &m) && match_lit(s, n, &i, "月") && read_num(s, n, &i, 2, &d);
-            if (ok) {
-                if (!match_lit(s, n, &i, "日"))
-                    (void)match_lit(s, n, &i, "号");
-                ok = i == n;
+            ok = read_num(s, n, &i, 2, &m) && match_lit(s, n, &i, "月");
+            if (ok && i == n) {
+                d = 1;
+            } else if (ok) {
+                ok = read_num(s, n, &i, 2, &d);
+                if (ok) {
+                    if (!match_lit(s, n, &i, "日"))
+                        (void)match_lit(s, n, &i, "号");
+                    ok = i == n;
+                }
             }
         }
     }

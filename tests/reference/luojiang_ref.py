@@ -17,12 +17,18 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from refcommon import RowError, age, cell, find_col, parse_date, parse_dec, read_table  # noqa: E402
 
-EDUCATION = {"小学": 0, "初中": 1, "高中": 2, "中专": 2, "职高": 2, "大专": 3, "专科": 3,
-             "本科": 4, "硕士": 5, "研究生": 5, "博士": 6}
+EDUCATION = {"小学": 0, "初中": 1, "高中": 2, "中专": 2, "职高": 2, "技校": 2, "中等专科": 2,
+             "大专": 3, "专科": 3, "大学专科": 3, "全日制大专": 3, "全日制专科": 3, "在职大专": 3,
+             "在职专科": 3, "本科": 4, "大学本科": 4, "大学": 4, "全日制本科": 4, "在职本科": 4,
+             "硕士": 5, "研究生": 5, "硕士研究生": 5, "全日制研究生": 5, "在职研究生": 5,
+             "博士": 6, "博士研究生": 6}
 COLLEGE = EDUCATION["大专"]
-# How offices write the Party secretary's post; 书记兼主任 (一肩挑) is the secretary.
-SECRETARY = {"书记", "党支部书记", "村党支部书记", "党总支书记", "村党总支书记", "村党组织书记",
-             "书记兼主任", "党支部书记兼村委会主任", "书记、主任"}
+
+
+def is_secretary(role):
+    """However the office writes the post (党支部书记、村委会主任, 书记兼主任), a
+    post naming 书记 and not 副书记 is the Party secretary's."""
+    return "书记" in role and "副书记" not in role
 # (level, [(measure, op, threshold)]), most severe first
 LEVELS = [
     ("red", [("progress", "<", 60), ("secretary_age", ">", 60), ("avg_age", ">=", 55)]),
@@ -102,7 +108,7 @@ def main():
     for v in order:
         rows = team[v]
         ages = [r[1] for r in rows]
-        sec = [r[1] for r in rows if r[0] in SECRETARY]
+        sec = [r[1] for r in rows if is_secretary(r[0])]
         edu = [r[2] for r in rows if r[2] is not None]
         m = {
             "team_size": len(rows),

@@ -195,6 +195,15 @@ static void test_parse_date(void **state)
         assert_int_equal(v.kind, VL_DATE);
         assert_int_equal(v.u.date, ymd(2025, 3, 5));
     }
+    /* a year and month alone, as 出生年月 is written: the month's first day */
+    static const char *const months[] = {"1968.05", "1968.5", "1968年5月",    "1968-05",
+                                         "196805",  "1968/5", "１９６８.０５"};
+    for (size_t i = 0; i < sizeof months / sizeof months[0]; i++)
+        assert_int_equal(parse_ok(T_DATE, months[i]).u.date, ymd(1968, 5, 1));
+    assert_int_equal(parse_ok(T_DATE, "1968.1").u.date, ymd(1968, 1, 1)); /* January */
+    parse_bad(T_DATE, "1968.13", "no such date: '1968.13' (there is no month 13)");
+    parse_bad(T_DATE, "196813", "no such date: '196813' (there is no month 13)");
+    parse_bad(T_DATE, "1968年5", "not a date: '1968年5' (expected a form like 2025-03-05)");
     assert_int_equal(parse_ok(T_DATE, "2024-02-29").u.date, ymd(2024, 2, 29));
     assert_int_equal(parse_ok(T_DATE, "0001-01-01").u.date, ymd(1, 1, 1));
     parse_bad(T_DATE, "2025-02-30", "no such date: '2025-02-30' (February 2025 has 28 days)");

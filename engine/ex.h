@@ -173,6 +173,11 @@ const char *ex_text(const ex_expr *e);
 /* Aggregates lifted out so far, in order of appearance (indices 0..n-1). */
 int ex_agg_count(const ex_compiler *c);
 const ex_agg *ex_agg_get(const ex_compiler *c, int i);
+/* Forget the aggregates lifted after the first n, when every expression that
+ * reads them has been thrown away (a measure's attempt that will be retried:
+ * one of its expressions may have compiled before another needed a measure
+ * not compiled yet). */
+void ex_agg_forget(ex_compiler *c, int n);
 
 /* Names of entity-scope symbols (kind EX_SYM_VALUE) an expression reads, in
  * order of first use, for dependency ordering and "unused" warnings.

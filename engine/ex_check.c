@@ -1163,6 +1163,12 @@ int ex_agg_count(const ex_compiler *c)
     return c->naggs;
 }
 
+void ex_agg_forget(ex_compiler *c, int n)
+{
+    if (n >= 0 && n < c->naggs)
+        c->naggs = n;
+}
+
 const ex_agg *ex_agg_get(const ex_compiler *c, int i)
 {
     return i >= 0 && i < c->naggs ? &c->aggs[i]->pub : NULL;

@@ -1728,8 +1728,11 @@ static void pk_compile_measures(pk_b *b)
             b->nneeds = 0;
             b->cycle = -1;
             const ex_expr *e = NULL, *e2 = NULL;
+            int naggs = ex_agg_count(p->ex);
             pk_attempt(b, m, &e, &e2);
             b->attempt = false;
+            if (b->cycle >= 0 || b->nneeds)
+                ex_agg_forget(p->ex, naggs); /* thrown away: so are its aggregates */
             if (b->cycle >= 0) {
                 pk_release(b, false);
                 size_t i = nst;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pk.h"
 #include "rosterflag.h"
 
 static const char *const good =
@@ -296,6 +297,37 @@ static void test_measure_retry_reports_once(void **state)
     rf_diags_free(d);
 }
 
+/* An attempt thrown away takes its aggregates with it: a ranking's 'within'
+ * compiled, then its 'rank' read a measure not compiled yet; the retry
+ * lifted the same count again, and the first copy was streamed per row for
+ * nothing. */
+static void test_measure_retry_forgets_aggregates(void **state)
+{
+    (void)state;
+    const char *src = "rosterflag: 1\n"
+                      "pack: {id: t, version: \"1\", title: t}\n"
+                      "inputs:\n"
+                      "  people:\n"
+                      "    key: id\n"
+                      "    columns: {id: text, n: integer}\n"
+                      "  ev:\n"
+                      "    columns: {who: {type: text, ref: people}, k: integer}\n"
+                      "entity: {input: people}\n"
+                      "measures:\n"
+                      "  r: {rank: later, within: \"count(ev where k > 100)\"}\n"
+                      "  later: \"n * 2\"\n"
+                      "levels:\n"
+                      "  - id: high\n"
+                      "    any: [\"r = 1\"]\n";
+    rf_diags *d = rf_diags_new();
+    rf_pack *p = NULL;
+    assert_int_equal(rf_pack_load_mem("t.yaml", src, strlen(src), &p, d), 0);
+    assert_int_equal(p->naggs, 1);
+    assert_int_equal(ex_agg_count(p->ex), 1);
+    rf_pack_free(p);
+    rf_diags_free(d);
+}
+
 static void test_measure_named_like_column(void **state)
 {
     (void)state;
@@ -390,6 +422,7 @@ int main(void)
         cmocka_unit_test(test_measure_cycle_long),
         cmocka_unit_test(test_measure_error_once),
         cmocka_unit_test(test_measure_retry_reports_once),
+        cmocka_unit_test(test_measure_retry_forgets_aggregates),
         cmocka_unit_test(test_missing_entity),
         cmocka_unit_test(test_names_not_a_list),
         cmocka_unit_test(test_utf16_and_nul),

@@ -555,6 +555,64 @@ static bool rn_text_eq(vl_value a, const char *s, size_t n)
     return a.kind == VL_TEXT && a.n == n && memcmp(a.u.p, s, n) == 0;
 }
 
+static bool rn_code_ieq(vl_value a, const char *code)
+{
+    size_t n = strlen(code);
+    if (a.n != n)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char x = (unsigned char)a.u.p[i], y = (unsigned char)code[i];
+        if (x >= 'a' && x <= 'z')
+            x = (unsigned char)(x - 'a' + 'A');
+        if (y >= 'a' && y <= 'z')
+            y = (unsigned char)(y - 'a' + 'A');
+        if (x != y)
+            return false;
+    }
+    return true;
+}
+
+/* Length of a quotation mark or space at s (n bytes left), or 0: a name
+ * is compared without them, as ledgers quote 三会一课 with “” or "" or not. */
+static size_t rn_quote_len(const char *s, size_t n)
+{
+    static const char *const marks[] = {"\xe2\x80\x9c",
+                                        "\xe2\x80\x9d",
+                                        "\xe2\x80\x98",
+                                        "\xe2\x80\x99",
+                                        "\xe3\x80\x8c",
+                                        "\xe3\x80\x8d",
+                                        "\xe3\x80\x80",
+                                        "\"",
+                                        "'",
+                                        " "};
+    for (size_t k = 0; k < sizeof marks / sizeof *marks; k++) {
+        size_t m = strlen(marks[k]);
+        if (m <= n && memcmp(s, marks[k], m) == 0)
+            return m;
+    }
+    return 0;
+}
+
+static bool rn_name_eq(vl_value a, const char *name)
+{
+    if (!name || !*name)
+        return false;
+    const char *p = a.u.p, *q = name;
+    size_t np = a.n, nq = strlen(name), k;
+    for (;;) {
+        while ((k = rn_quote_len(p, np)))
+            p += k, np -= k;
+        while ((k = rn_quote_len(q, nq)))
+            q += k, nq -= k;
+        if (!np || !nq)
+            return !np && !nq;
+        if (*p != *q)
+            return false;
+        p++, np--, q++, nq--;
+    }
+}
+
 /* Key text as written in the cell: keys are compared as text whatever their
  * type, so "007" and "7" stay different members. */
 static void rn_keytext(const cs_row *row, const rn_in *I, int col, const char **s, size_t *n)
@@ -1492,11 +1550,18 @@ static int rn_related_row(void *ctx, const cs_row *row)
         const pk_tally *t = &p->tallies[pin->feed_tally[f]];
         const pk_catalogue *cat = &p->cats[t->catalogue];
         vl_value code = R->rowvals[pin->feed_col[f]];
-        for (int j = 0; j < cat->nitems; j++)
-            if (rn_text_eq(code, cat->items[j].code, strlen(cat->items[j].code))) {
-                items[nitems++] = t->first + j;
-                break;
-            }
+        int found = -1;
+        for (int j = 0; j < cat->nitems && found < 0; j++)
+            if (rn_text_eq(code, cat->items[j].code, strlen(cat->items[j].code)))
+                found = j;
+        /* As ledgers write it: the code in another case (d07), or the
+         * behaviour's name instead of its code. Only when no code matched. */
+        for (int j = 0; j < cat->nitems && found < 0 && code.kind == VL_TEXT; j++)
+            if (rn_code_ieq(code, cat->items[j].code) || rn_name_eq(code, cat->items[j].name.zh) ||
+                rn_name_eq(code, cat->items[j].name.en))
+                found = j;
+        if (found >= 0)
+            items[nitems++] = t->first + found;
     }
     if (pin->nfeeds && !nitems) {
         vl_value code = R->rowvals[pin->feed_col[0]];

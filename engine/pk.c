@@ -1414,6 +1414,8 @@ static void pk_tallies(pk_b *b, const yn_node *n)
         pk_tally *t = &p->tallies[ti];
         const pk_catalogue *cat = &p->cats[ci];
         t->name = k->text;
+        if (yn_get(v, "label"))
+            t->label = pk_textpair(b, yn_get(v, "label"), "tally label");
         t->catalogue = ci;
         t->weight = -1;
         t->rows_input = t->rows_code = t->cols_input = -1;
@@ -1882,8 +1884,10 @@ static void pk_level_one(pk_b *b, const yn_node *lv, pk_level *L, const char *wh
     vl_type want = {VL_BOOL, NULL};
     char where[32];
     snprintf(where, sizeof where, "a %s", what);
-    static const char *const keys[] = {"id", "label", "color", "any", "all", NULL};
+    static const char *const keys[] = {"id", "label", "color", "description", "any", "all", NULL};
     pk_keys(b, lv, keys, where);
+    if (yn_get(lv, "description"))
+        L->meaning = pk_textpair(b, yn_get(lv, "description"), "description");
     L->color = pk_color(b, yn_get(lv, "color"));
     L->line = lv->line;
     L->col = lv->col;

@@ -84,6 +84,7 @@ typedef struct pk_catalogue {
 
 typedef struct pk_tally {
     const char *name;
+    pk_text label; /* for people (the workbook, the report); zh NULL when not given */
     int catalogue;
     int weight;       /* field index, or -1: count occurrences */
     const char *sign; /* as written in the detail text */
@@ -138,6 +139,7 @@ typedef struct pk_level {
     const char *id;
     pk_text label;
     const char *color; /* "#RRGGBB" for reports, or NULL: the writers choose a neutral one */
+    pk_text meaning;   /* description: what the level means, for notices; zh NULL if none */
     bool all;          /* all: every condition must hold; else any */
     int nconds;
     pk_cond *conds;

@@ -117,8 +117,9 @@ typedef struct rn_run {
     FILE *rejects;
     int rejects_err; /* errno of the first failed write to the rejects report */
     rf_summary *sum;
-    ar_arena *a;       /* lives for the run: entity state */
-    ar_arena *scratch; /* reset per entity */
+    ar_arena *a;          /* lives for the run: entity state */
+    ar_arena *scratch;    /* reset per entity */
+    ar_arena *rowscratch; /* reset per row handed to on_row; NULL without it */
     rn_in in[RF_MAX_INPUTS];
     wr_writer w;
     vl_value builtins[PK_BI_COUNT];
@@ -1508,6 +1509,69 @@ static bool rn_same_pack(rn_run *R, rn_in *I, const cs_row *row)
     return true;
 }
 
+/* A counted row, for the caller's notices (rf_run_options.on_row). Only
+ * runs with on_row set pay for formatting it. */
+static void rn_row_out(rn_run *R, rn_in *I, const cs_row *row, const char *ks, size_t kn,
+                       const int *items, int nitems)
+{
+    const rf_pack *p = R->p;
+    const pk_input *pin = I->pin;
+    ar_arena *a = R->rowscratch;
+    ar_reset(a);
+    size_t nc = (size_t)pin->ncols, ni = (size_t)nitems;
+    const char **names = ar_alloc(a, (nc + 1) * sizeof *names);
+    const char **labels = ar_alloc(a, (nc + 1) * sizeof *labels);
+    const char **values = ar_alloc(a, (nc + 1) * sizeof *values);
+    for (size_t c = 0; c < nc; c++) {
+        names[c] = pin->cols[c].id;
+        labels[c] = I->pos[c] >= 0 ? cs_header(I->r, (size_t)I->pos[c]) : "";
+        vl_value v = R->rowvals[c];
+        if (v.kind == VL_MISSING)
+            values[c] = "";
+        else if (v.kind == VL_TEXT)
+            values[c] = ar_strndup(a, v.u.p, v.n);
+        else {
+            char buf[256];
+            vl_format(v, buf, sizeof buf);
+            values[c] = ar_strdup(a, buf);
+        }
+    }
+    const char **codes = ar_alloc(a, (ni + 1) * sizeof *codes);
+    const char **inames = ar_alloc(a, (ni + 1) * sizeof *inames);
+    const char **effects = ar_alloc(a, (ni + 1) * sizeof *effects);
+    const char **tallies = ar_alloc(a, (ni + 1) * sizeof *tallies);
+    for (size_t k = 0; k < ni; k++) {
+        int t = 0;
+        while (t + 1 < p->ntallies && p->tallies[t + 1].first <= items[k])
+            t++;
+        const pk_tally *T = &p->tallies[t];
+        const pk_item *it = &p->cats[T->catalogue].items[items[k] - T->first];
+        codes[k] = it->code;
+        inames[k] = it->name.zh ? it->name.zh : it->code;
+        tallies[k] = T->name;
+        effects[k] = "";
+        if (T->weight >= 0) {
+            char buf[64];
+            vl_format(it->fields[T->weight], buf, sizeof buf);
+            effects[k] = ar_printf(a, "%s%s", T->sign ? T->sign : "", buf);
+        }
+    }
+    rf_row r = {ar_strndup(a, ks, kn),
+                pin->name,
+                row->line,
+                nc,
+                names,
+                labels,
+                values,
+                ni,
+                codes,
+                inames,
+                effects,
+                tallies};
+    if (R->o->on_row(R->o->ctx, &r) != 0)
+        R->stopped = true;
+}
+
 static int rn_related_row(void *ctx, const cs_row *row)
 {
     rn_ctx *c = ctx;
@@ -1594,6 +1658,8 @@ static int rn_related_row(void *ctx, const cs_row *row)
         rn_xrow(R, I, row, "counted");
     for (int k = 0; k < nitems; k++)
         e->counts[items[k]]++;
+    if (R->rowscratch)
+        rn_row_out(R, I, row, ks, kn, items, nitems);
     ex_env env;
     rn_env(R, &env, e->vals);
     env.space[PK_SP_ROW] = R->rowvals;
@@ -1899,6 +1965,8 @@ static void rn_free(rn_run *R)
     dv_free(R->groups);
     ar_free(R->a);
     ar_free(R->scratch);
+    if (R->rowscratch)
+        ar_free(R->rowscratch);
 }
 
 int rf_run(const rf_pack *p, const rf_run_options *o, const rf_input *inputs, size_t ninputs,
@@ -1926,6 +1994,7 @@ int rf_run(const rf_pack *p, const rf_run_options *o, const rf_input *inputs, si
     R.sum = summary;
     R.a = ar_new();
     R.scratch = ar_new();
+    R.rowscratch = o->on_row ? ar_new() : NULL;
     if (o->explain) {
         R.xkey = o->explain;
         R.xkeyn = strlen(o->explain);

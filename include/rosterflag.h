@@ -164,6 +164,27 @@ typedef struct rf_result {
 
 typedef int (*rf_result_fn)(void *ctx, const rf_result *r);
 
+/* A related row (a ledger event) that counted for an entity in the period,
+ * handed to rf_run_options.on_row as it is read, before the entity's result:
+ * what a notice to the member lists. Every string is valid only during the
+ * call. */
+typedef struct rf_row {
+    const char *key;           /* the entity's key */
+    const char *input;         /* the input's name */
+    uint64_t line;             /* its line in that input */
+    size_t nfields;            /* the input's columns */
+    const char *const *names;  /* column ids */
+    const char *const *labels; /* the header each was read from ("" if absent) */
+    const char *const *values; /* formatted as in CSV output; "" when missing */
+    size_t nitems;             /* catalogue items the row counted as */
+    const char *const *codes;
+    const char *const *item_names; /* the item's Chinese name */
+    const char *const *effects;    /* the tally's sign and the item's weight ("−3"), or "" */
+    const char *const *tallies;    /* the tally each item counted in */
+} rf_row;
+
+typedef int (*rf_row_fn)(void *ctx, const rf_row *r);
+
 /* Coverage of a pack by runs: which catalogue items occurred, which
  * conditions were seen true and false, which levels were chosen. */
 typedef struct rf_coverage rf_coverage;
@@ -190,11 +211,12 @@ typedef struct rf_run_options {
     const char *out_name, *rejects_name;
     const char *columns; /* result columns to write, comma-separated, in this order
                             (any of the names the full results have); NULL: all */
+    rf_row_fn on_row;    /* called per related row that counted (may be NULL); ctx as above */
 } rf_run_options;
 
 #define RF_RUN_OPTIONS_INIT                                                                        \
     {                                                                                              \
-        0, NULL, RF_FORMAT_CSV, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL                  \
+        0, NULL, RF_FORMAT_CSV, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL            \
     }
 
 #define RF_MAX_INPUTS 16

@@ -29,6 +29,9 @@ static void run_help(FILE *to)
           "                          entity with a level or flag)\n"
           "      --list-all          html: list every entity, not only those with a level\n"
           "                          or a flag raised\n"
+          "      --notices           html: one printable notice per entity listed, in the\n"
+          "                          pack's words: who, the period, the level and what it\n"
+          "                          means, each row that counted with its item and points\n"
           "  -o, --output FILE       write results to FILE (default, or '-': stdout)\n"
           "      --columns LIST      write only these result columns, in this order\n"
           "                          (comma-separated: the pack's output columns, level,\n"
@@ -53,8 +56,9 @@ static void run_help(FILE *to)
           "                          said in the summary and stamped in the pack column\n"
           "  -q, --quiet             no summary on stderr\n"
           "  -h, --help              this help\n"
-          "\n"
-          "example:\n"
+          "\n",
+          to);
+    fputs("example:\n"
           "  rosterflag run rules/xuanen-twelve-point.yaml \\\n"
           "      --input members=samples/xuanen/members.csv \\\n"
           "      --input events=samples/xuanen/ledger.csv --year 2025\n"
@@ -157,7 +161,7 @@ typedef struct run_pair {
 
 typedef struct run_args {
     const char *cmd;
-    bool explain, quiet, bom, xlsx, html, list_all;
+    bool explain, quiet, bom, xlsx, html, list_all, notices;
     const char *pack, *output, *rejects, *id, *enc_all, *group_by;
     char delim_all;
     rf_run_options o;
@@ -238,6 +242,13 @@ static int run_opt_list_all(run_args *A, const char *v)
 static int run_opt_columns(run_args *A, const char *v)
 {
     A->o.columns = v;
+    return CLI_OK;
+}
+
+static int run_opt_notices(run_args *A, const char *v)
+{
+    (void)v;
+    A->notices = true;
     return CLI_OK;
 }
 
@@ -411,6 +422,7 @@ static const run_opt run_opts[] = {
     {"--columns", NULL, true, RUN_IN_RUN, run_opt_columns},
     {"--group-by", NULL, true, RUN_IN_RUN, run_opt_group_by},
     {"--list-all", NULL, false, RUN_IN_RUN, run_opt_list_all},
+    {"--notices", NULL, false, RUN_IN_RUN, run_opt_notices},
     {"--set", NULL, true, RUN_IN_BOTH, run_opt_set},
     {"--max-rejects", NULL, true, RUN_IN_BOTH, run_opt_max_rejects},
 };
@@ -515,6 +527,10 @@ static int run_check_args(run_args *A)
     if (A->explain && (A->output || A->rejects)) {
         cli_usage_error(A->cmd,
                         "explain writes no results; --output and --rejects belong to 'run'");
+        return CLI_USAGE;
+    }
+    if (A->notices && !A->html) {
+        cli_usage_error(A->cmd, "--notices belongs to --format html");
         return CLI_USAGE;
     }
     if (A->xlsx && (!A->output || strcmp(A->output, "-") == 0)) {
@@ -638,7 +654,9 @@ static int run_main(int argc, char **argv, bool explain)
             fclose(rejf);
         goto done;
     }
-    if (A.html && rp_open_page(rp, out.f, A.list_all, why, sizeof why) != 0) {
+    if (A.notices)
+        A.o.on_row = rp_on_row;
+    if (A.html && rp_open_page(rp, out.f, A.list_all, A.notices, why, sizeof why) != 0) {
         fprintf(stderr, "rosterflag run: %s\n", why);
         code = CLI_OUTPUT;
         goto done;

@@ -99,9 +99,15 @@ int rp_close_book(rp_report *r, bool ok, const rf_summary *s, FILE *rejects, int
     return x ? wx_close(x, s, r, rejects, argc, argv, why, whyn) : 0;
 }
 
-int rp_open_page(rp_report *r, FILE *out, bool all, char *why, size_t whyn)
+int rp_on_row(void *ctx, const rf_row *row)
 {
-    r->page = wh_open(r->p, out, all, why, whyn);
+    rp_report *r = ctx;
+    return r->page ? wh_row(r->page, row) : 0;
+}
+
+int rp_open_page(rp_report *r, FILE *out, bool all, bool notices, char *why, size_t whyn)
+{
+    r->page = wh_open(r->p, out, all, notices, why, whyn);
     return r->page ? 0 : -1;
 }
 
@@ -150,6 +156,8 @@ const char *rp_out_label(const rf_pack *p, int i)
     }
     if (o->kind == PK_OUT_MEASURE && p->measures[o->index].label.zh)
         return p->measures[o->index].label.zh;
+    if (o->kind == PK_OUT_TALLY && p->tallies[o->index].label.zh)
+        return p->tallies[o->index].label.zh;
     return o->name;
 }
 

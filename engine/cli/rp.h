@@ -30,7 +30,9 @@ int rp_close_book(rp_report *r, bool ok, const rf_summary *s, FILE *rejects, int
                   char *why, size_t whyn);
 /* An HTML report (--format html) written to out at the end; all: list
  * entities without a level or flag too. */
-int rp_open_page(rp_report *r, FILE *out, bool all, char *why, size_t whyn);
+int rp_open_page(rp_report *r, FILE *out, bool all, bool notices, char *why, size_t whyn);
+/* rf_run_options.on_row, with ctx an rp_report: rows for the notices. */
+int rp_on_row(void *ctx, const rf_row *row);
 int rp_close_page(rp_report *r, bool ok, const rf_summary *s, char *why, size_t whyn);
 /* The per-group part of the stderr summary. */
 void rp_summary(const rp_report *r, const rf_summary *s, FILE *to);

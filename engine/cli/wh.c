@@ -14,7 +14,21 @@
 typedef struct wh_block {
     uint32_t group, len;
     uint64_t off;
+    uint32_t split; /* where the period goes (a notice is written before the run
+                       knows its year), 0: nowhere */
 } wh_block;
+
+/* Rows kept for notices: each entity's, chained, in the scratch file. */
+typedef struct wh_rowrec {
+    uint64_t off;
+    uint32_t len;
+    int32_t next;
+} wh_rowrec;
+
+typedef struct wh_key {
+    char *key;
+    int32_t first, last;
+} wh_key;
 
 struct wh_page {
     const rf_pack *p;
@@ -26,6 +40,13 @@ struct wh_page {
     size_t nlisted;
     uint64_t off;
     bool failed;
+    bool notices;
+    FILE *rows; /* notices: the rows' HTML */
+    wh_rowrec *recs;
+    size_t nrecs, reccap;
+    wh_key *keys; /* open addressing, power-of-two size */
+    size_t nkeys, keycap;
+    int year;
 };
 
 /* Text into HTML, for element content and attribute values alike. */
@@ -54,10 +75,12 @@ static void wh_esc(FILE *f, const char *s)
     }
 }
 
-wh_page *wh_open(const rf_pack *p, FILE *out, bool all, char *why, size_t whyn)
+wh_page *wh_open(const rf_pack *p, FILE *out, bool all, bool notices, char *why, size_t whyn)
 {
-    FILE *scratch = tmpfile();
-    if (!scratch) {
+    FILE *scratch = tmpfile(), *rows = notices ? tmpfile() : NULL;
+    if (!scratch || (notices && !rows)) {
+        if (scratch)
+            fclose(scratch);
         snprintf(why, whyn, "cannot make a scratch file for the report");
         return NULL;
     }
@@ -67,6 +90,8 @@ wh_page *wh_open(const rf_pack *p, FILE *out, bool all, char *why, size_t whyn)
     h->out = out;
     h->scratch = scratch;
     h->all = all;
+    h->notices = notices;
+    h->rows = rows;
     return h;
 }
 
@@ -76,6 +101,204 @@ static size_t wh_level(const rf_pack *p, const char *id)
     while (l < (size_t)p->nlevels && strcmp(p->levels[l].id, id) != 0)
         l++;
     return l;
+}
+
+/* ---- notices -------------------------------------------------------------- */
+
+static uint64_t wh_hash(const char *s)
+{
+    uint64_t v = 1469598103934665603ULL;
+    for (; *s; s++)
+        v = (v ^ (unsigned char)*s) * 1099511628211ULL;
+    return v;
+}
+
+/* The entity's slot in the key table (added when `add`), or NULL. */
+static wh_key *wh_key_find(wh_page *h, const char *key, bool add)
+{
+    if (add && 2 * (h->nkeys + 1) > h->keycap) {
+        size_t cap = h->keycap ? h->keycap * 2 : 256;
+        wh_key *k = ar_xmalloc(cap * sizeof *k);
+        memset(k, 0, cap * sizeof *k);
+        for (size_t i = 0; i < h->keycap; i++)
+            if (h->keys[i].key) {
+                size_t j = wh_hash(h->keys[i].key) & (cap - 1);
+                while (k[j].key)
+                    j = (j + 1) & (cap - 1);
+                k[j] = h->keys[i];
+            }
+        free(h->keys);
+        h->keys = k;
+        h->keycap = cap;
+    }
+    if (!h->keycap)
+        return NULL;
+    size_t j = wh_hash(key) & (h->keycap - 1);
+    while (h->keys[j].key) {
+        if (strcmp(h->keys[j].key, key) == 0)
+            return &h->keys[j];
+        j = (j + 1) & (h->keycap - 1);
+    }
+    if (!add)
+        return NULL;
+    size_t n = strlen(key) + 1;
+    h->keys[j].key = ar_xmalloc(n);
+    memcpy(h->keys[j].key, key, n);
+    h->keys[j].first = h->keys[j].last = -1;
+    h->nkeys++;
+    return &h->keys[j];
+}
+
+int wh_row(wh_page *h, const rf_row *r)
+{
+    if (!h->notices)
+        return 0;
+    const rf_pack *p = h->p;
+    int in = 0;
+    while (in < p->ninputs && strcmp(p->inputs[in].name, r->input) != 0)
+        in++;
+    int ref = in < p->ninputs ? p->inputs[in].ref : -1;
+    FILE *f = h->rows;
+    long start = ftell(f);
+    fputs("<tr>", f);
+    for (size_t c = 0; c < r->nfields; c++) {
+        if ((int)c == ref)
+            continue;
+        fputs("<td>", f);
+        wh_esc(f, r->values[c]);
+        fputs("</td>", f);
+    }
+    fputs("<td>", f);
+    for (size_t k = 0; k < r->nitems; k++) {
+        fputs(k ? "; " : "", f);
+        wh_esc(f, r->item_names[k]);
+    }
+    fputs("</td><td class=\"pts\">", f);
+    for (size_t k = 0; k < r->nitems; k++) {
+        fputs(k ? "; " : "", f);
+        wh_esc(f, r->effects[k]);
+    }
+    fputs("</td></tr>", f);
+    long end = ftell(f);
+    if (start < 0 || end < start || ferror(f))
+        return h->failed = true, -1;
+    if (h->nrecs == h->reccap) {
+        h->reccap = h->reccap ? h->reccap * 2 : 256;
+        h->recs = ar_xrealloc(h->recs, h->reccap * sizeof *h->recs);
+    }
+    wh_key *k = wh_key_find(h, r->key, true);
+    int32_t idx = (int32_t)h->nrecs++;
+    h->recs[idx] = (wh_rowrec){(uint64_t)start, (uint32_t)(end - start), -1};
+    if (k->last >= 0)
+        h->recs[k->last].next = idx;
+    else
+        k->first = idx;
+    k->last = idx;
+    return 0;
+}
+
+/* The notice's table of rows: the related input's own headings. */
+static void wh_notice_rows(wh_page *h, const rf_result *r)
+{
+    const rf_pack *p = h->p;
+    FILE *f = h->scratch;
+    wh_key *k = wh_key_find(h, r->key, false);
+    if (!k || k->first < 0)
+        return;
+    /* The inputs that feed tallies from rows; the first names the columns. */
+    const pk_input *in = NULL;
+    for (int t = 0; t < p->ntallies && !in; t++)
+        if (p->tallies[t].rows_input >= 0)
+            in = &p->inputs[p->tallies[t].rows_input];
+    fputs("<table class=\"rows\"><thead><tr>", f);
+    for (int c = 0; in && c < in->ncols; c++) {
+        if (c == in->ref)
+            continue;
+        fputs("<th>", f);
+        wh_esc(f, in->cols[c].nnames ? in->cols[c].names[0] : in->cols[c].id);
+        fputs("</th>", f);
+    }
+    fputs("<th>项目</th><th>分值</th></tr></thead><tbody>", f);
+    char *buf = NULL;
+    size_t cap = 0;
+    for (int32_t i = k->first; i >= 0; i = h->recs[i].next) {
+        const wh_rowrec *rr = &h->recs[i];
+        if (rr->len > cap) {
+            cap = rr->len * 2;
+            buf = ar_xrealloc(buf, cap);
+        }
+        if (fseek(h->rows, (long)rr->off, SEEK_SET) != 0 ||
+            fread(buf, 1, rr->len, h->rows) != rr->len || fwrite(buf, 1, rr->len, f) != rr->len)
+            h->failed = true;
+    }
+    fseek(h->rows, 0, SEEK_END);
+    free(buf);
+    fputs("</tbody></table>", f);
+}
+
+/* One page for one entity, for the clerk who holds the talk: who, the
+ * period, the level and what it means, the rows that counted, the caps. No
+ * expression and no id of the pack: only its labels and names. */
+static long wh_notice(wh_page *h, const rf_result *r, size_t l)
+{
+    const rf_pack *p = h->p;
+    FILE *f = h->scratch;
+    fputs("<section class=\"n\" data-key=\"", f);
+    wh_esc(f, r->key);
+    fputs("\" data-level=\"", f);
+    wh_esc(f, r->level);
+    fputs("\"><h2>", f);
+    wh_esc(f, p->title.zh);
+    fputs("</h2><table class=\"who\">", f);
+    for (int i = 0; i < p->nouts; i++) {
+        if (!r->values[i][0])
+            continue;
+        fputs("<tr><th>", f);
+        wh_esc(f, rp_out_label(p, i));
+        fputs("</th><td>", f);
+        wh_esc(f, r->values[i]);
+        fputs("</td></tr>", f);
+    }
+    fputs("</table><p class=\"lv\">期间 ", f);
+    long split = ftell(f); /* the year, known at the end, goes here */
+    fputs(" 年", f);
+    if (pk_has_level_column(p)) {
+        fprintf(f, " · 等级 <span class=\"b l%zu\">", l);
+        wh_esc(f, r->level_label);
+        fputs("</span>", f);
+    }
+    fputs("</p>", f);
+    if (l < (size_t)p->nlevels && p->levels[l].meaning.zh) {
+        fputs("<p class=\"m\">", f);
+        wh_esc(f, p->levels[l].meaning.zh);
+        fputs("</p>", f);
+    }
+    for (int k = 0; k < p->nflags; k++)
+        if (strcmp(r->values[p->nouts + k], "true") == 0) {
+            fprintf(f, "<p class=\"m\"><span class=\"b f%d\">", k);
+            wh_esc(f, p->flags[k].label.zh);
+            fputs("</span> ", f);
+            if (p->flags[k].meaning.zh)
+                wh_esc(f, p->flags[k].meaning.zh);
+            fputs("</p>", f);
+        }
+    wh_notice_rows(h, r);
+    /* A cap the engine applied shows in the detail as "(capped +4)". */
+    for (int t = 0; t < p->ntallies; t++) {
+        const pk_tally *T = &p->tallies[t];
+        if (!T->has_cap)
+            continue;
+        char cap[64], mark[96];
+        vl_format(T->cap, cap, sizeof cap);
+        snprintf(mark, sizeof mark, "(capped %s%s)", T->sign ? T->sign : "", cap);
+        if (strstr(r->detail, mark)) {
+            fputs("<p class=\"m\">", f);
+            wh_esc(f, T->label.zh ? T->label.zh : "");
+            fprintf(f, "超过上限，按 %s%s 计。</p>", T->sign ? T->sign : "", cap);
+        }
+    }
+    fputs("</section>\n", f);
+    return split;
 }
 
 int wh_result(wh_page *h, const rf_result *r, size_t group)
@@ -95,7 +318,11 @@ int wh_result(wh_page *h, const rf_result *r, size_t group)
         return 0;
     h->listed[group]++;
     FILE *f = h->scratch;
-    long start = ftell(f);
+    long start = ftell(f), split = 0;
+    if (h->notices) {
+        split = wh_notice(h, r, l) - start;
+        goto done;
+    }
     fprintf(f, "<section class=\"e\" data-level=\"");
     wh_esc(f, r->level);
     fputs("\"><h3>", f);
@@ -139,8 +366,9 @@ int wh_result(wh_page *h, const rf_result *r, size_t group)
         fputs("</p>", f);
     }
     fputs("</section>\n", f);
+done:;
     long end = ftell(f);
-    if (start < 0 || end < start || ferror(f)) {
+    if (start < 0 || end < start || split < 0 || ferror(f)) {
         h->failed = true;
         return -1;
     }
@@ -148,7 +376,8 @@ int wh_result(wh_page *h, const rf_result *r, size_t group)
         h->cap = h->cap ? h->cap * 2 : 256;
         h->blocks = ar_xrealloc(h->blocks, h->cap * sizeof *h->blocks);
     }
-    h->blocks[h->nblocks++] = (wh_block){(uint32_t)group, (uint32_t)(end - start), (uint64_t)start};
+    h->blocks[h->nblocks++] =
+        (wh_block){(uint32_t)group, (uint32_t)(end - start), (uint64_t)start, (uint32_t)split};
     return 0;
 }
 
@@ -176,9 +405,14 @@ static void wh_style(const wh_page *h)
           ".e ul{margin:4px 0;padding-left:20px}.d{color:#444;margin:4px 0}\n"
           ".b{display:inline-block;padding:1px 8px;border-radius:3px;font-weight:bold}\n"
           ".rest{color:#555;font-style:italic}\n"
+          ".n{border:1px solid #ccc;padding:8px 16px;margin:16px 0}.n h2{font-size:18px}\n"
+          ".n table.who th{text-align:left;font-weight:normal;color:#555}.n table.who td"
+          "{text-align:left}.n .lv{font-size:16px}.n .m{margin:6px 0}\n"
+          ".n table.rows td{text-align:left}.n table.rows td.pts{text-align:right}\n"
           "@page{size:A4;margin:14mm 12mm}\n"
           "@media print{body{margin:0;max-width:none}.g{break-before:page}"
-          "#summary{break-after:page}}\n",
+          "#summary{break-after:page}.n{break-before:page;border:0;margin:0}"
+          ".g>.n:first-of-type{break-before:auto}}\n",
           f);
     for (size_t l = 0; l <= (size_t)p->nlevels; l++) {
         bool has;
@@ -195,8 +429,8 @@ static void wh_style(const wh_page *h)
     fputs("</style>\n", f);
 }
 
-static void wh_row(FILE *f, const char *name, bool all, uint64_t total, const uint64_t *lv,
-                   size_t nlev, const uint64_t *fl, size_t nfl, const rf_summary *s)
+static void wh_sumrow(FILE *f, const char *name, bool all, uint64_t total, const uint64_t *lv,
+                      size_t nlev, const uint64_t *fl, size_t nfl, const rf_summary *s)
 {
     if (all)
         fputs("<tr class=\"all\" data-all=\"1\"><th>", f);
@@ -318,10 +552,10 @@ static void wh_summary(const wh_page *h, const rf_summary *s, const rp_report *r
         lv[l] = s->levels[l].count;
     for (size_t k = 0; k < s->nflags; k++)
         fl[k] = s->flags[k].count;
-    wh_row(f, "全部", true, s->entities, lv, s->nlevels, fl, s->nflags, s);
+    wh_sumrow(f, "全部", true, s->entities, lv, s->nlevels, fl, s->nflags, s);
     for (size_t i = 0; g && i < gr_count(g); i++) {
         const gr_group *gi = gr_get(g, i);
-        wh_row(f, gi->name, false, gi->results, gi->levels, s->nlevels, gi->flags, s->nflags, s);
+        wh_sumrow(f, gi->name, false, gi->results, gi->levels, s->nlevels, gi->flags, s->nflags, s);
     }
     fputs("</tbody></table>\n", f);
     wh_chart(h, s, g);
@@ -338,15 +572,19 @@ static void wh_date(char *buf, size_t n)
     strftime(buf, n, "%Y-%m-%d", &tm);
 }
 
-static bool wh_copy(wh_page *h, const wh_block *b, char **buf, size_t *cap)
+static bool wh_copy(wh_page *h, const wh_block *b, int year, char **buf, size_t *cap)
 {
     if (b->len > *cap) {
         *cap = b->len * 2;
         *buf = ar_xrealloc(*buf, *cap);
     }
-    return fseek(h->scratch, (long)b->off, SEEK_SET) == 0 &&
-           fread(*buf, 1, b->len, h->scratch) == b->len &&
-           fwrite(*buf, 1, b->len, h->out) == b->len;
+    if (fseek(h->scratch, (long)b->off, SEEK_SET) != 0 ||
+        fread(*buf, 1, b->len, h->scratch) != b->len)
+        return false;
+    if (!b->split)
+        return fwrite(*buf, 1, b->len, h->out) == b->len;
+    return fwrite(*buf, 1, b->split, h->out) == b->split && fprintf(h->out, "%d", year) > 0 &&
+           fwrite(*buf + b->split, 1, b->len - b->split, h->out) == b->len - b->split;
 }
 
 static void wh_sections(wh_page *h, const rf_summary *s, const rp_report *rp)
@@ -391,7 +629,7 @@ static void wh_sections(wh_page *h, const rf_summary *s, const rp_report *rp)
             fputs("</h2>\n", f);
         }
         for (size_t k = start[gi]; k < start[gi + 1]; k++)
-            if (!wh_copy(h, &h->blocks[order[k]], &buf, &cap))
+            if (!wh_copy(h, &h->blocks[order[k]], s->year, &buf, &cap))
                 h->failed = true;
         if (total > listed)
             fprintf(f,
@@ -412,6 +650,12 @@ void wh_discard(wh_page *h)
     if (!h)
         return;
     fclose(h->scratch);
+    if (h->rows)
+        fclose(h->rows);
+    for (size_t i = 0; i < h->keycap; i++)
+        free(h->keys[i].key);
+    free(h->keys);
+    free(h->recs);
     free(h->blocks);
     free(h->listed);
     free(h);

@@ -20,8 +20,13 @@
 
 typedef struct wh_page wh_page;
 
-/* all: list entities without a level or flag too. NULL with why. */
-wh_page *wh_open(const rf_pack *p, FILE *out, bool all, char *why, size_t whyn);
+/* all: list entities without a level or flag too; notices: a printable
+ * notice per entity listed (who, the period, the level and what it means,
+ * each row that counted with its item's name and points, caps applied), in
+ * place of the blocks, all in the pack's own words. NULL with why. */
+wh_page *wh_open(const rf_pack *p, FILE *out, bool all, bool notices, char *why, size_t whyn);
+/* A related row that counted (rf_run_options.on_row), kept for the notice. */
+int wh_row(wh_page *h, const rf_row *r);
 /* One result, in group `group` (0 without groups). */
 int wh_result(wh_page *h, const rf_result *r, size_t group);
 /* Writes the page to out; frees h. 0, or -1 with why. */

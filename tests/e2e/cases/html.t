@@ -49,3 +49,25 @@ grep -E "CONSOLE|Uncaught" "$T/console.txt" && echo "console errors"
 echo "script elements: $(grep -c '<script' "$T/dom.html")"
 grep -o '&lt;script&gt;alert(1)&lt;/script&gt;=HYPERLINK("x")' "$T/dom.html" | head -1
 rm -rf "$T"/profile.* "$T"/r.* "$T/dom.html" "$T/console.txt" "$T/members.csv"
+echo "-- notices: a page per member flagged, in the pack's words (tests/e2e/notice-check.py)"
+X="--input members=samples/xuanen/members.csv --input events=samples/xuanen/ledger.csv --year 2025"
+$RF run rules/xuanen-twelve-point.yaml $X -q -o "$T/r.csv"
+for all in "" --list-all; do
+    $RF run rules/xuanen-twelve-point.yaml $X --group-by branch -q -f html --notices $all \
+        -o "$T/r.html"
+    echo "exit $?"
+    browse --dump-dom "file://$T/r.html" >"$T/dom.html" 2>"$T/console.txt"
+    grep -E "CONSOLE|Uncaught|Failed to load" "$T/console.txt" && echo "console errors"
+    $PY tests/e2e/notice-check.py "$T/dom.html" "$T/r.csv" samples/xuanen/ledger.csv \
+        rules/xuanen-twelve-point.yaml 2025 $all
+    browse --print-to-pdf="$T/r.pdf" --no-pdf-header-footer "file://$T/r.html" 2>/dev/null
+    pages=$(grep -a -c -E '/Type ?/Page([^s]|$)' "$T/r.pdf")
+    notices=$(grep -c '<section class="n"' "$T/r.html")
+    [ "$pages" -ge $((notices + 1)) ] && [ "$pages" -le $((2 * notices + 15)) ] &&
+        echo "the PDF has a page for each of the $notices notices"
+    rm -rf "$T"/profile.* "$T/r.html" "$T/r.pdf" "$T/dom.html" "$T/console.txt"
+done
+rm -f "$T/r.csv"
+echo "-- --notices belongs to html"
+$RF run rules/xuanen-twelve-point.yaml $X -q --notices -o "$T/r.csv"
+echo "exit $?"

@@ -43,7 +43,7 @@ typedef struct rn_ent {
 
 /* How one bound column's cells are converted: decided once when the header
  * is bound, so the per-row loop touches only this, not the pk_column. */
-typedef enum rn_how { RN_GENERAL = 0, RN_INT, RN_TEXT } rn_how;
+typedef enum rn_how { RN_GENERAL = 0, RN_INT, RN_TEXT, RN_DATE } rn_how;
 typedef struct rn_cell {
     int c, pos;
     rn_how how;
@@ -483,6 +483,24 @@ static bool rn_convert(rn_run *R, rn_in *I, const cs_row *row, vl_value *vals)
                 vals[pc->c] = vl_text(f->p, n);
                 continue;
             }
+        } else if (pc->how == RN_DATE && n == 10 && s[4] == '-' && s[7] == '-') {
+            /* 2025-03-05 exactly, the form nearly every export writes: the
+             * general parser would read the same date after trimming and
+             * normalising digits that are already plain. */
+            static const unsigned char at[8] = {0, 1, 2, 3, 5, 6, 8, 9};
+            unsigned d[8], bad = 0;
+            for (int k = 0; k < 8; k++) {
+                d[k] = (unsigned)s[at[k]] - '0';
+                bad |= d[k] > 9;
+            }
+            if (!bad) {
+                int y = (int)(d[0] * 1000 + d[1] * 100 + d[2] * 10 + d[3]);
+                int m = (int)(d[4] * 10 + d[5]), dd = (int)(d[6] * 10 + d[7]);
+                if (vl_ymd_valid(y, m, dd)) {
+                    vals[pc->c] = vl_date(vl_days_from_ymd(y, m, dd));
+                    continue;
+                }
+            }
         }
         if (!rn_convert_cell(R, I, row, pc->c, pc->pos, vals))
             return false;
@@ -519,9 +537,10 @@ static void rn_plan(rn_run *R, rn_in *I)
         rn_cell *pc = &I->plan[I->nplan++];
         pc->c = c;
         pc->pos = I->pos[c];
-        pc->how = col->type.kind == VL_INT    ? RN_INT
-                  : col->type.kind == VL_TEXT ? RN_TEXT
-                                              : RN_GENERAL;
+        pc->how = col->type.kind == VL_INT                       ? RN_INT
+                  : col->type.kind == VL_TEXT                    ? RN_TEXT
+                  : col->type.kind == VL_DATE && !col->has_range ? RN_DATE
+                                                                 : RN_GENERAL;
         pc->lo = INT64_MIN;
         pc->hi = INT64_MAX;
         if (col->has_range) {

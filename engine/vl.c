@@ -579,9 +579,23 @@ size_t vl_format(vl_value v, char *buf, size_t cap)
         return put(buf, cap, "", 0);
     case VL_BOOL:
         return put(buf, cap, v.u.b ? "true" : "false", v.u.b ? 4 : 5);
-    case VL_INT:
-        k = snprintf(tmp, sizeof tmp, "%lld", (long long)v.u.i);
+    case VL_INT: {
+        /* Scores and counts are most of what is formatted, once a result:
+         * digits by hand, not printf. */
+        uint64_t u = v.u.i < 0 ? (uint64_t)0 - (uint64_t)v.u.i : (uint64_t)v.u.i;
+        char rev[24];
+        int r = 0;
+        do {
+            rev[r++] = (char)('0' + u % 10);
+            u /= 10;
+        } while (u);
+        if (v.u.i < 0)
+            tmp[k++] = '-';
+        while (r)
+            tmp[k++] = rev[--r];
+        tmp[k] = '\0';
         break;
+    }
     case VL_DEC: {
         double r = vl_round(v.u.d, 2);
         if (!isfinite(r)) {

@@ -622,9 +622,12 @@ static int run_main(int argc, char **argv, bool explain)
         code = CLI_USAGE;
         goto done;
     }
+    /* Each result is formatted into strings for the callback: ask for that
+     * only when something reads it (groups, a workbook, a page). */
     if (rp) {
-        A.o.on_result = rp_on_result;
         A.o.ctx = rp;
+        if (rp_group_by(rp) || A.xlsx || A.html)
+            A.o.on_result = rp_on_result;
     }
     if (explain) {
         A.quiet = true;

@@ -85,9 +85,14 @@ static size_t yn_hash(const char *s, size_t n)
     return (size_t)(h ^ (h >> 29));
 }
 
+/* The text of the empty scalar standing in for an alias (already an error):
+ * it equals no key, so two aliases as keys are not also a duplicate key. */
+static const char yn_alias_text[] = "";
+
 static bool yn_same_key(const yn_node *k, const yn_node *node)
 {
-    return k->kind == YN_SCALAR && k->len == node->len && memcmp(k->text, node->text, k->len) == 0;
+    return k->kind == YN_SCALAR && k->len == node->len && k->text != yn_alias_text &&
+           node->text != yn_alias_text && memcmp(k->text, node->text, k->len) == 0;
 }
 
 /* The earlier key equal to `node` in the map on top, or NULL; a key not
@@ -306,7 +311,7 @@ yn_doc *yn_load_mem(ar_arena *a, const char *name, const char *buf, size_t len, 
             b.last_alias_line = (uint32_t)m.line + 1;
             /* Stand in for the alias so keys and values stay paired. */
             yn_node *n = yn_new(&b, YN_SCALAR, m);
-            n->text = "";
+            n->text = yn_alias_text;
             yn_attach(&b, n);
             break;
         }

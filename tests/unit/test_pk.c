@@ -186,6 +186,23 @@ static void test_alias_laughs_one_error(void **state)
     rf_diags_free(d);
 }
 
+/* Aliases used as keys: each stands in as an empty key, which used to add a
+ * "duplicate key ''" error to the alias error; a real repeated key is
+ * still one. */
+static void test_alias_keys_not_duplicates(void **state)
+{
+    (void)state;
+    const char *src = "rosterflag: 1\nx: &a 1\ny: &b 2\nz:\n  *a : 1\n  *b : 2\n";
+    rf_diags *d = rf_diags_new();
+    rf_pack *p = NULL;
+    assert_int_equal(rf_pack_load_mem("t.yaml", src, strlen(src), &p, d), -1);
+    assert_int_equal(rf_diags_errors(d), 1);
+    assert_non_null(strstr(rf_diags_get(d, 0)->message, "aliases (*a)"));
+    rf_diags_free(d);
+    expect_error("rosterflag: 1\nz:\n  \"\": 2\n  \"\": 3\n", 4, 3,
+                 "duplicate key '' (first given at line 3)");
+}
+
 static void test_measure_cycle(void **state)
 {
     (void)state;
@@ -418,6 +435,7 @@ int main(void)
         cmocka_unit_test(test_deep_nesting),
         cmocka_unit_test(test_not_utf8),
         cmocka_unit_test(test_alias_laughs_one_error),
+        cmocka_unit_test(test_alias_keys_not_duplicates),
         cmocka_unit_test(test_measure_chain_deep),
         cmocka_unit_test(test_measure_cycle_long),
         cmocka_unit_test(test_measure_error_once),

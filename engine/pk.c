@@ -1008,8 +1008,8 @@ static void pk_inputs(pk_b *b, const yn_node *n)
                 pk_type(b, cv, &col->type);
                 col->names = pk_names(b, NULL, &col->nnames, col->id);
             } else if (pk_is(b, cv, YN_MAP, "a column")) {
-                static const char *const ckeys[] = {"type",  "names", "required", "ref",
-                                                    "range", "title", "invalid",  NULL};
+                static const char *const ckeys[] = {"type",  "names",   "required", "ref", "range",
+                                                    "title", "invalid", "percent",  NULL};
                 pk_keys(b, cv, ckeys, "a column");
                 const yn_node *t = yn_get(cv, "type");
                 if (t)
@@ -1026,6 +1026,10 @@ static void pk_inputs(pk_b *b, const yn_node *n)
                                "not '%s'",
                                inv->text);
                 }
+                const yn_node *pct = yn_get(cv, "percent");
+                col->percent = pk_bool(b, pct, false, "percent");
+                if (col->percent && col->type.kind != VL_INT && col->type.kind != VL_DEC)
+                    pk_err(b, pct, "percent applies to integer and decimal columns only");
                 const yn_node *ref = yn_get(cv, "ref");
                 if (ref && pk_scalar(b, ref, "ref")) {
                     refs[nref].input = ii;

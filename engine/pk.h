@@ -39,6 +39,7 @@ typedef struct pk_column {
     double lo, hi;
     int tally, item;       /* count column: the tally and item it counts, else -1 */
     bool keep_invalid;     /* invalid: missing — a bad cell becomes missing, the row stays */
+    bool percent;          /* percent: true — a cell may end in % or ％ (95% reads 95) */
     const char *why_empty; /* cause carried by a missing cell */
     uint32_t line, col;
 } pk_column;

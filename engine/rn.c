@@ -409,7 +409,16 @@ static bool rn_convert_cell(rn_run *R, rn_in *I, const cs_row *row, int c, int p
     const cs_field *f = &row->fields[pos];
     char err[256];
     vl_value v;
-    if (!vl_parse(col->type, f->p, f->n, &v, err, sizeof err)) {
+    size_t n = f->n;
+    if (col->percent) { /* 95% or 95％: the figure before the sign */
+        while (n && (f->p[n - 1] == ' ' || f->p[n - 1] == '\t'))
+            n--;
+        if (n && f->p[n - 1] == '%')
+            n--;
+        else if (n >= 3 && memcmp(f->p + n - 3, "\xef\xbc\x85", 3) == 0)
+            n -= 3;
+    }
+    if (!vl_parse(col->type, f->p, n, &v, err, sizeof err)) {
         snprintf(R->reason, sizeof R->reason, "column %s (%s): %s", cs_header(I->r, (size_t)pos),
                  col->id, err);
         if (col->keep_invalid) {
@@ -537,7 +546,8 @@ static void rn_plan(rn_run *R, rn_in *I)
         rn_cell *pc = &I->plan[I->nplan++];
         pc->c = c;
         pc->pos = I->pos[c];
-        pc->how = col->type.kind == VL_INT                       ? RN_INT
+        pc->how = col->percent                                   ? RN_GENERAL
+                  : col->type.kind == VL_INT                     ? RN_INT
                   : col->type.kind == VL_TEXT                    ? RN_TEXT
                   : col->type.kind == VL_DATE && !col->has_range ? RN_DATE
                                                                  : RN_GENERAL;

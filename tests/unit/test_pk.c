@@ -111,6 +111,14 @@ static void test_bad_type(void **state)
                  "unknown type 'integr' (did you mean 'integer'?)");
 }
 
+static void test_percent_on_text(void **state)
+{
+    (void)state;
+    /* percent: true drops a % sign from numbers; on text it means nothing */
+    expect_error(variant("n: integer", "n: {type: text, percent: true}"), 8, 32,
+                 "percent applies to integer and decimal columns only");
+}
+
 static void test_expression_unknown_name(void **state)
 {
     (void)state;
@@ -445,6 +453,7 @@ int main(void)
         cmocka_unit_test(test_names_not_a_list),
         cmocka_unit_test(test_utf16_and_nul),
         cmocka_unit_test(test_tab_indent),
+        cmocka_unit_test(test_percent_on_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

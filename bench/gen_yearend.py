@@ -1,10 +1,14 @@
 #!/usr/bin/env python3
 """Generate a synthetic Party-member year-end sheet for benchmarking.
 
-Usage: gen_yearend.py [N] [OUT] [--seed S]
+Usage: gen_yearend.py [N] [OUT] [--seed S] [--wide]
 
-  N     number of member rows (default 1000000)
-  OUT   output path (default bench/data/yearend_N.csv); "-" writes to stdout
+  N       number of member rows (default 1000000)
+  OUT     output path (default bench/data/yearend_N.csv, or
+          bench/data/yearend_wide_N.csv with --wide); "-" writes to stdout
+  --wide  add 性别,出生日期,入党日期 after 所在支部 (24 columns, the roster's
+          whole width: ~1.06 GB at 10 M rows). They are drawn from a second
+          generator, so every other cell is the same as without --wide.
 
 Deterministic: the same N and seed always produce the same bytes.
 Python 3 standard library only.
@@ -94,9 +98,14 @@ def build_name_pool(rng, size):
 
 def main(argv):
     seed = 20251231
+    wide = False
     args = []
     i = 0
     while i < len(argv):
+        if argv[i] == "--wide":
+            wide = True
+            i += 1
+            continue
         if argv[i] == "--seed":
             seed = int(argv[i + 1])
             i += 2
@@ -104,7 +113,8 @@ def main(argv):
         args.append(argv[i])
         i += 1
     n = int(args[0].replace(",", "").replace("_", "")) if args else 1_000_000
-    out = args[1] if len(args) > 1 else os.path.join("bench", "data", "yearend_%d.csv" % n)
+    stem = "yearend_wide_%d.csv" if wide else "yearend_%d.csv"
+    out = args[1] if len(args) > 1 else os.path.join("bench", "data", stem % n)
 
     rng = random.Random(seed)
     names = build_name_pool(rng, 50_000)
@@ -132,13 +142,30 @@ def main(argv):
         f = open(tmp, "w", encoding="utf-8", newline="", buffering=1 << 20)
         close = True
 
-    f.write(",".join(HEADER) + "\n")
+    header = HEADER[:3] + (["性别", "出生日期", "入党日期"] if wide else []) + HEADER[3:]
+    f.write(",".join(header) + "\n")
+    if wide:
+        # A second generator: the base columns stay byte-for-byte those of
+        # the narrow sheet. ~1% of birth dates left empty, as on real rosters.
+        wrnd = random.Random(seed ^ 0x5EED).random
+        days = [1, 3, 7, 9, 12, 15, 18, 21, 24, 28]
+        dates = ["%04d-%02d-%02d" % (y, m, d) for y in range(1950, 2026)
+                 for m in range(1, 13) for d in days]
+        nbd = len(days) * 12  # dates a year
+        nb = nbd * (2004 - 1950)  # births 1950..2003, joined 18+ years later
     buf = []
     npool = len(names)
     for row in range(n):
         mid = "DY%07d" % (row + 1)
         name = names[int(rnd() * npool)]
-        prefix = "%s,%s,%s," % (mid, name, branch_seq[row])
+        if wide:
+            b = int(wrnd() * nb)
+            j = b + nbd * 18 + int(wrnd() * (len(dates) - b - nbd * 18))
+            birth = "" if wrnd() < 0.01 else dates[b]
+            prefix = "%s,%s,%s,%s,%s,%s," % (mid, name, branch_seq[row],
+                                             "男" if wrnd() < 0.7 else "女", birth, dates[j])
+        else:
+            prefix = "%s,%s,%s," % (mid, name, branch_seq[row])
 
         r = rnd()
         if r < 0.78:

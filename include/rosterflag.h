@@ -219,9 +219,13 @@ typedef struct rf_run_options {
         0, NULL, RF_FORMAT_CSV, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL            \
     }
 
-#define RF_MAX_INPUTS 16
-#define RF_MAX_LEVELS 32
-#define RF_MAX_FLAGS 32
+/* A loaded pack never exceeds these (the loader refuses it at its place):
+ * rf_summary keeps a fixed place per input, level and flag so that a caller
+ * needs no allocation to read it. They are set well past any published
+ * scheme (the shipped packs use at most 3 inputs, 3 levels and 2 flags). */
+#define RF_MAX_INPUTS 64
+#define RF_MAX_LEVELS 128
+#define RF_MAX_FLAGS 128
 
 typedef struct rf_input_stats {
     const char *name, *path;

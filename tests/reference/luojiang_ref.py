@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Independent reference for the Luojiang red-yellow-blue warnings (domain.md section 2).
+"""Independent reference for the Luojiang red-yellow-blue warnings (the scheme as the pack documents it).
 
     luojiang_ref.py --villages samples/luojiang/villages.csv --team samples/luojiang/team.csv --as-of 2025-12-31
 

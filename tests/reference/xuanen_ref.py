@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Independent reference for the Xuan'en twelve-point system (domain.md section 1).
+"""Independent reference for the Xuan'en twelve-point system (the scheme as the article and the pack document it).
 
     xuanen_ref.py --members samples/xuanen/members.csv --ledger samples/xuanen/ledger.csv --year 2025
     xuanen_ref.py --year-end samples/xuanen/year-end-2025.csv --year 2025

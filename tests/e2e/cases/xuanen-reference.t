@@ -1,4 +1,4 @@
-# An independent Python implementation of domain.md agrees with the engine.
+# An independent Python implementation of the scheme (tests/reference) agrees with the engine.
 $RF run rules/xuanen-twelve-point.yaml -q --input members=samples/xuanen/members.csv \
     --input events=samples/xuanen/ledger.csv --year 2025 -o "$T/got.csv"
 python3 tests/reference/xuanen_ref.py --members samples/xuanen/members.csv \

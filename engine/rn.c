@@ -528,6 +528,53 @@ static bool rn_convert(rn_run *R, rn_in *I, const cs_row *row, vl_value *vals)
     return true;
 }
 
+/* Marks in read[] every slot of `space` that e reads. */
+static void rn_mark_refs(rn_run *R, const ex_expr *e, int space, bool *read, int n)
+{
+    if (!e)
+        return;
+    int buf[64], *idx = buf, cap = 64;
+    int k = ex_refs(e, space, idx, cap);
+    if (k > cap) {
+        idx = ar_alloc(R->scratch, (size_t)k * sizeof *idx);
+        k = ex_refs(e, space, idx, k);
+    }
+    for (int i = 0; i < k; i++)
+        if (idx[i] >= 0 && idx[i] < n)
+            read[idx[i]] = true;
+}
+
+/* The columns of input `in` an expression of the pack reads (in the
+ * entity's own row, or in an aggregate's rows), one pass over the pack. */
+static bool *rn_cols_read(rn_run *R, int in)
+{
+    const rf_pack *p = R->p;
+    int n = p->inputs[in].ncols;
+    bool *read = ar_alloc(R->a, ((size_t)n + 1) * sizeof *read);
+    memset(read, 0, ((size_t)n + 1) * sizeof *read);
+    if (in == p->entity) {
+        for (int m = 0; m < p->nmeasures; m++) {
+            rn_mark_refs(R, p->measures[m].expr, PK_SP_ENTITY, read, n);
+            rn_mark_refs(R, p->measures[m].by, PK_SP_ENTITY, read, n);
+            rn_mark_refs(R, p->measures[m].within, PK_SP_ENTITY, read, n);
+        }
+        for (int l = 0; l < p->nlevels + p->nflags; l++) {
+            const pk_level *L = l < p->nlevels ? &p->levels[l] : &p->flags[l - p->nlevels];
+            for (int k = 0; k < L->nconds; k++)
+                rn_mark_refs(R, L->conds[k].expr, PK_SP_ENTITY, read, n);
+        }
+    }
+    for (int g = 0; g < ex_agg_count(p->ex); g++) {
+        const ex_agg *ag = ex_agg_get(p->ex, g);
+        if (ag->relation == in) {
+            rn_mark_refs(R, ag->arg, PK_SP_ROW, read, n);
+            rn_mark_refs(R, ag->cond, PK_SP_ROW, read, n);
+        }
+    }
+    ar_reset(R->scratch);
+    return read;
+}
+
 /* After binding: split the columns into those the header has (with how to
  * convert them) and those it lacks (with the value they read as). */
 static void rn_plan(rn_run *R, rn_in *I)
@@ -536,11 +583,26 @@ static void rn_plan(rn_run *R, rn_in *I)
     I->plan = ar_alloc(R->a, ((size_t)pin->ncols + 1) * sizeof *I->plan);
     I->absent = ar_alloc(R->a, ((size_t)pin->ncols + 1) * sizeof *I->absent);
     I->absent_val = ar_alloc(R->a, ((size_t)pin->ncols + 1) * sizeof *I->absent_val);
+    bool *read = NULL; /* found once, when a column is missing */
     for (int c = 0; c < pin->ncols; c++) {
         const pk_column *col = &pin->cols[c];
         if (I->pos[c] < 0) {
             I->absent[I->nabsent] = c;
-            I->absent_val[I->nabsent++] = col->tally >= 0 ? vl_int(0) : vl_missing(col->why_empty);
+            if (col->tally >= 0) {
+                I->absent_val[I->nabsent++] = vl_int(0);
+                continue;
+            }
+            /* Not "empty": the sheet has no such column at all, and a run
+             * whose conditions read it must not pass for a clean one. */
+            I->absent_val[I->nabsent++] = vl_missing(
+                ar_printf(R->a, "%s: the header has no column %s", col->id, col->names[0]));
+            if (!read && !R->again)
+                read = rn_cols_read(R, (int)(pin - R->p->inputs));
+            if (read && read[c])
+                dg_add(R->d, RF_WARNING, RF_CLASS_INPUT, I->st->path, 1, 0, 0, NULL,
+                       "column '%s' (%s) is not in the header of %s: what reads it is not "
+                       "evaluated",
+                       col->id, col->names[0], pin->name);
             continue;
         }
         rn_cell *pc = &I->plan[I->nplan++];

@@ -54,6 +54,10 @@ static void run_help(FILE *to)
           "                          the summary; default: the pack's report: group_by\n"
           "      --set NAME=VALUE    use VALUE for the pack's constant NAME (repeatable);\n"
           "                          said in the summary and stamped in the pack column\n"
+          "      --strict            a warning about an input is an error (exit 4, no\n"
+          "                          results written): a column the pack reads that is\n"
+          "                          not in the header, a title close to a name the pack\n"
+          "                          lacks, a byte-order mark or quote problem in a header\n"
           "  -q, --quiet             no summary on stderr\n"
           "  -h, --help              this help\n"
           "\n",
@@ -162,6 +166,7 @@ typedef struct run_pair {
 typedef struct run_args {
     const char *cmd;
     bool explain, quiet, bom, xlsx, html, list_all, notices;
+    bool strict; /* a warning about an input fails the run */
     const char *pack, *output, *rejects, *id, *enc_all, *group_by;
     char delim_all;
     rf_run_options o;
@@ -222,6 +227,13 @@ static int run_opt_quiet(run_args *A, const char *v)
 {
     (void)v;
     A->quiet = true;
+    return CLI_OK;
+}
+
+static int run_opt_strict(run_args *A, const char *v)
+{
+    (void)v;
+    A->strict = true;
     return CLI_OK;
 }
 
@@ -411,6 +423,7 @@ static const run_opt run_opts[] = {
     {"--id", NULL, true, RUN_IN_EXPLAIN, run_opt_id},
     {"--quiet", "-q", false, RUN_IN_BOTH, run_opt_quiet},
     {"--bom", NULL, false, RUN_IN_RUN, run_opt_bom},
+    {"--strict", NULL, false, RUN_IN_RUN, run_opt_strict},
     {"--input", "-i", true, RUN_IN_BOTH, run_opt_input},
     {"--year", NULL, true, RUN_IN_BOTH, run_opt_year},
     {"--as-of", NULL, true, RUN_IN_BOTH, run_opt_as_of},
@@ -667,6 +680,19 @@ static int run_main(int argc, char **argv, bool explain)
     rf_summary s;
     int rc = rf_run(p, &A.o, A.inputs, A.nin, A.xlsx || A.html ? NULL : out.f, rejf, &s, d);
     code = cli_report(d);
+    /* --strict: a sheet the run could read only with a warning (a column it
+     * reads missing, a misnamed title) fails it, and writes no results. */
+    for (size_t i = 0; A.strict && rc == 0 && i < rf_diags_count(d); i++) {
+        const rf_diag *g = rf_diags_get(d, i);
+        if (g->severity == RF_WARNING && g->cls == RF_CLASS_INPUT) {
+            fprintf(stderr,
+                    "rosterflag %s: --strict: the warnings about the inputs above are errors; "
+                    "no results written\n",
+                    A.cmd);
+            rc = -1;
+            code = CLI_INPUT;
+        }
+    }
     if (A.html && rp_close_page(rp, rc == 0, &s, why, sizeof why) != 0) {
         fprintf(stderr, "rosterflag run: %s\n", why);
         rc = -1;

@@ -9,3 +9,8 @@ for v in unit-suffix full-width near-title; do
         --input team=tests/e2e/data/headers/team.csv --as-of 2025-12-31 -q -o -
     echo "exit $?"
 done
+# --strict: the same sheet is refused (exit 4) and no results file is written.
+$RF run rules/luojiang-red-yellow-blue.yaml --input villages=tests/e2e/data/headers/near-title.csv \
+    --input team=tests/e2e/data/headers/team.csv --as-of 2025-12-31 -q --strict -o "$T/results.csv"
+echo "strict: exit $?"
+[ -e "$T/results.csv" ] && echo "results written" || echo "no results written"

@@ -118,9 +118,11 @@ static void run_summary(const rf_pack *p, const rf_summary *s)
             fprintf(stderr, ", %llu outside %d", (unsigned long long)st->outside, s->year);
         fprintf(stderr, ", %llu rejected", (unsigned long long)st->rejected);
         if (st->problems)
-            fprintf(stderr, "; %llu problems noted in kept rows", (unsigned long long)st->problems);
+            fprintf(stderr, "; %llu %s noted in kept rows", (unsigned long long)st->problems,
+                    st->problems == 1 ? "problem" : "problems");
         if (st->blank)
-            fprintf(stderr, " (%llu blank lines skipped)", (unsigned long long)st->blank);
+            fprintf(stderr, " (%llu blank %s skipped)", (unsigned long long)st->blank,
+                    st->blank == 1 ? "line" : "lines");
         fputc('\n', stderr);
     }
     fprintf(stderr, "  results: %llu%s", (unsigned long long)s->entities, s->nlevels ? ";" : "\n");

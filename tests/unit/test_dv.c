@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "rosterflag.h"
+#include "tu.h"
 
 static const char *const pack_src =
     "rosterflag: 1\n"
@@ -41,9 +42,7 @@ static const char *const pack_src =
     "output: {columns: [branch, size, groups, smallest, largest, grouped, mean_size, "
     "oldest_young, ages]}\n";
 
-typedef struct got {
-    char key[32], level[32], fields[512], reasons[1024];
-} got;
+typedef tu_got got;
 
 typedef struct run_state {
     got rows[16];
@@ -53,32 +52,8 @@ typedef struct run_state {
 static int collect(void *ctx, const rf_result *r)
 {
     run_state *s = ctx;
-    got *g = &s->rows[s->n++];
-    snprintf(g->key, sizeof g->key, "%s", r->key);
-    snprintf(g->level, sizeof g->level, "%s", r->level);
-    g->fields[0] = g->reasons[0] = '\0';
-    for (size_t i = 0; i < r->nfields; i++) {
-        strncat(g->fields, r->values[i], sizeof g->fields - strlen(g->fields) - 1);
-        strncat(g->fields, "|", sizeof g->fields - strlen(g->fields) - 1);
-    }
-    for (size_t i = 0; i < r->nreasons; i++) {
-        strncat(g->reasons, r->reasons[i], sizeof g->reasons - strlen(g->reasons) - 1);
-        strncat(g->reasons, "; ", sizeof g->reasons - strlen(g->reasons) - 1);
-    }
+    tu_fill(&s->rows[s->n++], r, false);
     return 0;
-}
-
-static char dir[64];
-
-static const char *put(const char *name, const char *text)
-{
-    static char path[128];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-    return path;
 }
 
 static const char *explain_key; /* run() explains this entity into explained[] */
@@ -90,7 +65,7 @@ static int run(const char *src, const char *members, run_state *s, rf_summary *s
     rf_diags *d = rf_diags_new();
     rf_pack *p = NULL;
     assert_int_equal(rf_pack_load_mem("dv.yaml", src, strlen(src), &p, d), 0);
-    rf_input in[1] = {{"members", put("m.csv", members), NULL, 0}};
+    rf_input in[1] = {{"members", tu_put("m.csv", members), NULL, 0}};
     rf_run_options o = RF_RUN_OPTIONS_INIT;
     o.as_of = "2025-12-31";
     memset(s, 0, sizeof *s);
@@ -238,11 +213,11 @@ static void test_tallies_and_period(void **state)
     rf_pack *p = NULL;
     assert_int_equal(rf_pack_load_mem("dvt.yaml", src, strlen(src), &p, d), 0);
     rf_input in[1] = {{"members",
-                       put("m.csv", "id,branch,date,code\n"
-                                    "1,A,2025-03-01,C1\n"
-                                    "2,B,2024-05-01,C1\n" /* outside 2025 */
-                                    "3,C,2025-05-01,X9\n" /* unknown code: no branch C */
-                                    "4,A,2025-06-01,C2\n"),
+                       tu_put("m.csv", "id,branch,date,code\n"
+                                       "1,A,2025-03-01,C1\n"
+                                       "2,B,2024-05-01,C1\n" /* outside 2025 */
+                                       "3,C,2025-05-01,X9\n" /* unknown code: no branch C */
+                                       "4,A,2025-06-01,C2\n"),
                        NULL, 0}};
     rf_run_options o = RF_RUN_OPTIONS_INIT;
     o.year = 2025;
@@ -382,17 +357,13 @@ static void test_entity_errors(void **state)
 static int setup(void **state)
 {
     (void)state;
-    snprintf(dir, sizeof dir, "/tmp/rf-test-dv-XXXXXX");
-    return mkdtemp(dir) ? 0 : -1;
+    return tu_mkdir("test-dv");
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    char p[128];
-    snprintf(p, sizeof p, "%s/m.csv", dir);
-    unlink(p);
-    return rmdir(dir);
+    return tu_rmdir();
 }
 
 int main(void)

@@ -14,11 +14,9 @@
 #include <unistd.h>
 
 #include "rosterflag.h"
+#include "tu.h"
 
-typedef struct got {
-    char key[32], level[32], fields[512], reasons[1024];
-    int undecided;
-} got;
+typedef tu_got got;
 
 typedef struct run_state {
     got rows[16];
@@ -28,46 +26,8 @@ typedef struct run_state {
 static int collect(void *ctx, const rf_result *r)
 {
     run_state *s = ctx;
-    got *g = &s->rows[s->n++];
-    snprintf(g->key, sizeof g->key, "%s", r->key);
-    snprintf(g->level, sizeof g->level, "%s", r->level);
-    g->fields[0] = g->reasons[0] = '\0';
-    for (size_t i = 0; i < r->nfields; i++) {
-        strncat(g->fields, r->names[i], sizeof g->fields - strlen(g->fields) - 1);
-        strncat(g->fields, "=", sizeof g->fields - strlen(g->fields) - 1);
-        strncat(g->fields, r->values[i], sizeof g->fields - strlen(g->fields) - 1);
-        strncat(g->fields, "|", sizeof g->fields - strlen(g->fields) - 1);
-    }
-    for (size_t i = 0; i < r->nreasons; i++) {
-        strncat(g->reasons, r->reasons[i], sizeof g->reasons - strlen(g->reasons) - 1);
-        strncat(g->reasons, "; ", sizeof g->reasons - strlen(g->reasons) - 1);
-    }
-    g->undecided = r->undecided;
+    tu_fill(&s->rows[s->n++], r, true);
     return 0;
-}
-
-static char dir[64];
-
-static const char *put(const char *name, const char *text)
-{
-    static char path[8][128];
-    static int k;
-    char *p = path[k++ % 8];
-    snprintf(p, 128, "%s/%s", dir, name);
-    FILE *f = fopen(p, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-    return p;
-}
-
-static char *slurp(FILE *f)
-{
-    static char buf[4096];
-    rewind(f);
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    buf[n] = '\0';
-    return buf;
 }
 
 static const char *const communities =
@@ -116,11 +76,11 @@ static void test_flags_beside_levels(void **state)
     (void)state;
     rf_pack *p = load(communities);
     rf_input in[1] = {{"communities",
-                       put("c.csv", "name,score,households,space\n"
-                                    "A,55,200,40\n"   /* lagging, 20 m² per 100: short */
-                                    "B,95,1200,600\n" /* large, 50 per 100 */
-                                    "C,70,300,\n"     /* space missing */
-                                    "D,92,1000,200\n" /* 20 per 100: short, large */),
+                       tu_put("c.csv", "name,score,households,space\n"
+                                       "A,55,200,40\n"   /* lagging, 20 m² per 100: short */
+                                       "B,95,1200,600\n" /* large, 50 per 100 */
+                                       "C,70,300,\n"     /* space missing */
+                                       "D,92,1000,200\n" /* 20 per 100: short, large */),
                        NULL, 0}};
     rf_run_options o = RF_RUN_OPTIONS_INIT;
     run_state s;
@@ -151,7 +111,7 @@ static void test_flags_beside_levels(void **state)
     assert_int_equal(sum.flags[1].count, 2);
     assert_int_equal(sum.undecided, 1);
     /* CSV: a column per flag after the level, empty when undecided. */
-    const char *csv = slurp(out);
+    const char *csv = tu_slurp(out);
     assert_non_null(strstr(csv, "name,score,per_100,level,level_label,space_short,large,reasons,"
                                 "pack\n"));
     assert_non_null(strstr(csv, "\nC,70,,none,无,,false,space_short: not evaluated:"));
@@ -172,14 +132,14 @@ static void test_flags_json(void **state)
     (void)state;
     rf_pack *p = load(communities);
     rf_input in[1] = {{"communities",
-                       put("c.csv", "name,score,households,space\nA,55,200,40\nC,70,300,\n"), NULL,
-                       0}};
+                       tu_put("c.csv", "name,score,households,space\nA,55,200,40\nC,70,300,\n"),
+                       NULL, 0}};
     rf_run_options o = RF_RUN_OPTIONS_INIT;
     o.format = RF_FORMAT_JSONL;
     rf_diags *d = rf_diags_new();
     FILE *out = tmpfile();
     assert_int_equal(rf_run(p, &o, in, 1, out, NULL, NULL, d), 0);
-    const char *js = slurp(out);
+    const char *js = tu_slurp(out);
     assert_non_null(strstr(js, "\"space_short\":true,\"large\":false,\"reasons\":["));
     assert_non_null(strstr(js, "\"space_short\":null,\"large\":false"));
     fclose(out);
@@ -202,16 +162,16 @@ static void test_flags_only(void **state)
                               "  - {id: few, any: \"n < 3\"}\n"
                               "output: {columns: [id, n]}\n";
     rf_pack *p = load(src);
-    rf_input in[1] = {{"rows", put("r.csv", "id,n\na,1\nb,5\n"), NULL, 0}};
+    rf_input in[1] = {{"rows", tu_put("r.csv", "id,n\na,1\nb,5\n"), NULL, 0}};
     rf_run_options o = RF_RUN_OPTIONS_INIT;
     o.coverage = rf_coverage_new(p);
     rf_summary sum;
     rf_diags *d = rf_diags_new();
     FILE *out = tmpfile();
     assert_int_equal(rf_run(p, &o, in, 1, out, NULL, &sum, d), 0);
-    assert_string_equal(slurp(out), "id,n,few,reasons,pack\n"
-                                    "a,1,true,few: n 1 < 3,f@1\n"
-                                    "b,5,false,,f@1\n");
+    assert_string_equal(tu_slurp(out), "id,n,few,reasons,pack\n"
+                                       "a,1,true,few: n 1 < 3,f@1\n"
+                                       "b,5,false,,f@1\n");
     assert_int_equal(sum.nlevels, 0);
     size_t hit, total;
     rf_coverage_counts(o.coverage, &hit, &total);
@@ -300,20 +260,20 @@ static run_state run_picks(const rf_setting *sets, size_t nsets, const char *sta
 {
     rf_diags *d = rf_diags_new();
     rf_pack *p = NULL;
-    const char *path = put("k.yaml", picks);
+    const char *path = tu_put("k.yaml", picks);
     assert_int_equal(rf_pack_load_set(path, sets, nsets, &p, d), 0);
     unlink(path);
     rf_input in[3] = {
-        {"villages", put("v.csv", "village\nA\nB\nC\n"), NULL, 0},
-        {"previous", put("r.csv", "village,level\nA,again\nB,none\nB,again\n"), NULL, 0},
+        {"villages", tu_put("v.csv", "village\nA\nB\nC\n"), NULL, 0},
+        {"previous", tu_put("r.csv", "village,level\nA,again\nB,none\nB,again\n"), NULL, 0},
         {"cadres",
-         put("c.csv", "village,name,post\n"
-                      "A,张三,党支部书记、村委会主任\n"
-                      "A,李四,党支部副书记\n"
-                      "B,王五,党支部副书记\n"
-                      "C,赵六,村党支部书记\n"
-                      "C,钱七,文书\n"
-                      "C,孙八,村委会委员\n"),
+         tu_put("c.csv", "village,name,post\n"
+                         "A,张三,党支部书记、村委会主任\n"
+                         "A,李四,党支部副书记\n"
+                         "B,王五,党支部副书记\n"
+                         "C,赵六,村党支部书记\n"
+                         "C,钱七,文书\n"
+                         "C,孙八,村委会委员\n"),
          NULL, 0}};
     rf_run_options o = RF_RUN_OPTIONS_INIT;
     run_state s;
@@ -323,7 +283,7 @@ static run_state run_picks(const rf_setting *sets, size_t nsets, const char *sta
     rf_summary sum;
     FILE *out = tmpfile();
     assert_int_equal(rf_run(p, &o, in, 3, out, NULL, &sum, d), 0);
-    assert_non_null(strstr(slurp(out), stamp));
+    assert_non_null(strstr(tu_slurp(out), stamp));
     assert_int_equal(sum.inputs[1].problems, 1); /* B twice in previous */
     fclose(out);
     rf_pack_free(p);
@@ -367,7 +327,7 @@ static void test_set_constants(void **state)
          "integer"},
         {{"quota", ""}, "constant quota is integer (the pack says 3): the value is empty"},
     };
-    const char *path = put("k.yaml", picks);
+    const char *path = tu_put("k.yaml", picks);
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         rf_diags *d = rf_diags_new();
         rf_pack *p = NULL;
@@ -414,8 +374,8 @@ static void test_measure_in_where(void **state)
     snprintf(src, sizeof src, aged, "");
     rf_pack *p = load(src);
     rf_input in[2] = {
-        {"villages", put("v.csv", "village,extra\nA,0\nB,5\nC,\n"), NULL, 0},
-        {"team", put("r.csv", "village,age\nA,58\nA,61\nB,56\nB,57\nC,70\n"), NULL, 0}};
+        {"villages", tu_put("v.csv", "village,extra\nA,0\nB,5\nC,\n"), NULL, 0},
+        {"team", tu_put("r.csv", "village,age\nA,58\nA,61\nB,56\nB,57\nC,70\n"), NULL, 0}};
     rf_run_options o = RF_RUN_OPTIONS_INIT;
     run_state s;
     memset(&s, 0, sizeof s);
@@ -447,20 +407,13 @@ static void test_measure_in_where(void **state)
 static int setup(void **state)
 {
     (void)state;
-    snprintf(dir, sizeof dir, "/tmp/rf-test-lang-XXXXXX");
-    return mkdtemp(dir) ? 0 : -1;
+    return tu_mkdir("test-lang");
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    static const char *const files[] = {"c.csv", "r.csv", "v.csv", "k.csv"};
-    char p[128];
-    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-        snprintf(p, sizeof p, "%s/%s", dir, files[i]);
-        unlink(p);
-    }
-    return rmdir(dir);
+    return tu_rmdir();
 }
 
 int main(void)

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "rosterflag.h"
+#include "tu.h"
 
 static const char *const pack_src = "rosterflag: 1\n"
                                     "pack: {id: rk, version: \"2\", title: {zh: 排名, en: ranks}}\n"
@@ -43,9 +44,7 @@ static const char *const pack_src = "rosterflag: 1\n"
                                     "    any: [last]\n"
                                     "output: {columns: [org, total, low, high, place, n, pct]}\n";
 
-typedef struct got {
-    char key[32], level[32], fields[512], reasons[1024];
-} got;
+typedef tu_got got;
 
 typedef struct run_state {
     got rows[1536];
@@ -57,34 +56,8 @@ typedef struct run_state {
 static int collect(void *ctx, const rf_result *r)
 {
     run_state *s = ctx;
-    got *g = &s->rows[s->n++];
-    snprintf(g->key, sizeof g->key, "%s", r->key);
-    snprintf(g->level, sizeof g->level, "%s", r->level);
-    g->fields[0] = g->reasons[0] = '\0';
-    for (size_t i = 0; i < r->nfields; i++) {
-        strncat(g->fields, r->values[i], sizeof g->fields - strlen(g->fields) - 1);
-        strncat(g->fields, "|", sizeof g->fields - strlen(g->fields) - 1);
-    }
-    for (size_t i = 0; i < r->nreasons; i++) {
-        strncat(g->reasons, r->reasons[i], sizeof g->reasons - strlen(g->reasons) - 1);
-        strncat(g->reasons, "; ", sizeof g->reasons - strlen(g->reasons) - 1);
-    }
+    tu_fill(&s->rows[s->n++], r, false);
     return 0;
-}
-
-static char dir[64];
-
-static const char *put(const char *name, const char *text)
-{
-    static char path[8][128];
-    static int k;
-    char *p = path[k++ % 8];
-    snprintf(p, 128, "%s/%s", dir, name);
-    FILE *f = fopen(p, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-    return p;
 }
 
 /* Run `src` over orgs (and notes, if given; and a third input `extra`). */
@@ -94,12 +67,12 @@ static const run_state *run_pack(const char *src, const char *orgs, const char *
     rf_diags *d = rf_diags_new();
     rf_pack *p = NULL;
     assert_int_equal(rf_pack_load_mem("rk.yaml", src, strlen(src), &p, d), 0);
-    rf_input in[3] = {{"orgs", put("o.csv", orgs), NULL, 0}};
+    rf_input in[3] = {{"orgs", tu_put("o.csv", orgs), NULL, 0}};
     size_t nin = 1;
     if (notes)
-        in[nin++] = (rf_input){"notes", put("n.csv", notes), NULL, 0};
+        in[nin++] = (rf_input){"notes", tu_put("n.csv", notes), NULL, 0};
     if (extra)
-        in[nin++] = (rf_input){extra, put("x.csv", extra_csv), NULL, 0};
+        in[nin++] = (rf_input){extra, tu_put("x.csv", extra_csv), NULL, 0};
     rf_run_options o = RF_RUN_OPTIONS_INIT;
     o.year = 2025;
     static run_state s;
@@ -364,8 +337,9 @@ static void test_previous_results(void **state)
     rf_diags *d = rf_diags_new();
     rf_pack *p = NULL;
     assert_int_equal(rf_pack_load_mem("rk.yaml", prev_src, strlen(prev_src), &p, d), 0);
-    rf_input in[2] = {{"orgs", put("o.csv", orgs), NULL, 0},
-                      {"previous", put("x.csv", "member_id,level,pack\nx,last,rk@2\n"), NULL, 0}};
+    rf_input in[2] = {
+        {"orgs", tu_put("o.csv", orgs), NULL, 0},
+        {"previous", tu_put("x.csv", "member_id,level,pack\nx,last,rk@2\n"), NULL, 0}};
     assert_int_equal(rf_run(p, NULL, in, 2, NULL, NULL, NULL, d), -1);
     assert_non_null(strstr(rf_diags_get(d, 0)->message, "org"));
     rf_pack_free(p);
@@ -404,20 +378,13 @@ static void test_results_input_needs_pack_column(void **state)
 static int setup(void **state)
 {
     (void)state;
-    snprintf(dir, sizeof dir, "/tmp/rf-test-rank-XXXXXX");
-    return mkdtemp(dir) ? 0 : -1;
+    return tu_mkdir("test-rank");
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    static const char *const files[] = {"o.csv", "n.csv", "x.csv"};
-    char p[128];
-    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-        snprintf(p, sizeof p, "%s/%s", dir, files[i]);
-        unlink(p);
-    }
-    return rmdir(dir);
+    return tu_rmdir();
 }
 
 int main(void)

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "rosterflag.h"
+#include "tu.h"
 
 static const char *const pack_src =
     "rosterflag: 1\n"
@@ -47,10 +48,7 @@ static const char *const pack_src =
     "    all: [\"size >= 3\", \"progress < 95\"]\n"
     "output: {columns: [g, size, avg_age, head_age, share, progress]}\n";
 
-typedef struct got {
-    char key[32], level[32], fields[512], reasons[1024];
-    int undecided;
-} got;
+typedef tu_got got;
 
 typedef struct run_state {
     got rows[16];
@@ -60,35 +58,8 @@ typedef struct run_state {
 static int collect(void *ctx, const rf_result *r)
 {
     run_state *s = ctx;
-    got *g = &s->rows[s->n++];
-    snprintf(g->key, sizeof g->key, "%s", r->key);
-    snprintf(g->level, sizeof g->level, "%s", r->level);
-    g->fields[0] = g->reasons[0] = '\0';
-    for (size_t i = 0; i < r->nfields; i++) {
-        strncat(g->fields, r->values[i], sizeof g->fields - strlen(g->fields) - 1);
-        strncat(g->fields, "|", sizeof g->fields - strlen(g->fields) - 1);
-    }
-    for (size_t i = 0; i < r->nreasons; i++) {
-        strncat(g->reasons, r->reasons[i], sizeof g->reasons - strlen(g->reasons) - 1);
-        strncat(g->reasons, "; ", sizeof g->reasons - strlen(g->reasons) - 1);
-    }
-    g->undecided = r->undecided;
+    tu_fill(&s->rows[s->n++], r, false);
     return 0;
-}
-
-static char dir[64];
-
-static const char *put(const char *name, const char *text)
-{
-    static char path[8][128];
-    static int k;
-    char *p = path[k++ % 8];
-    snprintf(p, 128, "%s/%s", dir, name);
-    FILE *f = fopen(p, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-    return p;
 }
 
 static run_state run(const char *groups, const char *people, rf_summary *sum)
@@ -96,8 +67,8 @@ static run_state run(const char *groups, const char *people, rf_summary *sum)
     rf_diags *d = rf_diags_new();
     rf_pack *p = NULL;
     assert_int_equal(rf_pack_load_mem("grp.yaml", pack_src, strlen(pack_src), &p, d), 0);
-    rf_input in[2] = {{"groups", put("g.csv", groups), NULL, 0},
-                      {"people", put("p.csv", people), NULL, 0}};
+    rf_input in[2] = {{"groups", tu_put("g.csv", groups), NULL, 0},
+                      {"people", tu_put("p.csv", people), NULL, 0}};
     rf_run_options o = RF_RUN_OPTIONS_INIT;
     o.as_of = "2025-12-31";
     run_state s;
@@ -213,7 +184,7 @@ static void test_integer_range_bounds(void **state)
     rf_pack *p = NULL;
     assert_int_equal(rf_pack_load_mem("rng.yaml", src, strlen(src), &p, d), 0);
     rf_input in[1] = {
-        {"rows", put("r.csv", "id,n\na,0\nb,1\nc,3\nd,4\ne, 2 \nf,\ng,03\n"), NULL, 0}};
+        {"rows", tu_put("r.csv", "id,n\na,0\nb,1\nc,3\nd,4\ne, 2 \nf,\ng,03\n"), NULL, 0}};
     rf_run_options o = RF_RUN_OPTIONS_INIT;
     run_state s;
     memset(&s, 0, sizeof s);
@@ -240,20 +211,13 @@ static void test_integer_range_bounds(void **state)
 static int setup(void **state)
 {
     (void)state;
-    snprintf(dir, sizeof dir, "/tmp/rf-test-run-XXXXXX");
-    return mkdtemp(dir) ? 0 : -1;
+    return tu_mkdir("test-run");
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    static const char *const files[] = {"g.csv", "p.csv", "r.csv"};
-    char p[128];
-    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-        snprintf(p, sizeof p, "%s/%s", dir, files[i]);
-        unlink(p);
-    }
-    return rmdir(dir);
+    return tu_rmdir();
 }
 
 int main(void)

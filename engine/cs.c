@@ -106,6 +106,7 @@ struct cs_reader {
     void *ctx;
     int stop;
     bool finished, failed;
+    bool borrowed; /* a chunk reader: rbuf and the header belong to others */
 };
 
 /* ---- small helpers ------------------------------------------------------ */
@@ -917,14 +918,17 @@ void cs_close(cs_reader *r)
         iconv_close(r->cd);
     free(r->path);
     free(r->label);
-    free(r->rbuf);
+    if (!r->borrowed || r->fd >= 0)
+        free(r->rbuf);
+    if (!r->borrowed) {
+        free(r->hbuf);
+        free(r->hdr);
+    }
     free(r->ubuf);
     free(r->fbuf);
     free(r->fields);
     free(r->foff);
     free(r->rawbuf);
-    free(r->hbuf);
-    free(r->hdr);
     free(r);
 }
 
@@ -1035,6 +1039,165 @@ int cs_read(cs_reader *r, cs_row_fn fn, void *ctx, rf_diags *d)
     int rc = r->stop;
     r->stop = 0;
     return rc;
+}
+
+bool cs_decided(const cs_reader *r)
+{
+    if (r->enc != CS_ENC_AUTO)
+        return true;
+    /* Still AUTO after the header: the first non-ASCII byte in the block
+     * read decides, on the rest of the block. When that says UTF-8 (which
+     * is said without a note), reading as UTF-8 from here is the same. */
+    size_t i = r->rpos;
+    while (i < r->rlen && r->rbuf[i] < 0x80)
+        i++;
+    if (i == r->rlen || (r->rlen - i < CS_CARRY && !r->eof))
+        return false;
+    cs_evidence ev;
+    cs_weigh(r->rbuf + i, r->rlen - i, &ev);
+    return cs_choose(&ev, r->eof) == CS_ENC_UTF8;
+}
+
+uint64_t cs_data_line(const cs_reader *r)
+{
+    return r->row_start;
+}
+
+/* The scanner's states are libcsv's, as far as they decide where a record
+ * ends, with cs_unquote's repairs folded in: a quote in an unquoted cell is
+ * text; after a closing quote, blanks keep the cell closable, a quote right
+ * after it is a doubled quote, and anything else (a quote after blanks
+ * too) turns the rest of the cell into unquoted text. */
+enum { CS_SP_START, CS_SP_PLAIN, CS_SP_QUOTED, CS_SP_CLOSED };
+
+void cs_split_init(cs_split *sp, unsigned char delim)
+{
+    memset(sp, 0, sizeof *sp);
+    sp->delim = delim ? delim : ',';
+}
+
+size_t cs_split_scan(cs_split *sp, const unsigned char *s, size_t n, uint64_t *lines)
+{
+    size_t cut = 0;
+    uint64_t nl = 0, cutnl = 0;
+    int st = sp->state;
+    bool blanks = sp->blanks;
+    const unsigned char d = sp->delim;
+    if (sp->cr && n && s[0] != '\n')
+        nl++; /* the CR that ended the last call stood alone */
+    if (n)
+        sp->cr = false;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = s[i];
+        bool brk = c == '\n' || c == '\r';
+        if (brk && (c == '\n' || i + 1 >= n || s[i + 1] != '\n'))
+            nl++; /* a CR counts when no LF follows; one at the end of s is
+                     counted with the next call's LF, or never cut after */
+        switch (st) {
+        case CS_SP_QUOTED:
+            if (c == '"')
+                st = CS_SP_CLOSED, blanks = false;
+            continue;
+        case CS_SP_CLOSED:
+            if (c == '"' && !blanks) {
+                st = CS_SP_QUOTED;
+                continue;
+            }
+            if ((c == ' ' || c == '\t') && c != d) {
+                blanks = true;
+                continue;
+            }
+            if (c == d) {
+                st = CS_SP_START;
+                continue;
+            }
+            if (!brk) {
+                st = CS_SP_PLAIN;
+                continue;
+            }
+            break;
+        case CS_SP_PLAIN:
+            if (c == d)
+                st = CS_SP_START;
+            if (!brk)
+                continue;
+            break;
+        default:
+            if (c == '"' && c != d)
+                st = CS_SP_QUOTED;
+            else if (c != d && !brk && !((c == ' ' || c == '\t')))
+                st = CS_SP_PLAIN;
+            if (!brk)
+                continue;
+            break;
+        }
+        /* A line break outside quotes: the next record starts after it,
+         * unless this CR is the first half of a CRLF (cut after the LF). */
+        st = CS_SP_START;
+        if (c == '\n' || (i + 1 < n && s[i + 1] != '\n')) {
+            cut = i + 1;
+            cutnl = nl;
+        }
+    }
+    /* A CR ending s whose LF is in the next call: counted there. */
+    if (n && s[n - 1] == '\r') {
+        nl--;
+        sp->cr = true;
+    }
+    if (lines)
+        *lines = sp->lines + cutnl;
+    sp->state = st;
+    sp->blanks = blanks;
+    sp->lines += nl;
+    return cut;
+}
+
+cs_reader *cs_open_chunk(const cs_reader *whole, const unsigned char *buf, size_t n, uint64_t off,
+                         uint64_t line, rf_diags *d)
+{
+    cs_reader *r = ar_xmalloc(sizeof *r);
+    memset(r, 0, sizeof *r);
+    r->borrowed = true;
+    r->fd = -1;
+    r->d = d;
+    r->path = cs_strdup(whole->path);
+    r->label = cs_strdup(whole->label);
+    r->delim = whole->delim;
+    r->want = whole->want;
+    r->enc = cs_detected(whole);
+    r->line = r->row_start = line;
+    csv_init(&r->p, CSV_STRICT | CSV_REPALL_NL);
+    r->pinit = true;
+    csv_set_delim(&r->p, r->delim);
+    r->bom_done = true;
+    r->roff = off;
+    if (buf) {
+        r->rbuf = (unsigned char *)buf;
+        r->rlen = n;
+        r->eof = true;
+    } else {
+        /* The file from off to its end, read as cs_read reads it. */
+        r->rbuf = ar_xmalloc(CS_CHUNK + CS_CARRY);
+        r->fd = open(r->path, O_RDONLY);
+        if (r->fd < 0 || lseek(r->fd, (off_t)off, SEEK_SET) < 0) {
+            dg_add(d, RF_ERROR, RF_CLASS_INPUT, r->path, 0, 0, 0, NULL,
+                   "cannot open the %s file again: %s", r->label, strerror(errno));
+            free(r->rbuf);
+            r->rbuf = NULL;
+            cs_close(r);
+            return NULL;
+        }
+    }
+    r->hbuf = whole->hbuf;
+    r->hdr = whole->hdr;
+    r->nh = whole->nh;
+    r->hline = whole->hline;
+    r->have_header = true;
+    if (r->enc == CS_ENC_GB18030 && cs_gb_start(r) < 0) {
+        cs_close(r);
+        return NULL;
+    }
+    return r;
 }
 
 const char *cs_row_raw(cs_reader *r, const cs_row *row, size_t *n)

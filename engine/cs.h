@@ -115,4 +115,41 @@ const char *cs_row_raw(cs_reader *r, const cs_row *row, size_t *n);
 uint64_t cs_blank_lines(const cs_reader *r);
 const char *cs_path(const cs_reader *r);
 
+/* ---- splitting a file between workers --------------------------------------
+ * A quote-aware scan that finds where records start, agreeing with how
+ * cs_read reads them (stray quotes repaired as spreadsheets do), and counts
+ * physical lines so that each piece knows its first line. It looks only at
+ * quotes, the delimiter, blanks and line breaks: UTF-8 and GB18030 (whose
+ * multibyte forms hold no byte below 0x40) may be scanned raw, for a
+ * delimiter below 0x40. */
+typedef struct cs_split {
+    unsigned char delim;
+    int state;
+    bool blanks, cr;
+    uint64_t lines; /* line breaks scanned so far */
+} cs_split;
+void cs_split_init(cs_split *sp, unsigned char delim);
+/* Scan s[0..n), which follows what was scanned before. Returns the offset
+ * just past the last line break in s after which a new record starts (0 if
+ * none: a CR whose LF may follow is never cut after), with *lines set to the
+ * line breaks scanned up to it, from the first call on. */
+size_t cs_split_scan(cs_split *sp, const unsigned char *s, size_t n, uint64_t *lines);
+
+/* Is the encoding settled without reading further: given, decided by the
+ * header, or sure to be UTF-8 (without a note) at the first non-ASCII byte
+ * of the block already read? Then cs_detected() reads the rest as
+ * cs_read() would. */
+bool cs_decided(const cs_reader *r);
+
+/* The physical line the first data row of `r` (just opened) may start on. */
+uint64_t cs_data_line(const cs_reader *r);
+
+/* A reader over buf[0..n), a piece of the file `whole` reads that starts at a
+ * record (file offset `off`, physical line `line`): the same header, the
+ * encoding whole decided, the same rows, problems and errors as cs_read on
+ * the whole file gives for that stretch. buf must outlive the reader; buf
+ * NULL: the file itself from `off` to its end. */
+cs_reader *cs_open_chunk(const cs_reader *whole, const unsigned char *buf, size_t n, uint64_t off,
+                         uint64_t line, rf_diags *d);
+
 #endif

@@ -24,12 +24,15 @@
 #include "wr.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 typedef struct rn_ent {
     vl_value *vals;   /* the entity row (text copied into the run arena) */
@@ -168,6 +171,9 @@ typedef struct rn_run {
     uint64_t *used; /* streaming shape: a bit per row read, set if the row was used */
     size_t capused, nused, next, row;
     bool again; /* the second read of a streamed input: problems were said */
+    /* threads: a worker notes ids here instead of checking them (rn_keys) */
+    struct rn_chunk *keys;
+    uint64_t chunk_blank; /* blank lines the pieces read */
 } rn_run;
 
 struct rf_coverage {
@@ -1378,6 +1384,50 @@ static uint64_t rn_seen_add(rn_run *R, rn_in *I, const char *s, size_t n, uint64
     }
 }
 
+/* A piece of the entity input read by a worker, and what reading it gave,
+ * held until the main thread writes it out in input order. */
+typedef struct rn_id {
+    uint64_t hash, line;
+    size_t off, n;
+} rn_id;
+
+typedef struct rn_chunk {
+    unsigned char *buf;
+    size_t n, cap;
+    uint64_t off, line; /* where it starts in the file */
+    char *out, *rej;    /* results and rejects report, as written */
+    size_t outn, rejn;
+    rf_diags *d;
+    rf_summary sum;
+    rf_coverage *cov;
+    uint64_t blank;
+    int rc;
+    bool ready;
+    /* The ids of the rows that reached the duplicate check, in order: the
+     * main thread checks them against every earlier piece. */
+    rn_id *keys;
+    size_t nkeys, capkeys;
+    char *ktext;
+    size_t ktn, ktcap;
+} rn_chunk;
+
+static uint64_t rn_key_note(rn_chunk *c, const char *s, size_t n, uint64_t line)
+{
+    if (c->nkeys == c->capkeys) {
+        c->capkeys = c->capkeys ? c->capkeys * 2 : 1024;
+        c->keys = ar_xrealloc(c->keys, c->capkeys * sizeof *c->keys);
+    }
+    if (c->ktn + n + 1 > c->ktcap) {
+        while (c->ktn + n + 1 > c->ktcap)
+            c->ktcap = c->ktcap ? c->ktcap * 2 : 16384;
+        c->ktext = ar_xrealloc(c->ktext, c->ktcap);
+    }
+    memcpy(c->ktext + c->ktn, s, n);
+    c->keys[c->nkeys++] = (rn_id){rn_hash(s, n), line, c->ktn, n};
+    c->ktn += n;
+    return 0;
+}
+
 static int rn_stream_row(void *ctx, const cs_row *row)
 {
     rn_ctx *c = ctx;
@@ -1391,7 +1441,8 @@ static int rn_stream_row(void *ctx, const cs_row *row)
     const char *ks;
     size_t kn;
     rn_keytext(row, I, I->pin->key, &ks, &kn);
-    uint64_t first = rn_seen_add(R, I, ks, kn, row->line);
+    uint64_t first =
+        R->keys ? rn_key_note(R->keys, ks, kn, row->line) : rn_seen_add(R, I, ks, kn, row->line);
     if (first)
         return rn_reject_dup(R, I, row, ks, kn, first);
     if (R->xkey && rn_is_explained(R, R->rowvals[I->pin->key])) {
@@ -2060,6 +2111,614 @@ static void rn_free(rn_run *R)
         ar_free(R->rowscratch);
 }
 
+/* ---- threads: the streaming shape on several cores ------------------------ *
+ *
+ * The main thread reads the entity input in pieces cut at record starts
+ * (cs_split: a scan for quotes and line breaks, which also counts lines),
+ * workers read, convert, evaluate and write each piece into its own
+ * buffers with their own copy of the run's scratch state, and the main
+ * thread hands the pieces on in input order: results, rejects report,
+ * diagnostics, summary and coverage come out as one thread writes them.
+ *
+ * What one piece cannot know is decided by the main thread, in order: the
+ * duplicate ids (a worker notes each id; the piece is taken as written only
+ * when none repeats an earlier one and the check's state moves as it would
+ * have row by row) and --max-rejects (a piece that would reach the limit).
+ * Such a piece, seldom met, is read again on the main thread by the
+ * one-thread path, which decides every row as it always has. A record the
+ * scan finds no end to within a bound, and the rest of the file after it,
+ * is read that way too. */
+
+#define RN_CHUNK_DEFAULT ((size_t)4 * 1024 * 1024)
+
+typedef struct rn_pool rn_pool;
+
+typedef struct rn_worker {
+    rn_pool *P;
+    rn_run R;
+    rf_run_options o;
+    pthread_t t;
+    bool started;
+} rn_worker;
+
+struct rn_pool {
+    rn_run *R;              /* the main run: workers read only what stays fixed in it */
+    const cs_reader *whole; /* the entity input as opened: its header */
+    FILE *out, *rejects;
+    rf_summary sum0; /* the summary's names, counts at 0 */
+    rn_chunk *ch;
+    size_t nch;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    uint64_t nfill, nwork, ncommit;
+    bool quit;
+    uint64_t *tmp; /* duplicate check within a piece: a table of hashes */
+    size_t tmpcap;
+};
+
+static void rn_sum_zero(rf_summary *s, int in)
+{
+    rf_input_stats *st = &s->inputs[in];
+    st->rows = st->used = st->outside = st->rejected = st->blank = st->problems = 0;
+    s->entities = s->undecided = 0;
+    for (size_t l = 0; l < s->nlevels; l++)
+        s->levels[l].count = 0;
+    for (size_t f = 0; f < s->nflags; f++)
+        s->flags[f].count = s->flags[f].undecided = 0;
+}
+
+static void rn_sum_add(rf_summary *s, const rf_summary *c, int in)
+{
+    rf_input_stats *st = &s->inputs[in];
+    const rf_input_stats *ct = &c->inputs[in];
+    st->rows += ct->rows;
+    st->used += ct->used;
+    st->outside += ct->outside;
+    st->rejected += ct->rejected;
+    st->problems += ct->problems;
+    s->entities += c->entities;
+    s->undecided += c->undecided;
+    for (size_t l = 0; l < s->nlevels; l++)
+        s->levels[l].count += c->levels[l].count;
+    for (size_t f = 0; f < s->nflags; f++) {
+        s->flags[f].count += c->flags[f].count;
+        s->flags[f].undecided += c->flags[f].undecided;
+    }
+}
+
+static void rn_cov_zero(rf_coverage *c)
+{
+    const rf_pack *p = c->p;
+    memset(c->items, 0, ((size_t)p->nitems_total + 1) * sizeof *c->items);
+    memset(c->cond_true, 0, ((size_t)p->nconds_total + 1) * sizeof *c->cond_true);
+    memset(c->cond_false, 0, ((size_t)p->nconds_total + 1) * sizeof *c->cond_false);
+    memset(c->levels, 0, ((size_t)p->nlevels + 1) * sizeof *c->levels);
+    memset(c->flag_true, 0, ((size_t)p->nflags + 1) * sizeof *c->flag_true);
+    memset(c->flag_false, 0, ((size_t)p->nflags + 1) * sizeof *c->flag_false);
+}
+
+static void rn_cov_add(rf_coverage *to, const rf_coverage *c)
+{
+    const rf_pack *p = c->p;
+    for (int i = 0; i <= p->nitems_total; i++)
+        to->items[i] += c->items[i];
+    for (int i = 0; i <= p->nconds_total; i++) {
+        to->cond_true[i] += c->cond_true[i];
+        to->cond_false[i] += c->cond_false[i];
+    }
+    for (int i = 0; i <= p->nlevels; i++)
+        to->levels[i] += c->levels[i];
+    for (int i = 0; i <= p->nflags; i++) {
+        to->flag_true[i] += c->flag_true[i];
+        to->flag_false[i] += c->flag_false[i];
+    }
+}
+
+/* A worker's run: the main run's plan and pack, its own scratch. */
+static void rn_worker_init(rn_worker *W, rn_pool *P)
+{
+    rn_run *M = P->R;
+    const rf_pack *p = M->p;
+    W->P = P;
+    W->o = *M->o;
+    W->o.max_rejects = 0; /* decided by the main thread, in order */
+    memcpy(&W->R, M, sizeof W->R);
+    rn_run *R = &W->R;
+    R->o = &W->o;
+    R->a = ar_new();
+    R->scratch = ar_new();
+    R->rowscratch = NULL;
+    R->seen = NULL;
+    R->lastid = NULL;
+    R->ents = NULL;
+    R->hash = NULL;
+    R->used = NULL;
+    int maxcols = 1;
+    for (int k = 0; k < p->ninputs; k++)
+        if (p->inputs[k].ncols > maxcols)
+            maxcols = p->inputs[k].ncols;
+    int maxfields = 1, maxfeeds = 1;
+    for (int k = 0; k < p->ninputs; k++)
+        if (p->inputs[k].nfeeds > maxfeeds)
+            maxfeeds = p->inputs[k].nfeeds;
+    for (int c = 0; c < p->ncats; c++)
+        if (p->cats[c].nfields > maxfields)
+            maxfields = p->cats[c].nfields;
+    /* Everything the row path writes gets its own copy; what stays shared
+     * (the plan, the pack, the columns, the empty accumulators) is read. */
+    R->feeditems = ar_alloc(R->a, (size_t)maxfeeds * sizeof *R->feeditems);
+    R->itemrow = ar_alloc(R->a, (size_t)(maxfields + 2) * sizeof *R->itemrow);
+    R->rowvals = ar_alloc(R->a, (size_t)maxcols * sizeof *R->rowvals);
+    R->aggvals = ar_alloc(R->a, (size_t)(p->naggs + 1) * sizeof *R->aggvals);
+    R->mvals = ar_alloc(R->a, (size_t)(p->nmeasures + 1) * sizeof *R->mvals);
+    R->tvals = ar_alloc(R->a, (size_t)(p->ntallies + 1) * sizeof *R->tvals);
+    R->fvals = ar_alloc(R->a, (size_t)(p->nflags + 1) * sizeof *R->fvals);
+    R->stream_counts = ar_alloc(R->a, (size_t)(p->nitems_total + 1) * sizeof *R->stream_counts);
+    R->w.n = 0;
+    R->w.col = 0;
+}
+
+/* Read, convert, evaluate and write one piece into its own buffers. */
+static void rn_work(rn_worker *W, rn_chunk *c)
+{
+    rn_run *M = W->P->R, *R = &W->R;
+    int e = M->p->entity;
+    rn_in *I = &R->in[e];
+    c->sum = W->P->sum0;
+    R->sum = &c->sum;
+    I->st = &c->sum.inputs[e];
+    rf_diags_clear(c->d);
+    R->d = c->d;
+    if (c->cov) {
+        rn_cov_zero(c->cov);
+        W->o.coverage = c->cov;
+    }
+    FILE *of = W->P->out ? open_memstream(&c->out, &c->outn) : NULL;
+    FILE *rf = W->P->rejects ? open_memstream(&c->rej, &c->rejn) : NULL;
+    if ((W->P->out && !of) || (W->P->rejects && !rf))
+        ar_xmalloc((size_t)-1 / 2); /* out of memory: the handler says so */
+    R->rejects = rf;
+    R->rejects_err = 0;
+    R->w.f = of;
+    R->w.n = 0;
+    R->w.col = 0;
+    R->w.failed = false;
+    R->w.err = 0;
+    R->stopped = false;
+    c->nkeys = c->ktn = 0;
+    R->keys = c;
+    cs_reader *r = cs_open_chunk(W->P->whole, c->buf, c->n, c->off, c->line, c->d);
+    c->rc = -1;
+    c->blank = 0;
+    if (r) {
+        I->r = r;
+        rn_ctx x = {R, I};
+        c->rc = cs_read(r, rn_stream_row, &x, c->d);
+        c->blank = cs_blank_lines(r);
+        cs_close(r);
+        I->r = NULL;
+    }
+    wr_flush(&R->w);
+    if (of)
+        fclose(of);
+    if (rf)
+        fclose(rf);
+}
+
+static void *rn_worker_main(void *arg)
+{
+    rn_worker *W = arg;
+    rn_pool *P = W->P;
+    pthread_mutex_lock(&P->mu);
+    for (;;) {
+        while (!P->quit && P->nwork == P->nfill)
+            pthread_cond_wait(&P->cv, &P->mu);
+        if (P->quit)
+            break;
+        rn_chunk *c = &P->ch[P->nwork++ % P->nch];
+        pthread_mutex_unlock(&P->mu);
+        rn_work(W, c);
+        pthread_mutex_lock(&P->mu);
+        c->ready = true;
+        pthread_cond_broadcast(&P->cv);
+    }
+    pthread_mutex_unlock(&P->mu);
+    return NULL;
+}
+
+static int rn_keycmp(const char *a, size_t an, const char *b, size_t bn)
+{
+    size_t m = an < bn ? an : bn;
+    int c = m ? memcmp(a, b, m) : 0;
+    return c ? c : an < bn ? -1 : an > bn;
+}
+
+/* Do the piece's ids pass the duplicate check exactly as row by row, with
+ * none found and no word said? If so the check takes them in; if not the
+ * piece is read again on the main thread. */
+static bool rn_keys_fresh(rn_pool *P, rn_in *I, const rn_chunk *c)
+{
+    rn_run *R = P->R;
+    if (R->seen_full || !c->nkeys)
+        return true;
+    if (!R->seen_hashed) {
+        /* Sorted so far: every id must be greater than the one before. */
+        const char *pv = R->lastid;
+        size_t pn = R->lastn;
+        bool have = R->lastline != 0;
+        for (size_t i = 0; i < c->nkeys; i++) {
+            const char *s = c->ktext + c->keys[i].off;
+            if (have && rn_keycmp(s, c->keys[i].n, pv, pn) <= 0)
+                return false;
+            pv = s;
+            pn = c->keys[i].n;
+            have = true;
+        }
+    } else {
+        if (R->nseen + c->nkeys >= RN_SEEN_MAX)
+            return false;
+        size_t mask = R->seencap - 1;
+        for (size_t i = 0; i < c->nkeys; i++) {
+            uint64_t hv = c->keys[i].hash;
+            for (size_t h = hv & mask; R->seen[h].line; h = (h + 1) & mask)
+                if (R->seen[h].hash == hv)
+                    return false;
+        }
+        size_t cap = 64;
+        while (cap < c->nkeys * 2)
+            cap *= 2;
+        if (cap > P->tmpcap) {
+            free(P->tmp);
+            P->tmp = ar_xmalloc(cap * sizeof *P->tmp);
+            P->tmpcap = cap;
+        }
+        /* 0 marks an empty slot: a hash of 0 is kept as 1, which can only
+         * send a piece to be read again, never let a duplicate through. */
+        memset(P->tmp, 0, cap * sizeof *P->tmp);
+        for (size_t i = 0; i < c->nkeys; i++) {
+            uint64_t hv = c->keys[i].hash ? c->keys[i].hash : 1;
+            size_t h = hv & (cap - 1);
+            for (; P->tmp[h]; h = (h + 1) & (cap - 1))
+                if (P->tmp[h] == hv)
+                    return false;
+            P->tmp[h] = hv;
+        }
+    }
+    for (size_t i = 0; i < c->nkeys; i++)
+        rn_seen_add(R, I, c->ktext + c->keys[i].off, c->keys[i].n, c->keys[i].line);
+    return true;
+}
+
+/* Read buf[0..n) (file offset off, line `line`; buf NULL: the file from off
+ * to its end) on the main thread, row by row as one thread does. */
+static int rn_read_here(rn_run *R, rn_in *I, const unsigned char *buf, size_t n, uint64_t off,
+                        uint64_t line)
+{
+    cs_reader *whole = I->r;
+    cs_reader *r = cs_open_chunk(whole, buf, n, off, line, R->d);
+    if (!r)
+        return -1;
+    I->r = r;
+    rn_ctx x = {R, I};
+    int rc = cs_read(r, rn_stream_row, &x, R->d);
+    R->chunk_blank += cs_blank_lines(r);
+    I->r = whole;
+    cs_close(r);
+    /* What the main thread wrote goes out before the next piece. */
+    wr_flush(&R->w);
+    return rc;
+}
+
+/* Hand a finished piece on: 0 go on, non-zero stop (-1 an error). */
+static int rn_commit(rn_pool *P, rn_chunk *c, FILE *out)
+{
+    rn_run *R = P->R;
+    int e = R->p->entity;
+    rn_in *I = &R->in[e];
+    bool redo = false;
+    if (R->o->max_rejects) {
+        uint64_t total = c->sum.inputs[e].rejected;
+        for (size_t i = 0; i < R->sum->ninputs; i++)
+            total += R->sum->inputs[i].rejected;
+        redo = total >= R->o->max_rejects;
+    }
+    /* Last: when the ids pass, the check has taken them in. */
+    redo = redo || !rn_keys_fresh(P, I, c);
+    int rc;
+    if (redo) {
+        rc = rn_read_here(R, I, c->buf, c->n, c->off, c->line);
+    } else {
+        errno = 0;
+        if (c->outn && out && fwrite(c->out, 1, c->outn, out) != c->outn && !R->w.err)
+            R->w.err = errno ? errno : EIO; /* the reason given, as wr_flush keeps it */
+        if (c->rejn && R->rejects) {
+            fwrite(c->rej, 1, c->rejn, R->rejects);
+            if (!R->rejects_err && ferror(R->rejects))
+                R->rejects_err = errno ? errno : EIO;
+        }
+        for (size_t i = 0; i < rf_diags_count(c->d); i++) {
+            const rf_diag *g = rf_diags_get(c->d, i);
+            dg_add(R->d, g->severity, g->cls, g->file, g->line, g->column, g->span, g->source_line,
+                   "%s", g->message);
+        }
+        rn_sum_add(R->sum, &c->sum, e);
+        if (R->o->coverage)
+            rn_cov_add(R->o->coverage, c->cov);
+        R->chunk_blank += c->blank;
+        rc = c->rc;
+    }
+    free(c->out);
+    free(c->rej);
+    c->out = c->rej = NULL;
+    c->outn = c->rejn = 0;
+    return rc ? rc : R->stopped ? 1 : 0;
+}
+
+static bool rn_read_full(int fd, unsigned char *b, size_t want, size_t *got, bool *eof)
+{
+    *got = 0;
+    while (*got < want) {
+        ssize_t k = read(fd, b + *got, want - *got);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k < 0)
+            return false;
+        if (k == 0) {
+            *eof = true;
+            break;
+        }
+        *got += (size_t)k;
+    }
+    return true;
+}
+
+/* May the entity input be read in pieces? Only the plain streaming shape
+ * (no ranking, no explain, no callbacks), from a regular file whose
+ * encoding is known: decided by cs_open, or ASCII throughout (then UTF-8
+ * reads it alike), and GB18030 only with a delimiter below 0x40, a byte
+ * its two-byte characters never hold. */
+static bool rn_can_split(rn_run *R, rn_in *I, int threads)
+{
+    const rf_run_options *o = R->o;
+    if (threads < 2 || R->rk || R->xkey || o->on_result || o->on_row)
+        return false;
+    struct stat sb;
+    if (stat(I->given->path, &sb) != 0 || !S_ISREG(sb.st_mode))
+        return false;
+    unsigned char dl = I->given->delimiter ? (unsigned char)I->given->delimiter : ',';
+    if (cs_decided(I->r))
+        return cs_detected(I->r) == CS_ENC_UTF8 || dl < 0x40;
+    int fd = open(I->given->path, O_RDONLY);
+    if (fd < 0)
+        return false;
+    unsigned char b[65536];
+    bool eof = false, ascii = true;
+    while (ascii && !eof) {
+        size_t n = 0;
+        if (!rn_read_full(fd, b, sizeof b, &n, &eof))
+            ascii = false;
+        for (size_t i = 0; i < n && ascii; i++)
+            ascii = b[i] < 0x80;
+    }
+    close(fd);
+    return ascii;
+}
+
+/* Run the entity input over `threads` workers; returns as cs_read would. */
+static int rn_stream_split(rn_run *R, rn_in *I, int threads, size_t chunk, FILE *out)
+{
+    int fd = open(I->given->path, O_RDONLY);
+    if (fd < 0) {
+        dg_add(R->d, RF_ERROR, RF_CLASS_INPUT, I->st->path, 0, 0, 0, NULL,
+               "cannot open the %s file again: %s", I->pin->name, strerror(errno));
+        return -1;
+    }
+    wr_flush(&R->w);
+    rn_pool P;
+    memset(&P, 0, sizeof P);
+    P.R = R;
+    P.whole = I->r;
+    P.out = R->w.f;
+    P.rejects = R->rejects;
+    P.sum0 = *R->sum;
+    rn_sum_zero(&P.sum0, R->p->entity);
+    P.nch = (size_t)threads * 2;
+    P.ch = ar_xmalloc(P.nch * sizeof *P.ch);
+    memset(P.ch, 0, P.nch * sizeof *P.ch);
+    for (size_t i = 0; i < P.nch; i++) {
+        P.ch[i].d = rf_diags_new();
+        P.ch[i].cov = R->o->coverage ? rf_coverage_new(R->p) : NULL;
+    }
+    pthread_mutex_init(&P.mu, NULL);
+    pthread_cond_init(&P.cv, NULL);
+    rn_worker *W = ar_xmalloc((size_t)threads * sizeof *W);
+    for (int i = 0; i < threads; i++)
+        rn_worker_init(&W[i], &P);
+    for (int i = 0; i < threads; i++)
+        W[i].started = pthread_create(&W[i].t, NULL, rn_worker_main, &W[i]) == 0;
+
+    /* The pieces: a byte-order mark and the header (and blank lines before
+     * it) are passed over, a byte at a time, to the line cs_open left at. */
+    cs_split sp;
+    cs_split_init(&sp, (unsigned char)I->given->delimiter);
+    uint64_t first = cs_data_line(I->r), lines = 0, off = 0;
+    int rc = 0;
+    bool eof = false, found = false;
+    size_t bound = chunk + 4 * CS_MAX_ROW_BYTES; /* past it, no record end: read the rest here */
+    unsigned char *carry = ar_xmalloc(chunk + 65536);
+    size_t ncarry = 0, ccap = chunk + 65536;
+    /* carry[0..ncarry): read, scanned, not yet in a piece; the piece would
+     * start at file offset off, line `line` */
+    uint64_t line = first;
+    size_t carry_cut = 0; /* a record start in the carry, if known */
+    uint64_t carry_lines = 0;
+    {
+        unsigned char b[4096];
+        size_t n = 0;
+        bool bom = true;
+        while (!found && rc == 0) {
+            if (!rn_read_full(fd, b, sizeof b, &n, &eof)) {
+                rc = -1;
+                break;
+            }
+            size_t i = 0;
+            if (bom) {
+                bom = false;
+                if (n >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF)
+                    i = 3;
+            }
+            for (; i < n && !found; i++)
+                found = cs_split_scan(&sp, b + i, 1, &lines) && lines + 1 == first;
+            if (found) {
+                /* The rest of the block is scanned now: the pieces scan
+                 * only what they read. */
+                off += i;
+                memcpy(carry, b + i, n - i);
+                ncarry = n - i;
+                uint64_t l = 0;
+                size_t k = ncarry ? cs_split_scan(&sp, carry, ncarry, &l) : 0;
+                if (k) {
+                    carry_cut = k;
+                    carry_lines = l;
+                }
+            } else {
+                off += n;
+            }
+            if (!found && eof)
+                break;
+        }
+    }
+    bool tail = false; /* read the rest on the main thread */
+    while (found && rc == 0 && !(eof && ncarry == 0) && !tail) {
+        /* Wait for a free slot, handing on the oldest piece meanwhile. */
+        rn_chunk *c = &P.ch[P.nfill % P.nch];
+        if (P.nfill - P.ncommit == P.nch) {
+            pthread_mutex_lock(&P.mu);
+            while (!c->ready)
+                pthread_cond_wait(&P.cv, &P.mu);
+            pthread_mutex_unlock(&P.mu);
+            P.ncommit++;
+            rc = rn_commit(&P, c, out);
+            if (rc)
+                break;
+        }
+        c->ready = false;
+        if (c->cap < ncarry + chunk) {
+            c->cap = ncarry + chunk;
+            c->buf = ar_xrealloc(c->buf, c->cap);
+        }
+        memcpy(c->buf, carry, ncarry);
+        c->n = ncarry;
+        ncarry = 0;
+        c->off = off;
+        c->line = line;
+        /* Read until a record ends past `chunk` bytes (or the file does). */
+        size_t cut = carry_cut;
+        uint64_t cutlines = carry_lines;
+        carry_cut = 0;
+        size_t scanned = c->n;
+        while (!eof) {
+            if (c->n >= chunk && cut)
+                break;
+            if (c->n >= bound) {
+                tail = true;
+                break;
+            }
+            if (c->cap - c->n < 65536) {
+                c->cap = c->cap * 2;
+                c->buf = ar_xrealloc(c->buf, c->cap);
+            }
+            size_t n = 0;
+            if (!rn_read_full(fd, c->buf + c->n, chunk < 65536 ? chunk : 65536, &n, &eof)) {
+                dg_add(R->d, RF_ERROR, RF_CLASS_INPUT, I->st->path, 0, 0, 0, NULL,
+                       "cannot read the file: %s", strerror(errno));
+                rc = -1;
+                break;
+            }
+            c->n += n;
+            uint64_t l = 0;
+            size_t k = n ? cs_split_scan(&sp, c->buf + scanned, n, &l) : 0;
+            if (k) {
+                cut = scanned + k;
+                cutlines = l;
+            }
+            scanned = c->n;
+        }
+        if (rc)
+            break;
+        if (tail) {
+            /* Hand on what came before, then read from this piece on. */
+            while (P.ncommit < P.nfill && rc == 0) {
+                rn_chunk *o = &P.ch[P.ncommit % P.nch];
+                pthread_mutex_lock(&P.mu);
+                while (!o->ready)
+                    pthread_cond_wait(&P.cv, &P.mu);
+                pthread_mutex_unlock(&P.mu);
+                P.ncommit++;
+                rc = rn_commit(&P, o, out);
+            }
+            if (rc == 0)
+                rc = rn_read_here(R, I, NULL, 0, off, line);
+            break;
+        }
+        if (!eof && cut) {
+            ncarry = c->n - cut;
+            if (ncarry > ccap) {
+                ccap = ncarry;
+                carry = ar_xrealloc(carry, ccap);
+            }
+            memcpy(carry, c->buf + cut, ncarry);
+            c->n = cut;
+            off += cut;
+            line = cutlines + 1;
+        } else {
+            off += c->n;
+        }
+        pthread_mutex_lock(&P.mu);
+        P.nfill++;
+        pthread_cond_broadcast(&P.cv);
+        pthread_mutex_unlock(&P.mu);
+    }
+    if (!found && rc == 0)
+        rc = 2;
+    while (rc == 0 && P.ncommit < P.nfill) {
+        rn_chunk *c = &P.ch[P.ncommit % P.nch];
+        pthread_mutex_lock(&P.mu);
+        while (!c->ready)
+            pthread_cond_wait(&P.cv, &P.mu);
+        pthread_mutex_unlock(&P.mu);
+        P.ncommit++;
+        rc = rn_commit(&P, c, out);
+    }
+    pthread_mutex_lock(&P.mu);
+    P.quit = true;
+    pthread_cond_broadcast(&P.cv);
+    pthread_mutex_unlock(&P.mu);
+    for (int i = 0; i < threads; i++) {
+        if (W[i].started)
+            pthread_join(W[i].t, NULL);
+        ar_free(W[i].R.a);
+        ar_free(W[i].R.scratch);
+    }
+    free(W);
+    for (size_t i = 0; i < P.nch; i++) {
+        free(P.ch[i].buf);
+        free(P.ch[i].out);
+        free(P.ch[i].rej);
+        free(P.ch[i].keys);
+        free(P.ch[i].ktext);
+        rf_diags_free(P.ch[i].d);
+        rf_coverage_free(P.ch[i].cov);
+    }
+    free(P.ch);
+    free(P.tmp);
+    free(carry);
+    pthread_mutex_destroy(&P.mu);
+    pthread_cond_destroy(&P.cv);
+    close(fd);
+    return rc;
+}
+
 int rf_run(const rf_pack *p, const rf_run_options *o, const rf_input *inputs, size_t ninputs,
            FILE *out, FILE *rejects, rf_summary *summary, rf_diags *d)
 {
@@ -2185,6 +2844,11 @@ int rf_run(const rf_pack *p, const rf_run_options *o, const rf_input *inputs, si
                "file, not a pipe",
                E->pin->name);
         rc = -1;
+    } else if (!related && rn_can_split(&R, E, o->threads)) {
+        rc = rn_stream_split(&R, E, o->threads, o->chunk_bytes ? o->chunk_bytes : RN_CHUNK_DEFAULT,
+                             out);
+        if (rc == 2) /* the header's end not found again: read it here */
+            rc = cs_read(E->r, rn_stream_row, &ec, d);
     } else if (!related) {
         rc = cs_read(E->r, rn_stream_row, &ec, d);
         if (rc == 0 && R.rk) {
@@ -2227,7 +2891,7 @@ int rf_run(const rf_pack *p, const rf_run_options *o, const rf_input *inputs, si
     }
     for (int k = 0; k < p->ninputs; k++)
         if (R.in[k].r) {
-            R.in[k].st->blank = cs_blank_lines(R.in[k].r);
+            R.in[k].st->blank = cs_blank_lines(R.in[k].r) + (k == p->entity ? R.chunk_blank : 0);
             /* Detection may switch to GB18030 mid-file, so ask again now. */
             R.in[k].st->encoding = cs_detected(R.in[k].r) == CS_ENC_GB18030 ? "gb18030" : "utf-8";
         }

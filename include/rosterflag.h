@@ -212,11 +212,19 @@ typedef struct rf_run_options {
     const char *columns; /* result columns to write, comma-separated, in this order
                             (any of the names the full results have); NULL: all */
     rf_row_fn on_row;    /* called per related row that counted (may be NULL); ctx as above */
+    /* Workers for the streaming shape (the entity input alone); 0 or 1: the
+     * calling thread alone. The results, rejects, diagnostics and summary
+     * are the same for every number. Used only without a ranking, explain,
+     * on_result and on_row, for a regular file whose encoding is settled by
+     * its start (see cs_decided) or that is ASCII throughout; otherwise the
+     * input is read on the calling thread. */
+    int threads;
+    size_t chunk_bytes; /* bytes a worker takes at a time; 0: 4 MiB */
 } rf_run_options;
 
 #define RF_RUN_OPTIONS_INIT                                                                        \
     {                                                                                              \
-        0, NULL, RF_FORMAT_CSV, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL            \
+        0, NULL, RF_FORMAT_CSV, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0      \
     }
 
 /* A loaded pack never exceeds these (the loader refuses it at its place):

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void run_help(FILE *to)
 {
@@ -49,6 +50,12 @@ static void run_help(FILE *to)
           "                          or for input NAME\n"
           "      --delimiter [NAME=]C  field separator: ',' (default), 'tab', ';'\n"
           "      --max-rejects N     stop with an error once N rows are rejected (N >= 1)\n"
+          "  -j, --threads N         read the entity input on N workers (default: the\n"
+          "                          cores available); the output is the same for every\n"
+          "                          N. Used for the entity input alone (a year-end\n"
+          "                          sheet) in csv or jsonl, without a ranking or\n"
+          "                          --group-by; related inputs, rankings, explain and\n"
+          "                          the workbook and page run on one thread\n"
           "      --group-by COLUMN   count the results per level (and flag) for each value\n"
           "                          of the output column COLUMN (a township, a branch) in\n"
           "                          the summary; default: the pack's report: group_by\n"
@@ -399,6 +406,17 @@ static int run_opt_delimiter(run_args *A, const char *v)
     return CLI_OK;
 }
 
+static int run_opt_threads(run_args *A, const char *v)
+{
+    uint64_t n = 0;
+    if (!cli_uint(v, 1, 256, &n)) {
+        cli_usage_error(A->cmd, "--threads takes a number of workers from 1 to 256, got '%s'", v);
+        return CLI_USAGE;
+    }
+    A->o.threads = (int)n;
+    return CLI_OK;
+}
+
 static int run_opt_max_rejects(run_args *A, const char *v)
 {
     if (!cli_uint(v, 1, UINT64_MAX, &A->o.max_rejects)) {
@@ -440,6 +458,7 @@ static const run_opt run_opts[] = {
     {"--notices", NULL, false, RUN_IN_RUN, run_opt_notices},
     {"--set", NULL, true, RUN_IN_BOTH, run_opt_set},
     {"--max-rejects", NULL, true, RUN_IN_BOTH, run_opt_max_rejects},
+    {"--threads", "-j", true, RUN_IN_RUN, run_opt_threads},
 };
 
 static int run_parse(run_args *A, int argc, char **argv)
@@ -608,6 +627,13 @@ static int run_main(int argc, char **argv, bool explain)
     memset(&A, 0, sizeof A);
     rf_run_options init = RF_RUN_OPTIONS_INIT;
     A.o = init;
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    A.o.threads = cores < 1 ? 1 : cores > 256 ? 256 : (int)cores;
+    /* For tests: small pieces put their edges everywhere. */
+    const char *cb = getenv("RF_CHUNK_BYTES");
+    uint64_t cbn = 0;
+    if (cb && cli_uint(cb, 1, (uint64_t)1 << 32, &cbn))
+        A.o.chunk_bytes = (size_t)cbn;
     A.explain = explain;
     A.cmd = explain ? "explain" : "run";
     rf_diags *d = rf_diags_new();

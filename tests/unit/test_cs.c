@@ -1172,6 +1172,112 @@ static int teardown(void **state)
     return rmdir(tmpdir);
 }
 
+/* ---- splitting between workers ---------------------------------------------- */
+
+/* Read `data` whole, then again in pieces cut at every record start the
+ * splitter finds (scanning `step` bytes a call): the rows, their lines, raw
+ * text, problems and blank lines must be the same. */
+static void split_same(const char *data, size_t n, cs_encoding enc, size_t step)
+{
+    rf_diags *d = rf_diags_new();
+    collect whole = {0}, parts = {0};
+    cs_reader *r = open_mem("s.csv", data, n, enc, 0, d);
+    assert_non_null(r);
+    whole.r = r;
+    assert_int_equal(cs_read(r, on_row, &whole, d), 0);
+    uint64_t blank = cs_blank_lines(r);
+    cs_close(r);
+    r = open_mem("s.csv", data, n, enc, 0, d);
+    assert_non_null(r);
+    uint64_t pblank = cs_blank_lines(r), first = cs_data_line(r);
+    const unsigned char *u = (const unsigned char *)data;
+    size_t bom = n >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+    cs_split sp;
+    cs_split_init(&sp, ',');
+    size_t start = bom; /* the header's end, found a byte at a time */
+    uint64_t lines = 0;
+    while (start < n) {
+        size_t cut = cs_split_scan(&sp, u + start, 1, &lines);
+        start++;
+        if (cut && lines + 1 == first)
+            break;
+    }
+    uint64_t startline = first;
+    for (size_t at = start; at < n;) {
+        size_t k = at + step <= n ? step : n - at;
+        size_t cut = cs_split_scan(&sp, u + at, k, &lines);
+        at += k;
+        size_t end = at == n ? n : cut ? at - k + cut : 0;
+        if (end > start) {
+            cs_reader *c = cs_open_chunk(r, u + start, end - start, start, startline, d);
+            assert_non_null(c);
+            parts.r = c;
+            assert_int_equal(cs_read(c, on_row, &parts, d), 0);
+            pblank += cs_blank_lines(c);
+            cs_close(c);
+            start = end;
+            startline = lines + 1;
+        }
+    }
+    assert_int_equal(rf_diags_errors(d), 0);
+    assert_true(start > 0);
+    bstr(&whole.text, "");
+    bstr(&parts.text, "");
+    assert_string_equal(parts.text.p, whole.text.p);
+    bstr(&whole.raw, "");
+    bstr(&parts.raw, "");
+    assert_string_equal(parts.raw.p, whole.raw.p);
+    bstr(&whole.probs, "");
+    bstr(&parts.probs, "");
+    assert_string_equal(parts.probs.p, whole.probs.p);
+    assert_int_equal(pblank, blank);
+    cs_close(r);
+    collect_free(&whole);
+    collect_free(&parts);
+    rf_diags_free(d);
+}
+
+static void test_split_agrees(void **state)
+{
+    (void)state;
+    static const char s[] = "\r\n"
+                            "id,name,note\r\n"
+                            "1,\"two\r\nlines\",x\r\n"
+                            "2,\"a\"\"b\",\"c,d\"\n"
+                            "3,\"closed\" after,\"x\n"
+                            "y\"\r"
+                            "4,\"q\"  \"again\n"
+                            "41,\"x\ny\",z\n"
+                            "5,un\"quoted\",\"\"\n"
+                            ",,\n"
+                            "  \n"
+                            "6, \"lead\" ,\"trail\"  \n"
+                            "id,name,note\n"
+                            "7,\"\"\"\",\"\n\n\"\n"
+                            "\xEF\xBB\xBF"
+                            "8,\xE5\xA7\x93\xE5\x90\x8D,\"\xE4\xB8\xAD\r\n\xE6\x96\x87\"\n"
+                            "\r"
+                            "9,last,\"no end\"";
+    for (size_t step = 1; step <= 9; step++)
+        split_same(s, sizeof s - 1, CS_ENC_AUTO, step);
+    split_same(s, sizeof s - 1, CS_ENC_AUTO, 4096);
+    static const char b[] = "\xEF\xBB\xBFh1,h2\n\"a\nb\",1\r\nc,\"2\"x\n";
+    for (size_t step = 1; step <= 5; step++)
+        split_same(b, sizeof b - 1, CS_ENC_AUTO, step);
+}
+
+static void test_split_gb18030(void **state)
+{
+    (void)state;
+    /* 姓名 and 中文 in GB18030, a quoted cell over two lines. */
+    static const char s[] = "id,\xD0\xD5\xC3\xFB\n"
+                            "1,\"\xD6\xD0\r\n\xCE\xC4\"\n"
+                            "2,\xD6\xD0\xCE\xC4\n"
+                            "3,\"x\"y\n";
+    for (size_t step = 1; step <= 6; step++)
+        split_same(s, sizeof s - 1, CS_ENC_GB18030, step);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1211,6 +1317,8 @@ int main(void)
         cmocka_unit_test(test_bind_ok),
         cmocka_unit_test(test_bind_exact_before_fold),
         cmocka_unit_test(test_bind_two_wants_one_cell),
+        cmocka_unit_test(test_split_agrees),
+        cmocka_unit_test(test_split_gb18030),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1395,6 +1395,7 @@ typedef struct rn_chunk {
     unsigned char *buf;
     size_t n, cap;
     uint64_t off, line; /* where it starts in the file */
+    FILE *of, *rf;      /* streams into out and rej, kept for the run */
     char *out, *rej;    /* results and rejects report, as written */
     size_t outn, rejn;
     rf_diags *d;
@@ -2129,7 +2130,7 @@ static void rn_free(rn_run *R)
  * scan finds no end to within a bound, and the rest of the file after it,
  * is read that way too. */
 
-#define RN_CHUNK_DEFAULT ((size_t)4 * 1024 * 1024)
+#define RN_CHUNK_DEFAULT ((size_t)1024 * 1024)
 
 typedef struct rn_pool rn_pool;
 
@@ -2273,10 +2274,19 @@ static void rn_work(rn_worker *W, rn_chunk *c)
         rn_cov_zero(c->cov);
         W->o.coverage = c->cov;
     }
-    FILE *of = W->P->out ? open_memstream(&c->out, &c->outn) : NULL;
-    FILE *rf = W->P->rejects ? open_memstream(&c->rej, &c->rejn) : NULL;
-    if ((W->P->out && !of) || (W->P->rejects && !rf))
+    /* A piece's streams stay open for the run and are written again from
+     * the start: their buffers are kept, not grown again for every piece. */
+    if (W->P->out && !c->of)
+        c->of = open_memstream(&c->out, &c->outn);
+    if (W->P->rejects && !c->rf)
+        c->rf = open_memstream(&c->rej, &c->rejn);
+    if ((W->P->out && !c->of) || (W->P->rejects && !c->rf))
         ar_xmalloc((size_t)-1 / 2); /* out of memory: the handler says so */
+    FILE *of = c->of, *rf = c->rf;
+    if (of)
+        fseeko(of, 0, SEEK_SET);
+    if (rf)
+        fseeko(rf, 0, SEEK_SET);
     R->rejects = rf;
     R->rejects_err = 0;
     R->w.f = of;
@@ -2299,10 +2309,11 @@ static void rn_work(rn_worker *W, rn_chunk *c)
         I->r = NULL;
     }
     wr_flush(&R->w);
+    /* The size is the position flushed to: what this piece wrote. */
     if (of)
-        fclose(of);
+        fflush(of);
     if (rf)
-        fclose(rf);
+        fflush(rf);
 }
 
 static void *rn_worker_main(void *arg)
@@ -2447,10 +2458,6 @@ static int rn_commit(rn_pool *P, rn_chunk *c, FILE *out)
         R->chunk_blank += c->blank;
         rc = c->rc;
     }
-    free(c->out);
-    free(c->rej);
-    c->out = c->rej = NULL;
-    c->outn = c->rejn = 0;
     return rc ? rc : R->stopped ? 1 : 0;
 }
 
@@ -2702,6 +2709,10 @@ static int rn_stream_split(rn_run *R, rn_in *I, int threads, size_t chunk, FILE 
     }
     free(W);
     for (size_t i = 0; i < P.nch; i++) {
+        if (P.ch[i].of)
+            fclose(P.ch[i].of);
+        if (P.ch[i].rf)
+            fclose(P.ch[i].rf);
         free(P.ch[i].buf);
         free(P.ch[i].out);
         free(P.ch[i].rej);

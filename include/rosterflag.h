@@ -54,7 +54,9 @@ extern "C" {
 #include "rosterflag_version.h" /* RF_VERSION, RF_VERSION_MAJOR, ... */
 
 /* Called when memory runs out, before the library aborts (it cannot go on
- * half-built, and never prints). The CLI installs one that says so and exits 70. */
+ * half-built, and never prints). The CLI installs one that says so and exits 70.
+ * In a run with rf_run_options.threads above 1 it may be called on a worker
+ * thread. */
 void rf_set_out_of_memory(void (*handler)(size_t bytes));
 
 /* ---- diagnostics ------------------------------------------------------ */
@@ -219,7 +221,7 @@ typedef struct rf_run_options {
      * its start (see cs_decided) or that is ASCII throughout; otherwise the
      * input is read on the calling thread. */
     int threads;
-    size_t chunk_bytes; /* bytes a worker takes at a time; 0: 4 MiB */
+    size_t chunk_bytes; /* bytes a worker takes at a time; 0: 1 MiB */
 } rf_run_options;
 
 #define RF_RUN_OPTIONS_INIT                                                                        \

@@ -331,40 +331,25 @@ static void skip(ex_acc *a, vl_value v)
         a->why = v.u.why;
 }
 
-void ex_agg_step(const ex_agg *g, ex_acc *a, const ex_env *env, double w)
+/* Whether a row passes the aggregate's `where`; one whose filter cannot be
+ * decided is noted as skipped, with its cause. */
+static bool passes(const ex_agg *g, ex_acc *a, const ex_env *env)
 {
-    if (g->by) {
-        /* Grouped: the groups live with the caller (dv_step); alone, a row
-         * is only checked, never stepped into a group it has no room for. */
-        vl_value key;
-        (void)ex_agg_group_key(g, a, env, &key);
-        return;
+    if (!g->cond)
+        return true;
+    vl_value c = eval(g->cond, env);
+    if (c.kind == VL_MISSING) {
+        skip(a, c);
+        return false;
     }
-    if (g->cond) {
-        vl_value c = eval(g->cond, env);
-        if (c.kind == VL_MISSING) {
-            skip(a, c);
-            return;
-        }
-        if (!c.u.b)
-            return;
-    }
-    if (g->op == EX_AGG_COUNT) {
-        a->n += w;
-        return;
-    }
-    vl_value v = eval(g->arg, env);
-    if (g->op == EX_AGG_PICK) {
-        /* hits counts matching rows, unweighted: two occurrences of one
-         * tally item are still one match */
-        a->hits += 1;
-        a->n += w;
-        if (a->hits == 1)
-            a->best = v;
-        if (v.kind == VL_MISSING)
-            skip(a, v);
-        return;
-    }
+    return c.u.b;
+}
+
+/* One value into the accumulator with weight w: the part every aggregate
+ * but count and pick shares, whether the value came from a row or from a
+ * group's inner aggregate. */
+static void add_value(const ex_agg *g, ex_acc *a, vl_value v, double w)
+{
     if (v.kind == VL_MISSING) {
         skip(a, v);
         return;
@@ -402,17 +387,40 @@ void ex_agg_step(const ex_agg *g, ex_acc *a, const ex_env *env, double w)
     }
 }
 
+void ex_agg_step(const ex_agg *g, ex_acc *a, const ex_env *env, double w)
+{
+    if (g->by) {
+        /* Grouped: the groups live with the caller (dv_step); alone, a row
+         * is only checked, never stepped into a group it has no room for. */
+        vl_value key;
+        (void)ex_agg_group_key(g, a, env, &key);
+        return;
+    }
+    if (!passes(g, a, env))
+        return;
+    if (g->op == EX_AGG_COUNT) {
+        a->n += w;
+        return;
+    }
+    vl_value v = eval(g->arg, env);
+    if (g->op == EX_AGG_PICK) {
+        /* hits counts matching rows, unweighted: two occurrences of one
+         * tally item are still one match */
+        a->hits += 1;
+        a->n += w;
+        if (a->hits == 1)
+            a->best = v;
+        if (v.kind == VL_MISSING)
+            skip(a, v);
+        return;
+    }
+    add_value(g, a, v, w);
+}
+
 bool ex_agg_group_key(const ex_agg *g, ex_acc *a, const ex_env *env, vl_value *key)
 {
-    if (g->cond) {
-        vl_value c = eval(g->cond, env);
-        if (c.kind == VL_MISSING) {
-            skip(a, c);
-            return false;
-        }
-        if (!c.u.b)
-            return false;
-    }
+    if (!passes(g, a, env))
+        return false;
     *key = eval(g->by, env);
     if (key->kind == VL_MISSING) {
         /* A row with no group (an empty 所在党小组) is in none: counted as
@@ -429,32 +437,7 @@ void ex_agg_step_value(const ex_agg *g, ex_acc *a, vl_value v, double w)
         a->n += w;
         return;
     }
-    if (v.kind == VL_MISSING) {
-        skip(a, v);
-        return;
-    }
-    a->n += w;
-    switch (g->op) {
-    case EX_AGG_SUM:
-        if (g->type.kind == VL_INT) {
-            if (a->hits < 0 || __builtin_add_overflow(a->isum, v.u.i, &a->isum))
-                a->hits = -1;
-        } else {
-            a->dsum += num(v) * w;
-        }
-        break;
-    case EX_AGG_AVG:
-        a->dsum += num(v) * w;
-        break;
-    case EX_AGG_MIN:
-    case EX_AGG_MAX:
-        if (a->hits == 0 || (g->op == EX_AGG_MIN ? cmp(v, a->best) < 0 : cmp(v, a->best) > 0))
-            a->best = v;
-        a->hits += 1;
-        break;
-    default:
-        break;
-    }
+    add_value(g, a, v, w);
 }
 
 vl_value ex_agg_final(const ex_agg *g, const ex_acc *a)

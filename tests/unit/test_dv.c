@@ -269,19 +269,7 @@ static void expect_error(const char *measures, const char *want)
              "  - id: x\n"
              "    any: [\"m > 0\"]\n",
              measures);
-    rf_diags *d = rf_diags_new();
-    rf_pack *p = NULL;
-    assert_int_not_equal(rf_pack_load_mem("dv.yaml", src, strlen(src), &p, d), 0);
-    assert_null(p);
-    char buf[4096] = "";
-    FILE *f = fmemopen(buf, sizeof buf - 1, "w");
-    assert_non_null(f);
-    for (size_t i = 0; i < rf_diags_count(d); i++)
-        rf_diag_format(rf_diags_get(d, i), f);
-    fclose(f);
-    if (!strstr(buf, want))
-        fail_msg("wanted '%s' in:\n%s", want, buf);
-    rf_diags_free(d);
+    tu_load_fails("dv.yaml", src, want);
 }
 
 static void test_grouped_errors(void **state)
@@ -324,18 +312,7 @@ static void expect_entity_error(const char *entity, const char *want)
              "  - id: x\n"
              "    any: [\"m > 0\"]\n",
              entity);
-    rf_diags *d = rf_diags_new();
-    rf_pack *p = NULL;
-    assert_int_not_equal(rf_pack_load_mem("dv.yaml", src, strlen(src), &p, d), 0);
-    char buf[4096] = "";
-    FILE *f = fmemopen(buf, sizeof buf - 1, "w");
-    assert_non_null(f);
-    for (size_t i = 0; i < rf_diags_count(d); i++)
-        rf_diag_format(rf_diags_get(d, i), f);
-    fclose(f);
-    if (!strstr(buf, want))
-        fail_msg("wanted '%s' in:\n%s", want, buf);
-    rf_diags_free(d);
+    tu_load_fails("dv.yaml", src, want);
 }
 
 static void test_entity_errors(void **state)

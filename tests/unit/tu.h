@@ -63,6 +63,25 @@ static inline const char *tu_put(const char *name, const char *text)
     return p;
 }
 
+/* Loading src must fail with a diagnostic whose message contains `want`;
+ * otherwise every diagnostic is shown, rendered as the CLI renders it. */
+static inline void tu_load_fails(const char *name, const char *src, const char *want)
+{
+    rf_diags *d = rf_diags_new();
+    rf_pack *p = NULL;
+    assert_int_equal(rf_pack_load_mem(name, src, strlen(src), &p, d), -1);
+    assert_null(p);
+    bool found = false;
+    for (size_t i = 0; i < rf_diags_count(d); i++)
+        found |= strstr(rf_diags_get(d, i)->message, want) != NULL;
+    if (!found) {
+        for (size_t i = 0; i < rf_diags_count(d); i++)
+            rf_diag_format(rf_diags_get(d, i), stderr);
+        fail_msg("wanted a diagnostic with '%s'", want);
+    }
+    rf_diags_free(d);
+}
+
 /* The whole of a stream written so far (up to 4 KiB), from its start. */
 static inline char *tu_slurp(FILE *f)
 {

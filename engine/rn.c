@@ -2541,15 +2541,21 @@ static int rn_stream_split(rn_run *R, rn_in *I, int threads, size_t chunk, FILE 
     rn_worker *W = ar_xmalloc((size_t)threads * sizeof *W);
     for (int i = 0; i < threads; i++)
         rn_worker_init(&W[i], &P);
-    for (int i = 0; i < threads; i++)
+    int nstarted = 0;
+    for (int i = 0; i < threads; i++) {
         W[i].started = pthread_create(&W[i].t, NULL, rn_worker_main, &W[i]) == 0;
+        nstarted += W[i].started;
+    }
 
     /* The pieces: a byte-order mark and the header (and blank lines before
      * it) are passed over, a byte at a time, to the line cs_open left at. */
     cs_split sp;
     cs_split_init(&sp, (unsigned char)I->given->delimiter);
     uint64_t first = cs_data_line(I->r), lines = 0, off = 0;
-    int rc = 0;
+    /* No worker to take a piece: the slots would fill and the wait for the
+     * first never end. Nothing is read yet, so rc 2 sends the caller to
+     * read the file on one thread; the cleanup below still runs. */
+    int rc = nstarted ? 0 : 2;
     bool eof = false, found = false;
     size_t bound = chunk + 4 * CS_MAX_ROW_BYTES; /* past it, no record end: read the rest here */
     unsigned char *carry = ar_xmalloc(chunk + 65536);

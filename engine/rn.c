@@ -2215,11 +2215,35 @@ static void rn_cov_add(rf_coverage *to, const rf_coverage *c)
     }
 }
 
+/* The row path's scratch arrays, sized once from the pack: nothing grows
+ * per row. */
+static void rn_scratch(rn_run *R)
+{
+    const rf_pack *p = R->p;
+    int maxcols = 1, maxfields = 1, maxfeeds = 1;
+    for (int k = 0; k < p->ninputs; k++) {
+        if (p->inputs[k].ncols > maxcols)
+            maxcols = p->inputs[k].ncols;
+        if (p->inputs[k].nfeeds > maxfeeds)
+            maxfeeds = p->inputs[k].nfeeds;
+    }
+    for (int c = 0; c < p->ncats; c++)
+        if (p->cats[c].nfields > maxfields)
+            maxfields = p->cats[c].nfields;
+    R->rowvals = ar_alloc(R->a, (size_t)maxcols * sizeof *R->rowvals);
+    R->feeditems = ar_alloc(R->a, (size_t)maxfeeds * sizeof *R->feeditems);
+    R->itemrow = ar_alloc(R->a, (size_t)(maxfields + 2) * sizeof *R->itemrow);
+    R->aggvals = ar_alloc(R->a, (size_t)(p->naggs + 1) * sizeof *R->aggvals);
+    R->mvals = ar_alloc(R->a, (size_t)(p->nmeasures + 1) * sizeof *R->mvals);
+    R->tvals = ar_alloc(R->a, (size_t)(p->ntallies + 1) * sizeof *R->tvals);
+    R->fvals = ar_alloc(R->a, (size_t)(p->nflags + 1) * sizeof *R->fvals);
+    R->stream_counts = ar_alloc(R->a, (size_t)(p->nitems_total + 1) * sizeof *R->stream_counts);
+}
+
 /* A worker's run: the main run's plan and pack, its own scratch. */
 static void rn_worker_init(rn_worker *W, rn_pool *P)
 {
     rn_run *M = P->R;
-    const rf_pack *p = M->p;
     W->P = P;
     W->o = *M->o;
     W->o.max_rejects = 0; /* decided by the main thread, in order */
@@ -2234,27 +2258,9 @@ static void rn_worker_init(rn_worker *W, rn_pool *P)
     R->ents = NULL;
     R->hash = NULL;
     R->used = NULL;
-    int maxcols = 1;
-    for (int k = 0; k < p->ninputs; k++)
-        if (p->inputs[k].ncols > maxcols)
-            maxcols = p->inputs[k].ncols;
-    int maxfields = 1, maxfeeds = 1;
-    for (int k = 0; k < p->ninputs; k++)
-        if (p->inputs[k].nfeeds > maxfeeds)
-            maxfeeds = p->inputs[k].nfeeds;
-    for (int c = 0; c < p->ncats; c++)
-        if (p->cats[c].nfields > maxfields)
-            maxfields = p->cats[c].nfields;
     /* Everything the row path writes gets its own copy; what stays shared
      * (the plan, the pack, the columns, the empty accumulators) is read. */
-    R->feeditems = ar_alloc(R->a, (size_t)maxfeeds * sizeof *R->feeditems);
-    R->itemrow = ar_alloc(R->a, (size_t)(maxfields + 2) * sizeof *R->itemrow);
-    R->rowvals = ar_alloc(R->a, (size_t)maxcols * sizeof *R->rowvals);
-    R->aggvals = ar_alloc(R->a, (size_t)(p->naggs + 1) * sizeof *R->aggvals);
-    R->mvals = ar_alloc(R->a, (size_t)(p->nmeasures + 1) * sizeof *R->mvals);
-    R->tvals = ar_alloc(R->a, (size_t)(p->ntallies + 1) * sizeof *R->tvals);
-    R->fvals = ar_alloc(R->a, (size_t)(p->nflags + 1) * sizeof *R->fvals);
-    R->stream_counts = ar_alloc(R->a, (size_t)(p->nitems_total + 1) * sizeof *R->stream_counts);
+    rn_scratch(R);
     R->w.n = 0;
     R->w.col = 0;
 }
@@ -2781,25 +2787,7 @@ int rf_run(const rf_pack *p, const rf_run_options *o, const rf_input *inputs, si
         return -1;
     }
 
-    /* Scratch arrays sized once from the pack: nothing grows per row. */
-    int maxcols = 1, maxfields = 1, maxfeeds = 1;
-    for (int k = 0; k < p->ninputs; k++) {
-        if (p->inputs[k].ncols > maxcols)
-            maxcols = p->inputs[k].ncols;
-        if (p->inputs[k].nfeeds > maxfeeds)
-            maxfeeds = p->inputs[k].nfeeds;
-    }
-    for (int c = 0; c < p->ncats; c++)
-        if (p->cats[c].nfields > maxfields)
-            maxfields = p->cats[c].nfields;
-    R.rowvals = ar_alloc(R.a, (size_t)maxcols * sizeof *R.rowvals);
-    R.feeditems = ar_alloc(R.a, (size_t)maxfeeds * sizeof *R.feeditems);
-    R.itemrow = ar_alloc(R.a, (size_t)(maxfields + 2) * sizeof *R.itemrow);
-    R.aggvals = ar_alloc(R.a, (size_t)(p->naggs + 1) * sizeof *R.aggvals);
-    R.mvals = ar_alloc(R.a, (size_t)(p->nmeasures + 1) * sizeof *R.mvals);
-    R.tvals = ar_alloc(R.a, (size_t)(p->ntallies + 1) * sizeof *R.tvals);
-    R.fvals = ar_alloc(R.a, (size_t)(p->nflags + 1) * sizeof *R.fvals);
-    R.stream_counts = ar_alloc(R.a, (size_t)(p->nitems_total + 1) * sizeof *R.stream_counts);
+    rn_scratch(&R);
     R.accslot = ar_alloc(R.a, (size_t)(p->naggs + 1) * sizeof *R.accslot);
     for (int k = 0; k < p->ninputs; k++)
         R.in[k].aggs = ar_alloc(R.a, (size_t)(p->naggs + 1) * sizeof(int));

@@ -1516,9 +1516,11 @@ int cmd_test(int argc, char **argv)
         if (S.results[i].kind == TT_CASE)
             S.results[i].ok ? passed++ : failed++;
     /* The report, like run's results, replaces --output only when whole;
-     * one that cannot be created goes to stdout instead of being lost. */
+     * one that cannot be created goes to stdout instead of being lost, and
+     * the exit status says the file asked for was not written. */
     of_file rep;
-    if (!of_open(&rep, output, "test"))
+    bool opened = of_open(&rep, output, "test");
+    if (!opened)
         of_open(&rep, NULL, "test");
     FILE *f = rep.f;
     tt_report(&S, f, passed, failed);
@@ -1568,5 +1570,5 @@ int cmd_test(int argc, char **argv)
         return CLI_PACK;
     if (failed || low)
         return CLI_TESTFAIL;
-    return written ? CLI_OK : CLI_OUTPUT;
+    return written && opened ? CLI_OK : CLI_OUTPUT;
 }

@@ -163,6 +163,16 @@ static mode_t of_umask(void)
     return m;
 }
 
+/* Gives up on o (freeing what of_open took so far) and says why: `what`
+ * then the text of err, if err is set. */
+static bool of_refuse(of_file *o, const char *cmd, const char *name, const char *what, int err)
+{
+    of_abandon(o);
+    fprintf(stderr, "rosterflag %s: cannot write %s: %s%s\n", cmd, name, what,
+            err ? strerror(err) : "");
+    return false;
+}
+
 bool of_open(of_file *o, const char *name, const char *cmd)
 {
     memset(o, 0, sizeof *o);
@@ -176,34 +186,26 @@ bool of_open(of_file *o, const char *name, const char *cmd)
     /* A symbolic link is written through: the file it points to is
      * replaced and the link stays. */
     o->target = of_resolve(name);
-    if (!o->target) {
-        fprintf(stderr, "rosterflag %s: cannot write %s: %s\n", cmd, name, strerror(errno));
-        return false;
-    }
+    if (!o->target)
+        return of_refuse(o, cmd, name, "", errno);
     struct stat st;
     bool exists = stat(o->target, &st) == 0;
     /* A device or a pipe (/dev/null, a FIFO) cannot be replaced by
      * renaming; it is written directly. */
     if (exists && !S_ISREG(st.st_mode)) {
         o->direct = true;
-        if (!(o->f = fopen(o->target, "w"))) {
-            fprintf(stderr, "rosterflag %s: cannot write %s: %s\n", cmd, name, strerror(errno));
-            return false;
-        }
+        if (!(o->f = fopen(o->target, "w")))
+            return of_refuse(o, cmd, name, "", errno);
         return true;
     }
     size_t n = strlen(o->target) + sizeof OF_SUFFIX;
-    if (n > PATH_MAX) {
-        fprintf(stderr, "rosterflag %s: cannot write %s: %s\n", cmd, name, strerror(ENAMETOOLONG));
-        return false;
-    }
+    if (n > PATH_MAX)
+        return of_refuse(o, cmd, name, "", ENAMETOOLONG);
     int slot = 0;
     while (slot < OF_SLOTS && of_live[slot])
         slot++;
-    if (slot == OF_SLOTS) {
-        fprintf(stderr, "rosterflag %s: cannot write %s: too many output files\n", cmd, name);
-        return false;
-    }
+    if (slot == OF_SLOTS)
+        return of_refuse(o, cmd, name, "too many output files", 0);
     of_install();
     sigset_t held;
     of_hold(&held);
@@ -213,12 +215,8 @@ bool of_open(of_file *o, const char *name, const char *cmd)
     if (fd >= 0)
         of_live[slot] = 1;
     of_release(&held);
-    if (fd < 0) {
-        fprintf(stderr,
-                "rosterflag %s: cannot write %s: cannot create a file in its directory: %s\n", cmd,
-                name, strerror(err));
-        return false;
-    }
+    if (fd < 0)
+        return of_refuse(o, cmd, name, "cannot create a file in its directory: ", err);
     o->slot = slot;
     o->tmp = of_paths[slot];
     /* mkstemp makes the file 0600; a replaced file keeps its permissions
@@ -231,9 +229,7 @@ bool of_open(of_file *o, const char *name, const char *cmd)
     if (fchmod(fd, mode) != 0 || !(o->f = fdopen(fd, "w"))) {
         err = errno;
         close(fd);
-        of_abandon(o);
-        fprintf(stderr, "rosterflag %s: cannot write %s: %s\n", cmd, name, strerror(err));
-        return false;
+        return of_refuse(o, cmd, name, "", err);
     }
     static char bufs[OF_SLOTS][1 << 16];
     setvbuf(o->f, bufs[slot], _IOFBF, sizeof bufs[slot]);

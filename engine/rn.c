@@ -525,8 +525,7 @@ static bool rn_convert(rn_run *R, rn_in *I, const cs_row *row, vl_value *vals)
     if (I->pin->results >= 0)
         for (int c = 0; c < I->pin->ncols; c++) {
             vl_value *v = &vals[c];
-            if (v->kind == VL_TEXT && v->n > 1 && v->u.p[0] == '\'' &&
-                wr_formula_like(v->u.p + 1, v->n - 1)) {
+            if (v->kind == VL_TEXT && wr_was_inert(v->u.p, v->n)) {
                 v->u.p++;
                 v->n--;
             }
@@ -720,7 +719,7 @@ static void rn_keytext(const cs_row *row, const rn_in *I, int col, const char **
     *n = f->n;
     rn_trim(s, n);
     /* A key the CSV writer made inert ('-x) in results read back. */
-    if (I->pin->results >= 0 && *n > 1 && **s == '\'' && wr_formula_like(*s + 1, *n - 1)) {
+    if (I->pin->results >= 0 && wr_was_inert(*s, *n)) {
         (*s)++;
         (*n)--;
     }

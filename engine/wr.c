@@ -75,6 +75,11 @@ bool wr_formula_like(const char *s, size_t n)
                  s[0] == '\r');
 }
 
+bool wr_was_inert(const char *s, size_t n)
+{
+    return n > 1 && s[0] == '\'' && wr_formula_like(s + 1, n - 1);
+}
+
 static void wr_csv(wr_writer *w, const char *s, size_t n)
 {
     bool inert = wr_formula_like(s, n);

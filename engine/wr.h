@@ -44,6 +44,10 @@ void wr_row_end(wr_writer *w);
  * apostrophe, which spreadsheets read as "text follows" (numbers are written
  * as numbers: only text cells are ever changed). */
 bool wr_formula_like(const char *s, size_t n);
+/* Whether s is a cell the writer made inert: an apostrophe, then what
+ * wr_formula_like matches. Readers of our own output undo it by dropping
+ * the apostrophe. */
+bool wr_was_inert(const char *s, size_t n);
 
 /* One CSV field, quoted when it holds the delimiter, a quote or a line break. */
 void wr_csv_field(FILE *f, const char *s, size_t n);

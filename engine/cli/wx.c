@@ -3,6 +3,7 @@
 #include "ar.h"
 #include "gr.h"
 #include "pk.h"
+#include "wr.h"
 
 #include <csv.h>
 #include <stdlib.h>
@@ -371,9 +372,7 @@ static void wx_rej_field(void *s, size_t n, void *ctx)
     wx_rej *j = ctx;
     char *t = s;
     /* The CSV made a formula-looking cell inert; a workbook string is. */
-    if (n > 1 && t[0] == '\'' &&
-        (t[1] == '=' || t[1] == '+' || t[1] == '-' || t[1] == '@' || t[1] == '\t' ||
-         t[1] == '\r')) {
+    if (wr_was_inert(t, n)) {
         t++;
         n--;
     }

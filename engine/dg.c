@@ -232,3 +232,13 @@ void rf_diag_format(const rf_diag *g, FILE *to)
     }
     fputc('\n', to);
 }
+
+void dg_near_consider(dg_near *nr, const char *cand)
+{
+    size_t d = dg_edit_distance(nr->s, nr->n, cand, strlen(cand));
+    size_t limit = nr->n <= 3 ? 1 : nr->n <= 6 ? 2 : 3;
+    if (d <= limit && d < nr->dist) {
+        nr->dist = d;
+        nr->best = cand;
+    }
+}

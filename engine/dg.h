@@ -22,6 +22,17 @@ const rf_diag *dg_vadd(rf_diags *d, rf_severity sev, rf_class cls, const char *f
  * mean" suggestions; (size_t)-1 when either is longer than 64 bytes. */
 size_t dg_edit_distance(const char *a, size_t na, const char *b, size_t nb);
 
+/* "Did you mean": the closest candidate to s[0..n) within 1 edit for up to
+ * 3 bytes, 2 for up to 6, else 3. Start from {s, n, NULL, (size_t)-1},
+ * feed each candidate to dg_near_consider; best stays NULL if none is close. */
+typedef struct dg_near {
+    const char *s;
+    size_t n;
+    const char *best;
+    size_t dist;
+} dg_near;
+void dg_near_consider(dg_near *nr, const char *cand);
+
 /* Number of characters (UTF-8 code points) in s[0..n). */
 uint32_t dg_utf8_chars(const char *s, size_t n);
 

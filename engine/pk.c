@@ -108,30 +108,6 @@ pk_err(pk_b *b, const yn_node *at, const char *fmt, ...)
     va_end(ap);
 }
 
-/* ---- did you mean ------------------------------------------------------ */
-
-static size_t pk_distance(const char *s, size_t n, const char *t)
-{
-    return dg_edit_distance(s, n, t, strlen(t));
-}
-
-typedef struct pk_near {
-    const char *s;
-    size_t n;
-    const char *best;
-    size_t dist;
-} pk_near;
-
-static void pk_consider(pk_near *nr, const char *cand)
-{
-    size_t dd = pk_distance(nr->s, nr->n, cand);
-    size_t limit = nr->n <= 3 ? 1 : nr->n <= 6 ? 2 : 3;
-    if (dd <= limit && dd < nr->dist) {
-        nr->dist = dd;
-        nr->best = cand;
-    }
-}
-
 /* ---- scalar helpers ---------------------------------------------------- */
 
 static bool pk_keys(pk_b *b, const yn_node *map, const char *const *allowed, const char *where)
@@ -145,9 +121,9 @@ static bool pk_keys(pk_b *b, const yn_node *map, const char *const *allowed, con
                 found = true;
         if (found)
             continue;
-        pk_near nr = {k->text, k->len, NULL, (size_t)-1};
+        dg_near nr = {k->text, k->len, NULL, (size_t)-1};
         for (const char *const *a = allowed; *a; a++)
-            pk_consider(&nr, *a);
+            dg_near_consider(&nr, *a);
         if (nr.best)
             pk_err(b, k, "unknown key '%s' in %s (did you mean '%s'?)", k->text, where, nr.best);
         else {
@@ -541,31 +517,31 @@ static const char *pk_suggest(void *ctx, int scope, const char *name, size_t n)
     rf_pack *p = b->p;
     if (b->attempt && (b->nneeds || b->cycle >= 0))
         return NULL; /* the attempt will be thrown away: spare the search */
-    pk_near nr = {name, n, NULL, (size_t)-1};
+    dg_near nr = {name, n, NULL, (size_t)-1};
     for (int i = 0; i < p->nconsts; i++)
-        pk_consider(&nr, p->consts[i].name);
+        dg_near_consider(&nr, p->consts[i].name);
     for (int i = 0; i < PK_BI_COUNT; i++)
-        pk_consider(&nr, pk_builtins[i]);
+        dg_near_consider(&nr, pk_builtins[i]);
     if (scope == -1) {
         for (int m = 0; m < p->nmeasures; m++)
-            pk_consider(&nr, p->measures[m].name);
+            dg_near_consider(&nr, p->measures[m].name);
         for (int t = 0; t < p->ntallies; t++)
-            pk_consider(&nr, p->tallies[t].name);
+            dg_near_consider(&nr, p->tallies[t].name);
         for (int i = 0; i < p->ninputs; i++)
             if (pk_is_related(p, i))
-                pk_consider(&nr, p->inputs[i].name);
+                dg_near_consider(&nr, p->inputs[i].name);
         const pk_input *ent = &p->inputs[p->entity];
         for (int c = 0; c < ent->ncols; c++)
-            pk_consider(&nr, ent->cols[c].id);
+            dg_near_consider(&nr, ent->cols[c].id);
     } else if (scope < p->ninputs) {
         const pk_input *in = &p->inputs[scope];
         for (int c = 0; c < in->ncols; c++)
-            pk_consider(&nr, in->cols[c].id);
+            dg_near_consider(&nr, in->cols[c].id);
     } else {
         const pk_catalogue *cat = &p->cats[p->tallies[scope - p->ninputs].catalogue];
         for (int f = 0; f < cat->nfields; f++)
-            pk_consider(&nr, cat->field_names[f]);
-        pk_consider(&nr, "code");
+            dg_near_consider(&nr, cat->field_names[f]);
+        dg_near_consider(&nr, "code");
     }
     return nr.best;
 }
@@ -895,11 +871,11 @@ static bool pk_type(pk_b *b, const yn_node *n, vl_type *t)
         t->en = en;
         return true;
     }
-    pk_near nr = {n->text, n->len, NULL, (size_t)-1};
+    dg_near nr = {n->text, n->len, NULL, (size_t)-1};
     for (size_t i = 0; i < sizeof base / sizeof base[0]; i++)
-        pk_consider(&nr, base[i].name);
+        dg_near_consider(&nr, base[i].name);
     for (int i = 0; i < b->p->nenums; i++)
-        pk_consider(&nr, b->p->enums[i]->name);
+        dg_near_consider(&nr, b->p->enums[i]->name);
     if (nr.best)
         pk_err(b, n, "unknown type '%s' (did you mean '%s'?)", n->text, nr.best);
     else
@@ -1085,9 +1061,9 @@ static void pk_inputs(pk_b *b, const yn_node *n)
         const yn_node *rn = refs[r].node;
         int target = pk_find_input(p, rn->text);
         if (target < 0) {
-            pk_near nr = {rn->text, rn->len, NULL, (size_t)-1};
+            dg_near nr = {rn->text, rn->len, NULL, (size_t)-1};
             for (int i = 0; i < p->ninputs; i++)
-                pk_consider(&nr, p->inputs[i].name);
+                dg_near_consider(&nr, p->inputs[i].name);
             pk_err(b, rn, "ref '%s' is not an input%s%s%s", rn->text,
                    nr.best ? " (did you mean '" : "", nr.best ? nr.best : "", nr.best ? "'?)" : "");
             continue;
@@ -1145,9 +1121,9 @@ static void pk_derived(pk_b *b, const yn_node *n)
         return;
     int src = pk_find_input(p, from->text);
     if (src < 0) {
-        pk_near nr = {from->text, from->len, NULL, (size_t)-1};
+        dg_near nr = {from->text, from->len, NULL, (size_t)-1};
         for (int i = 0; i < p->ninputs; i++)
-            pk_consider(&nr, p->inputs[i].name);
+            dg_near_consider(&nr, p->inputs[i].name);
         pk_err(b, from, "entity from '%s' is not an input%s%s%s", from->text,
                nr.best ? " (did you mean '" : "", nr.best ? nr.best : "", nr.best ? "'?)" : "");
         return;
@@ -1155,9 +1131,9 @@ static void pk_derived(pk_b *b, const yn_node *n)
     pk_input *s = &p->inputs[src];
     int col = pk_find_col(s, key->text, key->len);
     if (col < 0) {
-        pk_near nr = {key->text, key->len, NULL, (size_t)-1};
+        dg_near nr = {key->text, key->len, NULL, (size_t)-1};
         for (int c = 0; c < s->ncols; c++)
-            pk_consider(&nr, s->cols[c].id);
+            dg_near_consider(&nr, s->cols[c].id);
         pk_err(b, key, "entity key '%s' is not a column of input '%s'%s%s%s", key->text, s->name,
                nr.best ? " (did you mean '" : "", nr.best ? nr.best : "", nr.best ? "'?)" : "");
         return;
@@ -1323,11 +1299,11 @@ static void pk_catalogues(pk_b *b, const yn_node *n)
                 while (f < cat->nfields && strcmp(cat->field_names[f], ik->text) != 0)
                     f++;
                 if (f == cat->nfields) {
-                    pk_near nr = {ik->text, ik->len, NULL, (size_t)-1};
+                    dg_near nr = {ik->text, ik->len, NULL, (size_t)-1};
                     for (int g = 0; g < cat->nfields; g++)
-                        pk_consider(&nr, cat->field_names[g]);
-                    pk_consider(&nr, "code");
-                    pk_consider(&nr, "name");
+                        dg_near_consider(&nr, cat->field_names[g]);
+                    dg_near_consider(&nr, "code");
+                    dg_near_consider(&nr, "name");
                     pk_err(b, ik, "unknown field '%s' in an item of '%s'%s%s%s", ik->text,
                            cat->name, nr.best ? " (did you mean '" : "", nr.best ? nr.best : "",
                            nr.best ? "'?)" : "");
@@ -1670,10 +1646,10 @@ static void pk_stands(pk_b *b, int m, const ex_expr *e, const ex_expr *e2)
         return;
     int of = pk_rank_of(b, m);
     if (of < 0) {
-        pk_near nr = {r->text, r->len, NULL, (size_t)-1};
+        dg_near nr = {r->text, r->len, NULL, (size_t)-1};
         for (int q = 0; q < p->nmeasures; q++)
             if (p->measures[q].kind == PK_M_RANK)
-                pk_consider(&nr, p->measures[q].name);
+                dg_near_consider(&nr, p->measures[q].name);
         pk_err(b, r, "'%s' needs a rank measure (one with 'rank:'), and '%s' is not one%s%s%s", key,
                r->text, nr.best ? " (did you mean '" : "", nr.best ? nr.best : "",
                nr.best ? "'?)" : "");
@@ -2084,13 +2060,13 @@ static void pk_output(pk_b *b, const yn_node *root)
             p->outs[p->nouts++] = (pk_out){PK_OUT_TALLY, t, c->text};
             continue;
         }
-        pk_near nr = {c->text, c->len, NULL, (size_t)-1};
+        dg_near nr = {c->text, c->len, NULL, (size_t)-1};
         for (int q = 0; q < p->nmeasures; q++)
-            pk_consider(&nr, p->measures[q].name);
+            dg_near_consider(&nr, p->measures[q].name);
         for (int q = 0; q < ent->ncols; q++)
-            pk_consider(&nr, ent->cols[q].id);
+            dg_near_consider(&nr, ent->cols[q].id);
         for (int q = 0; q < p->ntallies; q++)
-            pk_consider(&nr, p->tallies[q].name);
+            dg_near_consider(&nr, p->tallies[q].name);
         pk_err(b, c, "output column '%s' is not a measure, tally or column of '%s'%s%s%s", c->text,
                ent->name, nr.best ? " (did you mean '" : "", nr.best ? nr.best : "",
                nr.best ? "'?)" : "");
@@ -2122,9 +2098,9 @@ static void pk_report(pk_b *b, const yn_node *root)
         p->group_by = g->text;
         return;
     }
-    pk_near nr = {g->text, g->len, NULL, (size_t)-1};
+    dg_near nr = {g->text, g->len, NULL, (size_t)-1};
     for (int i = 0; i < p->nouts; i++)
-        pk_consider(&nr, p->outs[i].name);
+        dg_near_consider(&nr, p->outs[i].name);
     pk_err(b, g, "group_by '%s' is not an output column (output: columns)%s%s%s", g->text,
            nr.best ? " (did you mean '" : "", nr.best ? nr.best : "", nr.best ? "'?)" : "");
 }

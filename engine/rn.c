@@ -2049,17 +2049,13 @@ static bool rn_columns(rn_run *R, const char ***names_out)
         const char *e = strchr(s, ',');
         size_t len = e ? (size_t)(e - s) : strlen(s);
         int found = -1;
-        const char *best = NULL;
-        size_t bestd = (size_t)-1, limit = len <= 3 ? 1 : len <= 6 ? 2 : 3;
+        dg_near nr = {s, len, NULL, (size_t)-1};
         for (int k = 0; k < n && found < 0; k++) {
             if (strlen(names[k]) == len && memcmp(names[k], s, len) == 0)
                 found = k;
-            size_t dd = dg_edit_distance(s, len, names[k], strlen(names[k]));
-            if (dd <= limit && dd < bestd) {
-                bestd = dd;
-                best = names[k];
-            }
+            dg_near_consider(&nr, names[k]);
         }
+        const char *best = nr.best;
         if (found < 0 || taken[found]) {
             /* Say every column there is: the list is short and the user
              * needs its spelling. */

@@ -219,38 +219,31 @@ tt_load_error(tt_state *S, const char *file, const yn_node *at, const char *fmt,
 }
 
 /* " (did you mean 'X'?)" for the closest of cands (NULL-terminated) to s,
- * as the loader suggests a pack's names; "" when none is close. */
+ * as the loader suggests a pack's names (dg_near); "" when none is close. */
 typedef struct tt_near {
-    const char *s;
-    const char *best;
-    size_t dist;
+    dg_near d;
     char buf[160];
 } tt_near;
 
-static void tt_consider(tt_near *nr, const char *cand)
+static void tt_near_init(tt_near *nr, const char *s)
 {
-    size_t n = strlen(nr->s);
-    size_t d = dg_edit_distance(nr->s, n, cand, strlen(cand));
-    size_t limit = n <= 3 ? 1 : n <= 6 ? 2 : 3;
-    if (d <= limit && d < nr->dist) {
-        nr->dist = d;
-        nr->best = cand;
-    }
+    nr->d = (dg_near){s, strlen(s), NULL, (size_t)-1};
+    nr->buf[0] = '\0';
 }
 
 static const char *tt_mean(tt_near *nr)
 {
-    if (!nr->best)
+    if (!nr->d.best)
         return "";
-    snprintf(nr->buf, sizeof nr->buf, " (did you mean '%s'?)", nr->best);
+    snprintf(nr->buf, sizeof nr->buf, " (did you mean '%s'?)", nr->d.best);
     return nr->buf;
 }
 
 static const char *tt_suggest(tt_near *nr, const char *s, const char *const *cands)
 {
-    *nr = (tt_near){s, NULL, (size_t)-1, ""};
+    tt_near_init(nr, s);
     for (; *cands; cands++)
-        tt_consider(nr, *cands);
+        dg_near_consider(&nr->d, *cands);
     return tt_mean(nr);
 }
 
@@ -489,9 +482,10 @@ static bool tt_validate(tt_state *S, const char *file, const yn_node *c, const r
             for (int k = 0; k < p->ninputs; k++)
                 found |= strcmp(p->inputs[k].name, inputs->items[i]->text) == 0;
             if (!found) {
-                tt_near nr = {inputs->items[i]->text, NULL, (size_t)-1, ""};
+                tt_near nr;
+                tt_near_init(&nr, inputs->items[i]->text);
                 for (int k = 0; k < p->ninputs; k++)
-                    tt_consider(&nr, p->inputs[k].name);
+                    dg_near_consider(&nr.d, p->inputs[k].name);
                 tt_load_error(S, file, inputs->items[i], "pack %s has no input '%s'%s", p->id,
                               inputs->items[i]->text, tt_mean(&nr));
                 ok = false;
@@ -546,18 +540,19 @@ static bool tt_validate(tt_state *S, const char *file, const yn_node *c, const r
                 continue;
             }
             if (!tt_field_type(p, k->text, &t)) {
-                tt_near nr = {k->text, NULL, (size_t)-1, ""};
+                tt_near nr;
+                tt_near_init(&nr, k->text);
                 static const char *const fixed[] = {"level", "level_label", "detail", "reasons"};
                 for (size_t q = 0; q < sizeof fixed / sizeof *fixed; q++)
-                    tt_consider(&nr, fixed[q]);
+                    dg_near_consider(&nr.d, fixed[q]);
                 for (int q = 0; q < p->nflags; q++)
-                    tt_consider(&nr, p->flags[q].id);
+                    dg_near_consider(&nr.d, p->flags[q].id);
                 for (int q = 0; q < p->nmeasures; q++)
-                    tt_consider(&nr, p->measures[q].name);
+                    dg_near_consider(&nr.d, p->measures[q].name);
                 for (int q = 0; q < p->ntallies; q++)
-                    tt_consider(&nr, p->tallies[q].name);
+                    dg_near_consider(&nr.d, p->tallies[q].name);
                 for (int q = 0; q < p->inputs[p->entity].ncols; q++)
-                    tt_consider(&nr, p->inputs[p->entity].cols[q].id);
+                    dg_near_consider(&nr.d, p->inputs[p->entity].cols[q].id);
                 tt_load_error(S, file, k,
                               "'%s' is not a measure, output column, flag, level, reasons or "
                               "detail of pack %s%s",
@@ -567,10 +562,11 @@ static bool tt_validate(tt_state *S, const char *file, const yn_node *c, const r
             }
             if (strcmp(k->text, "level") == 0 && v->kind == YN_SCALAR &&
                 !tt_level_known(p, v->text)) {
-                tt_near nr = {v->text, NULL, (size_t)-1, ""};
-                tt_consider(&nr, p->none_id);
+                tt_near nr;
+                tt_near_init(&nr, v->text);
+                dg_near_consider(&nr.d, p->none_id);
                 for (int q = 0; q < p->nlevels; q++)
-                    tt_consider(&nr, p->levels[q].id);
+                    dg_near_consider(&nr.d, p->levels[q].id);
                 tt_load_error(S, file, v, "'%s' is not a level of pack %s%s", v->text, p->id,
                               tt_mean(&nr));
                 ok = false;

@@ -184,6 +184,17 @@ struct rf_coverage {
     uint64_t *flag_true, *flag_false;
 };
 
+static void rn_cov_zero(rf_coverage *c)
+{
+    const rf_pack *p = c->p;
+    memset(c->items, 0, ((size_t)p->nitems_total + 1) * sizeof *c->items);
+    memset(c->cond_true, 0, ((size_t)p->nconds_total + 1) * sizeof *c->cond_true);
+    memset(c->cond_false, 0, ((size_t)p->nconds_total + 1) * sizeof *c->cond_false);
+    memset(c->levels, 0, ((size_t)p->nlevels + 1) * sizeof *c->levels);
+    memset(c->flag_true, 0, ((size_t)p->nflags + 1) * sizeof *c->flag_true);
+    memset(c->flag_false, 0, ((size_t)p->nflags + 1) * sizeof *c->flag_false);
+}
+
 rf_coverage *rf_coverage_new(const rf_pack *p)
 {
     rf_coverage *c = ar_xmalloc(sizeof *c);
@@ -195,12 +206,7 @@ rf_coverage *rf_coverage_new(const rf_pack *p)
     c->levels = ar_xmalloc(((size_t)p->nlevels + 1) * sizeof *c->levels);
     c->flag_true = ar_xmalloc(((size_t)p->nflags + 1) * sizeof *c->flag_true);
     c->flag_false = ar_xmalloc(((size_t)p->nflags + 1) * sizeof *c->flag_false);
-    memset(c->flag_true, 0, ((size_t)p->nflags + 1) * sizeof *c->flag_true);
-    memset(c->flag_false, 0, ((size_t)p->nflags + 1) * sizeof *c->flag_false);
-    memset(c->items, 0, ni * sizeof *c->items);
-    memset(c->cond_true, 0, nc * sizeof *c->cond_true);
-    memset(c->cond_false, 0, nc * sizeof *c->cond_false);
-    memset(c->levels, 0, ((size_t)p->nlevels + 1) * sizeof *c->levels);
+    rn_cov_zero(c);
     return c;
 }
 
@@ -2182,17 +2188,6 @@ static void rn_sum_add(rf_summary *s, const rf_summary *c, int in)
     }
 }
 
-static void rn_cov_zero(rf_coverage *c)
-{
-    const rf_pack *p = c->p;
-    memset(c->items, 0, ((size_t)p->nitems_total + 1) * sizeof *c->items);
-    memset(c->cond_true, 0, ((size_t)p->nconds_total + 1) * sizeof *c->cond_true);
-    memset(c->cond_false, 0, ((size_t)p->nconds_total + 1) * sizeof *c->cond_false);
-    memset(c->levels, 0, ((size_t)p->nlevels + 1) * sizeof *c->levels);
-    memset(c->flag_true, 0, ((size_t)p->nflags + 1) * sizeof *c->flag_true);
-    memset(c->flag_false, 0, ((size_t)p->nflags + 1) * sizeof *c->flag_false);
-}
-
 static void rn_cov_add(rf_coverage *to, const rf_coverage *c)
 {
     const rf_pack *p = c->p;
@@ -2462,6 +2457,18 @@ static int rn_commit(rn_pool *P, rn_chunk *c, FILE *out)
     return rc ? rc : R->stopped ? 1 : 0;
 }
 
+/* Wait for the oldest piece not yet handed on, then hand it on. */
+static int rn_commit_next(rn_pool *P, FILE *out)
+{
+    rn_chunk *c = &P->ch[P->ncommit % P->nch];
+    pthread_mutex_lock(&P->mu);
+    while (!c->ready)
+        pthread_cond_wait(&P->cv, &P->mu);
+    pthread_mutex_unlock(&P->mu);
+    P->ncommit++;
+    return rn_commit(P, c, out);
+}
+
 static bool rn_read_full(int fd, unsigned char *b, size_t want, size_t *got, bool *eof)
 {
     *got = 0;
@@ -2607,12 +2614,7 @@ static int rn_stream_split(rn_run *R, rn_in *I, int threads, size_t chunk, FILE 
         /* Wait for a free slot, handing on the oldest piece meanwhile. */
         rn_chunk *c = &P.ch[P.nfill % P.nch];
         if (P.nfill - P.ncommit == P.nch) {
-            pthread_mutex_lock(&P.mu);
-            while (!c->ready)
-                pthread_cond_wait(&P.cv, &P.mu);
-            pthread_mutex_unlock(&P.mu);
-            P.ncommit++;
-            rc = rn_commit(&P, c, out);
+            rc = rn_commit_next(&P, out); /* the oldest is in c's slot */
             if (rc)
                 break;
         }
@@ -2662,15 +2664,8 @@ static int rn_stream_split(rn_run *R, rn_in *I, int threads, size_t chunk, FILE 
             break;
         if (tail) {
             /* Hand on what came before, then read from this piece on. */
-            while (P.ncommit < P.nfill && rc == 0) {
-                rn_chunk *o = &P.ch[P.ncommit % P.nch];
-                pthread_mutex_lock(&P.mu);
-                while (!o->ready)
-                    pthread_cond_wait(&P.cv, &P.mu);
-                pthread_mutex_unlock(&P.mu);
-                P.ncommit++;
-                rc = rn_commit(&P, o, out);
-            }
+            while (P.ncommit < P.nfill && rc == 0)
+                rc = rn_commit_next(&P, out);
             if (rc == 0)
                 rc = rn_read_here(R, I, NULL, 0, off, line);
             break;
@@ -2695,15 +2690,8 @@ static int rn_stream_split(rn_run *R, rn_in *I, int threads, size_t chunk, FILE 
     }
     if (!found && rc == 0)
         rc = 2;
-    while (rc == 0 && P.ncommit < P.nfill) {
-        rn_chunk *c = &P.ch[P.ncommit % P.nch];
-        pthread_mutex_lock(&P.mu);
-        while (!c->ready)
-            pthread_cond_wait(&P.cv, &P.mu);
-        pthread_mutex_unlock(&P.mu);
-        P.ncommit++;
-        rc = rn_commit(&P, c, out);
-    }
+    while (rc == 0 && P.ncommit < P.nfill)
+        rc = rn_commit_next(&P, out);
     pthread_mutex_lock(&P.mu);
     P.quit = true;
     pthread_cond_broadcast(&P.cv);

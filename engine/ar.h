@@ -37,6 +37,17 @@ size_t ar_reserved(const ar_arena *a);
 void *ar_xmalloc(size_t n);
 void *ar_xrealloc(void *p, size_t n);
 
+/* FNV-1a over p[0..n), going on from h (start from AR_FNV_BASIS): the one
+ * byte hash behind the engine's tables (names, keys, groups, rankings). */
+#define AR_FNV_BASIS 1469598103934665603ULL
+static inline uint64_t ar_fnv(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *s = p;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ s[i]) * 1099511628211ULL;
+    return h;
+}
+
 /* Copy n bytes where n is nearly always small (a CSV cell, a number being
  * written): fixed-size moves the compiler inlines beat a call to memcpy on
  * the per-cell paths, called tens of millions of times on a big sheet. */

@@ -1,6 +1,8 @@
 /* dv: derived entities and groups inside an entity (see dv.h). */
 #include "dv.h"
 
+#include "ar.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,16 +73,6 @@ size_t dv_count(const dv_groups *t)
     return t ? t->nrecs : 0;
 }
 
-static uint64_t dv_mix(uint64_t h, const void *p, size_t n)
-{
-    const unsigned char *s = p;
-    for (size_t i = 0; i < n; i++) {
-        h ^= s[i];
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
-
 /* Values are told apart as they read: text by its bytes, numbers by value
  * (1 and 1.0 of one column have one type, so one kind), dates by day,
  * enumeration values by level. */
@@ -140,14 +132,14 @@ static dv_rec *dv_find(dv_groups *t, dv_set *s, vl_value key)
 {
     if (!s->id)
         s->id = ++t->nsets;
-    uint64_t h = 1469598103934665603ULL;
-    h = dv_mix(h, &s->id, sizeof s->id);
-    h = dv_mix(h, &key.kind, sizeof key.kind);
+    uint64_t h = AR_FNV_BASIS;
+    h = ar_fnv(h, &s->id, sizeof s->id);
+    h = ar_fnv(h, &key.kind, sizeof key.kind);
     if (key.kind == VL_TEXT) {
-        h = dv_mix(h, key.u.p, key.n);
+        h = ar_fnv(h, key.u.p, key.n);
     } else {
         uint64_t u = dv_payload(key);
-        h = dv_mix(h, &u, sizeof u);
+        h = ar_fnv(h, &u, sizeof u);
     }
     if ((t->nrecs + 1) * 2 > t->capslots)
         dv_grow(t);

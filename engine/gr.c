@@ -35,14 +35,6 @@ void gr_free(gr_table *t)
     free(t);
 }
 
-static uint64_t gr_hashof(const char *s, size_t n)
-{
-    uint64_t h = 1469598103934665603ULL;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-    return h;
-}
-
 static void gr_rehash(gr_table *t)
 {
     t->hcap = t->hcap ? t->hcap * 2 : 64;
@@ -52,7 +44,7 @@ static void gr_rehash(gr_table *t)
         t->hash[i] = -1;
     for (size_t i = 0; i < t->n; i++) {
         const char *s = t->g[i].name;
-        size_t h = gr_hashof(s, strlen(s)) & (t->hcap - 1);
+        size_t h = ar_fnv(AR_FNV_BASIS, s, strlen(s)) & (t->hcap - 1);
         while (t->hash[h] >= 0)
             h = (h + 1) & (t->hcap - 1);
         t->hash[h] = (int32_t)i;
@@ -74,7 +66,7 @@ size_t gr_add(gr_table *t, const char *name, size_t n, size_t level, const bool 
 {
     if (2 * (t->n + 1) > t->hcap)
         gr_rehash(t);
-    size_t h = gr_hashof(name, n) & (t->hcap - 1);
+    size_t h = ar_fnv(AR_FNV_BASIS, name, n) & (t->hcap - 1);
     int32_t idx;
     while ((idx = t->hash[h]) >= 0) {
         const char *s = t->g[idx].name;

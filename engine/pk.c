@@ -1,6 +1,7 @@
 /* pk: building a pack from its YAML tree (schema in docs/rule-language.md). */
 #include "pk.h"
 
+#include "ar.h"
 #include "dg.h"
 #include "dv.h"
 #include "yn.h"
@@ -310,9 +311,7 @@ static void pk_need_measure(pk_b *b, int m)
 
 static size_t pk_hash(const char *s, size_t n)
 {
-    uint64_t h = 1469598103934665603ULL;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+    uint64_t h = ar_fnv(AR_FNV_BASIS, s, n);
     return (size_t)(h ^ (h >> 29));
 }
 

@@ -94,7 +94,7 @@ void rk_free(rk_state *k)
 
 static uint64_t rk_hash(vl_value v)
 {
-    uint64_t h = 1469598103934665603ULL ^ (uint64_t)v.kind;
+    uint64_t h = AR_FNV_BASIS ^ (uint64_t)v.kind;
     const unsigned char *s;
     size_t n;
     int64_t x = v.kind == VL_ENUM   ? v.ord
@@ -108,11 +108,7 @@ static uint64_t rk_hash(vl_value v)
         s = (const unsigned char *)&x;
         n = sizeof x;
     }
-    for (size_t i = 0; i < n; i++) {
-        h ^= s[i];
-        h *= 1099511628211ULL;
-    }
-    return h;
+    return ar_fnv(h, s, n);
 }
 
 static bool rk_same(vl_value a, vl_value b)

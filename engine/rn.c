@@ -640,12 +640,7 @@ static void rn_plan(rn_run *R, rn_in *I)
 
 static uint64_t rn_hash(const char *s, size_t n)
 {
-    uint64_t h = 1469598103934665603ULL;
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 1099511628211ULL;
-    }
-    return h;
+    return ar_fnv(AR_FNV_BASIS, s, n);
 }
 
 static vl_value rn_key(const rn_ent *e, int key)

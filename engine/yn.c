@@ -1,5 +1,6 @@
 #include "yn.h"
 
+#include "ar.h"
 #include "dg.h"
 
 #include <errno.h>
@@ -79,9 +80,7 @@ static void yn_append(yn_builder *b, yn_node *parent, yn_node *child, size_t *ca
 
 static size_t yn_hash(const char *s, size_t n)
 {
-    uint64_t h = 1469598103934665603ULL;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+    uint64_t h = ar_fnv(AR_FNV_BASIS, s, n);
     return (size_t)(h ^ (h >> 29));
 }
 

@@ -18,6 +18,7 @@
  * bytes would hardly ever write such a pack, and a deep one crashed the
  * loader (recursion per measure). Checks: a chain loads and evaluates to
  * the value its arithmetic gives; a cycle is exactly one error. */
+#include "ar.h"
 #include "fz_run.h"
 #include "pk.h"
 #include "rosterflag.h"
@@ -120,9 +121,7 @@ static const char *fz_cell(const pk_column *col, int flavour)
 
 static void fz_run(const rf_pack *p, const uint8_t *data, size_t size)
 {
-    uint64_t h = 1469598103934665603ULL;
-    for (size_t i = 0; i < size; i++)
-        h = (h ^ data[i]) * 1099511628211ULL;
+    uint64_t h = ar_fnv(AR_FNV_BASIS, data, size);
     rf_input in[RF_MAX_INPUTS];
     size_t nin = 0;
     for (int ii = 0; ii < p->ninputs && ii < RF_MAX_INPUTS; ii++) {

@@ -107,10 +107,7 @@ static size_t wh_level(const rf_pack *p, const char *id)
 
 static uint64_t wh_hash(const char *s)
 {
-    uint64_t v = 1469598103934665603ULL;
-    for (; *s; s++)
-        v = (v ^ (unsigned char)*s) * 1099511628211ULL;
-    return v;
+    return ar_fnv(AR_FNV_BASIS, s, strlen(s));
 }
 
 /* The entity's slot in the key table (added when `add`), or NULL. */

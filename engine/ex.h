@@ -173,6 +173,13 @@ const char *ex_text(const ex_expr *e);
 /* Aggregates lifted out so far, in order of appearance (indices 0..n-1). */
 int ex_agg_count(const ex_compiler *c);
 const ex_agg *ex_agg_get(const ex_compiler *c, int i);
+/* The expressions an aggregate reads for each row, in source order: arg,
+ * cond, by (unless it is arg), the inner aggregate's arg and cond. Every
+ * walk over "what an aggregate reads" goes through this, so a grouped
+ * aggregate's by and inner expression are never left out. Writes the
+ * non-NULL ones to out and returns how many (at most EX_AGG_NPARTS). */
+enum { EX_AGG_NPARTS = 5 };
+int ex_agg_parts(const ex_agg *g, const ex_expr *out[EX_AGG_NPARTS]);
 /* Forget the aggregates lifted after the first n, when every expression that
  * reads them has been thrown away (a measure's attempt that will be retried:
  * one of its expressions may have compiled before another needed a measure

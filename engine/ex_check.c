@@ -1174,6 +1174,18 @@ const ex_agg *ex_agg_get(const ex_compiler *c, int i)
     return i >= 0 && i < c->naggs ? &c->aggs[i]->pub : NULL;
 }
 
+int ex_agg_parts(const ex_agg *g, const ex_expr *out[EX_AGG_NPARTS])
+{
+    int n = 0;
+    const ex_expr *all[EX_AGG_NPARTS] = {g->arg, g->cond, g->by != g->arg ? g->by : NULL,
+                                         g->inner ? g->inner->arg : NULL,
+                                         g->inner ? g->inner->cond : NULL};
+    for (int i = 0; i < EX_AGG_NPARTS; i++)
+        if (all[i])
+            out[n++] = all[i];
+    return n;
+}
+
 static void refs(const ex_expr *e, int space, int *idx, int cap, int *n)
 {
     if (!e)
@@ -1188,12 +1200,10 @@ static void refs(const ex_expr *e, int space, int *idx, int cap, int *n)
         return;
     }
     if (e->op == EX_O_AGG) {
-        refs(e->agg->arg, space, idx, cap, n);
-        refs(e->agg->cond, space, idx, cap, n);
-        if (e->agg->by != e->agg->arg)
-            refs(e->agg->by, space, idx, cap, n);
-        if (e->agg->inner)
-            refs(e->agg->inner->arg, space, idx, cap, n);
+        const ex_expr *parts[EX_AGG_NPARTS];
+        int np = ex_agg_parts(e->agg, parts);
+        for (int i = 0; i < np; i++)
+            refs(parts[i], space, idx, cap, n);
         return;
     }
     for (int i = 0; i < e->nkids; i++)

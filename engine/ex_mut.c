@@ -130,8 +130,10 @@ static void walk(sites *S, const ex_expr *e, const ex_expr *parent)
         }
     }
     if (e->op == EX_O_AGG && e->agg) {
-        walk(S, e->agg->arg, NULL);
-        walk(S, e->agg->cond, NULL);
+        const ex_expr *parts[EX_AGG_NPARTS];
+        int np = ex_agg_parts(e->agg, parts);
+        for (int i = 0; i < np; i++)
+            walk(S, parts[i], NULL);
     }
     for (int i = 0; i < e->nkids; i++)
         walk(S, e->kids[i], e->op == EX_O_TODEC ? parent : e);

@@ -2136,9 +2136,10 @@ static void pk_in_rows(pk_b *b)
         const ex_agg *ag = ex_agg_get(p->ex, g);
         if (ag->relation >= p->ninputs)
             continue;
-        for (int k = 0; k < 2; k++) {
-            const ex_expr *e = k ? ag->cond : ag->arg;
-            int nr = e ? ex_refs(e, PK_SP_MEASURE, refs, p->nmeasures) : 0;
+        const ex_expr *parts[EX_AGG_NPARTS];
+        int np = ex_agg_parts(ag, parts);
+        for (int k = 0; k < np; k++) {
+            int nr = ex_refs(parts[k], PK_SP_MEASURE, refs, p->nmeasures);
             for (int r = 0; r < nr && r < p->nmeasures; r++) {
                 p->inputs[ag->relation].reads_measures = true;
                 p->measures[refs[r]].in_rows = true;

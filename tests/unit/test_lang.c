@@ -394,6 +394,66 @@ static void test_measure_in_where(void **state)
     }
 }
 
+static const char *const grouped_rows =
+    "rosterflag: 1\n"
+    "pack: {id: w, version: \"1\", title: {zh: 组, en: grouped}}\n"
+    "constants: {retire: 60}\n"
+    "inputs:\n"
+    "  villages:\n"
+    "    key: village\n"
+    "    columns: {village: {type: text, required: true}, extra: integer}\n"
+    "  team:\n"
+    "    columns:\n"
+    "      village: {type: text, required: true, ref: villages}\n"
+    "      grp: text\n"
+    "      age: integer\n"
+    "entity: {input: villages}\n"
+    "measures:\n"
+    "  limit: \"retire - extra\"\n"
+    "  cut: \"limit + 0\"\n"
+    "  over: \"max(team by grp, max(age - limit))\"\n"
+    "  sides: \"max(team by age > cut, count())\"\n"
+    "%s"
+    "output: {columns: [village, over, sides]}\n";
+
+/* A measure read only inside a grouped aggregate (its 'by' or its inner
+ * aggregate), with no plain aggregate reading it, is still computed before
+ * the rows are read, and is held to the same rules. */
+static void test_measure_in_grouped(void **state)
+{
+    (void)state;
+    char src[2048];
+    snprintf(src, sizeof src, grouped_rows, "");
+    rf_pack *p = load(src);
+    rf_input in[2] = {
+        {"villages", tu_put("v.csv", "village,extra\nA,0\nB,5\n"), NULL, 0},
+        {"team", tu_put("r.csv", "village,grp,age\nA,g1,58\nA,g1,61\nA,g2,50\nB,g1,56\nB,g2,70\n"),
+         NULL, 0}};
+    rf_run_options o = RF_RUN_OPTIONS_INIT;
+    run_state s;
+    memset(&s, 0, sizeof s);
+    o.on_result = collect;
+    o.ctx = &s;
+    rf_diags *d = rf_diags_new();
+    assert_int_equal(rf_run(p, &o, in, 2, NULL, NULL, NULL, d), 0);
+    /* A (limit 60): g1 ages 58, 61 -> max 1, g2 50 -> -10: 1; ages over 60:
+     * one, not over: two. B (limit 55): g1 1, g2 15: 15; both over 55. */
+    assert_string_equal(s.rows[0].fields, "village=A|over=1|sides=2|limit=60|cut=60|");
+    assert_string_equal(s.rows[1].fields, "village=B|over=15|sides=2|limit=55|cut=55|");
+    rf_diags_free(d);
+    rf_pack_free(p);
+    static const char *const bad[] = {
+        "  worse: \"max(team by grp, max(age - size))\"\n  size: \"count(team)\"\n",
+        "  worse: \"max(team by age > size, count())\"\n  size: \"count(team)\"\n",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        snprintf(src, sizeof src, grouped_rows, bad[i]);
+        expect_error(src, "measure 'size' is read inside an aggregate's rows (directly or "
+                          "through another measure), so it must be known before the rows are "
+                          "read; it uses an aggregate");
+    }
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -416,6 +476,7 @@ int main(void)
         cmocka_unit_test(test_pick_text_and_one_row),
         cmocka_unit_test(test_set_constants),
         cmocka_unit_test(test_measure_in_where),
+        cmocka_unit_test(test_measure_in_grouped),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

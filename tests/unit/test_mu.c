@@ -133,11 +133,45 @@ static void test_apply_undo(void **state)
     unlink(csv);
 }
 
+/* Mutants reach inside a grouped aggregate: its 'by' and its inner
+ * aggregate's expression, not only a plain aggregate's argument and filter. */
+static void test_grouped_sites(void **state)
+{
+    (void)state;
+    static const char gsrc[] = "rosterflag: 1\n"
+                               "pack: {id: g, version: \"1\", title: {zh: 测试, en: test}}\n"
+                               "inputs:\n"
+                               "  people:\n"
+                               "    key: id\n"
+                               "    columns: {id: {type: text, required: true}}\n"
+                               "  team:\n"
+                               "    columns:\n"
+                               "      id: {type: text, required: true, ref: people}\n"
+                               "      age: integer\n"
+                               "entity: {input: people}\n"
+                               "measures:\n"
+                               "  top: \"max(team by age > 40, max(age - 3))\"\n"
+                               "levels:\n"
+                               "  - id: low\n"
+                               "    any: [\"top > 0\"]\n";
+    rf_diags *d = rf_diags_new();
+    rf_pack *p = NULL;
+    assert_int_equal(rf_pack_load_mem("g.yaml", gsrc, strlen(gsrc), &p, d), 0);
+    mu_table *t = mu_table_new(p);
+    assert_non_null(find(t, "max(team by age >= 40, max(age - 3))"));
+    assert_non_null(find(t, "max(team by age > 41, max(age - 3))"));
+    assert_non_null(find(t, "max(team by age > 40, max(age - 4))"));
+    mu_table_free(t);
+    rf_pack_free(p);
+    rf_diags_free(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_table),
         cmocka_unit_test(test_apply_undo),
+        cmocka_unit_test(test_grouped_sites),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -578,8 +578,9 @@ static bool *rn_cols_read(rn_run *R, int in)
     for (int g = 0; g < ex_agg_count(p->ex); g++) {
         const ex_agg *ag = ex_agg_get(p->ex, g);
         if (ag->relation == in) {
-            rn_mark_refs(R, ag->arg, PK_SP_ROW, read, n);
-            rn_mark_refs(R, ag->cond, PK_SP_ROW, read, n);
+            const ex_expr *parts[EX_AGG_NPARTS];
+            for (int k = ex_agg_parts(ag, parts); k-- > 0;)
+                rn_mark_refs(R, parts[k], PK_SP_ROW, read, n);
         }
     }
     ar_reset(R->scratch);

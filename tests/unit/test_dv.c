@@ -331,6 +331,51 @@ static void test_entity_errors(void **state)
     expect_entity_error("entity: {from: members}\n", "entity has no 'key'");
 }
 
+/* A column read only in a grouped aggregate's `by` or its inner aggregate
+ * still counts as read: a header without it is warned about, not passed
+ * over as a column nothing reads. */
+static void test_grouped_columns_are_read(void **state)
+{
+    (void)state;
+    const char *src = "rosterflag: 1\n"
+                      "pack: {id: dv, version: \"1\", title: {zh: 测试, en: test}}\n"
+                      "inputs:\n"
+                      "  members:\n"
+                      "    columns:\n"
+                      "      id: {type: text, required: true}\n"
+                      "      branch: text\n"
+                      "      group: text\n"
+                      "      age: integer\n"
+                      "      note: text\n"
+                      "entity: {from: members, key: branch}\n"
+                      "measures:\n"
+                      "  smallest: \"min(members by group, count())\"\n"
+                      "  oldest: \"max(members by branch, max(age))\"\n"
+                      "levels:\n"
+                      "  - id: x\n"
+                      "    any: [\"smallest < 3 or oldest > 60\"]\n";
+    rf_diags *d = rf_diags_new();
+    rf_pack *p = NULL;
+    assert_int_equal(rf_pack_load_mem("dv.yaml", src, strlen(src), &p, d), 0);
+    rf_input in[1] = {{"members", tu_put("m.csv", "id,branch\nA,一支部\n"), NULL, 0}};
+    rf_run_options o = RF_RUN_OPTIONS_INIT;
+    assert_int_equal(rf_run(p, &o, in, 1, NULL, NULL, NULL, d), 0);
+    bool group = false, age = false, note = false;
+    for (size_t i = 0; i < rf_diags_count(d); i++) {
+        const rf_diag *g = rf_diags_get(d, i);
+        if (g->severity != RF_WARNING)
+            continue;
+        group |= strstr(g->message, "column 'group'") != NULL;
+        age |= strstr(g->message, "column 'age'") != NULL;
+        note |= strstr(g->message, "column 'note'") != NULL;
+    }
+    assert_true(group);
+    assert_true(age);
+    assert_false(note); /* read by nothing: no warning */
+    rf_pack_free(p);
+    rf_diags_free(d);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -351,6 +396,7 @@ int main(void)
         cmocka_unit_test(test_tallies_and_period),
         cmocka_unit_test(test_grouped_errors),
         cmocka_unit_test(test_entity_errors),
+        cmocka_unit_test(test_grouped_columns_are_read),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -20,7 +20,7 @@ int dv_entity_input(rf_pack *p, ar_arena *a, int from, int col, pk_text label)
     in->from = from;
     in->from_col = col;
     in->key = 0;
-    in->period = in->ref = -1;
+    in->period = in->ref = in->results = in->results_level = -1;
     in->ncols = 1;
     in->cols = ar_alloc(a, sizeof *in->cols);
     in->cols[0] = src->cols[col];

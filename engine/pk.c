@@ -959,7 +959,7 @@ static void pk_inputs(pk_b *b, const yn_node *n)
         in->title = pk_textpair(b, yn_get(v, "title"), "input title");
         in->optional = pk_bool(b, yn_get(v, "optional"), false, "optional");
         in->every_entity = pk_bool(b, yn_get(v, "every_entity"), false, "every_entity");
-        in->key = in->period = in->ref = in->results = -1;
+        in->key = in->period = in->ref = in->results = in->results_level = -1;
         resnodes[ii] = pk_bool(b, yn_get(v, "results"), false, "results") ? v : NULL;
         keynodes[ii] = yn_get(v, "key");
         pernodes[ii] = yn_get(v, "period");
@@ -1094,6 +1094,7 @@ static void pk_inputs(pk_b *b, const yn_node *n)
                    in->name);
         else
             in->cols[in->results].required = true;
+        in->results_level = pk_find_col(in, "level", 5);
         if (in->ref < 0)
             pk_err(b, resnodes[ii],
                    "input '%s' holds results (results: true), so one of its columns must "

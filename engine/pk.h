@@ -54,6 +54,8 @@ typedef struct pk_input {
     int ref;           /* column index referring to the entity input, or -1 */
     int results;       /* results: true (a results file a run of this pack wrote): the
                           index of its `pack` column, checked on every row; else -1 */
+    int results_level; /* results: true: the index of its `level` column (each cell must be one
+                          of the pack's level ids), or -1 */
     int ncols;
     pk_column *cols;
     /* A derived entity (entity: {from, key}): no file of its own; one row

@@ -1653,6 +1653,38 @@ static bool rn_same_pack(rn_run *R, rn_in *I, const cs_row *row)
     return true;
 }
 
+/* The level a results file gives a row must be one this pack has: a level
+ * it does not know (a hand edit, another version's level) would read as no
+ * level at all, and 'twice in a row' would pass unseen. An empty cell is
+ * missing, as any cell. */
+static bool rn_known_level(rn_run *R, rn_in *I)
+{
+    const rf_pack *p = R->p;
+    vl_value v = R->rowvals[I->pin->results_level];
+    if (v.kind != VL_TEXT)
+        return true;
+    const char *s = v.u.p;
+    size_t n = v.n;
+    while (n && (*s == ' ' || *s == '\t'))
+        s++, n--;
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        n--;
+    for (int l = 0; l <= p->nlevels; l++) {
+        const char *id = l < p->nlevels ? p->levels[l].id : p->none_id;
+        if (strlen(id) == n && memcmp(id, s, n) == 0)
+            return true;
+    }
+    size_t o =
+        (size_t)snprintf(R->reason, sizeof R->reason,
+                         "level '%.*s' is not a level of %s (its levels: ", (int)n, s, R->stamp);
+    for (int l = 0; l <= p->nlevels && o < sizeof R->reason; l++)
+        o += (size_t)snprintf(R->reason + o, sizeof R->reason - o, "%s%s", l ? ", " : "",
+                              l < p->nlevels ? p->levels[l].id : p->none_id);
+    if (o < sizeof R->reason)
+        snprintf(R->reason + o, sizeof R->reason - o, ")");
+    return false;
+}
+
 /* A counted row, for the caller's notices (rf_run_options.on_row). Only
  * runs with on_row set pay for formatting it. */
 static void rn_row_out(rn_run *R, rn_in *I, const cs_row *row, const char *ks, size_t kn,
@@ -1737,6 +1769,8 @@ static int rn_related_row(void *ctx, const cs_row *row)
         return rn_reject(R, I, row, R->reason);
     }
     if (pin->results >= 0 && !rn_same_pack(R, I, row))
+        return rn_reject(R, I, row, R->reason);
+    if (pin->results_level >= 0 && !rn_known_level(R, I))
         return rn_reject(R, I, row, R->reason);
     rn_keytext(row, I, pin->ref, &ks, &kn);
     rn_ent *e = rn_find(R, ks, kn);

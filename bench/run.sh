@@ -1,167 +1,111 @@
 #!/usr/bin/env bash
-# bench/run.sh [N] — time rosterflag against peers on one year-end sheet.
+# bench/run.sh [N]         the year-end table: rosterflag against Miller and
+#                          the libcsv floor on one N-member sheet
+# bench/run.sh --all [N]   every table in one sitting: year-end (N), villages
+#                          (N team rows, N/10 villages), DuckDB on the wide
+#                          sheet (DUCKDB_N rows, default 10 × N), rankings (N)
+#                          and output formats (N)
 #
-#   N   member rows (default 1000000; "1,000,000" and "1_000_000" accepted)
+#   N   member rows (default 1000000; "1,000,000" and "1_000_000" accepted).
+#       A quick check that everything runs: bench/run.sh --all 20000
 #
 # Environment:
-#   ROSTERFLAG        engine binary            (default build/rosterflag)
-#   ROSTERFLAG_RULES  rule file                (default rules/xuanen-twelve-point.yaml)
-#   ROSTERFLAG_FORCE  1 = time the engine even if its smoke run wrote nothing
-#   RUNS, WARMUP      hyperfine runs/warmups   (default 3 / 1)
+#   ROSTERFLAG        engine binary (default: build-rel/rosterflag, configured
+#                     Release and built by this script)
+#   ROSTERFLAG_RULES  rule file (default rules/xuanen-twelve-point.yaml)
+#   RUNS, WARMUP      hyperfine runs / warmups (default 3 / 1)
+#   THREADS           rosterflag --threads values (default "1 CORES")
+#   DUCKDB_N          rows of the wide sheet under --all (default 10 × N)
 #
-# Everything it writes goes under bench/data/ (gitignored). The table goes to
-# stdout only; paste it into notes. See bench/README.md for what it means.
+# Installs what is missing (Debian, as root: Miller 6, hyperfine, GNU time,
+# node and npm, cmake, libcsv-dev ...; DuckDB from npm into bench/node_modules).
+# Everything it writes goes under bench/data/ (git-ignored); the tables go to
+# stdout, progress to stderr. See bench/README.md for what they mean.
 set -eu
 cd "$(dirname "$0")/.."
+BENCH=run.sh
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 
-N=${1:-1000000}
-N=$(printf '%s' "$N" | tr -d ',_')
-case $N in
-    ''|*[!0-9]*) echo "run.sh: N must be a positive integer, got '$1'" >&2; exit 2 ;;
-esac
-[ "$N" -ge 1 ] || { echo "run.sh: N must be at least 1" >&2; exit 2; }
+ALL=0
+if [ "${1:-}" = --all ]; then
+    ALL=1
+    shift
+fi
+N=$(rows "${1:-1000000}" N)
+
+if [ "$ALL" = 1 ]; then
+    DUCKDB_N=$(rows "${DUCKDB_N:-$((N * 10))}" DUCKDB_N)
+    NV=$((N / 10))
+    [ "$NV" -ge 1 ] || NV=1
+    # Everything first, so no table waits on an install and apt runs once.
+    need python3 cc csv.h mlr hyperfine time git
+    engine
+    bare_parse
+    duckdb_node
+    export BENCH_SITTING=1
+    python3 bench/table.py header
+    failed=""
+    bash bench/run.sh "$N" || failed="$failed year-end"
+    bash bench/run_villages.sh "$N" "$NV" || failed="$failed villages"
+    bash bench/run_duckdb.sh "$DUCKDB_N" || failed="$failed DuckDB"
+    bash bench/run_rank.sh "$N" || failed="$failed rankings"
+    bash bench/run_formats.sh "$N" || failed="$failed formats"
+    [ -z "$failed" ] || die "these tables failed (see above):$failed"
+    exit 0
+fi
+
+TABLE=yearend
 RUNS=${RUNS:-3}
 WARMUP=${WARMUP:-1}
-ROSTERFLAG=${ROSTERFLAG:-build/rosterflag}
 RULES=${ROSTERFLAG_RULES:-rules/xuanen-twelve-point.yaml}
+THREADS=${THREADS:-$(threads_default)}
+JSON=$D/hyperfine_yearend_$N.json
 
-D=bench/data
-DATA=$D/yearend_$N.csv
-BARE=$D/bare_parse
-JSON=$D/hyperfine_$N.json
-mkdir -p "$D"
-
-for t in python3 mlr hyperfine cc /usr/bin/time; do
-    command -v "$t" >/dev/null 2>&1 || { echo "run.sh: missing $t" >&2; exit 1; }
-done
-
-log() { printf '== %s\n' "$*" >&2; }
-
-# 1. Data: one file per N; regenerate if absent or the generator changed.
-if [ ! -s "$DATA" ] || [ bench/gen_yearend.py -nt "$DATA" ]; then
-    log "generating $DATA ($N rows)"
-    python3 bench/gen_yearend.py "$N" "$DATA"
-else
-    log "reusing $DATA"
-fi
+need python3 cc csv.h mlr hyperfine time
+engine
+bare_parse
+[ -f "$RULES" ] || die "rule file $RULES not found"
+DATA=$(yearend "$N")
 BYTES=$(wc -c <"$DATA" | tr -d ' ')
 
-# 2. Floor program.
-if [ ! -x "$BARE" ] || [ bench/bare_parse.c -nt "$BARE" ]; then
-    log "building $BARE"
-    cc -O2 bench/bare_parse.c -lcsv -o "$BARE"
-fi
+# Correctness first: Miller and the engine must each score exactly like a
+# plain Python implementation (2,000 generated rows + hand-written edge
+# cases). A wrong peer is no peer; an engine that writes nothing fails here.
+log "checking Miller and rosterflag against Python (2,000 rows + edge cases)"
+ROSTERFLAG=$ROSTERFLAG python3 bench/check_small.py >&2 || die "the check failed; not timing"
 
-# 3. Correctness preflight: Miller must score exactly like Python
-#    (2,000 generated rows + hand-written edge cases). A wrong peer is no peer.
-log "checking Miller against Python (2,000 rows + edge cases)"
-ROSTERFLAG="$( [ -x "$ROSTERFLAG" ] && echo "$ROSTERFLAG" )" python3 bench/check_small.py >&2
-
-# 4. Engine: time it only if it exists, has its rules, and a smoke run works.
-RF_OK=0
-RF_NOTE=""
-if [ ! -x "$ROSTERFLAG" ]; then
-    RF_NOTE="skipped: $ROSTERFLAG not found or not executable"
-elif [ ! -f "$RULES" ]; then
-    RF_NOTE="skipped: rule file $RULES not found"
-else
-    SMOKE=$D/rosterflag_smoke.out
-    rm -f "$SMOKE"
-    if ! "$ROSTERFLAG" run "$RULES" --input members="$D/yearend_2000.csv" \
-            --year 2025 --output "$SMOKE" >"$D/rosterflag_smoke.log" 2>&1; then
-        RF_NOTE="skipped: smoke run on 2,000 rows failed (see $D/rosterflag_smoke.log)"
-    elif [ ! -s "$SMOKE" ] && [ "${ROSTERFLAG_FORCE:-0}" != 1 ]; then
-        RF_NOTE="skipped: smoke run exited 0 but wrote no output (stub?); ROSTERFLAG_FORCE=1 to time anyway"
-    else
-        RF_OK=1
-    fi
-fi
-if [ "$RF_OK" = 1 ]; then
-    log "rosterflag: $ROSTERFLAG (smoke output: $D/rosterflag_smoke.out)"
-else
-    log "rosterflag $RF_NOTE"
-fi
-
-# 5. Timing: all tools in ONE hyperfine invocation, same file, same machine.
-q() { printf '%q' "$1"; }
-CMD_BARE="$(q "$BARE") $(q "$DATA")"
-# Keep in sync with MLR_CMD in bench/check_small.py.
+# Timing: every tool in ONE hyperfine run, same file, same machine.
+# Keep CMD_MLR in sync with MLR_CMD in bench/check_small.py.
 CMD_MLR="mlr --icsv --ocsv fill-empty -v 0 then put -f bench/score.mlr $(q "$DATA")"
-CMD_RF="$(q "$ROSTERFLAG") run $(q "$RULES") --input members=$(q "$DATA") --year 2025 --output /dev/null"
-
+CMD_RF="$(q "$ROSTERFLAG") run $(q "$RULES") --input members=$(q "$DATA") --year 2025 -q --output /dev/null"
 HF=(hyperfine -N --style basic --warmup "$WARMUP" --runs "$RUNS" --export-json "$JSON"
-    -n bare_parse "$CMD_BARE" -n miller "$CMD_MLR")
+    -n bare_parse "$(q "$BARE") $(q "$DATA")" -n miller "$CMD_MLR")
+NAMES="bare_parse miller"
+for t in $THREADS; do
+    HF+=(-n "rosterflag_t$t" "$CMD_RF --threads $t")
+    NAMES="$NAMES rosterflag_t$t"
+done
+LOAD=$(load)
 log "timing with hyperfine (warmup $WARMUP, runs $RUNS)"
-if [ "$RF_OK" = 1 ]; then
-    if ! "${HF[@]}" -n rosterflag "$CMD_RF" >&2; then
-        # The engine passed the smoke run but failed on the full file: report
-        # the peers anyway (hyperfine aborts the whole batch on a failure).
-        RF_OK=0
-        RF_NOTE="skipped: failed during timing on $DATA (exit non-zero; rerun: $CMD_RF)"
-        log "rosterflag $RF_NOTE; re-timing the peers alone"
-        "${HF[@]}" >&2
-    fi
-else
-    "${HF[@]}" >&2
-fi
+"${HF[@]}" >&2
 
-# 6. Peak RSS: one run each under GNU time.
-rss() { # name, command...
-    local name=$1; shift
-    if /usr/bin/time -v -o "$D/time_$name.txt" "$@" >/dev/null 2>"$D/time_$name.err"; then :; else
-        echo "run.sh: $name failed under /usr/bin/time (see $D/time_$name.err)" >&2
-    fi
-}
-log "peak RSS (one run each, /usr/bin/time -v)"
-rm -f "$D"/time_*.txt "$D"/time_*.err
-rss bare_parse "$BARE" "$DATA"
-rss miller mlr --icsv --ocsv fill-empty -v 0 "then" put -f bench/score.mlr "$DATA"
-[ "$RF_OK" = 1 ] && rss rosterflag "$ROSTERFLAG" run "$RULES" \
-    --input members="$DATA" --year 2025 --output /dev/null
+log "peak RSS (one run each, GNU time -v)"
+rm -f "$D/time_${TABLE}_"*
+peak bare_parse "$BARE" "$DATA"
+peak miller mlr --icsv --ocsv fill-empty -v 0 "then" put -f bench/score.mlr "$DATA"
+for t in $THREADS; do
+    peak "rosterflag_t$t" "$ROSTERFLAG" run "$RULES" --input members="$DATA" --year 2025 -q \
+        --output /dev/null --threads "$t"
+done
 
-# 7. Table.
-CPU=$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: //' || true)
-VERS="mlr $(mlr --version | sed 's/^mlr //'), $(hyperfine --version), libcsv $(sed -n 's/#define CSV_\(MAJOR\|MINOR\|RELEASE\) *\([0-9]*\).*/\2/p' /usr/include/csv.h | paste -sd. -), $(cc --version | head -1)"
-COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
-python3 - "$JSON" "$D" "$BYTES" "$N" "$RF_OK" "$RF_NOTE" "${CPU:-unknown}" "$(nproc)" "$VERS" "$COMMIT" "$DATA" "$WARMUP" "$RUNS" <<'EOF'
-import json, re, sys, os, datetime
-js, d, nbytes, n, rf_ok, rf_note, cpu, ncpu, vers, commit, data, warmup, runs = sys.argv[1:]
-nbytes, n = int(nbytes), int(n)
-res = {r["command"]: r for r in json.load(open(js))["results"]}
-
-def rss_mib(name):
-    try:
-        t = open(os.path.join(d, "time_%s.txt" % name)).read()
-    except OSError:
-        return None
-    m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", t)
-    return int(m.group(1)) / 1024 if m else None
-
-base = res["bare_parse"]["mean"]
-notes = []
-print("### rosterflag bench — %s rows, %.1f MB (%s)" % (f"{n:,}", nbytes / 1e6, data))
-print()
-print("%s; %s CPUs (%s); repo %s; %s" % (
-    datetime.datetime.now().strftime("%Y-%m-%d %H:%M"), ncpu, cpu, commit, vers))
-print()
-print("| tool | mean s (± sd) | cpu s (user+sys) | MB/s | ratio vs bare parse | peak RSS MiB |")
-print("|---|---:|---:|---:|---:|---:|")
-for name in ("bare_parse", "miller", "rosterflag"):
-    r = res.get(name)
-    if r is None:
-        print("| %s | — | — | — | — | — |" % name)
-        notes.append("%s %s" % (name, rf_note))
-        continue
-    mean, sd = r["mean"], r.get("stddev") or 0.0
-    cpu_s = (r.get("user") or 0) + (r.get("system") or 0)
-    rss = rss_mib(name)
-    print("| %s | %.3f (± %.3f) | %.3f | %.1f | %.2f× | %s |" % (
-        name, mean, sd, cpu_s, nbytes / 1e6 / mean, mean / base,
-        "%.1f" % rss if rss is not None else "n/a"))
-print()
-for note in notes:
-    print("Note: " + note)
-print("MB = 10^6 bytes of input CSV; ratio = tool mean / bare_parse mean (1.00× is the libcsv floor);")
-print("hyperfine -N, warmup %s, runs %s, JSON in %s. Figures are relative to peers in this run only."
-      % (warmup, runs, js))
-EOF
+sitting
+SUMMARY=()
+for t in $THREADS; do SUMMARY+=(--summary "rosterflag_t$t"); done
+# shellcheck disable=SC2086 # NAMES is a list of words
+python3 bench/table.py times "$JSON" $NAMES \
+    --title "### Table: year-end — $(commas "$N") members, $(mb "$BYTES") MB ($DATA)" \
+    --bytes "$BYTES" --rss "$D/time_${TABLE}_" --vs bare_parse --vs miller --cpu-vs bare_parse \
+    "${SUMMARY[@]}" \
+    --note "hyperfine -N, warmup $WARMUP, runs $RUNS; load average before timing $LOAD; rosterflag_tK = --threads K." \
+    --note "× X = this row's mean / X's mean (1.00× bare_parse is the libcsv floor; below 1.00× is faster)."

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# bench/run_formats.sh [N] — the output-formats table: the twelve-point pack
+# on an N-member year-end sheet writing csv, jsonl, html and xlsx, each with
+# and without --group-by branch.
+#
+#   N   member rows (default 1000000)
+#
+# Each run writes a real file (a workbook cannot go to /dev/null) under
+# bench/data/, with --threads 1 for every format (the workbook and the page
+# run on one thread; so csv and jsonl do too, and the CPU columns compare like
+# with like). CPU time is the measure: "cpu × csv" is what a format costs
+# over the plain CSV.
+#
+# Environment: ROSTERFLAG (default: build-rel/rosterflag, built Release here),
+# RUNS (default 3), WARMUP (default 1). Installs what is missing (Debian, as
+# root). The table goes to stdout.
+set -eu
+cd "$(dirname "$0")/.."
+BENCH=run_formats.sh
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
+
+N=$(rows "${1:-1000000}" N)
+TABLE=formats
+RUNS=${RUNS:-3}
+WARMUP=${WARMUP:-1}
+RULES=rules/xuanen-twelve-point.yaml
+JSON=$D/hyperfine_formats_$N.json
+
+need python3 hyperfine time
+engine
+DATA=$(yearend "$N")
+
+HF=(hyperfine -N --style basic --warmup "$WARMUP" --runs "$RUNS" --export-json "$JSON")
+NAMES="" SIZES=() LABELS=() CMDS=()
+for fmt in csv jsonl html xlsx; do
+    for grouped in "" _grouped; do
+        name=$fmt$grouped
+        out=$D/formats_$name.$fmt
+        cmd=("$ROSTERFLAG" run "$RULES" --input members="$DATA" --year 2025 -q --threads 1
+             -f "$fmt" -o "$out")
+        [ -z "$grouped" ] || cmd+=(--group-by branch)
+        # A smoke run: the format must work and write something before it is timed.
+        rm -f "$out"
+        "${cmd[@]}" || die "$name: the engine failed (${cmd[*]})"
+        [ -s "$out" ] || die "$name: the engine wrote nothing to $out"
+        line=""
+        for w in "${cmd[@]}"; do line="$line $(q "$w")"; done
+        HF+=(-n "$name" "${line# }")
+        CMDS+=("${line# }")
+        NAMES="$NAMES $name"
+        SIZES+=(--size "$name=$out")
+        [ -z "$grouped" ] || LABELS+=(--label "$name=$fmt --group-by branch")
+    done
+done
+LOAD=$(load)
+log "timing with hyperfine (warmup $WARMUP, runs $RUNS)"
+"${HF[@]}" >&2
+
+log "peak RSS (one run each, GNU time -v)"
+rm -f "$D/time_${TABLE}_"*
+i=0
+for name in $NAMES; do
+    # CMDS holds each command quoted for a shell (as hyperfine takes it).
+    eval "set -- ${CMDS[$i]}"
+    peak "$name" "$@"
+    i=$((i + 1))
+done
+
+sitting
+# shellcheck disable=SC2086 # NAMES is a list of words
+python3 bench/table.py times "$JSON" $NAMES \
+    --title "### Table: output formats — $(commas "$N") members ($DATA)" \
+    --what format --rss "$D/time_${TABLE}_" --vs csv --cpu-vs csv "${SIZES[@]}" "${LABELS[@]}" \
+    --summary xlsx --summary html --summary jsonl \
+    --note "hyperfine -N, warmup $WARMUP, runs $RUNS; load average before timing $LOAD; --threads 1; output to a file under $D." \
+    --note "cpu × csv = this row's CPU time / the plain CSV's (the measure: what the format costs); × csv the same for wall time."
+rm -f "$D"/formats_*

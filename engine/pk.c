@@ -53,7 +53,12 @@ typedef struct pk_b {
     pk_index cix, tix, mix; /* constants, tallies and measures by name */
     pk_colix *colix;        /* per input: its columns by name, once it has many */
     int ncolix;
-    bool uses_broken; /* the expression compiling reads a measure that failed */
+    bool uses_broken; /* the expression compiling reads a measure or tally that failed */
+    /* Tallies in error, by name: what reads one says nothing more, so that
+     * the rest of the pack is still checked without repeating the error. */
+    const char **broken;
+    int nbroken;
+    pk_index bix;
     /* While a measure compiles, a measure it reads that is not compiled yet
      * is noted here instead of compiled there and then (which recursed as
      * deep as the pack's chain of measures): the attempt is thrown away and
@@ -428,6 +433,10 @@ static bool pk_resolve(void *ctx, int scope, const char *name, size_t n, bool wa
             out->own = true;
             return true;
         }
+        if (pk_index_find(&b->bix, name, n) >= 0) {
+            b->uses_broken = true;
+            return false;
+        }
         int t = pk_index_find(&b->tix, name, n);
         if (t >= 0) {
             out->kind = EX_SYM_RELATION;
@@ -490,6 +499,14 @@ static bool pk_resolve(void *ctx, int scope, const char *name, size_t n, bool wa
     int r = pk_resolve_measure(b, name, n, out);
     if (r >= 0)
         return r;
+    if (pk_index_find(&b->bix, name, n) >= 0) {
+        /* An untyped stand-in, as for a measure in error. */
+        b->uses_broken = true;
+        out->kind = EX_SYM_VALUE;
+        out->type.kind = VL_MISSING;
+        out->space = PK_SP_TALLY;
+        return true;
+    }
     int t = pk_index_find(&b->tix, name, n);
     if (t >= 0) {
         out->kind = EX_SYM_VALUE;
@@ -1364,6 +1381,155 @@ static const char *pk_pattern(pk_b *b, const char *pat, const pk_item *it)
     return ar_strndup(b->a, buf, o);
 }
 
+/* One tally: errors are counted by pk_tallies, which notes a tally in error. */
+static void pk_tally_one(pk_b *b, const yn_node *k, const yn_node *v)
+{
+    rf_pack *p = b->p;
+    pk_check_ident(b, k, "tally");
+    if (!pk_is(b, v, YN_MAP, "a tally"))
+        return;
+    static const char *const keys[] = {"catalogue", "weight",       "sign",  "cap",
+                                       "from_rows", "from_columns", "label", NULL};
+    pk_keys(b, v, keys, "a tally");
+    const yn_node *cn = pk_need(b, v, "catalogue", "a tally");
+    if (!cn || !pk_scalar(b, cn, "catalogue"))
+        return;
+    int ci = pk_find_cat(p, cn->text);
+    if (ci < 0) {
+        pk_err(b, cn, "catalogue '%s' is not defined", cn->text);
+        return;
+    }
+    int ti = p->ntallies++;
+    pk_tally *t = &p->tallies[ti];
+    const pk_catalogue *cat = &p->cats[ci];
+    t->name = k->text;
+    if (yn_get(v, "label"))
+        t->label = pk_textpair(b, yn_get(v, "label"), "tally label");
+    t->catalogue = ci;
+    t->weight = -1;
+    t->rows_input = t->rows_code = t->cols_input = -1;
+    t->relation = -1;
+    t->first = p->nitems_total;
+    p->nitems_total += cat->nitems;
+    t->type.kind = VL_INT;
+    const yn_node *w = yn_get(v, "weight");
+    if (w && pk_scalar(b, w, "weight")) {
+        for (int f = 0; f < cat->nfields; f++)
+            if (strcmp(cat->field_names[f], w->text) == 0)
+                t->weight = f;
+        if (t->weight < 0)
+            pk_err(b, w, "weight '%s' is not a field of catalogue '%s'", w->text, cat->name);
+        else if (cat->field_types[t->weight].kind != VL_INT &&
+                 cat->field_types[t->weight].kind != VL_DEC)
+            pk_err(b, w, "weight '%s' must be a numeric field", w->text);
+        else
+            t->type = cat->field_types[t->weight];
+    }
+    const yn_node *sg = yn_get(v, "sign");
+    t->sign = sg && pk_scalar(b, sg, "sign") ? sg->text : "";
+    const yn_node *cap = yn_get(v, "cap");
+    t->cap_const = -1;
+    if (cap && pk_scalar(b, cap, "cap")) {
+        vl_type ct;
+        vl_value cv = pk_literal(cap, &ct);
+        t->cap_text = cap->text;
+        t->cap_line = cap->line;
+        t->cap_col = cap->col;
+        if (cv.kind == VL_TEXT)
+            for (int c = 0; c < p->nconsts; c++)
+                if (strcmp(p->consts[c].name, cap->text) == 0) {
+                    cv = p->consts[c].value;
+                    t->cap_const = c;
+                }
+        if (cv.kind != VL_INT && cv.kind != VL_DEC)
+            pk_err(b, cap, "cap '%s' must be a number or a numeric constant", cap->text);
+        else {
+            t->has_cap = true;
+            t->cap = cv;
+            if (cv.kind == VL_DEC)
+                t->type.kind = VL_DEC;
+        }
+    }
+    const yn_node *fr = yn_get(v, "from_rows");
+    if (fr && pk_is(b, fr, YN_MAP, "from_rows")) {
+        static const char *const fk[] = {"input", "code", NULL};
+        pk_keys(b, fr, fk, "from_rows");
+        const yn_node *in = pk_need(b, fr, "input", "from_rows");
+        const yn_node *code = pk_need(b, fr, "code", "from_rows");
+        if (in && code && pk_scalar(b, in, "input") && pk_scalar(b, code, "code")) {
+            int ii = pk_find_input(p, in->text);
+            if (ii < 0)
+                pk_err(b, in, "input '%s' is not defined", in->text);
+            else if (ii == p->entity || p->inputs[ii].ref < 0)
+                pk_err(b, in, "from_rows needs an input whose rows refer to the entity");
+            else {
+                int c = pk_find_col(&p->inputs[ii], code->text, code->len);
+                if (c < 0)
+                    pk_err(b, code, "'%s' is not a column of input '%s'", code->text, in->text);
+                else {
+                    t->rows_input = ii;
+                    t->rows_code = c;
+                    pk_input *pin = &p->inputs[ii];
+                    pin->feed_tally[pin->nfeeds] = ti;
+                    pin->feed_col[pin->nfeeds] = c;
+                    pin->nfeeds++;
+                }
+            }
+        }
+    }
+    const yn_node *fc = yn_get(v, "from_columns");
+    if (fc && pk_is(b, fc, YN_MAP, "from_columns")) {
+        static const char *const fk[] = {"input", "names", NULL};
+        pk_keys(b, fc, fk, "from_columns");
+        const yn_node *in = pk_need(b, fc, "input", "from_columns");
+        const yn_node *names = pk_need(b, fc, "names", "from_columns");
+        int npat = 0;
+        const char **pats = names ? pk_names(b, names, &npat, NULL) : NULL;
+        if (in && pk_scalar(b, in, "input") && pats && npat > 0) {
+            int ii = pk_find_input(p, in->text);
+            if (ii >= 0 && p->inputs[ii].derived)
+                pk_err(b, in,
+                       "'%s' is derived from the rows of '%s' and has no columns of its "
+                       "own: count its items with from_rows",
+                       in->text, p->inputs[p->inputs[ii].from].name);
+            else if (ii != p->entity)
+                pk_err(b, in, "from_columns reads count columns of the entity input");
+            else {
+                pk_input *ent = &p->inputs[ii];
+                t->cols_input = ii;
+                t->item_col = ar_alloc(b->a, ((size_t)cat->nitems + 1) * sizeof(int));
+                pk_column *cols =
+                    ar_alloc(b->a, ((size_t)ent->ncols + (size_t)cat->nitems + 1) * sizeof *cols);
+                memcpy(cols, ent->cols, (size_t)ent->ncols * sizeof *cols);
+                ent->cols = cols;
+                for (int j = 0; j < cat->nitems; j++) {
+                    const pk_item *it = &cat->items[j];
+                    pk_column *col = &ent->cols[ent->ncols];
+                    t->item_col[j] = ent->ncols++;
+                    col->id = ar_printf(b->a, "%s.%s", t->name, it->code);
+                    const char **nm = ar_alloc(b->a, ((size_t)npat + 1) * sizeof *nm);
+                    for (int q = 0; q < npat; q++)
+                        nm[q] = pk_pattern(b, pats[q], it);
+                    col->names = nm;
+                    col->nnames = npat;
+                    col->type.kind = VL_INT;
+                    col->ref = -1;
+                    col->tally = ti;
+                    col->item = j;
+                    col->has_range = true;
+                    col->lo = 0;
+                    col->hi = 1e9;
+                    col->why_empty = "";
+                    col->line = fc->line;
+                    col->col = fc->col;
+                }
+            }
+        }
+    }
+    if (t->rows_input < 0 && t->cols_input < 0)
+        pk_err(b, v, "tally '%s' needs from_rows or from_columns (or both)", t->name);
+}
+
 static void pk_tallies(pk_b *b, const yn_node *n)
 {
     rf_pack *p = b->p;
@@ -1374,151 +1540,12 @@ static void pk_tallies(pk_b *b, const yn_node *n)
         p->inputs[i].feed_tally = ar_alloc(b->a, (n->n / 2 + 1) * sizeof(int));
         p->inputs[i].feed_col = ar_alloc(b->a, (n->n / 2 + 1) * sizeof(int));
     }
+    b->broken = ar_alloc(b->a, (n->n / 2 + 1) * sizeof *b->broken);
     for (size_t i = 0; i + 1 < n->n; i += 2) {
-        const yn_node *k = n->items[i], *v = n->items[i + 1];
-        pk_check_ident(b, k, "tally");
-        if (!pk_is(b, v, YN_MAP, "a tally"))
-            continue;
-        static const char *const keys[] = {"catalogue", "weight",       "sign",  "cap",
-                                           "from_rows", "from_columns", "label", NULL};
-        pk_keys(b, v, keys, "a tally");
-        const yn_node *cn = pk_need(b, v, "catalogue", "a tally");
-        if (!cn || !pk_scalar(b, cn, "catalogue"))
-            continue;
-        int ci = pk_find_cat(p, cn->text);
-        if (ci < 0) {
-            pk_err(b, cn, "catalogue '%s' is not defined", cn->text);
-            continue;
-        }
-        int ti = p->ntallies++;
-        pk_tally *t = &p->tallies[ti];
-        const pk_catalogue *cat = &p->cats[ci];
-        t->name = k->text;
-        if (yn_get(v, "label"))
-            t->label = pk_textpair(b, yn_get(v, "label"), "tally label");
-        t->catalogue = ci;
-        t->weight = -1;
-        t->rows_input = t->rows_code = t->cols_input = -1;
-        t->relation = -1;
-        t->first = p->nitems_total;
-        p->nitems_total += cat->nitems;
-        t->type.kind = VL_INT;
-        const yn_node *w = yn_get(v, "weight");
-        if (w && pk_scalar(b, w, "weight")) {
-            for (int f = 0; f < cat->nfields; f++)
-                if (strcmp(cat->field_names[f], w->text) == 0)
-                    t->weight = f;
-            if (t->weight < 0)
-                pk_err(b, w, "weight '%s' is not a field of catalogue '%s'", w->text, cat->name);
-            else if (cat->field_types[t->weight].kind != VL_INT &&
-                     cat->field_types[t->weight].kind != VL_DEC)
-                pk_err(b, w, "weight '%s' must be a numeric field", w->text);
-            else
-                t->type = cat->field_types[t->weight];
-        }
-        const yn_node *sg = yn_get(v, "sign");
-        t->sign = sg && pk_scalar(b, sg, "sign") ? sg->text : "";
-        const yn_node *cap = yn_get(v, "cap");
-        t->cap_const = -1;
-        if (cap && pk_scalar(b, cap, "cap")) {
-            vl_type ct;
-            vl_value cv = pk_literal(cap, &ct);
-            t->cap_text = cap->text;
-            t->cap_line = cap->line;
-            t->cap_col = cap->col;
-            if (cv.kind == VL_TEXT)
-                for (int c = 0; c < p->nconsts; c++)
-                    if (strcmp(p->consts[c].name, cap->text) == 0) {
-                        cv = p->consts[c].value;
-                        t->cap_const = c;
-                    }
-            if (cv.kind != VL_INT && cv.kind != VL_DEC)
-                pk_err(b, cap, "cap '%s' must be a number or a numeric constant", cap->text);
-            else {
-                t->has_cap = true;
-                t->cap = cv;
-                if (cv.kind == VL_DEC)
-                    t->type.kind = VL_DEC;
-            }
-        }
-        const yn_node *fr = yn_get(v, "from_rows");
-        if (fr && pk_is(b, fr, YN_MAP, "from_rows")) {
-            static const char *const fk[] = {"input", "code", NULL};
-            pk_keys(b, fr, fk, "from_rows");
-            const yn_node *in = pk_need(b, fr, "input", "from_rows");
-            const yn_node *code = pk_need(b, fr, "code", "from_rows");
-            if (in && code && pk_scalar(b, in, "input") && pk_scalar(b, code, "code")) {
-                int ii = pk_find_input(p, in->text);
-                if (ii < 0)
-                    pk_err(b, in, "input '%s' is not defined", in->text);
-                else if (ii == p->entity || p->inputs[ii].ref < 0)
-                    pk_err(b, in, "from_rows needs an input whose rows refer to the entity");
-                else {
-                    int c = pk_find_col(&p->inputs[ii], code->text, code->len);
-                    if (c < 0)
-                        pk_err(b, code, "'%s' is not a column of input '%s'", code->text, in->text);
-                    else {
-                        t->rows_input = ii;
-                        t->rows_code = c;
-                        pk_input *pin = &p->inputs[ii];
-                        pin->feed_tally[pin->nfeeds] = ti;
-                        pin->feed_col[pin->nfeeds] = c;
-                        pin->nfeeds++;
-                    }
-                }
-            }
-        }
-        const yn_node *fc = yn_get(v, "from_columns");
-        if (fc && pk_is(b, fc, YN_MAP, "from_columns")) {
-            static const char *const fk[] = {"input", "names", NULL};
-            pk_keys(b, fc, fk, "from_columns");
-            const yn_node *in = pk_need(b, fc, "input", "from_columns");
-            const yn_node *names = pk_need(b, fc, "names", "from_columns");
-            int npat = 0;
-            const char **pats = names ? pk_names(b, names, &npat, NULL) : NULL;
-            if (in && pk_scalar(b, in, "input") && pats && npat > 0) {
-                int ii = pk_find_input(p, in->text);
-                if (ii >= 0 && p->inputs[ii].derived)
-                    pk_err(b, in,
-                           "'%s' is derived from the rows of '%s' and has no columns of its "
-                           "own: count its items with from_rows",
-                           in->text, p->inputs[p->inputs[ii].from].name);
-                else if (ii != p->entity)
-                    pk_err(b, in, "from_columns reads count columns of the entity input");
-                else {
-                    pk_input *ent = &p->inputs[ii];
-                    t->cols_input = ii;
-                    t->item_col = ar_alloc(b->a, ((size_t)cat->nitems + 1) * sizeof(int));
-                    pk_column *cols = ar_alloc(
-                        b->a, ((size_t)ent->ncols + (size_t)cat->nitems + 1) * sizeof *cols);
-                    memcpy(cols, ent->cols, (size_t)ent->ncols * sizeof *cols);
-                    ent->cols = cols;
-                    for (int j = 0; j < cat->nitems; j++) {
-                        const pk_item *it = &cat->items[j];
-                        pk_column *col = &ent->cols[ent->ncols];
-                        t->item_col[j] = ent->ncols++;
-                        col->id = ar_printf(b->a, "%s.%s", t->name, it->code);
-                        const char **nm = ar_alloc(b->a, ((size_t)npat + 1) * sizeof *nm);
-                        for (int q = 0; q < npat; q++)
-                            nm[q] = pk_pattern(b, pats[q], it);
-                        col->names = nm;
-                        col->nnames = npat;
-                        col->type.kind = VL_INT;
-                        col->ref = -1;
-                        col->tally = ti;
-                        col->item = j;
-                        col->has_range = true;
-                        col->lo = 0;
-                        col->hi = 1e9;
-                        col->why_empty = "";
-                        col->line = fc->line;
-                        col->col = fc->col;
-                    }
-                }
-            }
-        }
-        if (t->rows_input < 0 && t->cols_input < 0)
-            pk_err(b, v, "tally '%s' needs from_rows or from_columns (or both)", t->name);
+        int before = b->errors;
+        pk_tally_one(b, n->items[i], n->items[i + 1]);
+        if (b->errors > before)
+            b->broken[b->nbroken++] = n->items[i]->text;
     }
 }
 
@@ -2060,6 +2087,8 @@ static void pk_output(pk_b *b, const yn_node *root)
             p->outs[p->nouts++] = (pk_out){PK_OUT_TALLY, t, c->text};
             continue;
         }
+        if (pk_index_find(&b->bix, c->text, c->len) >= 0)
+            continue; /* a tally in error, said there */
         dg_near nr = {c->text, c->len, NULL, (size_t)-1};
         for (int q = 0; q < p->nmeasures; q++)
             dg_near_consider(&nr, p->measures[q].name);
@@ -2098,6 +2127,8 @@ static void pk_report(pk_b *b, const yn_node *root)
         p->group_by = g->text;
         return;
     }
+    if (pk_index_find(&b->bix, g->text, g->len) >= 0)
+        return; /* a tally in error, left out of the output */
     dg_near nr = {g->text, g->len, NULL, (size_t)-1};
     for (int i = 0; i < p->nouts; i++)
         dg_near_consider(&nr, p->outs[i].name);
@@ -2301,9 +2332,14 @@ static void pk_build(pk_b *b)
             pk_err(b, root, "input '%s' has a period column, but the pack has no 'period'",
                    p->inputs[i].name);
     pk_catalogues(b, yn_get(root, "catalogues"));
+    int before = b->errors;
     pk_tallies(b, yn_get(root, "tallies"));
     pk_index_build(b, &b->tix, p->tallies, sizeof *p->tallies, p->ntallies);
-    if (b->errors)
+    pk_index_build(b, &b->bix, b->broken, sizeof *b->broken, b->nbroken);
+    /* A tally in error stands aside (what reads it is not checked again);
+     * the measures, levels and flags are still checked for errors of their
+     * own. */
+    if (before)
         return;
     ex_hooks hooks = {pk_resolve, pk_suggest, pk_expr_error, b};
     p->ex = ex_compiler_new(b->a, &hooks);

@@ -424,6 +424,73 @@ static void test_names_not_a_list(void **state)
                  "names must list at least one header name");
 }
 
+/* A tally in error does not silence the rest of the pack: a measure,
+ * condition or output column that reads it says nothing more (its own
+ * complaint would only repeat the tally's), but a condition beside it, in
+ * the same level, and a measure that does not read it are still checked. */
+static const char *const broken_tally =
+    "rosterflag: 1\n"                                                                     /* 1 */
+    "pack: {id: t, version: \"1\", title: {zh: 测试, en: test}}\n"                        /* 2 */
+    "inputs:\n"                                                                           /* 3 */
+    "  people:\n"                                                                         /* 4 */
+    "    key: id\n"                                                                       /* 5 */
+    "    columns: {id: {type: text, required: true}, n: integer}\n"                       /* 6 */
+    "  events:\n"                                                                         /* 7 */
+    "    columns:\n"                                                                      /* 8 */
+    "      id: {type: text, required: true, ref: people}\n"                               /* 9 */
+    "      code: {type: text, required: true}\n"                                          /* 10 */
+    "entity: {input: people}\n"                                                           /* 11 */
+    "catalogues:\n"                                                                       /* 12 */
+    "  acts:\n"                                                                           /* 13 */
+    "    fields: {points: integer}\n"                                                     /* 14 */
+    "    items: [{code: A, name: {zh: 甲, en: a}, points: 1}]\n"                          /* 15 */
+    "tallies:\n"                                                                          /* 16 */
+    "  gone: {catalogue: actz, weight: points, from_rows: {input: events, code: code}}\n" /* 17 */
+    "  off: {catalogue: acts, weight: pointz, from_rows: {input: events, code: code}}\n"  /* 18 */
+    "measures:\n"                                                                         /* 19 */
+    "  total: \"gone + off\"\n"                                                           /* 20 */
+    "  hits: \"count(gone where points > 1) + sum(off, points)\"\n"                       /* 21 */
+    "  twice: \"n * 'x'\"\n"                                                              /* 22 */
+    "levels:\n"                                                                           /* 23 */
+    "  - id: high\n"                                                                      /* 24 */
+    "    any: [\"total > 3\", \"hits > 1\", \"nn > 1\"]\n"                                /* 25 */
+    "flags:\n"                                                                            /* 26 */
+    "  - id: low\n"                                                                       /* 27 */
+    "    any: [\"gone < 1\", \"twice < 'y'\"]\n"                                          /* 28 */
+    "output: {columns: [id, total, gone, nope]}\n";                                       /* 29 */
+
+static void test_broken_tally_others_checked(void **state)
+{
+    (void)state;
+    rf_diags *d = rf_diags_new();
+    rf_pack *p = NULL;
+    assert_int_equal(rf_pack_load_mem("t.yaml", broken_tally, strlen(broken_tally), &p, d), -1);
+    assert_null(p);
+    static const struct {
+        unsigned line;
+        const char *msg;
+    } want[] = {
+        {17, "catalogue 'actz' is not defined"},
+        {18, "weight 'pointz' is not a field of catalogue 'acts'"},
+        {22, "cannot multiply"},
+        {25, "unknown name 'nn'"},
+        {29, "nope"},
+    };
+    size_t nwant = sizeof want / sizeof want[0], k = 0;
+    for (size_t i = 0; i < rf_diags_count(d); i++) {
+        const rf_diag *g = rf_diags_get(d, i);
+        if (g->severity != RF_ERROR)
+            continue;
+        if (k >= nwant || g->line != want[k].line || !strstr(g->message, want[k].msg))
+            fail_msg("error %zu: %llu:%u: %s; want %u: ...%s...", k, (unsigned long long)g->line,
+                     g->column, g->message, k < nwant ? want[k].line : 0,
+                     k < nwant ? want[k].msg : "(none)");
+        k++;
+    }
+    assert_int_equal(k, nwant);
+    rf_diags_free(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -454,6 +521,7 @@ int main(void)
         cmocka_unit_test(test_utf16_and_nul),
         cmocka_unit_test(test_tab_indent),
         cmocka_unit_test(test_percent_on_text),
+        cmocka_unit_test(test_broken_tally_others_checked),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -16,6 +16,7 @@ of the same measures, so a disagreement says which side is wrong.
 
 import csv
 import datetime
+import os
 import subprocess
 import sys
 from collections import defaultdict
@@ -116,6 +117,10 @@ def main(argv):
     for d in dates:
         rf_out = "bench/data/check_villages_rf_%s.csv" % d
         mlr_out = "bench/data/check_villages_mlr_%s.csv" % d
+        # A stale output from an earlier run must not stand in for this one.
+        for old in (rf_out, mlr_out):
+            if os.path.exists(old):
+                os.remove(old)
         subprocess.run([rf, "run", RULES, "--input", "villages=" + vpath, "--input", "team=" + tpath,
                         "--as-of", d, "-o", rf_out, "-q"], check=True)
         with open(mlr_out, "w") as f:

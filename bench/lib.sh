@@ -155,6 +155,6 @@ threads_default() {
     if [ "$n" = 1 ]; then echo 1; else echo "1 $n"; fi
 }
 
-# 1000000 -> 1,000,000; bytes -> MB (10^6) with one decimal.
+# 1000000 -> 1,000,000; bytes -> MB (10^6), one decimal (or DIGITS).
 commas() { printf '%s\n' "$1" | sed ':a;s/\B[0-9]\{3\}\>/,&/;ta'; }
-mb() { awk -v b="$1" 'BEGIN { printf "%.1f\n", b / 1e6 }'; }
+mb() { awk -v b="$1" -v d="${2:-1}" 'BEGIN { printf "%.*f\n", d, b / 1e6 }'; }

@@ -43,6 +43,9 @@ if [ "$ALL" = 1 ]; then
     engine
     bare_parse
     duckdb_node
+    if awk -v n="$(nproc)" '{ exit !($1 > n) }' /proc/loadavg; then
+        log "load average $(load) on $(nproc) cores: wall times will be noise; read the cpu × columns"
+    fi
     export BENCH_SITTING=1
     python3 bench/table.py header
     failed=""
@@ -51,6 +54,7 @@ if [ "$ALL" = 1 ]; then
     bash bench/run_duckdb.sh "$DUCKDB_N" || failed="$failed DuckDB"
     bash bench/run_rank.sh "$N" || failed="$failed rankings"
     bash bench/run_formats.sh "$N" || failed="$failed formats"
+    log "bench/data holds $(du -sh "$D" | cut -f1); remove it when done (the disk may be shared)"
     [ -z "$failed" ] || die "these tables failed (see above):$failed"
     exit 0
 fi

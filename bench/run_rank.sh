@@ -43,6 +43,19 @@ grep -q 'branch_ranked]' "$RANKED" || die "could not add the rank to $RULES"
 
 RUN_PLAIN=("$ROSTERFLAG" run "$RULES" --input members="$DATA" --year 2025 --output /dev/null -q --threads 1)
 RUN_RANKED=("$ROSTERFLAG" run "$RANKED" --input members="$DATA" --year 2025 --output /dev/null -q --threads 1)
+# Both must score every member before they are timed (a binary that writes
+# nothing would post an impossibly good time).
+for pack in "$RULES" "$RANKED"; do
+    rm -f "$D/rank_check.csv"
+    "$ROSTERFLAG" run "$pack" --input members="$DATA" --year 2025 -q --threads 1 \
+        --output "$D/rank_check.csv" || die "the engine failed on $pack"
+    [ -s "$D/rank_check.csv" ] || die "$pack: the engine wrote nothing"
+    got=$(($(wc -l <"$D/rank_check.csv") - 1))
+    [ "$got" = "$N" ] || die "$pack: $got results for $N members"
+done
+head -1 "$D/rank_check.csv" | grep -q branch_ranked || die "the ranked pack wrote no rank column"
+rm -f "$D/rank_check.csv"
+
 words() { local w out=""; for w in "$@"; do out="$out $(q "$w")"; done; printf '%s\n' "${out# }"; }
 LOAD=$(load)
 log "timing with hyperfine (warmup $WARMUP, runs $RUNS)"

@@ -81,5 +81,5 @@ python3 bench/table.py times "$JSON" bare_parse miller rosterflag \
     --bytes "$BYTES" --rss "$D/time_${TABLE}_" --vs bare_parse --vs miller --cpu-vs bare_parse \
     --summary rosterflag \
     --note "hyperfine -N, warmup $WARMUP, runs $RUNS; load average before timing $LOAD; as-of $AS_OF." \
-    --note "MB/s counts the team file only; Miller and rosterflag also read $VILL ($(mb "$(wc -c <"$VILL")") MB)." \
+    --note "MB/s counts the team file only; Miller and rosterflag also read $VILL ($(mb "$(wc -c <"$VILL")" 2) MB)." \
     --note "× X = this row's mean / X's mean (1.00× bare_parse is the libcsv floor; below 1.00× is faster)."

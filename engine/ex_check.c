@@ -344,19 +344,38 @@ static const struct agginfo {
     {"distinct", EX_AGG_DISTINCT, "distinct(R, e [where c])"},
 };
 
+/* buf[o..] = sep then s, cut (never past cap - 1 bytes, always ended) if
+ * they do not fit; the new end. */
+static size_t ex_append(char *buf, size_t cap, size_t o, const char *sep, const char *s)
+{
+    for (const char *t = sep; o + 1 < cap && *t; t++)
+        buf[o++] = *t;
+    for (const char *t = s; o + 1 < cap && *t; t++)
+        buf[o++] = *t;
+    buf[o] = '\0';
+    return o;
+}
+
 /* Every function name, for an unknown one: a reader who cannot guess the
  * name learns the whole vocabulary in one message. */
 static const char *function_list(ex_compiler *c)
 {
-    char buf[512];
-    size_t o = 0;
-    buf[0] = '\0';
+    static const char mid[] = ", date; aggregates: ";
+    /* Sized from the tables themselves, so no name added to them can run
+     * past the end. */
+    size_t cap = sizeof mid;
     for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++)
-        o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%s", i ? ", " : "", fns[i].name);
-    o += (size_t)snprintf(buf + o, sizeof buf - o, ", date; aggregates: ");
-    for (size_t i = 0; i < sizeof aggs / sizeof aggs[0] && o < sizeof buf; i++)
-        o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%s", i ? ", " : "", aggs[i].name);
-    return ar_strdup(c->arena, buf);
+        cap += strlen(fns[i].name) + 2;
+    for (size_t i = 0; i < sizeof aggs / sizeof aggs[0]; i++)
+        cap += strlen(aggs[i].name) + 2;
+    char *buf = ar_alloc(c->arena, cap);
+    size_t o = 0;
+    for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++)
+        o = ex_append(buf, cap, o, i ? ", " : "", fns[i].name);
+    o = ex_append(buf, cap, o, mid, "");
+    for (size_t i = 0; i < sizeof aggs / sizeof aggs[0]; i++)
+        o = ex_append(buf, cap, o, i ? ", " : "", aggs[i].name);
+    return buf;
 }
 
 /* What may follow 'by': the aggregate of each group's rows. */

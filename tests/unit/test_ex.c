@@ -499,6 +499,19 @@ static void test_type_errors(void **state)
          "abs, round, floor, ceil, year, month, day, years_between, days_between, coalesce, "
          "missing, contains, starts_with, ends_with, date; aggregates: count, sum, avg, min, max, "
          "any, all, share, pick, distinct");
+    /* A long name is cut in the message; the list of functions is whole. */
+    char longname[1200] = "";
+    for (int i = 0; i < 100; i++)
+        strcat(longname, "函数名");
+    strcat(longname, "(1)");
+    char want[1024] = "unknown function '";
+    for (int i = 0; i < 6; i++)
+        strcat(want, "函数名");
+    strcat(want, "函数...'; the functions are min, max, clamp, abs, round, floor, ceil, year, "
+                 "month, day, years_between, days_between, coalesce, missing, contains, "
+                 "starts_with, ends_with, date; aggregates: count, sum, avg, min, max, any, "
+                 "all, share, pick, distinct");
+    ERR1(longname, 0, 900, want);
     ERR1("floor(name)", 6, 4, "'floor' needs a number, found text in 'name'");
     ERR1("contains(name, 1)", 15, 1, "'contains' needs text, found integer in '1'");
     ERR1("starts_with(score, name)", 12, 5, "'starts_with' needs text, found integer in 'score'");

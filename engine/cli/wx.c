@@ -49,7 +49,9 @@ static lxw_format *wx_fill(lxw_workbook *wb, unsigned color)
 
 static void wx_note_width(wx_book *x, int c, const char *s, size_t n)
 {
-    if (c >= WX_MAXCOLS || x->width[c] >= WX_WIDEST)
+    /* A text is never wider than its bytes, so most cells of a long run are
+     * passed over without decoding their UTF-8. */
+    if (c >= WX_MAXCOLS || x->width[c] >= WX_WIDEST || n <= x->width[c])
         return;
     size_t w = rp_text_width(s, n < 4 * WX_WIDEST ? n : 4 * WX_WIDEST);
     if (w > x->width[c])
@@ -102,7 +104,6 @@ static void wx_header(wx_book *x, lxw_worksheet *ws)
     wx_str(x, ws, 0, c++, "原因", x->head);
     if (p->ntallies)
         wx_str(x, ws, 0, c++, "明细", x->head);
-    wx_str(x, ws, 0, c++, "规则包", x->head);
     worksheet_freeze_panes(ws, 1, 0);
     wx_print(x, ws, true);
 }
@@ -154,7 +155,9 @@ wx_book *wx_open(const rf_pack *p, const char *path, char *why, size_t whyn)
                      : o->kind == PK_OUT_MEASURE ? p->measures[o->index].type.kind
                                                  : p->tallies[o->index].type.kind;
     }
-    x->ncols = p->nouts + (x->levels ? 1 : 0) + p->nflags + 2 + (p->ntallies ? 1 : 0);
+    /* The CSV's pack column (the same on every row) is not repeated in a
+     * million cells: the rules sheet and every printed page's footer name it. */
+    x->ncols = p->nouts + (x->levels ? 1 : 0) + p->nflags + 1 + (p->ntallies ? 1 : 0);
     snprintf(x->stamp, sizeof x->stamp, "%s@%s%s", p->id, p->version,
              p->set_stamp ? p->set_stamp : "");
     wx_print(x, x->summary, false);
@@ -255,13 +258,10 @@ int wx_result(wx_book *x, const rf_result *r)
     if (*reasons)
         wx_str(x, ws, x->row, c, reasons, NULL);
     wx_note_width(x, c++, reasons, strlen(reasons));
-    if (p->ntallies) {
-        if (*r->detail)
-            wx_str(x, ws, x->row, c, r->detail, NULL);
-        wx_note_width(x, c++, r->detail, strlen(r->detail));
+    if (p->ntallies && *r->detail) {
+        wx_str(x, ws, x->row, c, r->detail, NULL);
+        wx_note_width(x, c, r->detail, strlen(r->detail));
     }
-    wx_str(x, ws, x->row, c, x->stamp, NULL);
-    wx_note_width(x, c, x->stamp, strlen(x->stamp));
     x->row++;
     return x->failed ? -1 : 0;
 }
@@ -460,6 +460,7 @@ static void wx_rules(wx_book *x, const rf_summary *s, const rp_report *rp, int a
     wx_pair(x, r++, "截至", s->as_of);
     wx_pair(x, r++, "分组", rp_group_by(rp));
     wx_pair(x, r++, "已改常量", p->set_summary);
+    wx_pair(x, r++, "规则包标记", x->stamp); /* the CSV results' pack column */
     for (size_t i = 0; i < s->ninputs; i++) {
         const rf_input_stats *st = &s->inputs[i];
         if (!st->path || !st->path[0])

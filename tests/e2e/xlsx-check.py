@@ -6,11 +6,15 @@ it against the CSV results and rejects of the same run and against the pack:
 - numbers are numbers and dates are dates (a CSV column of numbers is a
   column of numeric cells, YYYY-MM-DD a date), every other cell the CSV's text;
 - each result's level cell carries the colour the pack gives its level (no
-  fill when the pack gives none for "no level");
+  fill when the pack gives none for "no level"); the flags are booleans, the
+  reasons and detail the CSV's text;
+- the results sheet has the CSV's columns less two: the level's id (its label
+  is shown) and the pack column, the same on every row, which the rules sheet
+  holds once (规则包标记) instead of in every row;
 - the summary's counts, overall and per group, equal the CSV results' counts;
 - no cell anywhere is a formula (a name such as =HYPERLINK(...) is a string);
 - the rejects sheet holds the rejects report's rows; the rules sheet names
-  the pack and its version.
+  the pack, its version and the CSV's pack column.
 Prints what it checked; exits 1 on the first difference."""
 import collections
 import csv
@@ -135,6 +139,20 @@ for g, counts in got.items():
         if n != want[g][key]:
             fail("summary %s / %s: %s, the CSV has %d" % (g, name, n, want[g][key]))
 charts = len(sm._charts)
+# the columns after the level: flags (booleans), reasons, detail; no pack
+ri = head.index("reasons")
+tail = [h for h in head[ri:] if h != "pack"]
+if len(xhead) != first + len(flag_ids) + len(tail):
+    fail("results sheet columns %s, the CSV's %s less level and pack" % (xhead, head))
+for r, x in zip(rows, xrows):
+    for k, fid in enumerate(flag_ids):
+        v, cell = r[head.index(fid)], x[first + k].value
+        if (v == "" and cell is not None) or (v and cell is not (v == "true")):
+            fail("%s: flag %r, CSV %r" % (x[first + k].coordinate, cell, v))
+    for k, h in enumerate(tail):
+        cell = x[first + len(flag_ids) + k]
+        if (cell.value or "") != r[head.index(h)]:
+            fail("%s: %s %r, CSV %r" % (cell.coordinate, h, cell.value, r[head.index(h)]))
 # rejects and rules
 rhead, rrows = read_csv(rejects)
 rj = wb["问题行"]
@@ -145,9 +163,12 @@ for a, b in zip(rrows, xr):
     if [str(v) for v in b] != a:
         fail("rejects sheet %r, report %r" % (b, a))
 rules = {r[0].value: r[1].value for r in wb["规则与选项"].iter_rows() if r[0].value}
-stamp = rows[0][head.index("pack")] if rows else ""
+stamps = {r[head.index("pack")] for r in rows}
+if len(stamps) > 1 or rows and rules.get("规则包标记") not in stamps:
+    fail("rules sheet stamp %r, the CSV's pack column %s" % (rules.get("规则包标记"), stamps))
+stamp = rules.get("规则包标记") or ""
 if rules.get("标识") + "@" + rules.get("版本") != stamp.split(" ")[0]:
-    fail("rules sheet names %s@%s, results %s" % (rules.get("标识"), rules.get("版本"), stamp))
+    fail("rules sheet names %s@%s, stamp %s" % (rules.get("标识"), rules.get("版本"), stamp))
 print("workbook agrees: %d results (%d numbers, %d dates, %d level cells coloured), "
       "%d summary rows, %d chart(s), %d rejects, no formula"
       % (len(rows), numbers, dates, coloured, len(got), charts, len(rrows)))

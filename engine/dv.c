@@ -73,40 +73,6 @@ size_t dv_count(const dv_groups *t)
     return t ? t->nrecs : 0;
 }
 
-/* Values are told apart as they read: text by its bytes, numbers by value
- * (1 and 1.0 of one column have one type, so one kind), dates by day,
- * enumeration values by level. */
-static uint64_t dv_payload(vl_value v)
-{
-    switch (v.kind) {
-    case VL_BOOL:
-        return v.u.b;
-    case VL_INT:
-        return (uint64_t)v.u.i;
-    case VL_DEC: {
-        double d = v.u.d == 0 ? 0 : v.u.d; /* -0 and 0 are one value */
-        uint64_t u;
-        memcpy(&u, &d, sizeof u);
-        return u;
-    }
-    case VL_DATE:
-        return (uint64_t)(uint32_t)v.u.date;
-    case VL_ENUM:
-        return (uint64_t)(uint32_t)v.ord;
-    default:
-        return 0;
-    }
-}
-
-static bool dv_same(vl_value a, vl_value b)
-{
-    if (a.kind != b.kind)
-        return false;
-    if (a.kind == VL_TEXT)
-        return a.n == b.n && (a.n == 0 || memcmp(a.u.p, b.u.p, a.n) == 0);
-    return dv_payload(a) == dv_payload(b);
-}
-
 static void dv_put(uint32_t *slots, size_t cap, uint64_t hash, uint32_t rec)
 {
     size_t h = hash & (cap - 1);
@@ -134,19 +100,13 @@ static dv_rec *dv_find(dv_groups *t, dv_set *s, vl_value key)
         s->id = ++t->nsets;
     uint64_t h = AR_FNV_BASIS;
     h = ar_fnv(h, &s->id, sizeof s->id);
-    h = ar_fnv(h, &key.kind, sizeof key.kind);
-    if (key.kind == VL_TEXT) {
-        h = ar_fnv(h, key.u.p, key.n);
-    } else {
-        uint64_t u = dv_payload(key);
-        h = ar_fnv(h, &u, sizeof u);
-    }
+    h = vl_hash(key, h); /* told apart as they read (vl_same) */
     if ((t->nrecs + 1) * 2 > t->capslots)
         dv_grow(t);
     size_t mask = t->capslots - 1, at = h & mask;
     for (; t->slots[at]; at = (at + 1) & mask) {
         dv_rec *r = &t->recs[t->slots[at] - 1];
-        if (r->hash == h && r->set == s->id && dv_same(r->key, key))
+        if (r->hash == h && r->set == s->id && vl_same(r->key, key))
             return r;
     }
     if (t->nrecs == t->caprecs) {

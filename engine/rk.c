@@ -92,43 +92,7 @@ void rk_free(rk_state *k)
 
 /* ---- groups -------------------------------------------------------------- */
 
-static uint64_t rk_hash(vl_value v)
-{
-    uint64_t h = AR_FNV_BASIS ^ (uint64_t)v.kind;
-    const unsigned char *s;
-    size_t n;
-    int64_t x = v.kind == VL_ENUM   ? v.ord
-                : v.kind == VL_DATE ? v.u.date
-                : v.kind == VL_BOOL ? v.u.b
-                                    : v.u.i;
-    if (v.kind == VL_TEXT) {
-        s = (const unsigned char *)v.u.p;
-        n = v.n;
-    } else {
-        s = (const unsigned char *)&x;
-        n = sizeof x;
-    }
-    return ar_fnv(h, s, n);
-}
-
-static bool rk_same(vl_value a, vl_value b)
-{
-    if (a.kind != b.kind)
-        return false;
-    switch (a.kind) {
-    case VL_TEXT:
-        return a.n == b.n && memcmp(a.u.p, b.u.p, a.n) == 0;
-    case VL_ENUM:
-        return a.ord == b.ord;
-    case VL_DATE:
-        return a.u.date == b.u.date;
-    case VL_BOOL:
-        return a.u.b == b.u.b;
-    default:
-        return a.u.i == b.u.i;
-    }
-}
-
+/* A group's value is told apart as derived entities' keys are (vl_same). */
 static void rk_table_put(rk_one *o, uint32_t g)
 {
     size_t mask = o->tabcap - 1;
@@ -140,14 +104,14 @@ static void rk_table_put(rk_one *o, uint32_t g)
 
 static uint32_t rk_group_of(rk_state *k, rk_one *o, vl_value v)
 {
-    if (o->lastg != RK_NONE && rk_same(o->groups[o->lastg].key, v))
+    if (o->lastg != RK_NONE && vl_same(o->groups[o->lastg].key, v))
         return o->lastg;
-    uint64_t hv = rk_hash(v);
+    uint64_t hv = vl_hash(v, AR_FNV_BASIS);
     if (o->tabcap) {
         size_t mask = o->tabcap - 1;
         for (size_t h = hv & mask; o->table[h] != RK_NONE; h = (h + 1) & mask) {
             uint32_t g = o->table[h];
-            if (o->groups[g].hash == hv && rk_same(o->groups[g].key, v))
+            if (o->groups[g].hash == hv && vl_same(o->groups[g].key, v))
                 return o->lastg = g;
         }
     }

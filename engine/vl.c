@@ -1,5 +1,7 @@
 #include "vl.h"
 
+#include "ar.h"
+
 #include <float.h>
 #include <math.h>
 #include <stdarg.h>
@@ -671,4 +673,39 @@ bool vl_equal(vl_value a, vl_value b)
         break;
     }
     return false;
+}
+
+bool vl_same(vl_value a, vl_value b)
+{
+    return a.kind == b.kind && vl_equal(a, b);
+}
+
+uint64_t vl_hash(vl_value v, uint64_t h)
+{
+    h = ar_fnv(h, &v.kind, sizeof v.kind);
+    if (v.kind == VL_TEXT)
+        return ar_fnv(h, v.u.p, v.n);
+    uint64_t u = 0;
+    switch (v.kind) {
+    case VL_BOOL:
+        u = v.u.b;
+        break;
+    case VL_INT:
+        u = (uint64_t)v.u.i;
+        break;
+    case VL_DEC: {
+        double d = v.u.d == 0 ? 0 : v.u.d; /* -0 and 0 are one value */
+        memcpy(&u, &d, sizeof u);
+        break;
+    }
+    case VL_DATE:
+        u = (uint64_t)(uint32_t)v.u.date;
+        break;
+    case VL_ENUM:
+        u = (uint64_t)(uint32_t)v.ord;
+        break;
+    default:
+        break;
+    }
+    return ar_fnv(h, &u, sizeof u);
 }

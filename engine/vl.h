@@ -146,4 +146,12 @@ double vl_round(double x, int digits);
  * compare by numeric value); missing never equals. */
 bool vl_equal(vl_value a, vl_value b);
 
+/* Keys told apart as they read (a derived entity, a group inside one, a
+ * ranking's group): the same kind and an equal value (text by its bytes,
+ * numbers by value, so -0 and 0 are one, dates by day, enumeration values by
+ * level, aliases included); missing is no key. vl_hash goes on from h with
+ * the kind and the value, equal for keys vl_same calls the same. */
+bool vl_same(vl_value a, vl_value b);
+uint64_t vl_hash(vl_value v, uint64_t h);
+
 #endif

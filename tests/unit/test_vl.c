@@ -368,6 +368,35 @@ static void test_equal(void **state)
     assert_false(vl_equal(vl_missing("a"), vl_int(0)));
 }
 
+/* One rule for telling keys apart (derived entities and their groups, a
+ * ranking's groups): the same kind and an equal value, and equal keys hash
+ * alike; -0 and 0 are one value. */
+static void test_same_key(void **state)
+{
+    (void)state;
+    const vl_value pairs[][2] = {
+        {vl_dec(-0.0), vl_dec(0.0)},
+        {vl_dec(2.5), vl_dec(2.5)},
+        {vl_int(7), vl_int(7)},
+        {vl_text("ab", 2), vl_text("abc", 2)},
+        {vl_text("", 0), vl_text(NULL, 0)},
+        {vl_date(5), vl_date(5)},
+        {vl_enumv(&edu, 2), vl_enumv(&edu, 2)},
+        {vl_bool(true), vl_bool(true)},
+    };
+    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+        assert_true(vl_same(pairs[i][0], pairs[i][1]));
+        assert_true(vl_hash(pairs[i][0], 1) == vl_hash(pairs[i][1], 1));
+    }
+    assert_false(vl_same(vl_int(3), vl_dec(3.0))); /* one column has one kind */
+    assert_false(vl_same(vl_dec(0.5), vl_dec(-0.5)));
+    assert_false(vl_same(vl_text("a", 1), vl_text("b", 1)));
+    assert_false(vl_same(vl_enumv(&edu, 2), vl_enumv(&edu, 3)));
+    assert_false(vl_same(vl_int(0), vl_bool(false)));
+    assert_true(vl_hash(vl_dec(0.5), 1) != vl_hash(vl_dec(-0.5), 1));
+    assert_true(vl_hash(vl_int(1), 1) != vl_hash(vl_bool(true), 1));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -377,7 +406,7 @@ int main(void)
         cmocka_unit_test(test_parse_date),  cmocka_unit_test(test_parse_bool_text_enum),
         cmocka_unit_test(test_parse_empty), cmocka_unit_test(test_parse_long_and_small_buffer),
         cmocka_unit_test(test_format),      cmocka_unit_test(test_round),
-        cmocka_unit_test(test_equal),
+        cmocka_unit_test(test_equal),       cmocka_unit_test(test_same_key),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

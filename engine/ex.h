@@ -197,6 +197,14 @@ bool ex_has_agg(const ex_expr *e);
 /* Never allocates. A slot holding VL_MISSING with why NULL reads as
  * missing with why "<name> has no value". */
 vl_value ex_eval(const ex_expr *e, const ex_env *env);
+/* An expression of numbers, dates and booleans is also compiled into a
+ * straight-line program that ex_eval runs first; it gives up on any row
+ * with a missing operand, an overflow, a zero divisor or a date out of
+ * range, and the tree is evaluated then. ex_eval_careful evaluates the
+ * tree only, the reference the program must agree with (tests);
+ * ex_has_fast says whether e has a program. */
+vl_value ex_eval_careful(const ex_expr *e, const ex_env *env);
+bool ex_has_fast(const ex_expr *e);
 
 void ex_acc_init(ex_acc *a);
 /* Feed one row (in env, row scope) with weight w (1 for a CSV row; an item

@@ -1164,6 +1164,19 @@ const ex_expr *ex_compile(ex_compiler *c, const char *src, size_t n, int scope, 
     }
     c->nsuccess++;
     out->text = copy;
+    out->prog = ex_fast_compile(c->arena, out);
+    /* and the parts of the aggregates this compile lifted (a nested
+     * compile has done its own) */
+    for (int i = naggs; i < c->naggs; i++) {
+        const ex_agg *g = &c->aggs[i]->pub;
+        const ex_expr *parts[EX_AGG_NPARTS];
+        int np = ex_agg_parts(g, parts);
+        for (int j = 0; j < np; j++) {
+            ex_expr *pe = (ex_expr *)parts[j];
+            if (!pe->prog)
+                pe->prog = ex_fast_compile(c->arena, pe);
+        }
+    }
     return out;
 }
 

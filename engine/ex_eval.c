@@ -311,9 +311,29 @@ static vl_value eval(const ex_expr *e, const ex_env *env)
     }
 }
 
+/* The compiled program when it has one and the row is the common case,
+ * else the tree. */
+static vl_value run(const ex_expr *e, const ex_env *env)
+{
+    vl_value v;
+    if (e->prog && ex_fast_run(e->prog, env, &v))
+        return v;
+    return eval(e, env);
+}
+
 vl_value ex_eval(const ex_expr *e, const ex_env *env)
 {
+    return run(e, env);
+}
+
+vl_value ex_eval_careful(const ex_expr *e, const ex_env *env)
+{
     return eval(e, env);
+}
+
+bool ex_has_fast(const ex_expr *e)
+{
+    return e && e->prog;
 }
 
 /* ---- aggregates ---- */
@@ -337,7 +357,7 @@ static bool passes(const ex_agg *g, ex_acc *a, const ex_env *env)
 {
     if (!g->cond)
         return true;
-    vl_value c = eval(g->cond, env);
+    vl_value c = run(g->cond, env);
     if (c.kind == VL_MISSING) {
         skip(a, c);
         return false;
@@ -402,7 +422,7 @@ void ex_agg_step(const ex_agg *g, ex_acc *a, const ex_env *env, double w)
         a->n += w;
         return;
     }
-    vl_value v = eval(g->arg, env);
+    vl_value v = run(g->arg, env);
     if (g->op == EX_AGG_PICK) {
         /* hits counts matching rows, unweighted: two occurrences of one
          * tally item are still one match */
@@ -421,7 +441,7 @@ bool ex_agg_group_key(const ex_agg *g, ex_acc *a, const ex_env *env, vl_value *k
 {
     if (!passes(g, a, env))
         return false;
-    *key = eval(g->by, env);
+    *key = run(g->by, env);
     if (key->kind == VL_MISSING) {
         /* A row with no group (an empty 所在党小组) is in none: counted as
          * skipped, so the result can say so. */

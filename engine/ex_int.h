@@ -146,6 +146,9 @@ struct ex_expr {
     size_t namelen;
     const char *text;  /* NUL-terminated text, for roots and aggregate parts */
     const ex_agg *agg; /* EX_O_AGG */
+    /* Roots and aggregate parts: the straight-line program for the common
+     * case (ex_fast.c), or NULL when the tree is always evaluated as is. */
+    const struct ex_prog *prog;
 };
 
 /* An aggregate slot with what ex_agg_final needs to say why it is missing. */
@@ -184,5 +187,18 @@ ex_expr *ex_node(ex_compiler *c, ex_op op, const char *src, uint32_t off, uint32
 ex_expr *ex_parse(ex_compiler *c, const char *src, size_t n);
 /* Resolve, type-check and fold the tree in place; false after errors. */
 bool ex_check(ex_compiler *c, ex_expr *root, int scope, vl_type want, ex_expr **out);
+
+/* ---- the fast path (ex_fast.c) ---- */
+
+typedef struct ex_prog ex_prog;
+/* The program for a checked tree, in `a`; NULL if the tree reads anything
+ * it does not handle (text, enumerations, in, coalesce, missing), is too
+ * large, or is a lone name or literal. */
+const ex_prog *ex_fast_compile(ar_arena *a, const ex_expr *e);
+/* Run it: true with *res the value the careful evaluation gives, or false
+ * (nothing written) when a value is missing or of another kind, an integer
+ * overflows, a divisor is zero or a date leaves the calendar; the caller
+ * then evaluates the tree. */
+bool ex_fast_run(const ex_prog *p, const ex_env *env, vl_value *res);
 
 #endif

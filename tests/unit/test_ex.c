@@ -1125,6 +1125,208 @@ static void test_reentrant(void **state)
     nested_src = NULL;
 }
 
+/* ---- the compiled fast path against the careful path ---- */
+
+/* The same value, bit for bit where it matters: kind, payload, and for a
+ * missing value the same cause. */
+static void same_value(const char *src, vl_value fast, vl_value careful)
+{
+    if (fast.kind != careful.kind)
+        fail_msg("'%s': fast kind %d, careful kind %d", src, fast.kind, careful.kind);
+    switch (fast.kind) {
+    case VL_MISSING:
+        if (strcmp(fast.u.why, careful.u.why) != 0)
+            fail_msg("'%s': fast missing (%s), careful missing (%s)", src, fast.u.why,
+                     careful.u.why);
+        break;
+    case VL_INT:
+        if (fast.u.i != careful.u.i)
+            fail_msg("'%s': fast %lld, careful %lld", src, (long long)fast.u.i,
+                     (long long)careful.u.i);
+        break;
+    case VL_DEC:
+        if (memcmp(&fast.u.d, &careful.u.d, sizeof(double)) != 0 &&
+            !(isnan(fast.u.d) && isnan(careful.u.d)))
+            fail_msg("'%s': fast %.17g, careful %.17g", src, fast.u.d, careful.u.d);
+        break;
+    case VL_BOOL:
+        assert_int_equal(fast.u.b, careful.u.b);
+        break;
+    case VL_DATE:
+        assert_int_equal(fast.u.date, careful.u.date);
+        break;
+    default:
+        fail_msg("'%s': unexpected kind %d", src, fast.kind);
+    }
+}
+
+static void test_fast_matches_careful(void **state)
+{
+    (void)state;
+    /* every one of these has a program (numbers, dates, booleans) */
+    static const char *const fast_srcs[] = {
+        "score <= 6",
+        "score = 0",
+        "score != progress",
+        "score < progress",
+        "score >= secretary_age",
+        "score > 6 and progress < 60",
+        "score > 6 or other",
+        "flag and other",
+        "not flag or score = 1",
+        "other or not (flag and score > 2)",
+        "if flag then 0 else clamp(start_points - deducted + bonus, 0, start_points)",
+        "if other then score else progress - score",
+        "if score > progress then avg_age else ratio",
+        "score + progress",
+        "score - progress",
+        "score * progress",
+        "score % progress",
+        "progress % score",
+        "-score",
+        "-avg_age",
+        "abs(score)",
+        "abs(ratio)",
+        "score / progress",
+        "avg_age / ratio",
+        "avg_age % ratio",
+        "avg_age * avg_age * 10",
+        "score + ratio",
+        "avg_age > score",
+        "avg_age = ratio",
+        "ratio <= 0.5",
+        "min(score, progress, secretary_age)",
+        "max(score, progress, 7)",
+        "min(avg_age, ratio)",
+        "max(avg_age, ratio, 0.25)",
+        "clamp(score, progress, secretary_age)",
+        "clamp(avg_age, 0, ratio)",
+        "round(avg_age)",
+        "round(ratio, score)",
+        "round(score / 3, 2)",
+        "floor(avg_age)",
+        "ceil(avg_age * avg_age)",
+        "floor(ratio * 100000000000000000000.5)",
+        "year(birth) + month(birth) + day(birth)",
+        "years_between(birth, as_of)",
+        "days_between(birth, as_of)",
+        "as_of - birth",
+        "birth + score",
+        "score + birth",
+        "birth - progress",
+        "birth < as_of",
+        "birth >= `join date`",
+        "flag = other",
+        "flag != true",
+        "score * 4611686018427387904 + progress",
+        "-9223372036854775807 - score",
+    };
+    /* edge values: zero, signs, INT64 limits, missing, NaN and overflowing
+     * decimals, and the cells a date can hold */
+    const vl_value ints[] = {vl_int(0),
+                             vl_int(1),
+                             vl_int(-1),
+                             vl_int(6),
+                             vl_int(7),
+                             vl_int(INT64_MAX),
+                             vl_int(INT64_MIN),
+                             vl_int(INT64_MAX - 1),
+                             vl_int(-10000001),
+                             vl_int(3000000),
+                             vl_missing("进度 is empty")};
+    const vl_value decs[] = {vl_dec(0.0), vl_dec(-0.0),      vl_dec(0.5),
+                             vl_dec(2.5), vl_dec(-1.5),      vl_dec(1e308),
+                             vl_dec(NAN), vl_dec(-INFINITY), vl_missing("平均年龄 is empty"),
+                             vl_int(3)};
+    const vl_value bools[] = {vl_bool(true), vl_bool(false), vl_missing("flag is empty")};
+    const vl_value dates[] = {vl_date(ymd(1970, 5, 20)), vl_date(ymd(1, 1, 1)),
+                              vl_date(ymd(9999, 12, 31)), vl_missing("生日 is empty")};
+    const int nint = sizeof ints / sizeof ints[0], ndec = sizeof decs / sizeof decs[0];
+    const int nbool = sizeof bools / sizeof bools[0], ndate = sizeof dates / sizeof dates[0];
+    int ran_fast = 0;
+    for (size_t s = 0; s < sizeof fast_srcs / sizeof fast_srcs[0]; s++) {
+        const char *src = fast_srcs[s];
+        const ex_expr *e = C(src);
+        if (!ex_has_fast(e))
+            fail_msg("'%s' has no fast program", src);
+        /* every combination of integers; the other slots walk their lists
+         * alongside, so every decimal, boolean and date value meets
+         * integers of every kind */
+        for (int i = 0; i < nint * nint * nint; i++) {
+            ent[0] = ints[i % nint];
+            ent[2] = ints[(i / nint) % nint];
+            ent[8] = ints[i / (nint * nint)];
+            ent[1] = decs[i % ndec];
+            ent[11] = decs[(i / ndec) % ndec];
+            ent[6] = bools[i % nbool];
+            ent[10] = bools[(i / nbool) % nbool];
+            ent[4] = dates[i % ndate];
+            ent[9] = dates[(i / ndate) % ndate];
+            tal[0] = ints[(i + 3) % nint];
+            tal[1] = ints[(i / 7) % nint];
+            vl_value fast = ex_eval(e, &env), careful = ex_eval_careful(e, &env);
+            same_value(src, fast, careful);
+            ran_fast += fast.kind != VL_MISSING;
+        }
+    }
+    assert_true(ran_fast > 1000);
+    /* no environment: the careful path's answer */
+    const ex_expr *e = C("score + 1");
+    same_value("score + 1", ex_eval(e, NULL), ex_eval_careful(e, NULL));
+    /* text, enumerations, in and the missing-aware functions stay careful */
+    static const char *const careful_srcs[] = {
+        "name = '张三'",
+        "edu >= \"大专\"",
+        "score in [1, 6]",
+        "coalesce(progress, 0) > 3",
+        "missing(progress)",
+        "score",
+        "12",
+    };
+    for (size_t s = 0; s < sizeof careful_srcs / sizeof careful_srcs[0]; s++)
+        assert_false(ex_has_fast(C(careful_srcs[s])));
+}
+
+/* Mutation testing patches the compiled tree (ex_sites); the program must
+ * see every patch, never a stale copy. */
+static void test_fast_sees_mutants(void **state)
+{
+    (void)state;
+    const ex_expr *e = C("score <= 6 and progress > start_points");
+    assert_true(ex_has_fast(e));
+    ent[0] = vl_int(6);
+    ent[2] = vl_int(55);
+    is_bool(ex_eval(e, &env), true);
+    ex_site sites[8];
+    int n = ex_sites(e, sites, 8);
+    assert_true(n >= 4);
+    for (int i = 0; i < n; i++) {
+        unsigned char saved[sizeof(vl_value)];
+        memcpy(saved, sites[i].at, sites[i].size);
+        if (sites[i].kind == EX_SITE_CMP || sites[i].kind == EX_SITE_LOGIC) {
+            memcpy(sites[i].at, sites[i].alt, sites[i].size);
+        } else {
+            vl_value v = sites[i].val;
+            v.u.i += 50;
+            memcpy(sites[i].at, &v, sizeof v);
+        }
+        for (int k = 0; k < 3; k++) {
+            ent[0] = vl_int(5 + k);
+            ent[2] = vl_int(11 + k * 50);
+            same_value("mutant", ex_eval(e, &env), ex_eval_careful(e, &env));
+        }
+        memcpy(sites[i].at, saved, sites[i].size);
+    }
+    /* a comparison turned from <= to <: score 6 no longer passes */
+    ent[0] = vl_int(6);
+    ent[2] = vl_int(55);
+    for (int i = 0; i < n; i++)
+        if (sites[i].kind == EX_SITE_CMP && sites[i].cmp == EX_CMP_LE) {
+            memcpy(sites[i].at, sites[i].alt, sites[i].size);
+            is_bool(ex_eval(e, &env), false);
+        }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1146,6 +1348,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_describe, setup, teardown),
         cmocka_unit_test_setup_teardown(test_arena_only, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reentrant, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fast_matches_careful, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fast_sees_mutants, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

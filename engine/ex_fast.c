@@ -1,0 +1,836 @@
+/* ex_fast: a checked tree compiled once, at load, into a straight-line
+ * program over plain 64-bit registers, for the common case: every value it
+ * reads is present and of its declared kind, no integer overflows, nothing
+ * is divided by zero, no date leaves the calendar. The moment any of that
+ * fails the program gives up and the tree is evaluated by the careful path
+ * (ex_eval.c), which knows every missing-value rule; since an expression
+ * has no side effects, evaluating it again from the start is always right.
+ * So the program only has to agree with the careful path where it finishes.
+ *
+ * Only numbers, dates and booleans are compiled; an expression with text,
+ * an enumeration, `in`, or a function that looks at missing values
+ * (coalesce, missing) gets no program and always takes the careful path.
+ *
+ * Mutation testing patches a compiled tree in place (a comparison's or a
+ * logic node's operator, a literal's value: ex_sites). The program reads
+ * those from the tree's nodes at run time, not from copies, so a patch
+ * takes effect here too. */
+#include "ex_int.h"
+
+#include <math.h>
+#include <string.h>
+
+/* Bounds that keep the registers on the stack; a larger expression is
+ * evaluated by the careful path only. */
+enum { EX_FAST_REGS = 64, EX_FAST_INS = 256 };
+
+typedef enum fop {
+    F_TODEC, /* d = (double)a */
+    F_NEGI,
+    F_NEGD,
+    F_NOT,
+    F_ADDI,
+    F_SUBI,
+    F_MULI,
+    F_MODI,
+    F_ADDD,
+    F_SUBD,
+    F_MULD,
+    F_DIVD,
+    F_MODD,
+    F_DATE_ADD, /* r[d] = date r[a] + days r[b] (the node's op says + or -) */
+    /* comparisons, in the order of EX_O_EQ..EX_O_GE; each checks that its
+     * node's operator is still the one compiled (a mutant may have changed
+     * it: then the careful path evaluates) */
+    F_EQI,
+    F_NEI,
+    F_LTI,
+    F_LEI,
+    F_GTI,
+    F_GEI,
+    F_EQD,
+    F_NED,
+    F_LTD,
+    F_LED,
+    F_GTD,
+    F_GED,
+    F_LOGIC, /* and/or, op read from the node: r[a] decides alone -> r[d], jump to b */
+    F_JZ,    /* if !r[a] jump to b */
+    F_JMP,   /* jump to b */
+    F_MOV,
+    F_MINI,
+    F_MAXI,
+    F_MIND,
+    F_MAXD,
+    F_CLAMPI,
+    F_CLAMPD,
+    F_ABSI,
+    F_ABSD,
+    F_ROUND,  /* r[d].d = vl_round(a, b clamped to +-15) */
+    F_ROUND0, /* ... to 0 digits */
+    F_FLOOR,
+    F_CEIL,
+    F_YEAR,
+    F_MONTH,
+    F_DAY,
+    F_YEARS,
+    F_DAYS,
+} fop;
+
+typedef union ex_reg {
+    int64_t i; /* integers, dates (days), booleans (0/1) */
+    double d;
+} ex_reg;
+
+/* An operand: a register, or a name or literal read in place, so the
+ * leaves of the tree cost no instruction of their own. */
+typedef enum fmode {
+    M_NONE, /* no operand (a jump's) */
+    M_REG,
+    M_SLOTI, /* env->space[space][index], if it holds an integer */
+    M_SLOTD, /* ... a decimal */
+    M_SLOTB, /* ... a boolean */
+    M_SLOTT, /* ... a date */
+    M_LITI,  /* the node's value (read now: a mutant may have patched it) */
+    M_LITD,
+    M_LITB,
+    M_LITT,
+} fmode;
+
+typedef struct ex_opd {
+    uint8_t mode, kind; /* kind: what a slot or literal must hold */
+    uint16_t reg;
+    int32_t space, index;
+    const ex_expr *e;
+} ex_opd;
+
+typedef struct ex_ins {
+    uint8_t op;
+    uint16_t d;       /* destination register */
+    uint16_t jump;    /* LOGIC, JZ, JMP: where to go on */
+    ex_opd a, b, c;   /* operands */
+    const ex_expr *e; /* the node: a comparison's or logic's operator, read now */
+} ex_ins;
+
+struct ex_prog {
+    int n;
+    ex_opd res;
+    vl_kind kind;
+    ex_ins ins[];
+};
+
+/* ---- compiling ---- */
+
+typedef struct fc {
+    ex_ins ins[EX_FAST_INS];
+    int n, nregs;
+    bool ok;
+} fc;
+
+static const ex_opd none;
+
+static ex_opd fail(fc *f)
+{
+    f->ok = false;
+    return none;
+}
+
+static ex_ins *emit(fc *f, fop op, const ex_expr *e)
+{
+    if (f->n == EX_FAST_INS) {
+        fail(f);
+        return NULL;
+    }
+    ex_ins *I = &f->ins[f->n++];
+    memset(I, 0, sizeof *I);
+    I->op = (uint8_t)op;
+    I->e = e;
+    return I;
+}
+
+static ex_opd reg(fc *f)
+{
+    if (f->nregs == EX_FAST_REGS)
+        return fail(f);
+    ex_opd o = none;
+    o.mode = M_REG;
+    o.reg = (uint16_t)f->nregs++;
+    return o;
+}
+
+/* An instruction giving a fresh register. */
+static ex_opd out3(fc *f, fop op, const ex_expr *e, ex_opd a, ex_opd b, ex_opd c)
+{
+    ex_opd d = reg(f);
+    ex_ins *I = emit(f, op, e);
+    if (!I)
+        return none;
+    I->d = d.reg;
+    I->a = a;
+    I->b = b;
+    I->c = c;
+    return d;
+}
+
+static ex_opd out(fc *f, fop op, const ex_expr *e, ex_opd a, ex_opd b)
+{
+    return out3(f, op, e, a, b, none);
+}
+
+static bool plain(vl_kind k)
+{
+    return k == VL_INT || k == VL_DEC || k == VL_BOOL || k == VL_DATE;
+}
+
+static ex_opd node(fc *f, const ex_expr *e, vl_kind *kind);
+
+/* A numeric operand as a double: the careful path's num(). */
+static ex_opd as_dec(fc *f, const ex_expr *e, ex_opd x, vl_kind k)
+{
+    return k == VL_INT ? out(f, F_TODEC, e, x, none) : x;
+}
+
+static ex_opd arith(fc *f, const ex_expr *e, vl_kind *kind)
+{
+    vl_kind lk, rk;
+    ex_opd l = node(f, e->kids[0], &lk);
+    ex_opd r = node(f, e->kids[1], &rk);
+    vl_kind t = e->type.kind;
+    *kind = t;
+    if (t == VL_INT && e->op == EX_O_SUB && lk == VL_DATE && rk == VL_DATE)
+        return out(f, F_DAYS, e, r, l);
+    if (t == VL_DATE) {
+        if (e->op != EX_O_ADD && e->op != EX_O_SUB)
+            return fail(f);
+        if (lk == VL_DATE && rk == VL_INT)
+            return out(f, F_DATE_ADD, e, l, r);
+        if (lk == VL_INT && rk == VL_DATE && e->op == EX_O_ADD)
+            return out(f, F_DATE_ADD, e, r, l);
+        return fail(f);
+    }
+    if (t == VL_INT) {
+        if (lk != VL_INT || rk != VL_INT)
+            return fail(f);
+        switch (e->op) {
+        case EX_O_ADD:
+            return out(f, F_ADDI, e, l, r);
+        case EX_O_SUB:
+            return out(f, F_SUBI, e, l, r);
+        case EX_O_MUL:
+            return out(f, F_MULI, e, l, r);
+        case EX_O_MOD:
+            return out(f, F_MODI, e, l, r);
+        default:
+            return fail(f);
+        }
+    }
+    if (t != VL_DEC || (lk != VL_INT && lk != VL_DEC) || (rk != VL_INT && rk != VL_DEC))
+        return fail(f);
+    l = as_dec(f, e, l, lk);
+    r = as_dec(f, e, r, rk);
+    switch (e->op) {
+    case EX_O_ADD:
+        return out(f, F_ADDD, e, l, r);
+    case EX_O_SUB:
+        return out(f, F_SUBD, e, l, r);
+    case EX_O_MUL:
+        return out(f, F_MULD, e, l, r);
+    case EX_O_DIV:
+        return out(f, F_DIVD, e, l, r);
+    case EX_O_MOD:
+        return out(f, F_MODD, e, l, r);
+    default:
+        return fail(f);
+    }
+}
+
+/* A comparison of two present values: integers, dates and booleans as
+ * integers, a number against a decimal as doubles, as the careful cmp(). */
+static ex_opd compare(fc *f, const ex_expr *e, vl_kind *kind)
+{
+    vl_kind lk, rk;
+    ex_opd l = node(f, e->kids[0], &lk);
+    ex_opd r = node(f, e->kids[1], &rk);
+    *kind = VL_BOOL;
+    bool num_l = lk == VL_INT || lk == VL_DEC, num_r = rk == VL_INT || rk == VL_DEC;
+    int by = (int)e->op - (int)EX_O_EQ;
+    if ((lk == VL_INT && rk == VL_INT) || (lk == rk && (lk == VL_DATE || lk == VL_BOOL)))
+        return out(f, (fop)(F_EQI + by), e, l, r);
+    if (num_l && num_r)
+        return out(f, (fop)(F_EQD + by), e, as_dec(f, e, l, lk), as_dec(f, e, r, rk));
+    return fail(f);
+}
+
+/* min, max, clamp: all arguments of one kind (the checker widened them). */
+static ex_opd minmax(fc *f, const ex_expr *e, vl_kind *kind)
+{
+    ex_opd x[3], best = none;
+    bool asd = e->type.kind == VL_DEC;
+    *kind = e->type.kind;
+    if (*kind != VL_INT && *kind != VL_DEC && *kind != VL_DATE)
+        return fail(f);
+    if (e->fn == EX_F_CLAMP && e->nkids != 3)
+        return fail(f);
+    for (int i = 0; i < e->nkids; i++) {
+        vl_kind k;
+        ex_opd v = node(f, e->kids[i], &k);
+        if (k != *kind)
+            return fail(f);
+        if (e->fn == EX_F_CLAMP)
+            x[i] = v;
+        else if (i == 0)
+            best = v;
+        else
+            best = out(f, e->fn == EX_F_MIN ? (asd ? F_MIND : F_MINI) : (asd ? F_MAXD : F_MAXI), e,
+                       best, v);
+    }
+    if (e->fn != EX_F_CLAMP)
+        return best;
+    return out3(f, asd ? F_CLAMPD : F_CLAMPI, e, x[0], x[1], x[2]);
+}
+
+static ex_opd call(fc *f, const ex_expr *e, vl_kind *kind)
+{
+    vl_kind k, k2;
+    ex_opd a, b;
+    switch (e->fn) {
+    case EX_F_MIN:
+    case EX_F_MAX:
+    case EX_F_CLAMP:
+        return minmax(f, e, kind);
+    case EX_F_ABS:
+        a = node(f, e->kids[0], &k);
+        *kind = k;
+        if (k == VL_INT)
+            return out(f, F_ABSI, e, a, none);
+        if (k == VL_DEC)
+            return out(f, F_ABSD, e, a, none);
+        return fail(f);
+    case EX_F_ROUND:
+        a = node(f, e->kids[0], &k);
+        if (k != VL_INT && k != VL_DEC)
+            return fail(f);
+        a = as_dec(f, e, a, k);
+        *kind = VL_DEC;
+        if (e->nkids == 1)
+            return out(f, F_ROUND0, e, a, none);
+        b = node(f, e->kids[1], &k2);
+        if (k2 != VL_INT)
+            return fail(f);
+        return out(f, F_ROUND, e, a, b);
+    case EX_F_FLOOR:
+    case EX_F_CEIL:
+        a = node(f, e->kids[0], &k);
+        *kind = VL_INT;
+        if (k == VL_INT)
+            return a;
+        if (k != VL_DEC)
+            return fail(f);
+        return out(f, e->fn == EX_F_FLOOR ? F_FLOOR : F_CEIL, e, a, none);
+    case EX_F_YEAR:
+    case EX_F_MONTH:
+    case EX_F_DAY:
+        a = node(f, e->kids[0], &k);
+        *kind = VL_INT;
+        if (k != VL_DATE)
+            return fail(f);
+        return out(f,
+                   e->fn == EX_F_YEAR    ? F_YEAR
+                   : e->fn == EX_F_MONTH ? F_MONTH
+                                         : F_DAY,
+                   e, a, none);
+    case EX_F_YEARS_BETWEEN:
+    case EX_F_DAYS_BETWEEN:
+        a = node(f, e->kids[0], &k);
+        b = node(f, e->kids[1], &k2);
+        *kind = VL_INT;
+        if (k != VL_DATE || k2 != VL_DATE)
+            return fail(f);
+        return out(f, e->fn == EX_F_YEARS_BETWEEN ? F_YEARS : F_DAYS, e, a, b);
+    default:
+        /* coalesce and missing look at missing values; text tests read text */
+        return fail(f);
+    }
+}
+
+static ex_opd leaf(fc *f, const ex_expr *e)
+{
+    ex_opd o = none;
+    vl_kind k = e->type.kind;
+    o.kind = (uint8_t)k;
+    o.e = e;
+    if (e->op == EX_O_LIT) {
+        if (e->val.kind != k)
+            return fail(f);
+        o.mode = k == VL_BOOL ? M_LITB : k == VL_DATE ? M_LITT : k == VL_DEC ? M_LITD : M_LITI;
+        return o;
+    }
+    o.mode = k == VL_BOOL ? M_SLOTB : k == VL_DATE ? M_SLOTT : k == VL_DEC ? M_SLOTD : M_SLOTI;
+    o.space = e->op == EX_O_AGG ? EX_SPACE_AGG : e->space;
+    o.index = e->index;
+    if (o.space < 0 || o.space >= EX_SPACE_MAX)
+        return fail(f);
+    return o;
+}
+
+static ex_opd node(fc *f, const ex_expr *e, vl_kind *kind)
+{
+    *kind = e->type.kind;
+    if (!f->ok)
+        return none;
+    if (!plain(e->type.kind))
+        return fail(f);
+    ex_opd a, d;
+    vl_kind k;
+    switch (e->op) {
+    case EX_O_LIT:
+    case EX_O_SLOT:
+    case EX_O_AGG:
+        return leaf(f, e);
+    case EX_O_FN:
+        d = call(f, e, kind);
+        if (*kind != e->type.kind)
+            return fail(f);
+        return d;
+    case EX_O_TODEC:
+        a = node(f, e->kids[0], &k);
+        if (k != VL_INT || e->type.kind != VL_DEC)
+            return fail(f);
+        return out(f, F_TODEC, e, a, none);
+    case EX_O_NEG:
+        a = node(f, e->kids[0], &k);
+        if (k != e->type.kind || (k != VL_INT && k != VL_DEC))
+            return fail(f);
+        return out(f, k == VL_INT ? F_NEGI : F_NEGD, e, a, none);
+    case EX_O_NOT:
+        a = node(f, e->kids[0], &k);
+        if (k != VL_BOOL)
+            return fail(f);
+        return out(f, F_NOT, e, a, none);
+    case EX_O_AND:
+    case EX_O_OR: {
+        /* left; if it decides alone it is the result and the right side is
+         * not evaluated (as in the careful path); else the right side is */
+        a = node(f, e->kids[0], &k);
+        if (k != VL_BOOL)
+            return fail(f);
+        d = out(f, F_LOGIC, e, a, none);
+        int at = f->n - 1;
+        ex_opd r = node(f, e->kids[1], &k);
+        if (k != VL_BOOL)
+            return fail(f);
+        ex_ins *mv = emit(f, F_MOV, e);
+        if (!mv)
+            return none;
+        mv->d = d.reg;
+        mv->a = r;
+        f->ins[at].jump = (uint16_t)f->n;
+        return d;
+    }
+    case EX_O_IF: {
+        ex_opd c = node(f, e->kids[0], &k);
+        if (k != VL_BOOL)
+            return fail(f);
+        d = reg(f);
+        ex_ins *jz = emit(f, F_JZ, e);
+        if (!jz)
+            return none;
+        jz->a = c;
+        int at_jz = f->n - 1, at_jmp = -1;
+        for (int br = 1; br <= 2; br++) {
+            ex_opd v = node(f, e->kids[br], &k);
+            if (k != e->type.kind)
+                return fail(f);
+            ex_ins *mv = emit(f, F_MOV, e);
+            if (!mv)
+                return none;
+            mv->d = d.reg;
+            mv->a = v;
+            if (br == 1) {
+                at_jmp = f->n;
+                if (!emit(f, F_JMP, e))
+                    return none;
+                f->ins[at_jz].jump = (uint16_t)f->n; /* the else branch */
+            }
+        }
+        f->ins[at_jmp].jump = (uint16_t)f->n; /* past it */
+        return d;
+    }
+    case EX_O_ADD:
+    case EX_O_SUB:
+    case EX_O_MUL:
+    case EX_O_DIV:
+    case EX_O_MOD:
+        d = arith(f, e, kind);
+        if (*kind != e->type.kind)
+            return fail(f);
+        return d;
+    case EX_O_EQ:
+    case EX_O_NE:
+    case EX_O_LT:
+    case EX_O_LE:
+    case EX_O_GT:
+    case EX_O_GE:
+        if (e->nkids != 2)
+            return fail(f);
+        return compare(f, e, kind);
+    default:
+        return fail(f);
+    }
+}
+
+const ex_prog *ex_fast_compile(ar_arena *a, const ex_expr *e)
+{
+    /* A lone name or literal costs the careful path no more than this. */
+    if (!e || e->op == EX_O_LIT || e->op == EX_O_SLOT || e->op == EX_O_AGG)
+        return NULL;
+    fc *f = ar_alloc(a, sizeof *f); /* too big for the stack of a deep load */
+    f->ok = true;
+    vl_kind k;
+    ex_opd r = node(f, e, &k);
+    if (!f->ok || k != e->type.kind)
+        return NULL;
+    ex_prog *p = ar_alloc(a, sizeof *p + (size_t)f->n * sizeof(ex_ins));
+    p->n = f->n;
+    p->res = r;
+    p->kind = k;
+    memcpy(p->ins, f->ins, (size_t)f->n * sizeof(ex_ins));
+    return p;
+}
+
+/* ---- running ---- */
+
+static bool date_ok(int64_t days)
+{
+    return days >= -719162 && days <= 2932896;
+}
+
+static inline const vl_value *slot(const ex_opd *o, const ex_env *env)
+{
+    const vl_value *sp = env->space[o->space];
+    return sp ? &sp[o->index] : NULL;
+}
+
+/* An operand's value; false if a name it reads is missing or holds
+ * another kind. */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline bool
+get(const ex_opd *o, const ex_reg *r, const ex_env *env, ex_reg *x)
+{
+    const vl_value *v;
+    switch ((fmode)o->mode) {
+    case M_NONE:
+        x->i = 0;
+        return true;
+    case M_REG:
+        *x = r[o->reg];
+        return true;
+    case M_SLOTI:
+        v = slot(o, env);
+        if (!v || v->kind != VL_INT)
+            return false;
+        x->i = v->u.i;
+        return true;
+    case M_SLOTD:
+        v = slot(o, env);
+        if (!v || v->kind != VL_DEC)
+            return false;
+        x->d = v->u.d;
+        return true;
+    case M_SLOTB:
+        v = slot(o, env);
+        if (!v || v->kind != VL_BOOL)
+            return false;
+        x->i = v->u.b;
+        return true;
+    case M_SLOTT:
+        v = slot(o, env);
+        if (!v || v->kind != VL_DATE)
+            return false;
+        x->i = v->u.date;
+        return true;
+    case M_LITI:
+        if (o->e->val.kind != VL_INT)
+            return false;
+        x->i = o->e->val.u.i;
+        return true;
+    case M_LITD:
+        if (o->e->val.kind != VL_DEC)
+            return false;
+        x->d = o->e->val.u.d;
+        return true;
+    case M_LITB:
+        if (o->e->val.kind != VL_BOOL)
+            return false;
+        x->i = o->e->val.u.b;
+        return true;
+    case M_LITT:
+        if (o->e->val.kind != VL_DATE)
+            return false;
+        x->i = o->e->val.u.date;
+        return true;
+    }
+    return false;
+}
+
+#define GET(o, x)                                                                                  \
+    do {                                                                                           \
+        if (!get(&I->o, r, env, &x))                                                               \
+            return false;                                                                          \
+    } while (0)
+
+/* A comparison: the node must still hold the operator compiled. With
+ * decimals the careful cmp()'s (x > y) - (x < y) is kept, so NaN compares
+ * equal there too. */
+#define CMP(OP, T, rel)                                                                            \
+    if (I->e->op != OP)                                                                            \
+        return false;                                                                              \
+    GET(a, A);                                                                                     \
+    GET(b, B);                                                                                     \
+    D->i = ((A.T > B.T) - (A.T < B.T)) rel 0;                                                      \
+    break
+
+bool ex_fast_run(const ex_prog *p, const ex_env *env, vl_value *res)
+{
+    ex_reg r[EX_FAST_REGS];
+    const ex_ins *ins = p->ins;
+    int n = p->n;
+    if (!env)
+        return false;
+    for (int pc = 0; pc < n; pc++) {
+        const ex_ins *I = &ins[pc];
+        ex_reg *D = &r[I->d], A, B, C;
+        switch ((fop)I->op) {
+        case F_EQI:
+            CMP(EX_O_EQ, i, ==);
+        case F_NEI:
+            CMP(EX_O_NE, i, !=);
+        case F_LTI:
+            CMP(EX_O_LT, i, <);
+        case F_LEI:
+            CMP(EX_O_LE, i, <=);
+        case F_GTI:
+            CMP(EX_O_GT, i, >);
+        case F_GEI:
+            CMP(EX_O_GE, i, >=);
+        case F_EQD:
+            CMP(EX_O_EQ, d, ==);
+        case F_NED:
+            CMP(EX_O_NE, d, !=);
+        case F_LTD:
+            CMP(EX_O_LT, d, <);
+        case F_LED:
+            CMP(EX_O_LE, d, <=);
+        case F_GTD:
+            CMP(EX_O_GT, d, >);
+        case F_GED:
+            CMP(EX_O_GE, d, >=);
+        case F_TODEC:
+            GET(a, A);
+            D->d = (double)A.i;
+            break;
+        case F_NEGI:
+            GET(a, A);
+            if (A.i == INT64_MIN)
+                return false;
+            D->i = -A.i;
+            break;
+        case F_NEGD:
+            GET(a, A);
+            D->d = -A.d;
+            break;
+        case F_NOT:
+            GET(a, A);
+            D->i = !A.i;
+            break;
+        case F_LOGIC:
+            /* Kleene logic with the left side known: equal to the dominant
+             * value (true for or, false for and), it decides alone */
+            GET(a, A);
+            if (A.i == (I->e->op == EX_O_OR)) {
+                D->i = A.i;
+                pc = I->jump - 1;
+            }
+            break;
+        case F_JZ:
+            GET(a, A);
+            if (!A.i)
+                pc = I->jump - 1;
+            break;
+        case F_JMP:
+            pc = I->jump - 1;
+            break;
+        case F_MOV:
+            GET(a, A);
+            *D = A;
+            break;
+        case F_ABSI:
+            GET(a, A);
+            if (A.i == INT64_MIN)
+                return false;
+            D->i = A.i < 0 ? -A.i : A.i;
+            break;
+        case F_ABSD:
+            GET(a, A);
+            D->d = fabs(A.d);
+            break;
+        case F_ROUND0:
+            GET(a, A);
+            D->d = vl_round(A.d, 0);
+            break;
+        case F_ROUND:
+            GET(a, A);
+            GET(b, B);
+            D->d = vl_round(A.d, (int)(B.i > 15 ? 15 : B.i < -15 ? -15 : B.i));
+            break;
+        case F_FLOOR:
+        case F_CEIL: {
+            GET(a, A);
+            double x = I->op == F_FLOOR ? floor(A.d) : ceil(A.d);
+            /* Beyond +-2^63 (or NaN) no integer holds it. */
+            if (!(x >= -9223372036854775808.0 && x < 9223372036854775808.0))
+                return false;
+            D->i = (int64_t)x;
+            break;
+        }
+        case F_YEAR:
+        case F_MONTH:
+        case F_DAY: {
+            int y, m, d;
+            GET(a, A);
+            vl_ymd_from_days((int32_t)A.i, &y, &m, &d);
+            D->i = I->op == F_YEAR ? y : I->op == F_MONTH ? m : d;
+            break;
+        }
+        case F_YEARS:
+            GET(a, A);
+            GET(b, B);
+            D->i = vl_full_years((int32_t)A.i, (int32_t)B.i);
+            break;
+        case F_DAYS:
+            GET(a, A);
+            GET(b, B);
+            D->i = B.i - A.i;
+            break;
+        case F_ADDI:
+            GET(a, A);
+            GET(b, B);
+            if (__builtin_add_overflow(A.i, B.i, &D->i))
+                return false;
+            break;
+        case F_SUBI:
+            GET(a, A);
+            GET(b, B);
+            if (__builtin_sub_overflow(A.i, B.i, &D->i))
+                return false;
+            break;
+        case F_MULI:
+            GET(a, A);
+            GET(b, B);
+            if (__builtin_mul_overflow(A.i, B.i, &D->i))
+                return false;
+            break;
+        case F_MODI:
+            GET(a, A);
+            GET(b, B);
+            if (B.i == 0)
+                return false;
+            D->i = B.i == -1 ? 0 : A.i % B.i;
+            break;
+        case F_ADDD:
+            GET(a, A);
+            GET(b, B);
+            D->d = A.d + B.d;
+            break;
+        case F_SUBD:
+            GET(a, A);
+            GET(b, B);
+            D->d = A.d - B.d;
+            break;
+        case F_MULD:
+            GET(a, A);
+            GET(b, B);
+            D->d = A.d * B.d;
+            break;
+        case F_DIVD:
+            GET(a, A);
+            GET(b, B);
+            if (B.d == 0)
+                return false;
+            D->d = A.d / B.d;
+            break;
+        case F_MODD:
+            GET(a, A);
+            GET(b, B);
+            if (B.d == 0)
+                return false;
+            D->d = fmod(A.d, B.d);
+            break;
+        case F_DATE_ADD: {
+            GET(a, A);
+            GET(b, B);
+            if (B.i > 10000000 || B.i < -10000000)
+                return false;
+            int64_t day = I->e->op == EX_O_SUB ? A.i - B.i : A.i + B.i;
+            if (!date_ok(day))
+                return false;
+            D->i = day;
+            break;
+        }
+        /* min and max as the careful path: a later argument replaces the
+         * best so far only if it compares below (above) it */
+        case F_MINI:
+            GET(a, A);
+            GET(b, B);
+            *D = B.i < A.i ? B : A;
+            break;
+        case F_MAXI:
+            GET(a, A);
+            GET(b, B);
+            *D = B.i > A.i ? B : A;
+            break;
+        case F_MIND:
+            GET(a, A);
+            GET(b, B);
+            *D = B.d < A.d ? B : A;
+            break;
+        case F_MAXD:
+            GET(a, A);
+            GET(b, B);
+            *D = B.d > A.d ? B : A;
+            break;
+        case F_CLAMPI:
+            GET(a, A);
+            GET(b, B);
+            GET(c, C);
+            D->i = A.i < B.i ? B.i : A.i > C.i ? C.i : A.i;
+            break;
+        case F_CLAMPD:
+            GET(a, A);
+            GET(b, B);
+            GET(c, C);
+            D->d = A.d < B.d ? B.d : A.d > C.d ? C.d : A.d;
+            break;
+        }
+    }
+    ex_reg v;
+    if (!get(&p->res, r, env, &v))
+        return false;
+    switch (p->kind) {
+    case VL_INT:
+        *res = vl_int(v.i);
+        break;
+    case VL_DEC:
+        *res = vl_dec(v.d);
+        break;
+    case VL_BOOL:
+        *res = vl_bool(v.i != 0);
+        break;
+    default:
+        *res = vl_date((int32_t)v.i);
+        break;
+    }
+    return true;
+}

@@ -665,15 +665,25 @@ static int cs_scan(cs_reader *r, const unsigned char *buf, size_t len, size_t *p
     size_t i = *pos, seg = i;
     while (i < len) {
         /* Most bytes are plain ASCII that is neither CR nor LF: skip them
-         * eight at a time (a classic has-zero-byte test on the word). */
+         * eight at a time (a classic has-zero-byte test on the word), and
+         * go straight to the first byte that needs a look: the test's
+         * lowest hit is always a true one (a false one only follows a true
+         * one), so the ASCII before it is passed in the same step. */
         while (i + 8 <= len) {
             uint64_t w;
             memcpy(&w, buf + i, 8);
             const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
             uint64_t cr = w ^ (ones * '\r'), lf = w ^ (ones * '\n');
             uint64_t hit = ((cr - ones) & ~cr) | ((lf - ones) & ~lf) | ((w - ones) & ~w);
-            if ((hit | (validate ? w : 0)) & high)
+            uint64_t m = (hit | (validate ? w : 0)) & high;
+            if (m) {
+                /* Bytes are loaded in memory order on little-endian
+                 * machines only; elsewhere the byte loop below finds it. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+                i += (size_t)__builtin_ctzll(m) >> 3;
+#endif
                 break;
+            }
             i += 8;
         }
         if (i >= len)

@@ -79,7 +79,7 @@ struct cs_reader {
     bool crlf_tail;     /* the piece being parsed ends with the LF of a CRLF */
     bool inq;           /* inside a quoted field after the last piece */
     uint64_t qline;     /* line that quoted field started on */
-    uint64_t events;    /* field/row callbacks so far */
+    uint64_t rows;      /* row callbacks so far */
 
     /* the row being built */
     unsigned rowflags;
@@ -87,10 +87,12 @@ struct cs_reader {
     uint64_t cut_off; /* where the file ends inside a character */
     char problem[640];
     char *fbuf;
-    size_t flen, fcap;
+    size_t flen, fcap; /* flen counts every cell, copied or not (the limits) */
     cs_field *fields;
-    size_t *foff;
     size_t nfields, nfcap;
+    bool *dig; /* cs_digits: dig[0..ndig); a chunk reader's is its whole's */
+    size_t ndig;
+    bool dig_own;
 
     char *rawbuf;
     size_t rawcap;
@@ -223,33 +225,93 @@ static bool cs_grow(cs_reader *r, size_t n)
     if (r->nfields == r->nfcap) {
         r->nfcap = r->nfcap ? r->nfcap * 2 : 64;
         r->fields = ar_xrealloc(r->fields, r->nfcap * sizeof *r->fields);
-        r->foff = ar_xrealloc(r->foff, r->nfcap * sizeof *r->foff);
     }
     if (r->fcap - r->flen < n + 1) {
         size_t cap = r->fcap ? r->fcap : 4096;
         while (cap - r->flen < n + 1)
             cap *= 2;
-        r->fbuf = ar_xrealloc(r->fbuf, cap);
+        /* The row's cells so far point into the old buffer (or at
+         * cs_short): moved by hand, so each can be re-pointed. */
+        char *nb = ar_xmalloc(cap);
+        if (r->flen)
+            memcpy(nb, r->fbuf, r->flen);
+        for (size_t i = 0; i < r->nfields; i++) {
+            uintptr_t at = (uintptr_t)r->fields[i].p - (uintptr_t)r->fbuf;
+            if (r->fbuf && at < r->flen)
+                r->fields[i].p = nb + at;
+        }
+        free(r->fbuf);
+        r->fbuf = nb;
         r->fcap = cap;
     }
     return true;
 }
 
+/* A cell of one ASCII byte (most count cells: 0, 1) is not copied: it
+ * points at its byte here, each followed by a NUL. */
+#define CS_B2(c) (char)(c), 0
+#define CS_B8(c)                                                                                   \
+    CS_B2(c), CS_B2(c + 1), CS_B2(c + 2), CS_B2(c + 3), CS_B2(c + 4), CS_B2(c + 5), CS_B2(c + 6),  \
+        CS_B2(c + 7)
+#define CS_B64(c)                                                                                  \
+    CS_B8(c), CS_B8(c + 8), CS_B8(c + 16), CS_B8(c + 24), CS_B8(c + 32), CS_B8(c + 40),            \
+        CS_B8(c + 48), CS_B8(c + 56)
+static const char cs_short[256] = {CS_B64(0), CS_B64(64)};
+
+static void cs_take(cs_reader *r, const unsigned char *u, size_t n, size_t nf, size_t fl)
+{
+    cs_field *f = &r->fields[nf];
+    r->nfields = nf + 1;
+    r->flen = fl + n + 1;
+    f->n = n;
+    f->num = -1;
+    if (n <= 1) {
+        unsigned c = n ? u[0] : 0;
+        if (c - '0' < 10)
+            f->num = c - '0';
+        if (c < 0x80) {
+            f->p = cs_short + 2 * c;
+            return;
+        }
+    } else if (n <= 9 && nf < r->ndig && r->dig[nf]) {
+        /* A number is read here, from libcsv's buffer, while the cell is
+         * at hand: the run then takes its value without a second look at
+         * its text. */
+        int64_t x = 0;
+        size_t i = 0;
+        while (i < n && (unsigned)(u[i] - '0') < 10)
+            x = x * 10 + (u[i++] - '0');
+        if (i == n)
+            f->num = x;
+    }
+    /* Last, because the stores through d could alias r's fields. */
+    char *d = r->fbuf + fl;
+    f->p = d;
+    ar_copy_short(d, (const char *)u, n);
+    d[n] = 0;
+}
+
+/* The first cells of a file, and long ones: out of the way of the usual
+ * cell, which then needs no registers saved. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void
+cs_take_slow(cs_reader *r, const unsigned char *u, size_t n)
+{
+    if ((r->nfields == r->nfcap || r->fcap - r->flen < n + 1) && !cs_grow(r, n))
+        return;
+    cs_take(r, u, n, r->nfields, r->flen);
+}
+
 static void cs_cb_field(void *s, size_t n, void *data)
 {
     cs_reader *r = data;
-    r->events++;
-    if ((r->nfields == r->nfcap || r->fcap - r->flen < n + 1) && !cs_grow(r, n))
-        return;
-    /* Locals, because the stores through d could alias r's fields. */
     size_t nf = r->nfields, fl = r->flen;
-    char *d = r->fbuf + fl;
-    r->foff[nf] = fl;
-    r->fields[nf].n = n;
-    r->nfields = nf + 1;
-    r->flen = fl + n + 1;
-    ar_copy_short(d, s, n);
-    d[n] = 0;
+    if (nf == r->nfcap || r->fcap - fl < n + 1 || n > 16)
+        cs_take_slow(r, s, n);
+    else
+        cs_take(r, s, n, nf, fl);
 }
 
 static bool cs_hblank(unsigned char c)
@@ -373,7 +435,7 @@ static const char *cs_row_problem(cs_reader *r, size_t nf, bool *reject)
 static void cs_cb_row(int c, void *data)
 {
     cs_reader *r = data;
-    r->events++;
+    r->rows++;
     /* With CSV_REPALL_NL the LF of a CRLF arrives as an empty row of its own. */
     if (c == '\n' && r->crlf_tail && r->nfields == 0)
         return;
@@ -392,8 +454,6 @@ static void cs_cb_row(int c, void *data)
         r->flen = 0;
         return;
     }
-    for (size_t i = 0; i < nf; i++)
-        r->fields[i].p = r->fbuf + r->foff[i];
     r->rowflags = flags;
     bool reject;
     const char *problem = cs_row_problem(r, nf, &reject);
@@ -466,7 +526,8 @@ static int cs_feed(cs_reader *r, const unsigned char *s, size_t n)
      * between calls makes the growth geometric. */
     size_t bs = csv_get_buffer_size(&r->p);
     csv_set_blk_size(&r->p, bs > CS_CHUNK ? bs : CS_CHUNK);
-    uint64_t ev = r->events;
+    uint64_t rows = r->rows;
+    size_t nf = r->nfields;
     size_t done = 0;
     for (;;) {
         done += csv_parse(&r->p, s + done, n - done, cs_cb_field, cs_cb_row, r);
@@ -492,7 +553,7 @@ static int cs_feed(cs_reader *r, const unsigned char *s, size_t n)
         return -1;
     }
     bool inq = r->p.quoted != 0;
-    if (inq && (!r->inq || r->events != ev))
+    if (inq && (!r->inq || r->rows != rows || r->nfields != nf))
         r->qline = r->line;
     r->inq = inq;
     if (brk && !r->crlf_tail)
@@ -934,10 +995,11 @@ void cs_close(cs_reader *r)
         free(r->hbuf);
         free(r->hdr);
     }
+    if (r->dig_own)
+        free(r->dig);
     free(r->ubuf);
     free(r->fbuf);
     free(r->fields);
-    free(r->foff);
     free(r->rawbuf);
     free(r);
 }
@@ -1049,6 +1111,25 @@ int cs_read(cs_reader *r, cs_row_fn fn, void *ctx, rf_diags *d)
     int rc = r->stop;
     r->stop = 0;
     return rc;
+}
+
+void cs_digits(cs_reader *r, const bool *dig, size_t n)
+{
+    if (r->dig_own)
+        free(r->dig);
+    r->dig = NULL;
+    r->ndig = 0;
+    r->dig_own = false;
+    size_t last = 0;
+    for (size_t i = 0; i < n; i++)
+        if (dig[i])
+            last = i + 1;
+    if (!last)
+        return;
+    r->dig = ar_xmalloc(last * sizeof *r->dig);
+    memcpy(r->dig, dig, last * sizeof *r->dig);
+    r->ndig = last;
+    r->dig_own = true;
 }
 
 bool cs_decided(const cs_reader *r)
@@ -1227,6 +1308,8 @@ cs_reader *cs_open_chunk(const cs_reader *whole, const unsigned char *buf, size_
     r->nh = whole->nh;
     r->hline = whole->hline;
     r->have_header = true;
+    r->dig = whole->dig;
+    r->ndig = whole->ndig;
     if (r->enc == CS_ENC_GB18030 && cs_gb_start(r) < 0) {
         cs_close(r);
         return NULL;

@@ -27,6 +27,9 @@ typedef struct cs_options {
 typedef struct cs_field {
     const char *p; /* UTF-8, NUL-terminated at p[n] */
     size_t n;
+    int64_t num; /* -1, or the value of a cell of ASCII digits and nothing
+                    else: a one-digit cell always, one of 2 to 9 digits in a
+                    column given to cs_digits. -1: read the text. */
 } cs_field;
 
 typedef struct cs_row {
@@ -87,6 +90,12 @@ typedef struct cs_want {
  * (naming both positions). Returns the number of errors. Header cells
  * matched by no want are reported once as a note ("ignored columns: ..."). */
 int cs_bind(cs_reader *r, const cs_want *wants, int nwants, int *pos, rf_diags *d);
+
+/* The columns (header positions i with dig[i] true, i < n) whose cells the
+ * reader reads as numbers as it takes them from libcsv (cs_field.num), so
+ * that a run converting them needs no second look at their text. Readers
+ * cs_open_chunk makes from r read them the same way. */
+void cs_digits(cs_reader *r, const bool *dig, size_t n);
 
 /* Stream every data row to `fn`. Blank lines are skipped (and counted).
  * Returns 0 at end of file, the callback's non-zero return to stop early,

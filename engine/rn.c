@@ -489,7 +489,13 @@ static bool rn_convert(rn_run *R, rn_in *I, const cs_row *row, vl_value *vals)
         /* The common cells, short plain digits and untrimmed text, skip the
          * general parser: on a million-row sheet it is the largest cost
          * after libcsv itself. Anything unusual takes the full path. */
-        if (pc->how == RN_INT && n && n <= 9) {
+        if (pc->how == RN_INT && f->num >= 0) {
+            /* The reader read the digits (cs_digits). */
+            if (f->num >= pc->lo && f->num <= pc->hi) {
+                vals[pc->c] = vl_int(f->num);
+                continue;
+            }
+        } else if (pc->how == RN_INT && n && n <= 9) {
             int64_t x = 0;
             size_t i = 0;
             while (i < n && (unsigned)(s[i] - '0') < 10)
@@ -587,6 +593,20 @@ static bool *rn_cols_read(rn_run *R, int in)
     return read;
 }
 
+/* The reader reads the integer columns' plain digits as it takes them
+ * (rn_convert's fast path, without a second look at the text). */
+static void rn_digits(const rn_in *I, cs_reader *r)
+{
+    size_t n = cs_header_count(r);
+    bool *dig = ar_xmalloc((n ? n : 1) * sizeof *dig);
+    memset(dig, 0, (n ? n : 1) * sizeof *dig);
+    for (int k = 0; k < I->nplan; k++)
+        if (I->plan[k].how == RN_INT && (size_t)I->plan[k].pos < n)
+            dig[I->plan[k].pos] = true;
+    cs_digits(r, dig, n);
+    free(dig);
+}
+
 /* After binding: split the columns into those the header has (with how to
  * convert them) and those it lacks (with the value they read as). */
 static void rn_plan(rn_run *R, rn_in *I)
@@ -635,6 +655,7 @@ static void rn_plan(rn_run *R, rn_in *I)
             pc->hi = (int64_t)floor(hi);
         }
     }
+    rn_digits(I, I->r);
 }
 
 /* ---- entity state ---------------------------------------------------- */
@@ -1506,6 +1527,7 @@ static int rn_read_again(rn_run *R, rn_in *I)
     int rc = -1;
     if (r && cs_header_count(r) == cs_header_count(I->r)) {
         cs_reader *first = I->r;
+        rn_digits(I, r);
         I->r = r;
         R->again = true;
         rn_ctx c = {R, I};

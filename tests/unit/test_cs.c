@@ -963,6 +963,55 @@ static void test_wide_row(void **state)
     free(b.p);
 }
 
+/* Cells as the run takes them: one-byte cells point at the reader's table,
+ * the others into the row buffer, which may move in the middle of a row (a
+ * long cell after short ones); cs_field.num holds the value of a one-digit
+ * cell in every column and of 2 to 9 digits in the columns given to
+ * cs_digits, -1 for anything else. */
+static int digits_row(void *ctx, const cs_row *row)
+{
+    buf *b = ctx;
+    char t[64];
+    for (size_t i = 0; i < row->nfields; i++) {
+        const cs_field *f = &row->fields[i];
+        assert_int_equal(f->p[f->n], 0);
+        assert_int_equal(strlen(f->p), f->n);
+        if (f->n <= 16)
+            snprintf(t, sizeof t, "%s%s=%lld", i ? " " : "", f->p, (long long)f->num);
+        else
+            snprintf(t, sizeof t, "%s%c*%zu=%lld", i ? " " : "", f->p[0], f->n, (long long)f->num);
+        bstr(b, t);
+    }
+    bstr(b, "\n");
+    return 0;
+}
+
+static void test_digits(void **state)
+{
+    (void)state;
+    buf b = {0};
+    bstr(&b, "a,b,c,d\n7,123,45,x\n0,,1234567890,12a\n9,000000042,\"3\", 5\n1,22,");
+    brep(&b, 'z', 5000);
+    bstr(&b, ",4,\"");
+    brep(&b, 'y', 20);
+    bstr(&b, "\"\n");
+    rf_diags *d = rf_diags_new();
+    cs_reader *r = open_mem("digits.csv", b.p, b.n, CS_ENC_AUTO, 0, d);
+    assert_non_null(r);
+    const bool dig[] = {false, true, false};
+    cs_digits(r, dig, 3);
+    buf out = {0};
+    assert_int_equal(cs_read(r, digits_row, &out, d), 0);
+    assert_string_equal(out.p, "7=7 123=123 45=-1 x=-1\n"
+                               "0=0 =-1 1234567890=-1 12a=-1\n"
+                               "9=9 000000042=42 3=3 5=5\n"
+                               "1=1 22=22 z*5000=-1 4=4 y*20=-1\n");
+    cs_close(r);
+    rf_diags_free(d);
+    free(out.p);
+    free(b.p);
+}
+
 /* A line of commas (50 MB of them took 26 times its size): the row limits
  * refuse it at the line, with the limit; so does one cell over 16 MiB,
  * quoted across lines or not. The widest row allowed still reads. */
@@ -1161,9 +1210,9 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    static const char *const names[] = {"t.csv",   "t.tsv",   "empty.csv", "u16.csv",
-                                        "bad.csv", "s.csv",   "g.csv",     "late.csv",
-                                        "b.csv",   "big.csv", "wide.csv",  "h.csv"};
+    static const char *const names[] = {"t.csv",    "t.tsv", "empty.csv", "u16.csv", "bad.csv",
+                                        "s.csv",    "g.csv", "late.csv",  "b.csv",   "big.csv",
+                                        "wide.csv", "h.csv", "digits.csv"};
     char p[512];
     for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
         snprintf(p, sizeof p, "%s/%s", tmpdir, names[i]);
@@ -1282,6 +1331,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_line_ends),
+        cmocka_unit_test(test_digits),
         cmocka_unit_test(test_cr_then_blanks),
         cmocka_unit_test(test_quoted),
         cmocka_unit_test(test_text_after_closing_quote),

@@ -101,6 +101,15 @@ char *of_resolve(const char *path);
  * the same name in the same directory. */
 bool of_same_file(const char *a, const char *b);
 
+/* The scratch folder of `rosterflag test` (one per process): a new folder
+ * PARENT/rosterflag-test-XXXXXX (NULL with errno set if it cannot be made),
+ * the path of a new file in it (malloc'd; NULL if out of memory), and its
+ * removal with every file named. A signal that ends the process (as for
+ * outputs) removes it too. */
+const char *of_scratch_new(const char *parent);
+char *of_scratch_path(void);
+void of_scratch_remove(void);
+
 /* A whole number in [lo, hi], decimal digits only: no sign, space or
  * suffix, so "-1" or "1e3" are errors rather than a wrapped value. */
 bool cli_uint(const char *s, uint64_t lo, uint64_t hi, uint64_t *out);

@@ -103,7 +103,6 @@ typedef struct tt_state {
     ar_arena **docs; /* test files' arenas, kept for the cases */
     size_t ndocs, capdocs;
     bool mutate;
-    char tmpdir[4096];
     ar_arena *a; /* lives for the whole run */
 } tt_state;
 
@@ -593,9 +592,14 @@ static char *tt_prepare(tt_state *S, tt_case *tc)
         const yn_node *v = in->items[i + 1];
         char *path;
         if (memchr(v->text, '\n', v->len)) {
-            size_t n = strlen(S->tmpdir) + strlen(in->items[i]->text) + 32;
-            path = ar_xmalloc(n);
-            snprintf(path, n, "%s/%zu-%s.csv", S->tmpdir, S->ninline++, in->items[i]->text);
+            /* numbered by of_scratch_path, so a signal can remove it */
+            path = of_scratch_path();
+            if (!path) {
+                tt_printf(&diff, "  cannot write inline input %s: %s\n", in->items[i]->text,
+                          strerror(ENOMEM));
+                return diff.s;
+            }
+            S->ninline++;
             FILE *f = fopen(path, "wb");
             if (!f || fwrite(v->text, 1, v->len, f) != v->len || fclose(f) != 0) {
                 tt_printf(&diff, "  cannot write %s: %s\n", path, strerror(errno));
@@ -1238,7 +1242,7 @@ static void test_help(FILE *to)
           "  -h, --help                   this help\n"
           "\n"
           "Inline inputs are written to a scratch directory under $TMPDIR (default /tmp)\n"
-          "and removed afterwards.\n\n"
+          "and removed afterwards, also when interrupted (SIGINT, SIGTERM, SIGHUP).\n\n"
           "exit codes: 0 all passed, 7 a case failed or coverage is too low,\n"
           "3 a test file or pack does not load, 2 usage.\n",
           to);
@@ -1307,10 +1311,9 @@ int cmd_test(int argc, char **argv)
     const char *tmp = getenv("TMPDIR");
     if (!tmp || !*tmp)
         tmp = "/tmp";
-    int tn = snprintf(S.tmpdir, sizeof S.tmpdir, "%s/rosterflag-test-XXXXXX", tmp);
-    if (tn < 0 || (size_t)tn >= sizeof S.tmpdir || !mkdtemp(S.tmpdir)) {
+    if (!of_scratch_new(tmp)) {
         fprintf(stderr, "rosterflag test: cannot create a scratch directory under %s: %s\n", tmp,
-                tn < 0 || (size_t)tn >= sizeof S.tmpdir ? "path too long" : strerror(errno));
+                errno == ENAMETOOLONG ? "path too long" : strerror(errno));
         ar_free(S.a);
         return CLI_INTERNAL;
     }
@@ -1549,18 +1552,7 @@ int cmd_test(int argc, char **argv)
     }
     free(S.packs);
     /* The scratch files are the cases' own inputs; remove them all. */
-    DIR *dh = opendir(S.tmpdir);
-    if (dh) {
-        struct dirent *de;
-        while ((de = readdir(dh)))
-            if (de->d_name[0] != '.') {
-                char *pth = tt_join(S.tmpdir, de->d_name);
-                unlink(pth);
-                free(pth);
-            }
-        closedir(dh);
-    }
-    rmdir(S.tmpdir);
+    of_scratch_remove();
     ar_free(S.a);
     if (S.load_errors)
         return CLI_PACK;

@@ -6,7 +6,8 @@
  * temporary names are NAME.rosterflag-tmp-XXXXXX: a user who finds one left
  * by a killed run (SIGKILL, power loss) knows where it came from and that it
  * may be deleted. SIGINT, SIGTERM, SIGHUP, SIGPIPE and SIGXFSZ remove them
- * before the process dies. */
+ * before the process dies, and the scratch folder of `rosterflag test` with
+ * them (of_scratch_new). */
 #define _XOPEN_SOURCE 700
 #include "cli.h"
 
@@ -29,11 +30,48 @@ static volatile sig_atomic_t of_live[OF_SLOTS];
 static const int of_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGXFSZ};
 #define OF_NSIGNALS (int)(sizeof of_signals / sizeof of_signals[0])
 
+/* The scratch folder: files DIR/0.csv, DIR/1.csv, ... numbered by
+ * of_scratch_path, counted before each is created, so the handler can name
+ * every one without reading the folder (opendir is not async-signal-safe). */
+static char of_sdir[PATH_MAX];
+static volatile sig_atomic_t of_slive, of_sn;
+
+/* DIR/N.csv into buf (PATH_MAX + 32 bytes), with nothing the handler may
+ * not call. */
+static void of_scratch_name(char *buf, long n)
+{
+    size_t o = 0;
+    for (const char *s = of_sdir; *s; s++)
+        buf[o++] = *s;
+    buf[o++] = '/';
+    char digits[24];
+    int k = 0;
+    do {
+        digits[k++] = (char)('0' + n % 10);
+        n /= 10;
+    } while (n > 0);
+    while (k > 0)
+        buf[o++] = digits[--k];
+    memcpy(buf + o, ".csv", 5);
+}
+
+static void of_scratch_clear(void)
+{
+    char path[PATH_MAX + 32];
+    for (long i = 0; i < (long)of_sn; i++) {
+        of_scratch_name(path, i);
+        unlink(path);
+    }
+    rmdir(of_sdir);
+}
+
 static void of_on_signal(int sig)
 {
     for (int i = 0; i < OF_SLOTS; i++)
         if (of_live[i])
             unlink(of_paths[i]);
+    if (of_slive)
+        of_scratch_clear();
     /* Die of the same signal, so the parent sees what happened. */
     signal(sig, SIG_DFL);
     raise(sig);
@@ -294,4 +332,47 @@ void of_abandon(of_file *o)
     }
     free(o->target);
     o->target = NULL;
+}
+
+const char *of_scratch_new(const char *parent)
+{
+    of_install();
+    int n = snprintf(of_sdir, sizeof of_sdir, "%s/rosterflag-test-XXXXXX", parent);
+    if (n < 0 || (size_t)n >= sizeof of_sdir) {
+        errno = ENAMETOOLONG;
+        return NULL;
+    }
+    sigset_t old;
+    of_hold(&old);
+    bool made = mkdtemp(of_sdir) != NULL;
+    int err = errno;
+    of_sn = 0;
+    of_slive = made;
+    of_release(&old);
+    errno = err;
+    return made ? of_sdir : NULL;
+}
+
+char *of_scratch_path(void)
+{
+    char *path = malloc(PATH_MAX + 32);
+    if (!path)
+        return NULL;
+    sigset_t old;
+    of_hold(&old);
+    of_scratch_name(path, (long)of_sn);
+    of_sn++; /* before the file exists: a signal then unlinks a name not yet there */
+    of_release(&old);
+    return path;
+}
+
+void of_scratch_remove(void)
+{
+    if (!of_slive)
+        return;
+    sigset_t old;
+    of_hold(&old);
+    of_scratch_clear();
+    of_slive = 0;
+    of_release(&old);
 }

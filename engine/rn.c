@@ -34,15 +34,51 @@
 #include <time.h>
 #include <unistd.h>
 
+/* An entity is one block of the run arena, starting on a cache line and
+ * laid out in the order a related row touches it: this header with the key
+ * just past it (the probe compares it) and the rows counted per input, in
+ * the first line as far as the key allows, then the accumulators every row
+ * of the input steps, then the rest. With 100,000 villages and rows in no
+ * order, each row's lookup and fold meet memory no cache holds; one block
+ * and no pointers to chase keep that to the lines the fold needs. The
+ * parts are found by their offsets in the block (rn_accs and the like). */
 typedef struct rn_ent {
-    vl_value *vals;   /* the entity row (text copied into the run arena) */
-    uint64_t *plines; /* per pick aggregate: line of its first matching row */
-    uint32_t *nrows;  /* related rows used, per input */
-    ex_acc *accs;     /* aggregates over related inputs */
-    uint32_t *counts; /* tally item counts */
-    dv_set *sets;     /* per grouped aggregate: its groups */
     uint64_t line;
+    uint32_t keyn;
+    uint32_t nrows, accs, counts, plines, sets, vals; /* offsets in the block */
+    char key[];
 } rn_ent;
+
+/* The rows used, per input */
+static uint32_t *rn_nrows(rn_ent *e)
+{
+    return (uint32_t *)(void *)((char *)e + e->nrows);
+}
+/* Aggregates over related inputs */
+static ex_acc *rn_accs(rn_ent *e)
+{
+    return (ex_acc *)(void *)((char *)e + e->accs);
+}
+/* Tally item counts */
+static uint32_t *rn_counts(rn_ent *e)
+{
+    return (uint32_t *)(void *)((char *)e + e->counts);
+}
+/* Per pick aggregate: the line of its first matching row */
+static uint64_t *rn_plines(rn_ent *e)
+{
+    return (uint64_t *)(void *)((char *)e + e->plines);
+}
+/* Per grouped aggregate: its groups */
+static dv_set *rn_sets(rn_ent *e)
+{
+    return (dv_set *)(void *)((char *)e + e->sets);
+}
+/* The entity row (text copied into the run arena) */
+static vl_value *rn_vals(rn_ent *e)
+{
+    return (vl_value *)(void *)((char *)e + e->vals);
+}
 
 /* How one bound column's cells are converted: decided once when the header
  * is bound, so the per-row loop touches only this, not the pk_column. */
@@ -70,12 +106,13 @@ typedef struct rn_in {
     bool warned; /* results: another version of the pack was said */
 } rn_in;
 
-/* A hash slot keeps part of the key's hash beside the entity's index, so a
- * probe that meets another key is told apart without chasing the entity's
- * pointers (three cache misses each, with 100,000 villages). */
+/* A hash slot keeps part of the key's hash and its length beside the
+ * entity, so a probe that meets another key is told apart in the slot's own
+ * cache line, and one that meets its key goes straight to the entity's
+ * block, where the key text lies next to the header (rn_ent). */
 typedef struct rn_slot {
-    int32_t idx; /* -1: empty */
-    uint32_t tag;
+    rn_ent *e; /* NULL: empty */
+    uint32_t tag, n;
 } rn_slot;
 
 /* Streaming shape: the ids seen so far, as 64-bit hashes with the line of
@@ -665,11 +702,6 @@ static uint64_t rn_hash(const char *s, size_t n)
     return ar_fnv(AR_FNV_BASIS, s, n);
 }
 
-static vl_value rn_key(const rn_ent *e, int key)
-{
-    return e->vals[key];
-}
-
 static bool rn_text_eq(vl_value a, const char *s, size_t n)
 {
     return a.kind == VL_TEXT && a.n == n && memcmp(a.u.p, s, n) == 0;
@@ -748,50 +780,50 @@ static void rn_keytext(const cs_row *row, const rn_in *I, int col, const char **
     }
 }
 
+static bool rn_ent_is(const rn_ent *e, const char *s, size_t n)
+{
+    return e->keyn == n && memcmp(e->key, s, n) == 0;
+}
+
 static rn_ent *rn_find(rn_run *R, const char *s, size_t n)
 {
     if (!R->hashcap)
         return NULL;
-    int key = R->p->inputs[R->p->entity].key;
-    if (R->last && rn_text_eq(rn_key(R->last, key), s, n))
+    if (R->last && rn_ent_is(R->last, s, n))
         return R->last;
     size_t mask = R->hashcap - 1;
     uint64_t hv = rn_hash(s, n);
     uint32_t tag = (uint32_t)(hv >> 32);
     for (size_t h = hv & mask;; h = (h + 1) & mask) {
-        rn_slot sl = R->hash[h];
-        if (sl.idx < 0)
+        const rn_slot *sl = &R->hash[h];
+        if (!sl->e)
             return NULL;
-        if (sl.tag == tag && rn_text_eq(rn_key(R->ents[sl.idx], key), s, n))
-            return R->last = R->ents[sl.idx];
+        if (sl->tag == tag && sl->n == n && memcmp(sl->e->key, s, n) == 0)
+            return R->last = sl->e;
     }
 }
 
-static void rn_slot_put(rn_slot *tab, size_t cap, const rn_ent *e, int key, int32_t idx)
+static void rn_slot_put(rn_slot *tab, size_t cap, rn_ent *e)
 {
-    vl_value k = rn_key(e, key);
-    uint64_t hv = rn_hash(k.u.p, k.n);
+    uint64_t hv = rn_hash(e->key, e->keyn);
     size_t h = hv & (cap - 1);
-    while (tab[h].idx >= 0)
+    while (tab[h].e)
         h = (h + 1) & (cap - 1);
-    tab[h].idx = idx;
-    tab[h].tag = (uint32_t)(hv >> 32);
+    tab[h] = (rn_slot){e, (uint32_t)(hv >> 32), (uint32_t)e->keyn};
 }
 
-static void rn_hash_insert(rn_run *R, size_t idx)
+static void rn_hash_insert(rn_run *R, rn_ent *e)
 {
-    int key = R->p->inputs[R->p->entity].key;
     if ((R->nents + 1) * 2 > R->hashcap) {
         size_t cap = R->hashcap ? R->hashcap * 2 : 1024;
         free(R->hash);
         R->hash = ar_xmalloc(cap * sizeof *R->hash);
-        for (size_t i = 0; i < cap; i++)
-            R->hash[i].idx = -1;
+        memset(R->hash, 0, cap * sizeof *R->hash);
         R->hashcap = cap;
-        for (size_t i = 0; i < idx; i++)
-            rn_slot_put(R->hash, cap, R->ents[i], key, (int32_t)i);
+        for (size_t i = 0; i < R->nents; i++)
+            rn_slot_put(R->hash, cap, R->ents[i]);
     }
-    rn_slot_put(R->hash, R->hashcap, R->ents[idx], key, (int32_t)idx);
+    rn_slot_put(R->hash, R->hashcap, e);
 }
 
 /* ---- evaluation ------------------------------------------------------- */
@@ -1560,32 +1592,60 @@ static vl_value rn_copy(rn_run *R, vl_value v)
     return v;
 }
 
+/* Bytes from p up to the next multiple of `to` (a power of two); 16 is
+ * what the arena aligns to, enough for every part of an entity. */
+static size_t rn_pad(uintptr_t p, size_t to)
+{
+    return (size_t)(-p & (to - 1));
+}
+
 /* A new entity with the row vals[0..ncols) (the key column as trimmed
- * text ks[0..kn)), its accumulators empty. */
+ * text ks[0..kn)), its accumulators empty: one block, starting on a cache
+ * line, in the order rn_ent says. */
 static rn_ent *rn_ent_add(rn_run *R, const vl_value *vals, int ncols, int key, const char *ks,
                           size_t kn, uint64_t line)
 {
     const rf_pack *p = R->p;
-    rn_ent *e = ar_alloc(R->a, sizeof *e);
+    size_t nro = sizeof(rn_ent) + kn + 1;
+    nro += rn_pad(nro, sizeof(uint32_t));
+    size_t acco = nro + (size_t)(p->ninputs + 1) * sizeof(uint32_t);
+    acco += rn_pad(acco, 16);
+    size_t cnto = acco + (size_t)R->naccs * sizeof(ex_acc);
+    size_t plo = cnto + (size_t)p->nitems_total * sizeof(uint32_t);
+    plo += rn_pad(plo, 16);
+    size_t seto = plo + (size_t)R->npicks * sizeof(uint64_t);
+    seto += rn_pad(seto, 16);
+    size_t valo = seto + (size_t)R->nsets * sizeof(dv_set);
+    valo += rn_pad(valo, 16);
+    size_t size = valo + (size_t)ncols * sizeof(vl_value);
+    if (size > UINT32_MAX)
+        ar_xmalloc((size_t)-1 / 2); /* out of memory: the handler says so */
+    char *block = ar_alloc(R->a, size + 64);
+    block += rn_pad((uintptr_t)block, 64);
+    rn_ent *e = (rn_ent *)(void *)block;
+    if (kn)
+        memcpy(e->key, ks, kn);
+    e->key[kn] = '\0';
+    e->keyn = (uint32_t)kn;
     e->line = line;
-    e->vals = ar_alloc(R->a, (size_t)ncols * sizeof *e->vals);
-    for (int i = 0; i < ncols; i++)
-        e->vals[i] = rn_copy(R, vals[i]);
-    e->vals[key] = vl_text(ar_strndup(R->a, ks, kn), kn);
-    e->accs = ar_alloc(R->a, (size_t)(R->naccs ? R->naccs : 1) * sizeof *e->accs);
+    e->nrows = (uint32_t)nro;
+    e->accs = (uint32_t)acco;
+    e->counts = (uint32_t)cnto;
+    e->plines = (uint32_t)plo;
+    e->sets = (uint32_t)seto;
+    e->vals = (uint32_t)valo;
     for (int i = 0; i < R->naccs; i++)
-        ex_acc_init(&e->accs[i]);
-    e->counts = ar_alloc(R->a, (size_t)(p->nitems_total ? p->nitems_total : 1) * sizeof(uint32_t));
-    e->plines = ar_alloc(R->a, (size_t)(R->npicks + 1) * sizeof *e->plines);
-    e->nrows = ar_alloc(R->a, (size_t)(p->ninputs + 1) * sizeof *e->nrows);
-    e->sets = ar_alloc(R->a, (size_t)(R->nsets + 1) * sizeof *e->sets);
+        ex_acc_init(&rn_accs(e)[i]);
+    vl_value *v = rn_vals(e);
+    for (int i = 0; i < ncols; i++)
+        v[i] = rn_copy(R, vals[i]);
+    v[key] = vl_text(e->key, kn);
     if (R->nents == R->capents) {
         R->capents = R->capents ? R->capents * 2 : 1024;
         R->ents = ar_xrealloc(R->ents, R->capents * sizeof *R->ents);
     }
-    R->ents[R->nents] = e;
-    rn_hash_insert(R, R->nents);
-    R->nents++;
+    rn_hash_insert(R, e);
+    R->ents[R->nents++] = e;
     return e;
 }
 
@@ -1610,7 +1670,7 @@ static int rn_entity_row(void *ctx, const cs_row *row)
         rn_xrow(R, I, row, "the entity's row");
     }
     rn_ent *e = rn_ent_add(R, R->rowvals, I->pin->ncols, I->pin->key, ks, kn, row->line);
-    rn_counts_from_cols(R, R->rowvals, e->counts);
+    rn_counts_from_cols(R, R->rowvals, rn_counts(e));
     I->st->used++;
     return 0;
 }
@@ -1620,12 +1680,12 @@ static int rn_entity_row(void *ctx, const cs_row *row)
 static void rn_pick_seen(rn_run *R, rn_in *I, const cs_row *row, rn_ent *e, int g, double hits)
 {
     const rf_pack *p = R->p;
-    uint64_t *first = &e->plines[R->pickslot[g]];
+    uint64_t *first = &rn_plines(e)[R->pickslot[g]];
     if (hits < 1.5) {
         *first = row->line;
         /* The row's text lives in the reader's buffer until the next row:
          * the one picked value is kept with the entity. */
-        ex_acc *acc = &e->accs[R->accslot[g]];
+        ex_acc *acc = &rn_accs(e)[R->accslot[g]];
         if (acc->best.kind == VL_TEXT)
             acc->best = rn_copy(R, acc->best);
         return;
@@ -1634,7 +1694,7 @@ static void rn_pick_seen(rn_run *R, rn_in *I, const cs_row *row, rn_ent *e, int 
         return; /* the second match already said it */
     const ex_agg *ag = ex_agg_get(p->ex, g);
     const pk_input *ent = &p->inputs[p->entity];
-    vl_value key = e->vals[ent->key];
+    vl_value key = rn_vals(e)[ent->key];
     char msg[1200];
     snprintf(msg, sizeof msg,
              "%s '%.*s' has more than one row %s %s (also line %llu); the value picked "
@@ -1857,26 +1917,26 @@ static int rn_related_row(void *ctx, const cs_row *row)
     if (x)
         rn_xrow(R, I, row, "counted");
     for (int k = 0; k < nitems; k++)
-        e->counts[items[k]]++;
+        rn_counts(e)[items[k]]++;
     if (R->rowscratch)
         rn_row_out(R, I, row, ks, kn, items, nitems);
     ex_env env;
-    rn_env(R, &env, e->vals);
+    rn_env(R, &env, rn_vals(e));
     env.space[PK_SP_ROW] = R->rowvals;
     if (pin->reads_measures)
         rn_row_measures(R, &env);
     for (int k = 0; k < I->naggs; k++) {
         int g = I->aggs[k];
-        ex_acc *acc = &e->accs[R->accslot[g]];
+        ex_acc *acc = &rn_accs(e)[R->accslot[g]];
         double before = acc->hits;
         if (R->setslot[g] >= 0)
-            dv_step(R->groups, &e->sets[R->setslot[g]], ex_agg_get(p->ex, g), acc, &env, 1);
+            dv_step(R->groups, &rn_sets(e)[R->setslot[g]], ex_agg_get(p->ex, g), acc, &env, 1);
         else
             ex_agg_step(ex_agg_get(p->ex, g), acc, &env, 1);
         if (R->pickslot[g] >= 0 && acc->hits != before)
             rn_pick_seen(R, I, row, e, g, acc->hits);
     }
-    e->nrows[I->index]++;
+    rn_nrows(e)[I->index]++;
     I->st->used++;
     return 0;
 }
@@ -1892,9 +1952,9 @@ static void rn_every_entity(rn_run *R, rn_in *I)
     rn_in *E = &R->in[ent->derived ? ent->from : p->entity];
     for (size_t i = 0; i < R->nents; i++) {
         rn_ent *e = R->ents[i];
-        if (e->nrows[I->index])
+        if (rn_nrows(e)[I->index])
             continue;
-        vl_value key = e->vals[ent->key];
+        vl_value key = rn_vals(e)[ent->key];
         char msg[1024];
         snprintf(msg, sizeof msg, "%s '%.*s' has no rows in %s (%s)", ent->cols[ent->key].id,
                  (int)key.n, key.u.p, I->pin->name, I->st->path);
@@ -2920,14 +2980,14 @@ int rf_run(const rf_pack *p, const rf_run_options *o, const rf_input *inputs, si
                 rn_every_entity(&R, &R.in[k]);
         if (rc == 0 && R.rk) {
             for (size_t i = 0; i < R.nents; i++)
-                rn_rank_note(&R, R.ents[i]->vals, R.ents[i]->accs, R.ents[i]->sets,
-                             R.ents[i]->counts);
+                rn_rank_note(&R, rn_vals(R.ents[i]), rn_accs(R.ents[i]), rn_sets(R.ents[i]),
+                             rn_counts(R.ents[i]));
             rk_finish(R.rk, d, E->st->path);
         }
         if (rc == 0)
             for (size_t i = 0; i < R.nents; i++)
-                rn_evaluate(&R, R.ents[i]->vals, R.ents[i]->accs, R.ents[i]->sets,
-                            R.ents[i]->counts, R.ents[i]->line, i);
+                rn_evaluate(&R, rn_vals(R.ents[i]), rn_accs(R.ents[i]), rn_sets(R.ents[i]),
+                            rn_counts(R.ents[i]), R.ents[i]->line, i);
     }
     for (int k = 0; k < p->ninputs; k++)
         if (R.in[k].r) {

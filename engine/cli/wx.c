@@ -6,6 +6,7 @@
 #include "wr.h"
 
 #include <csv.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <xlsxwriter.h>
@@ -168,6 +169,24 @@ wx_book *wx_open(const rf_pack *p, const char *path, char *why, size_t whyn)
     return x;
 }
 
+/* A number as CSV formats it. Results are mostly small integers (scores,
+ * counts): those are read digit by digit, the rest by strtod. */
+static bool wx_number(const char *v, double *d)
+{
+    const char *s = v + (*v == '-');
+    uint64_t n = 0;
+    size_t k = 0;
+    while (k < 15 && s[k] >= '0' && s[k] <= '9')
+        n = n * 10 + (uint64_t)(s[k++] - '0');
+    if (k && !s[k]) {
+        *d = *v == '-' ? -(double)n : (double)n;
+        return true;
+    }
+    char *end;
+    *d = strtod(v, &end);
+    return !*end;
+}
+
 /* A cell as CSV formats it, written as what it is: a number, a date, a
  * boolean, or a string (a string is never read as a formula in a workbook). */
 static void wx_cell(wx_book *x, lxw_worksheet *ws, int c, vl_kind k, const char *v)
@@ -176,10 +195,9 @@ static void wx_cell(wx_book *x, lxw_worksheet *ws, int c, vl_kind k, const char 
     if (!n)
         return;
     lxw_error e = LXW_NO_ERROR;
-    char *end;
     if (k == VL_INT || k == VL_DEC) {
-        double d = strtod(v, &end);
-        if (!*end) {
+        double d;
+        if (wx_number(v, &d)) {
             e = worksheet_write_number(ws, x->row, (lxw_col_t)c, d, NULL);
             wx_note_width(x, c, v, n);
             goto done;

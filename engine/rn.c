@@ -27,6 +27,7 @@
 #include <fcntl.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -277,56 +278,115 @@ void rf_coverage_counts(const rf_coverage *c, size_t *hit, size_t *total)
     *total = t;
 }
 
-void rf_coverage_report(const rf_coverage *c, FILE *to)
+/* rf_coverage_each's walk: the text of each point is formatted into one
+ * buffer, grown as a long condition needs. */
+typedef struct rn_gaps {
+    rf_coverage_fn fn;
+    void *ctx;
+    const char *file;
+    char *buf;
+    size_t cap;
+    int rc;
+} rn_gaps;
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 4, 5)))
+#endif
+static bool
+rn_gap(rn_gaps *G, uint32_t line, uint32_t col, const char *fmt, ...)
+{
+    if (G->rc)
+        return false;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(G->buf, G->cap, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        G->rc = -1;
+        return false;
+    }
+    if ((size_t)n >= G->cap) {
+        size_t cap = (size_t)n + 1;
+        char *b = realloc(G->buf, cap);
+        if (!b) {
+            G->rc = -1;
+            return false;
+        }
+        G->buf = b;
+        G->cap = cap;
+        va_start(ap, fmt);
+        vsnprintf(G->buf, G->cap, fmt, ap);
+        va_end(ap);
+    }
+    rf_coverage_gap g = {G->file, line, line ? col : 0, G->buf};
+    G->rc = G->fn(G->ctx, &g);
+    return G->rc == 0;
+}
+
+int rf_coverage_each(const rf_coverage *c, rf_coverage_fn fn, void *ctx)
 {
     const rf_pack *p = c->p;
+    rn_gaps G = {fn, ctx, p->path, malloc(256), 256, 0};
+    if (!G.buf)
+        return -1;
     for (int t = 0; t < p->ntallies; t++) {
         const pk_tally *ta = &p->tallies[t];
         const pk_catalogue *cat = &p->cats[ta->catalogue];
         for (int j = 0; j < cat->nitems; j++)
             if (!c->items[ta->first + j])
-                fprintf(to, "  %s:%u:%u: item %s (%s) of tally %s never occurred\n", p->path,
-                        cat->items[j].line, cat->items[j].col, cat->items[j].code,
-                        cat->items[j].name.zh, ta->name);
+                rn_gap(&G, cat->items[j].line, cat->items[j].col,
+                       "item %s (%s) of tally %s never occurred", cat->items[j].code,
+                       cat->items[j].name.zh, ta->name);
     }
     int k = 0;
-    for (int l = 0; l < p->nlevels; l++)
-        for (int i = 0; i < p->levels[l].nconds; i++, k++) {
-            const pk_cond *C = &p->levels[l].conds[i];
-            const char *txt = C->expr ? ex_text(C->expr) : "?";
-            if (!c->cond_true[k])
-                fprintf(to, "  %s:%u:%u: condition '%s' of level %s never true\n", p->path, C->line,
-                        C->col, txt, p->levels[l].id);
-            if (!c->cond_false[k])
-                fprintf(to, "  %s:%u:%u: condition '%s' of level %s never false\n", p->path,
-                        C->line, C->col, txt, p->levels[l].id);
-        }
-    for (int f = 0; f < p->nflags; f++)
-        for (int i = 0; i < p->flags[f].nconds; i++, k++) {
-            const pk_cond *C = &p->flags[f].conds[i];
-            const char *txt = C->expr ? ex_text(C->expr) : "?";
-            if (!c->cond_true[k])
-                fprintf(to, "  %s:%u:%u: condition '%s' of flag %s never true\n", p->path, C->line,
-                        C->col, txt, p->flags[f].id);
-            if (!c->cond_false[k])
-                fprintf(to, "  %s:%u:%u: condition '%s' of flag %s never false\n", p->path, C->line,
-                        C->col, txt, p->flags[f].id);
-        }
+    for (int pass = 0; pass < 2; pass++) {
+        const pk_level *Ls = pass ? p->flags : p->levels;
+        int nL = pass ? p->nflags : p->nlevels;
+        const char *what = pass ? "flag" : "level";
+        for (int l = 0; l < nL; l++)
+            for (int i = 0; i < Ls[l].nconds; i++, k++) {
+                const pk_cond *C = &Ls[l].conds[i];
+                const char *txt = C->expr ? ex_text(C->expr) : "?";
+                if (!c->cond_true[k])
+                    rn_gap(&G, C->line, C->col, "condition '%s' of %s %s never true", txt, what,
+                           Ls[l].id);
+                if (!c->cond_false[k])
+                    rn_gap(&G, C->line, C->col, "condition '%s' of %s %s never false", txt, what,
+                           Ls[l].id);
+            }
+    }
     for (int f = 0; f < p->nflags; f++) {
         const pk_level *F = &p->flags[f];
         if (!c->flag_true[f])
-            fprintf(to, "  %s:%u:%u: flag %s never raised\n", p->path, F->line, F->col, F->id);
+            rn_gap(&G, F->line, F->col, "flag %s never raised", F->id);
         if (!c->flag_false[f])
-            fprintf(to, "  %s:%u:%u: flag %s never left down\n", p->path, F->line, F->col, F->id);
+            rn_gap(&G, F->line, F->col, "flag %s never left down", F->id);
     }
     for (int l = 0; l < p->nlevels + pk_has_level_column(p); l++)
         if (!c->levels[l]) {
             if (l < p->nlevels)
-                fprintf(to, "  %s:%u:%u: level %s never chosen\n", p->path, p->levels[l].line,
-                        p->levels[l].col, p->levels[l].id);
+                rn_gap(&G, p->levels[l].line, p->levels[l].col, "level %s never chosen",
+                       p->levels[l].id);
             else
-                fprintf(to, "  %s: no case ends with no level (%s)\n", p->path, p->none_id);
+                rn_gap(&G, 0, 0, "no case ends with no level (%s)", p->none_id);
         }
+    free(G.buf);
+    return G.rc;
+}
+
+static int rn_gap_line(void *ctx, const rf_coverage_gap *g)
+{
+    FILE *to = ctx;
+    if (g->line)
+        fprintf(to, "  %s:%llu:%u: %s\n", g->file, (unsigned long long)g->line, g->column, g->what);
+    else
+        fprintf(to, "  %s: %s\n", g->file, g->what);
+    return 0;
+}
+
+void rf_coverage_report(const rf_coverage *c, FILE *to)
+{
+    rf_coverage_each(c, rn_gap_line, to);
 }
 
 /* ---- explain ------------------------------------------------------------ */

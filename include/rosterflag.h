@@ -195,8 +195,25 @@ void rf_coverage_free(rf_coverage *c);
 /* Points covered and in all (each item 1, each condition 2, each level 1,
  * each flag 2: raised once and not raised once). */
 void rf_coverage_counts(const rf_coverage *c, size_t *hit, size_t *total);
-/* Writes one line per point not covered, "  file:line:col: what", to `to`. */
+/* Writes one line per point not covered, "  file:line:col: what", to `to`
+ * ("  file: what" for a point with no line). */
 void rf_coverage_report(const rf_coverage *c, FILE *to);
+
+/* One point not covered, as rf_coverage_each gives it. The strings are
+ * valid during the call only. */
+typedef struct rf_coverage_gap {
+    const char *file; /* the pack's path */
+    uint64_t line;    /* 1-based; 0 when the point has no place in the file
+                         ("no case ends with no level") */
+    unsigned column;  /* 1-based; 0 with line 0 */
+    const char *what; /* "condition 'score < pass' of level lagging never false" */
+} rf_coverage_gap;
+typedef int (*rf_coverage_fn)(void *ctx, const rf_coverage_gap *g);
+/* Calls fn once per point not covered, in the order and words of
+ * rf_coverage_report (which is written with it): catalogue items, then
+ * conditions (levels', then flags'), flags, levels. A non-zero return
+ * from fn stops the walk and is returned; else 0, or -1 if out of memory. */
+int rf_coverage_each(const rf_coverage *c, rf_coverage_fn fn, void *ctx);
 
 typedef struct rf_run_options {
     int year;          /* the period; 0: the year of as_of */

@@ -180,6 +180,29 @@ tt_printf(tt_buf *b, const char *fmt, ...)
     b->n += (size_t)need;
 }
 
+/* A pack's points not covered (rf_coverage_each): "  PACK:LINE:COL: what"
+ * lines for the summary and, when the pack is short of --fail-under, a
+ * SARIF note each. */
+typedef struct tt_gaps {
+    tt_state *S;
+    const char *path;
+    tt_buf list;
+    bool note;
+} tt_gaps;
+
+static int tt_gap(void *ctx, const rf_coverage_gap *g)
+{
+    tt_gaps *gp = ctx;
+    if (g->line)
+        tt_printf(&gp->list, "  %s:%llu:%u: %s\n", g->file, (unsigned long long)g->line, g->column,
+                  g->what);
+    else
+        tt_printf(&gp->list, "  %s: %s\n", g->file, g->what);
+    if (gp->note)
+        tt_note(gp->S, "uncovered", RF_ERROR, gp->path, g->line, g->column, g->what);
+    return 0;
+}
+
 /* A load error of the current test file: said on stderr, kept for the
  * file's error test point and for SARIF. */
 static void tt_load_msg(tt_state *S, const char *file, unsigned line, unsigned col,
@@ -1463,17 +1486,14 @@ int cmd_test(int argc, char **argv)
         size_t hit, total;
         rf_coverage_counts(tp->cov, &hit, &total);
         double pct = total ? 100.0 * (double)hit / (double)total : 100.0;
-        char *list = NULL;
-        size_t listn = 0;
-        FILE *ms = open_memstream(&list, &listn);
-        if (ms) {
-            rf_coverage_report(tp->cov, ms);
-            fclose(ms);
-        }
+        bool short_ = fail_under >= 0 && pct + 1e-9 < fail_under;
+        tt_gaps gp = {&S, tp->p->path, {0}, short_};
+        if (rf_coverage_each(tp->cov, tt_gap, &gp) != 0)
+            tt_printf(&gp.list, "  %s: coverage list incomplete: out of memory\n", tp->p->path);
+        const char *list = gp.list.s;
         tt_printf(&covtext, "coverage %s: %.1f%% (%zu of %zu items, conditions and levels)\n%s",
                   rf_pack_id(tp->p), pct, hit, total, list ? list : "");
         if (fail_under >= 0) {
-            bool short_ = pct + 1e-9 < fail_under;
             tt_buf why = {0};
             if (short_) {
                 tt_printf(&covtext, "coverage %s: %.1f%% is below --fail-under %.1f%%\n",
@@ -1484,31 +1504,8 @@ int cmd_test(int argc, char **argv)
             }
             tt_add_result(&S, TT_GATE, rf_pack_id(tp->p),
                           ar_printf(S.a, "coverage >= %g%%", fail_under), tp->p->path, 0, why.s);
-            /* "  PACK:LINE:COL: what" per uncovered point */
-            size_t pl = strlen(tp->p->path);
-            for (char *ln = list; short_ && ln && *ln;) {
-                char *end = strchr(ln, '\n');
-                if (end)
-                    *end = '\0';
-                const char *t = ln + strspn(ln, " ");
-                unsigned long line = 0, col = 0;
-                if (strncmp(t, tp->p->path, pl) == 0 && t[pl] == ':') {
-                    char *q;
-                    t += pl + 1;
-                    line = strtoul(t, &q, 10);
-                    if (q != t && *q == ':') {
-                        col = strtoul(q + 1, &q, 10);
-                        t = *q == ':' ? q + 1 : t;
-                    } else {
-                        line = 0;
-                    }
-                }
-                t += strspn(t, " ");
-                tt_note(&S, "uncovered", RF_ERROR, tp->p->path, line, (uint32_t)col, t);
-                ln = end ? end + 1 : NULL;
-            }
         }
-        free(list);
+        free(gp.list.s);
     }
     size_t passed = 0, failed = 0;
     for (size_t i = 0; i < S.nresults; i++)

@@ -183,6 +183,63 @@ static void test_flags_only(void **state)
     rf_pack_free(p);
 }
 
+/* rf_coverage_each gives each point not covered as a place and a text, one
+ * per point (their number is total - hit), in the order and words of
+ * rf_coverage_report, and stops when the callback says so. */
+typedef struct gaps {
+    char text[2048];
+    int n, stop_after;
+} gaps;
+
+static int on_gap(void *ctx, const rf_coverage_gap *g)
+{
+    gaps *s = ctx;
+    char line[512];
+    if (g->line)
+        snprintf(line, sizeof line, "  %s:%llu:%u: %s\n", g->file, (unsigned long long)g->line,
+                 g->column, g->what);
+    else
+        snprintf(line, sizeof line, "  %s: %s\n", g->file, g->what);
+    tu_cat(s->text, sizeof s->text, line);
+    s->n++;
+    return s->n == s->stop_after ? 7 : 0;
+}
+
+static void test_coverage_each(void **state)
+{
+    (void)state;
+    rf_pack *p = load(communities);
+    rf_input in[1] = {
+        {"communities", tu_put("c.csv", "name,score,households,space\nA,55,200,40\n"), NULL, 0}};
+    rf_run_options o = RF_RUN_OPTIONS_INIT;
+    o.coverage = rf_coverage_new(p);
+    rf_diags *d = rf_diags_new();
+    FILE *out = tmpfile();
+    assert_int_equal(rf_run(p, &o, in, 1, out, NULL, NULL, d), 0);
+    size_t hit, total;
+    rf_coverage_counts(o.coverage, &hit, &total);
+    gaps s = {.stop_after = -1};
+    assert_int_equal(rf_coverage_each(o.coverage, on_gap, &s), 0);
+    assert_int_equal((size_t)s.n, total - hit);
+    assert_true(s.n > 2);
+    char *rep = NULL;
+    size_t repn = 0;
+    FILE *ms = open_memstream(&rep, &repn);
+    rf_coverage_report(o.coverage, ms);
+    fclose(ms);
+    assert_string_equal(s.text, rep);
+    assert_non_null(strstr(rep, "  t.yaml: no case ends with no level (none)\n"));
+    assert_non_null(strstr(rep, ": condition 'score < pass' of level lagging never false\n"));
+    free(rep);
+    gaps two = {.stop_after = 2};
+    assert_int_equal(rf_coverage_each(o.coverage, on_gap, &two), 7);
+    assert_int_equal(two.n, 2);
+    fclose(out);
+    rf_coverage_free(o.coverage);
+    rf_diags_free(d);
+    rf_pack_free(p);
+}
+
 static void expect_error(const char *src, const char *msg)
 {
     tu_load_fails("bad.yaml", src, msg);
@@ -472,6 +529,7 @@ int main(void)
         cmocka_unit_test(test_flags_beside_levels),
         cmocka_unit_test(test_flags_json),
         cmocka_unit_test(test_flags_only),
+        cmocka_unit_test(test_coverage_each),
         cmocka_unit_test(test_flag_ids_name_nothing_else),
         cmocka_unit_test(test_pick_text_and_one_row),
         cmocka_unit_test(test_set_constants),

@@ -202,6 +202,11 @@ typedef struct rn_run {
     uint64_t xshown[RF_MAX_INPUTS];
     const char *stamp; /* id@version, written in every result */
     size_t stampn;
+    /* The texts every result repeats, encoded for the output once
+     * (wr_encode): per level and the none level (index nlevels) its id and
+     * label, and the stamp; NULL where one is written as text. */
+    const char **cell_id, **cell_label, *cell_stamp;
+    size_t *cell_idn, *cell_labeln, cell_stampn;
     rn_col *cols; /* the result columns written, in order (all, or --columns) */
     int ncols;
     /* rankings */
@@ -1213,6 +1218,32 @@ static void rn_rank_note(rn_run *R, const vl_value *vals, const ex_acc *accs, co
     rk_note(R->rk, &env);
 }
 
+static void rn_cells(rn_run *R)
+{
+    const rf_pack *p = R->p;
+    size_t nl = (size_t)p->nlevels + 1;
+    R->cell_id = ar_alloc(R->a, nl * sizeof *R->cell_id);
+    R->cell_label = ar_alloc(R->a, nl * sizeof *R->cell_label);
+    R->cell_idn = ar_alloc(R->a, nl * sizeof *R->cell_idn);
+    R->cell_labeln = ar_alloc(R->a, nl * sizeof *R->cell_labeln);
+    for (size_t l = 0; l < nl; l++) {
+        const char *id = l < (size_t)p->nlevels ? p->levels[l].id : p->none_id;
+        const char *lab = l < (size_t)p->nlevels ? p->levels[l].label.zh : p->none.zh;
+        R->cell_id[l] = wr_encode(R->a, R->w.fmt, id, strlen(id), &R->cell_idn[l]);
+        R->cell_label[l] = wr_encode(R->a, R->w.fmt, lab, strlen(lab), &R->cell_labeln[l]);
+    }
+    R->cell_stamp = wr_encode(R->a, R->w.fmt, R->stamp, R->stampn, &R->cell_stampn);
+}
+
+/* A text every result repeats: encoded once if it could be. */
+static void rn_repeated(wr_writer *w, const char *cell, size_t celln, const char *s)
+{
+    if (cell)
+        wr_encoded(w, cell, celln);
+    else
+        wr_text(w, s, strlen(s));
+}
+
 static void rn_evaluate(rn_run *R, const vl_value *vals, const ex_acc *accs, const dv_set *sets,
                         const uint32_t *counts, uint64_t line, size_t ord)
 {
@@ -1308,10 +1339,10 @@ static void rn_evaluate(rn_run *R, const vl_value *vals, const ex_acc *accs, con
             wr_value(w, rn_outval(R, vals, &p->outs[C->i]));
             break;
         case RN_COL_LEVEL:
-            wr_text(w, lid, strlen(lid));
+            rn_repeated(w, R->cell_id[lv], R->cell_idn[lv], lid);
             break;
         case RN_COL_LABEL:
-            wr_text(w, llab, strlen(llab));
+            rn_repeated(w, R->cell_label[lv], R->cell_labeln[lv], llab);
             break;
         case RN_COL_FLAG:
             wr_value(w, R->fvals[C->i]);
@@ -1323,7 +1354,10 @@ static void rn_evaluate(rn_run *R, const vl_value *vals, const ex_acc *accs, con
             wr_text(w, detail, dn);
             break;
         case RN_COL_PACK:
-            wr_text(w, R->stamp, R->stampn);
+            if (R->cell_stamp)
+                wr_encoded(w, R->cell_stamp, R->cell_stampn);
+            else
+                wr_text(w, R->stamp, R->stampn);
             break;
         }
     }
@@ -2983,6 +3017,7 @@ int rf_run(const rf_pack *p, const rf_run_options *o, const rf_input *inputs, si
     R.stamp = ar_printf(R.a, "%s@%s%s", p->id, p->version, p->set_stamp ? p->set_stamp : "");
     R.stampn = strlen(R.stamp);
     wr_begin(&R.w, out, o->format, names, R.ncols);
+    rn_cells(&R);
     if (rejects)
         fputs("file,line,input,action,reason,raw\n", rejects);
 

@@ -3,7 +3,9 @@
 #include "ar.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void wr_failed(wr_writer *w)
@@ -256,10 +258,42 @@ void wr_text(wr_writer *w, const char *s, size_t n)
     if (!w->f)
         return;
     wr_sep(w);
-    if (w->fmt == RF_FORMAT_CSV)
-        wr_csv(w, s, n);
-    else
+    if (w->fmt == RF_FORMAT_CSV) {
+        if (n) /* an empty cell is nothing between its commas */
+            wr_csv(w, s, n);
+    } else {
         wr_json_string(w, s, n);
+    }
+}
+
+const char *wr_encode(ar_arena *a, rf_format fmt, const char *s, size_t n, size_t *len)
+{
+    /* Written by the row writer's own code into a writer that never
+     * flushes: 6 bytes a byte at most (a JSON \u escape) stays inside its
+     * buffer. */
+    if (n > WR_BUF / 8)
+        return NULL;
+    wr_writer *t = malloc(sizeof *t);
+    if (!t)
+        return NULL;
+    memset(t, 0, offsetof(wr_writer, buf));
+    t->fmt = fmt;
+    if (fmt == RF_FORMAT_CSV)
+        wr_csv(t, s, n);
+    else
+        wr_json_string(t, s, n);
+    *len = t->n;
+    char *cell = ar_strndup(a, t->buf, t->n);
+    free(t);
+    return cell;
+}
+
+void wr_encoded(wr_writer *w, const char *cell, size_t n)
+{
+    if (!w->f)
+        return;
+    wr_sep(w);
+    wr_put(w, cell, n);
 }
 
 void wr_list(wr_writer *w, const char *const *items, int n)
@@ -267,6 +301,8 @@ void wr_list(wr_writer *w, const char *const *items, int n)
     if (!w->f)
         return;
     wr_sep(w);
+    if (!n && w->fmt == RF_FORMAT_CSV)
+        return;
     if (w->fmt == RF_FORMAT_JSONL) {
         wr_ch(w, '[');
         for (int i = 0; i < n; i++) {

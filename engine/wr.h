@@ -7,6 +7,7 @@
 #ifndef WR_H
 #define WR_H
 
+#include "ar.h"
 #include "rosterflag.h"
 #include "vl.h"
 
@@ -38,6 +39,13 @@ void wr_text(wr_writer *w, const char *s, size_t n);
 /* A list: joined with "; " in CSV, a JSON array in JSON lines. */
 void wr_list(wr_writer *w, const char *const *items, int n);
 void wr_row_end(wr_writer *w);
+
+/* A text written in every row (a level's id and label, the pack stamp)
+ * encoded once, as wr_text would write it in fmt (quoted or made inert in
+ * CSV, a JSON string), into a; NULL if it is too long to keep (then write
+ * it with wr_text). wr_encoded writes such a cell. */
+const char *wr_encode(ar_arena *a, rf_format fmt, const char *s, size_t n, size_t *len);
+void wr_encoded(wr_writer *w, const char *cell, size_t n);
 
 /* A cell a spreadsheet would run as a formula: it begins with '=', '+', '-',
  * '@', a tab or a carriage return. In CSV such a text cell is written after an

@@ -1165,6 +1165,7 @@ const ex_expr *ex_compile(ex_compiler *c, const char *src, size_t n, int scope, 
     c->nsuccess++;
     out->text = copy;
     out->prog = ex_fast_compile(c->arena, out);
+    ex_describe_prepare(c->arena, out);
     /* and the parts of the aggregates this compile lifted (a nested
      * compile has done its own) */
     for (int i = naggs; i < c->naggs; i++) {

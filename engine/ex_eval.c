@@ -670,9 +670,79 @@ static void describe(wbuf *w, const ex_expr *e, const ex_env *env)
     }
 }
 
+static bool is_cmp(ex_op op)
+{
+    return op == EX_O_EQ || op == EX_O_NE || op == EX_O_LT || op == EX_O_LE || op == EX_O_GT ||
+           op == EX_O_GE;
+}
+
+void ex_describe_prepare(ar_arena *a, ex_expr *e)
+{
+    if (!is_cmp(e->op) || e->nkids != 2 || e->kids[0]->op == EX_O_LIT || e->kids[1]->op != EX_O_LIT)
+        return;
+    /* as describe() writes a comparison, the left side's value left out */
+    char pre[1024], post[256];
+    wbuf w = {pre, sizeof pre, 0, false};
+    put_text(&w, e->kids[0]);
+    put(&w, " ", 1);
+    wbuf z = {post, sizeof post, 0, false};
+    put(&z, " ", 1);
+    puts_(&z, op_symbol(e->op));
+    put(&z, " ", 1);
+    put_value(&z, e->kids[1]->val);
+    if (w.full || z.full)
+        return; /* long texts: described the long way */
+    e->tpl_pre = ar_strndup(a, pre, w.len);
+    e->tpl_pren = (uint32_t)w.len;
+    e->tpl_post = ar_strndup(a, post, z.len);
+    e->tpl_postn = (uint32_t)z.len;
+    e->tpl_op = e->op;
+    e->tpl_rval = e->kids[1]->val;
+}
+
+/* The template's text with the left side's value, or false (nothing
+ * written) when it does not apply or the text would not fit whole. */
+static bool describe_tpl(const ex_expr *e, const ex_env *env, wbuf *w)
+{
+    const ex_expr *r = e->kids[1];
+    if (e->op != e->tpl_op || memcmp(&r->val, &e->tpl_rval, sizeof r->val) != 0)
+        return false;
+    vl_value v = run(e->kids[0], env);
+    char tmp[64];
+    const char *vs = tmp;
+    size_t vn;
+    if (v.kind == VL_INT) {
+        /* digits by hand: the integer writer, not printf */
+        char rev[24];
+        uint64_t u = v.u.i < 0 ? (uint64_t)0 - (uint64_t)v.u.i : (uint64_t)v.u.i;
+        size_t k = 0;
+        vn = 0;
+        do {
+            rev[k++] = (char)('0' + u % 10);
+            u /= 10;
+        } while (u);
+        if (v.u.i < 0)
+            tmp[vn++] = '-';
+        while (k)
+            tmp[vn++] = rev[--k];
+    } else if (v.kind == VL_MISSING || v.kind == VL_TEXT) {
+        return false; /* put_value's other forms: rare in a reason */
+    } else {
+        vn = vl_format(v, tmp, sizeof tmp);
+    }
+    if (w->len + e->tpl_pren + vn + e->tpl_postn + 1 > w->cap)
+        return false;
+    put(w, e->tpl_pre, e->tpl_pren);
+    put(w, vs, vn);
+    put(w, e->tpl_post, e->tpl_postn);
+    return true;
+}
+
 size_t ex_describe(const ex_expr *e, const ex_env *env, char *buf, size_t cap)
 {
     wbuf w = {buf, cap, 0, false};
+    if (cap && e->tpl_pre && describe_tpl(e, env, &w))
+        return w.len;
     if (cap)
         buf[0] = '\0';
     describe(&w, e, env);

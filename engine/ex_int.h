@@ -149,6 +149,14 @@ struct ex_expr {
     /* Roots and aggregate parts: the straight-line program for the common
      * case (ex_fast.c), or NULL when the tree is always evaluated as is. */
     const struct ex_prog *prog;
+    /* A root comparison of an expression with a literal: ex_describe's
+     * text before and after the left side's value ("score " and " ≤ 6"),
+     * made at compile time, with the operator and literal it was made for
+     * (a mutant that changes either is described the long way). */
+    const char *tpl_pre, *tpl_post;
+    uint32_t tpl_pren, tpl_postn;
+    ex_op tpl_op;
+    vl_value tpl_rval;
 };
 
 /* An aggregate slot with what ex_agg_final needs to say why it is missing. */
@@ -187,6 +195,10 @@ ex_expr *ex_node(ex_compiler *c, ex_op op, const char *src, uint32_t off, uint32
 ex_expr *ex_parse(ex_compiler *c, const char *src, size_t n);
 /* Resolve, type-check and fold the tree in place; false after errors. */
 bool ex_check(ex_compiler *c, ex_expr *root, int scope, vl_type want, ex_expr **out);
+
+/* Make e's description template (see tpl_pre), if it is a comparison
+ * with a literal on its right. */
+void ex_describe_prepare(ar_arena *a, ex_expr *e);
 
 /* ---- the fast path (ex_fast.c) ---- */
 

@@ -1104,6 +1104,22 @@ typedef struct rn_reasons {
     int n, cap;
 } rn_reasons;
 
+/* The strings joined, NUL-terminated, in a: a reason is made for every
+ * row with a level, so not with printf. */
+static const char *rn_join(ar_arena *a, const char *const *part, int n)
+{
+    size_t len[8], total = 0;
+    for (int i = 0; i < n; i++)
+        total += len[i] = strlen(part[i]);
+    char *s = ar_alloc(a, total + 1), *o = s;
+    for (int i = 0; i < n; i++) {
+        memcpy(o, part[i], len[i]);
+        o += len[i];
+    }
+    *o = '\0';
+    return s;
+}
+
 /* Evaluate the conditions of a level or flag (coverage numbers them from
  * *k on), add a reason for each that held or could not be decided, and say
  * whether the whole holds, or might (*maybe: values missing). */
@@ -1145,13 +1161,16 @@ static bool rn_conds(rn_run *R, const pk_level *L, ex_env *env, int *k, bool exp
         }
         /* An undecided condition names the condition and what it lacked,
          * so staff know which cell to fill in. */
-        if (u)
-            rs->v[rs->n++] = ar_printf(R->scratch, "%s: not evaluated: %s (%s)", L->id,
-                                       ex_text(C->expr), v.u.why);
-        else if (C->reason)
-            rs->v[rs->n++] = ar_printf(R->scratch, "%s: %s (%s)", L->id, C->reason, desc);
-        else
-            rs->v[rs->n++] = ar_printf(R->scratch, "%s: %s", L->id, desc);
+        if (u) {
+            const char *part[] = {L->id, ": not evaluated: ", ex_text(C->expr), " (", v.u.why, ")"};
+            rs->v[rs->n++] = rn_join(R->scratch, part, 6);
+        } else if (C->reason) {
+            const char *part[] = {L->id, ": ", C->reason, " (", desc, ")"};
+            rs->v[rs->n++] = rn_join(R->scratch, part, 6);
+        } else {
+            const char *part[] = {L->id, ": ", desc};
+            rs->v[rs->n++] = rn_join(R->scratch, part, 3);
+        }
     }
     bool holds = L->all ? held == L->nconds : held > 0;
     *maybe = L->all ? held + unknown == L->nconds && unknown > 0 : unknown > 0;

@@ -1083,6 +1083,55 @@ static void test_describe(void **state)
     assert_int_equal(ex_describe(C("score"), &env, small, 0), 0);
 }
 
+/* A comparison with a literal is described from a template made at load;
+ * it must read exactly as the long way, and follow a mutant's patch. */
+static void test_describe_template(void **state)
+{
+    (void)state;
+    const ex_expr *e = C("score <= 6");
+    const int64_t vals[] = {6, -3, 0, INT64_MIN, INT64_MAX, 123456789};
+    char got[128], want[128];
+    for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++) {
+        ent[0] = vl_int(vals[i]);
+        char num[32];
+        snprintf(num, sizeof num, "%lld", (long long)vals[i]);
+        snprintf(want, sizeof want, "score %s ≤ 6", num);
+        assert_int_equal(ex_describe(e, &env, got, sizeof got), strlen(want));
+        assert_string_equal(got, want);
+    }
+    ent[1] = vl_dec(-0.004);
+    assert_string_equal(D_("avg_age < 1.5"), "avg_age 0 < 1.5");
+    ent[4] = vl_date(ymd(1970, 5, 20));
+    assert_string_equal(D_("birth >= date(\"1960-01-01\")"), "birth 1970-05-20 ≥ 1960-01-01");
+    assert_string_equal(D_("flag = true"), "flag true = true");
+    /* a patched operator or literal is described as it now reads */
+    ent[0] = vl_int(6);
+    ex_site sites[4];
+    int n = ex_sites(e, sites, 4);
+    assert_int_equal(n, 2);
+    for (int i = 0; i < n; i++) {
+        unsigned char saved[sizeof(vl_value)];
+        memcpy(saved, sites[i].at, sites[i].size);
+        if (sites[i].kind == EX_SITE_CMP) {
+            memcpy(sites[i].at, sites[i].alt, sites[i].size);
+            ex_describe(e, &env, got, sizeof got);
+            assert_string_equal(got, "score 6 < 6");
+        } else {
+            vl_value v = vl_int(7);
+            memcpy(sites[i].at, &v, sizeof v);
+            ex_describe(e, &env, got, sizeof got);
+            assert_string_equal(got, "score 6 ≤ 7");
+        }
+        memcpy(sites[i].at, saved, sites[i].size);
+        ex_describe(e, &env, got, sizeof got);
+        assert_string_equal(got, "score 6 ≤ 6");
+    }
+    /* too small a buffer: cut as the long way cuts it */
+    char small[10];
+    ex_describe(e, &env, small, sizeof small);
+    assert_string_equal(small, "score 6 ");
+}
+
 static void test_arena_only(void **state)
 {
     (void)state;
@@ -1346,6 +1395,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_tallies_and_weights, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_describe, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_describe_template, setup, teardown),
         cmocka_unit_test_setup_teardown(test_arena_only, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reentrant, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fast_matches_careful, setup, teardown),

@@ -6,6 +6,7 @@
 # engine         set ROSTERFLAG: the binary named by $ROSTERFLAG, or else
 #                build-rel/rosterflag, configured Release and built here
 # bare_parse     build the floor program bench/data/bare_parse if stale
+# xlsx_floor     build the workbook's floor program bench/data/xlsx_floor if stale
 # rows ARG NAME  a row count from ARG ("1,000,000" and "1_000_000" accepted)
 # sitting        print the sitting line once (not again under run.sh --all)
 # peak NAME CMD...  one run of CMD under GNU time -v into $D/time_${TABLE}_NAME.txt
@@ -98,6 +99,15 @@ bare_parse() {
     if [ ! -x "$BARE" ] || [ bench/bare_parse.c -nt "$BARE" ]; then
         log "building $BARE"
         cc -O2 bench/bare_parse.c -lcsv -o "$BARE"
+    fi
+}
+
+FLOOR=$D/xlsx_floor
+xlsx_floor() {
+    need cc csv.h xlsxwriter.h
+    if [ ! -x "$FLOOR" ] || [ bench/xlsx_floor.c -nt "$FLOOR" ]; then
+        log "building $FLOOR"
+        cc -O2 bench/xlsx_floor.c -lcsv -lxlsxwriter -o "$FLOOR"
     fi
 }
 

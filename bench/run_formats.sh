@@ -75,4 +75,27 @@ python3 bench/table.py times "$JSON" $NAMES \
     --summary xlsx --summary html --summary jsonl \
     --note "hyperfine -N, warmup $WARMUP, runs $RUNS; load average before timing $LOAD; --threads 1; output to a file under $D." \
     --note "cpu × csv = this row's CPU time / the plain CSV's (the measure: what the format costs); × csv the same for wall time."
+
+# The workbook's floor: libxlsxwriter alone writing the cells of the xlsx row
+# (bench/xlsx_floor.c reads the csv row's results, then writes and times only
+# the workbook), best of RUNS.
+xlsx_floor
+log "the workbook's floor ($FLOOR), $RUNS runs"
+: >"$D/formats_floor.txt"
+for _ in $(seq "$RUNS"); do
+    "$FLOOR" "$D/formats_csv.csv" "$D/formats_floor.xlsx" --drop level --drop pack \
+        --fill level_label --plain 无 >>"$D/formats_floor.txt" || die "the floor program failed"
+done
+python3 - "$JSON" "$D/formats_floor.txt" <<'PY'
+import json, re, sys
+runs = {r["command"]: r for r in json.load(open(sys.argv[1]))["results"]}
+cpu = {k: r["user"] + r["system"] for k, r in runs.items()}
+best = min((float(re.search(r"write_cpu_s=(\S+)", l).group(1)),
+            float(re.search(r"write_wall_s=(\S+)", l).group(1))) for l in open(sys.argv[2]))
+print("The workbook's floor (`bench/xlsx_floor.c`: libxlsxwriter alone, constant memory, "
+      "the xlsx row's cells): write CPU %.2f s, wall %.2f s (best of %d); %.1f× the csv row's "
+      "CPU; the xlsx row's CPU is %.2f× the floor."
+      % (best[0], best[1], sum(1 for _ in open(sys.argv[2])), best[0] / cpu["csv"],
+         cpu["xlsx"] / best[0]))
+PY
 rm -f "$D"/formats_*

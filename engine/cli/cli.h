@@ -37,11 +37,17 @@ int cmd_test(int argc, char **argv);
  * looked up in the installed rules folders (see packpath.c). */
 int cli_pack_load(const char *arg, rf_pack **out, rf_diags *d);
 /* The file cli_pack_load reads for `arg` (or `arg` itself when no rules
- * folder has it); free it. */
-char *cli_pack_path(const char *arg);
+ * folder has it, *missed then true if they were searched); free it. NULL if
+ * out of memory. */
+char *cli_pack_path(const char *arg, bool *missed);
 /* The same, with constants set (run's --set). */
 int cli_pack_load_set(const char *arg, const rf_setting *sets, size_t nsets, rf_pack **out,
                       rf_diags *d);
+/* Loads `path`, found for `arg` by cli_pack_path (so a command that needs
+ * the file before loading it looks it up once); if it does not load and
+ * the rules folders were searched in vain, a note names them. */
+int cli_pack_load_found(const char *arg, const char *path, bool missed, const rf_setting *sets,
+                        size_t nsets, rf_pack **out, rf_diags *d);
 
 /* Print every diagnostic to stderr; returns the exit code of the most
  * serious error class present, or CLI_OK. */

@@ -177,6 +177,8 @@ typedef struct run_args {
     bool explain, quiet, bom, xlsx, html, list_all, notices;
     bool strict; /* a warning about an input fails the run */
     const char *pack, *output, *rejects, *id, *enc_all, *group_by;
+    char *pack_path;  /* the file of `pack`, found once (cli_pack_path) */
+    bool pack_missed; /* `pack` is no file here, nor in the rules folders */
     char delim_all;
     rf_run_options o;
     rf_input inputs[RF_MAX_INPUTS];
@@ -194,6 +196,7 @@ enum { RUN_HELP = -1 };
 
 static void run_args_free(run_args *A)
 {
+    free(A->pack_path);
     for (size_t k = 0; k < A->nin; k++)
         free((char *)A->inputs[k].name);
     for (size_t e = 0; e < A->nenc; e++)
@@ -515,7 +518,7 @@ static int run_check_paths(const run_args *A)
         return CLI_USAGE;
     }
     /* A pack named without a path is the one found in the rules folders. */
-    char *pack = A->pack ? cli_pack_path(A->pack) : NULL;
+    const char *pack = A->pack_path;
     int code = CLI_OK;
     for (int k = 0; k < 2 && code == CLI_OK; k++) {
         if (!outs[k] || strcmp(outs[k], "-") == 0)
@@ -534,7 +537,6 @@ static int run_check_paths(const run_args *A)
                 code = CLI_USAGE;
             }
     }
-    free(pack);
     if (code == CLI_OK && !out_stdout && A->rejects && !rej_stdout &&
         of_same_file(A->output, A->rejects)) {
         cli_usage_error(A->cmd, "--output %s and --rejects %s are the same file", A->output,
@@ -580,6 +582,12 @@ static int run_check_args(run_args *A)
         cli_usage_error(A->cmd, "--bom is for CSV results; JSON lines, workbooks and reports "
                                 "never start with a byte-order mark");
         return CLI_USAGE;
+    }
+    /* Found once: the file checked against the outputs is the file loaded. */
+    A->pack_path = cli_pack_path(A->pack, &A->pack_missed);
+    if (!A->pack_path) {
+        fprintf(stderr, "rosterflag %s: out of memory\n", A->cmd);
+        return CLI_INTERNAL;
     }
     return run_check_paths(A);
 }
@@ -651,7 +659,7 @@ static int run_main(int argc, char **argv, bool explain)
             code = CLI_OK;
         goto done;
     }
-    if (cli_pack_load_set(A.pack, A.sets, A.nsets, &p, d) != 0) {
+    if (cli_pack_load_found(A.pack, A.pack_path, A.pack_missed, A.sets, A.nsets, &p, d) != 0) {
         code = cli_report(d);
         goto done;
     }

@@ -86,12 +86,14 @@ static char *pp_find(const char *name, const char *dirs)
     return NULL;
 }
 
-char *cli_pack_path(const char *arg)
+char *cli_pack_path(const char *arg, bool *missed)
 {
     char *found = NULL;
+    *missed = false;
     if (!strchr(arg, '/') && !pp_is_file(arg)) {
         char *dirs = pp_dirs();
         found = dirs ? pp_find(arg, dirs) : NULL;
+        *missed = dirs && !found;
         free(dirs);
     }
     if (!found && (found = malloc(strlen(arg) + 1)))
@@ -107,24 +109,28 @@ int cli_pack_load(const char *arg, rf_pack **out, rf_diags *d)
 int cli_pack_load_set(const char *arg, const rf_setting *sets, size_t nsets, rf_pack **out,
                       rf_diags *d)
 {
-    if (strchr(arg, '/') || pp_is_file(arg))
-        return rf_pack_load_set(arg, sets, nsets, out, d);
-    char *dirs = pp_dirs();
-    char *found = dirs ? pp_find(arg, dirs) : NULL;
-    if (found) {
-        int rc = rf_pack_load_set(found, sets, nsets, out, d);
-        free(found);
+    bool missed;
+    char *path = cli_pack_path(arg, &missed);
+    int rc = cli_pack_load_found(arg, path ? path : arg, missed, sets, nsets, out, d);
+    free(path);
+    return rc;
+}
+
+int cli_pack_load_found(const char *arg, const char *path, bool missed, const rf_setting *sets,
+                        size_t nsets, rf_pack **out, rf_diags *d)
+{
+    int rc = rf_pack_load_set(path, sets, nsets, out, d);
+    if (rc != 0 && missed) {
+        char *dirs = pp_dirs();
+        if (dirs) {
+            for (char *c = dirs; *c; c++)
+                if (*c == '\n')
+                    *c = ':';
+            dg_add(d, RF_NOTE, RF_CLASS_PACK, NULL, 0, 0, 0, NULL,
+                   "no pack named '%s' (or '%s.yaml') in the rules folders either: %s", arg, arg,
+                   dirs);
+        }
         free(dirs);
-        return rc;
     }
-    int rc = rf_pack_load_set(arg, sets, nsets, out, d);
-    if (rc != 0 && dirs) {
-        for (char *c = dirs; *c; c++)
-            if (*c == '\n')
-                *c = ':';
-        dg_add(d, RF_NOTE, RF_CLASS_PACK, NULL, 0, 0, 0, NULL,
-               "no pack named '%s' (or '%s.yaml') in the rules folders either: %s", arg, arg, dirs);
-    }
-    free(dirs);
     return rc;
 }

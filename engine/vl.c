@@ -600,6 +600,33 @@ size_t vl_format(vl_value v, char *buf, size_t cap)
     }
     case VL_DEC: {
         double r = vl_round(v.u.d, 2);
+        if (r > -1e12 && r < 1e12) {
+            /* r is the double nearest cents/100, so "%.2f" would print
+             * exactly those cents: write them by hand, as the integer
+             * writer does, then drop trailing zeros as below */
+            int64_t c = llround(r * 100.0);
+            uint64_t u = c < 0 ? (uint64_t)0 - (uint64_t)c : (uint64_t)c;
+            char rev[24];
+            int n = 0;
+            rev[n++] = (char)('0' + u % 10);
+            rev[n++] = (char)('0' + u / 10 % 10);
+            rev[n++] = '.';
+            u /= 100;
+            do {
+                rev[n++] = (char)('0' + u % 10);
+                u /= 10;
+            } while (u);
+            if (c < 0)
+                rev[n++] = '-';
+            while (n)
+                tmp[k++] = rev[--n];
+            while (tmp[k - 1] == '0')
+                k--;
+            if (tmp[k - 1] == '.')
+                k--;
+            tmp[k] = '\0';
+            break;
+        }
         if (!isfinite(r)) {
             k = snprintf(tmp, sizeof tmp, "%s", isnan(r) ? "nan" : r > 0 ? "inf" : "-inf");
             break;
@@ -626,6 +653,15 @@ size_t vl_format(vl_value v, char *buf, size_t cap)
     case VL_DATE: {
         int y, m, d;
         vl_ymd_from_days(v.u.date, &y, &m, &d);
+        if (y >= 0 && y <= 9999 && m >= 1 && m <= 12 && d >= 1 && d <= 31) {
+            /* "%04d-%02d-%02d" by hand: dates fill many result columns */
+            const int dig[] = {y / 1000, y / 100 % 10, y / 10 % 10, y % 10, -1,
+                               m / 10,   m % 10,       -1,          d / 10, d % 10};
+            for (k = 0; k < 10; k++)
+                tmp[k] = dig[k] < 0 ? '-' : (char)('0' + dig[k]);
+            tmp[k] = '\0';
+            break;
+        }
         k = snprintf(tmp, sizeof tmp, "%04d-%02d-%02d", y, m, d);
         break;
     }

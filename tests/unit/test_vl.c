@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -397,16 +398,92 @@ static void test_same_key(void **state)
     assert_true(vl_hash(vl_int(1), 1) != vl_hash(vl_bool(true), 1));
 }
 
+/* Decimals and dates are written by hand; they must read exactly as
+ * printf's "%.2f" (trailing zeros dropped, "-0" as "0") and "%04d-%02d-%02d"
+ * did, on every magnitude and at the ties vl_round decides. */
+static size_t printf_dec(double x, char *tmp)
+{
+    double r = vl_round(x, 2);
+    int k;
+    if (!isfinite(r))
+        return (size_t)snprintf(tmp, 64, "%s", isnan(r) ? "nan" : r > 0 ? "inf" : "-inf");
+    k = snprintf(tmp, 64, "%.2f", r);
+    if (k < 0 || k >= 64)
+        return (size_t)snprintf(tmp, 64, "%.6g", r);
+    while (k > 0 && tmp[k - 1] == '0')
+        k--;
+    if (k > 0 && tmp[k - 1] == '.')
+        k--;
+    tmp[k] = '\0';
+    if (!strcmp(tmp, "-0")) {
+        strcpy(tmp, "0");
+        k = 1;
+    }
+    return (size_t)k;
+}
+
+static void test_format_by_hand(void **state)
+{
+    (void)state;
+    char got[64], want[64];
+    uint64_t seed = 20251231;
+    for (int i = 0; i < 400000; i++) {
+        seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+        double x;
+        int mag = (int)(seed >> 59); /* 0..31 */
+        double unit = (double)(seed >> 11) / 9007199254740992.0;
+        switch (i % 4) {
+        case 0: /* anything from 1e-4 to 1e14 */
+            x = unit * pow(10.0, mag / 2 - 4);
+            break;
+        case 1: /* cents and half cents, where rounding ties live */
+            x = (double)(int64_t)(seed >> 40) / 200.0;
+            break;
+        case 2: /* around the hand-written range's bound (1e12) and past it */
+            x = i % 8 == 2 ? 1e12 * (0.999 + unit * 0.002) : pow(10.0, 11.0 + 6.0 * unit);
+            break;
+        default: /* ratios like a share or an average */
+            x = (double)(seed >> 54) / (double)((seed >> 44 & 1023) + 1);
+            break;
+        }
+        if (seed & 1)
+            x = -x;
+        size_t n = vl_format(vl_dec(x), got, sizeof got);
+        size_t m = printf_dec(x, want);
+        if (n != m || strcmp(got, want) != 0)
+            fail_msg("%.17g: by hand '%s', printf '%s'", x, got, want);
+    }
+    const double edge[] = {0.0,   -0.0,  0.004,    -0.004,    0.005, -0.005, 0.015,
+                           1.005, 2.675, 99.995,   -99.995,   1e12,  -1e12,  999999999999.99,
+                           1e300, NAN,   INFINITY, -INFINITY, 5e-324};
+    for (size_t i = 0; i < sizeof edge / sizeof edge[0]; i++) {
+        vl_format(vl_dec(edge[i]), got, sizeof got);
+        printf_dec(edge[i], want);
+        assert_string_equal(got, want);
+    }
+    for (int32_t day = -719162; day <= 2932896; day += 97) {
+        int y, m, d;
+        vl_ymd_from_days(day, &y, &m, &d);
+        snprintf(want, sizeof want, "%04d-%02d-%02d", y, m, d);
+        vl_format(vl_date(day), got, sizeof got);
+        assert_string_equal(got, want);
+    }
+    /* a short buffer still cuts as before */
+    assert_int_equal(vl_format(vl_dec(1234.5), got, 4), 3);
+    assert_string_equal(got, "123");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_type_names),  cmocka_unit_test(test_days),
-        cmocka_unit_test(test_valid),       cmocka_unit_test(test_full_years),
-        cmocka_unit_test(test_parse_int),   cmocka_unit_test(test_parse_dec),
-        cmocka_unit_test(test_parse_date),  cmocka_unit_test(test_parse_bool_text_enum),
-        cmocka_unit_test(test_parse_empty), cmocka_unit_test(test_parse_long_and_small_buffer),
-        cmocka_unit_test(test_format),      cmocka_unit_test(test_round),
-        cmocka_unit_test(test_equal),       cmocka_unit_test(test_same_key),
+        cmocka_unit_test(test_type_names),     cmocka_unit_test(test_days),
+        cmocka_unit_test(test_valid),          cmocka_unit_test(test_full_years),
+        cmocka_unit_test(test_parse_int),      cmocka_unit_test(test_parse_dec),
+        cmocka_unit_test(test_parse_date),     cmocka_unit_test(test_parse_bool_text_enum),
+        cmocka_unit_test(test_parse_empty),    cmocka_unit_test(test_parse_long_and_small_buffer),
+        cmocka_unit_test(test_format),         cmocka_unit_test(test_round),
+        cmocka_unit_test(test_equal),          cmocka_unit_test(test_same_key),
+        cmocka_unit_test(test_format_by_hand),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -381,6 +381,10 @@ static bool cs_repeats_header(const cs_reader *r, size_t nf, size_t skip)
         size_t n = r->fields[i].n;
         if (i == 0)
             s += skip, n -= skip;
+        /* A cell that starts with no blank keeps its first byte when
+         * trimmed: a row of data rarely gets past this test. */
+        if (n && s[0] != (unsigned char)r->hdr[i][0] && !cs_hblank(s[0]) && s[0] != 0xE3)
+            return false;
         cs_trim(&s, &n);
         if (n != strlen(r->hdr[i]) || memcmp(s, r->hdr[i], n) != 0)
             return false;
@@ -523,9 +527,11 @@ static int cs_feed(cs_reader *r, const unsigned char *s, size_t n)
     r->crlf_tail = end == '\n' && before == '\r';
     /* libcsv grows its field buffer by a fixed step (128 bytes by default):
      * quadratic for a 1 MiB cell. Raising the step to the buffer's size
-     * between calls makes the growth geometric. */
-    size_t bs = csv_get_buffer_size(&r->p);
-    csv_set_blk_size(&r->p, bs > CS_CHUNK ? bs : CS_CHUNK);
+     * between calls makes the growth geometric. (Its fields are read
+     * directly: two calls into the library per line otherwise.) */
+    size_t bs = r->p.entry_size > CS_CHUNK ? r->p.entry_size : CS_CHUNK;
+    if (r->p.blk_size != bs)
+        csv_set_blk_size(&r->p, bs);
     uint64_t rows = r->rows;
     size_t nf = r->nfields;
     size_t done = 0;
@@ -716,6 +722,34 @@ static void cs_utf8_error(cs_reader *r, uint64_t off)
             (unsigned long long)r->line, (unsigned long long)off);
 }
 
+/* Most bytes are plain ASCII that is neither CR nor LF (nor NUL): the
+ * first byte from i that needs a look (when `validate`, any byte from 0x80
+ * up too), or a point at most 7 bytes from len from which the caller looks
+ * at each byte. Eight bytes at a time by a has-zero-byte test on a word:
+ * its lowest hit says where the byte is (a false hit only ever follows a
+ * true one), so the ASCII before it is passed in the same step. */
+static size_t cs_plain(const unsigned char *buf, size_t i, size_t len, bool validate)
+{
+    while (i + 8 <= len) {
+        uint64_t w;
+        memcpy(&w, buf + i, 8);
+        const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+        uint64_t cr = w ^ (ones * '\r'), lf = w ^ (ones * '\n');
+        uint64_t hit = ((cr - ones) & ~cr) | ((lf - ones) & ~lf) | ((w - ones) & ~w);
+        uint64_t m = (hit | (validate ? w : 0)) & high;
+        if (m) {
+            /* Bytes are loaded in memory order on little-endian machines
+             * only; elsewhere the caller's byte loop finds it. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+            i += (size_t)__builtin_ctzll(m) >> 3;
+#endif
+            return i;
+        }
+        i += 8;
+    }
+    return i;
+}
+
 /* Scan buf[*pos..len), feeding libcsv one line at a time. Stops early when
  * a row callback asks to, when a UTF-8 sequence is cut by the end of the
  * buffer (need_more), or when AUTO mode switches to GB18030. `validate`:
@@ -725,28 +759,7 @@ static int cs_scan(cs_reader *r, const unsigned char *buf, size_t len, size_t *p
 {
     size_t i = *pos, seg = i;
     while (i < len) {
-        /* Most bytes are plain ASCII that is neither CR nor LF: skip them
-         * eight at a time (a classic has-zero-byte test on the word), and
-         * go straight to the first byte that needs a look: the test's
-         * lowest hit is always a true one (a false one only follows a true
-         * one), so the ASCII before it is passed in the same step. */
-        while (i + 8 <= len) {
-            uint64_t w;
-            memcpy(&w, buf + i, 8);
-            const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
-            uint64_t cr = w ^ (ones * '\r'), lf = w ^ (ones * '\n');
-            uint64_t hit = ((cr - ones) & ~cr) | ((lf - ones) & ~lf) | ((w - ones) & ~w);
-            uint64_t m = (hit | (validate ? w : 0)) & high;
-            if (m) {
-                /* Bytes are loaded in memory order on little-endian
-                 * machines only; elsewhere the byte loop below finds it. */
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-                i += (size_t)__builtin_ctzll(m) >> 3;
-#endif
-                break;
-            }
-            i += 8;
-        }
+        i = cs_plain(buf, i, len, validate);
         if (i >= len)
             break;
         unsigned char b = buf[i];

@@ -27,6 +27,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #define CS_CHUNK ((size_t)64 * 1024)
 /* Room for the tail of an incomplete multibyte sequence carried over to the
@@ -725,11 +728,26 @@ static void cs_utf8_error(cs_reader *r, uint64_t off)
 /* Most bytes are plain ASCII that is neither CR nor LF (nor NUL): the
  * first byte from i that needs a look (when `validate`, any byte from 0x80
  * up too), or a point at most 7 bytes from len from which the caller looks
- * at each byte. Eight bytes at a time by a has-zero-byte test on a word:
- * its lowest hit says where the byte is (a false hit only ever follows a
- * true one), so the ASCII before it is passed in the same step. */
+ * at each byte. Sixteen bytes at a time where SSE2 is (every x86-64),
+ * then eight by a has-zero-byte test on a word; in both the lowest hit
+ * says where the byte is (in the word test a false hit only ever follows
+ * a true one), so the ASCII before it is passed in the same step. */
 static size_t cs_plain(const unsigned char *buf, size_t i, size_t len, bool validate)
 {
+#if defined(__SSE2__)
+    const __m128i vcr = _mm_set1_epi8('\r'), vlf = _mm_set1_epi8('\n'), vz = _mm_setzero_si128();
+    while (i + 16 <= len) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(buf + i));
+        __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, vcr), _mm_cmpeq_epi8(v, vlf)),
+                                   _mm_cmpeq_epi8(v, vz));
+        unsigned m = (unsigned)_mm_movemask_epi8(hit);
+        if (validate)
+            m |= (unsigned)_mm_movemask_epi8(v);
+        if (m)
+            return i + (size_t)__builtin_ctz(m);
+        i += 16;
+    }
+#endif
     while (i + 8 <= len) {
         uint64_t w;
         memcpy(&w, buf + i, 8);

@@ -901,6 +901,59 @@ static void test_boundary_crlf(void **state)
     free(b.p);
 }
 
+/* The scan passes plain ASCII 16 or 8 bytes at a time: a line break, a
+ * Chinese character, a NUL or a byte that is not UTF-8 at every offset of
+ * such a step is still found where it is (line numbers, byte offsets). */
+static void test_scan_offsets(void **state)
+{
+    (void)state;
+    for (size_t k = 0; k < 40; k++) {
+        buf b = {0};
+        bstr(&b, "h\nA");
+        brep(&b, 'a', k);
+        bstr(&b, "\rb");
+        brep(&b, 'c', k);
+        bstr(&b, "\xe5\xa5\xbd");
+        brep(&b, 'd', k);
+        bstr(&b, "\r\ne\n");
+        collect c = {0};
+        read_all(b.p, b.n, &c, NULL);
+        char want[256];
+        snprintf(want, sizeof want, "2+1:A%.*s\n3+1:b%.*s\xe5\xa5\xbd%.*s\n4+1:e\n", (int)k,
+                 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", (int)k,
+                 "cccccccccccccccccccccccccccccccccccccccc", (int)k,
+                 "dddddddddddddddddddddddddddddddddddddddd");
+        assert_string_equal(c.text.p, want);
+        collect_free(&c);
+        free(b.p);
+        for (int bad = 0; bad < 2; bad++) {
+            buf e = {0};
+            bstr(&e, "h\nok\n");
+            brep(&e, 'x', k);
+            size_t off = e.n;
+            badd(&e, bad ? "\xff" : "\0", 1);
+            brep(&e, 'y', 20);
+            bstr(&e, "\n");
+            rf_diags *d = rf_diags_new();
+            cs_reader *r = open_mem("t.csv", e.p, e.n, CS_ENC_UTF8, 0, d);
+            assert_non_null(r);
+            collect ce = {.r = r};
+            assert_int_equal(cs_read(r, on_row, &ce, d), -1);
+            assert_int_equal(ce.rows, 1);
+            const rf_diag *g = first_error(d);
+            assert_non_null(g);
+            assert_int_equal(g->line, 3);
+            snprintf(want, sizeof want, "line 3, byte offset %zu", off);
+            if (!strstr(g->message, want))
+                fail_msg("offset %zu: %s", k, g->message);
+            cs_close(r);
+            rf_diags_free(d);
+            collect_free(&ce);
+            free(e.p);
+        }
+    }
+}
+
 /* ---- size ------------------------------------------------------------------ */
 
 static void test_big_field(void **state)
@@ -1359,6 +1412,7 @@ int main(void)
         cmocka_unit_test(test_boundary_utf8),
         cmocka_unit_test(test_boundary_gb18030),
         cmocka_unit_test(test_boundary_crlf),
+        cmocka_unit_test(test_scan_offsets),
         cmocka_unit_test(test_big_field),
         cmocka_unit_test(test_wide_row),
         cmocka_unit_test(test_row_limits),

@@ -216,7 +216,12 @@ typedef struct rn_run {
     bool again; /* the second read of a streamed input: problems were said */
     /* threads: a worker notes ids here instead of checking them (rn_keys) */
     struct rn_chunk *keys;
-    uint64_t chunk_blank; /* blank lines the pieces read */
+    uint64_t chunk_blank[RF_MAX_INPUTS]; /* blank lines the pieces read, per input */
+    /* threads on a related input: a worker notes each row to fold here, and
+     * the main thread folds them in input order (rn_commit) */
+    struct rn_chunk *rel;
+    ar_arena **kept; /* workers' arenas: the causes of cells read as missing */
+    size_t nkept;
 } rn_run;
 
 struct rf_coverage {
@@ -1551,8 +1556,25 @@ static uint64_t rn_seen_add(rn_run *R, rn_in *I, const char *s, size_t n, uint64
     }
 }
 
-/* A piece of the entity input read by a worker, and what reading it gave,
- * held until the main thread writes it out in input order. */
+/* A row of a related input a worker read and checked, to be folded into
+ * its entity by the main thread, in input order. */
+typedef struct rn_rec {
+    rn_ent *e;      /* NULL: a derived entity, found or made when folded */
+    const char *ks; /* its key, if so */
+    size_t kn;
+    vl_value *vals; /* text copied */
+    int *items;
+    int nitems;
+    bool fold;        /* false: the row only makes its derived entity (outside the period) */
+    cs_field *fields; /* the row's cells, when a second pick match may name the row */
+    size_t nfields;
+    uint64_t line;
+    uint64_t rejoff; /* bytes of the rejects report the worker wrote before the row */
+    size_t ndiag;    /* and diagnostics */
+} rn_rec;
+
+/* A piece of an input read by a worker, and what reading it gave, held
+ * until the main thread writes it out in input order. */
 typedef struct rn_id {
     uint64_t hash, line;
     size_t off, n;
@@ -1577,6 +1599,14 @@ typedef struct rn_chunk {
     size_t nkeys, capkeys;
     char *ktext;
     size_t ktn, ktcap;
+    /* A piece of a related input: the rows to fold, their values and text
+     * in ra (emptied for every piece). */
+    rn_rec *recs;
+    size_t nrecs, caprecs;
+    ar_arena *ra;
+    bool raw;        /* keep each row's cells (rn_rec.fields) */
+    uint64_t said;   /* report lines counted when rejoff was taken */
+    uint64_t rejoff; /* the rejects report's length then */
 } rn_chunk;
 
 static uint64_t rn_key_note(rn_chunk *c, const char *s, size_t n, uint64_t line)
@@ -1943,6 +1973,90 @@ static void rn_row_out(rn_run *R, rn_in *I, const cs_row *row, const char *ks, s
         R->stopped = true;
 }
 
+/* A related row that passed every check, into its entity: the tally
+ * items, the caller's notice, every aggregate over the input. vals are the
+ * row's values, row its line (and the text a second pick match names). */
+static void rn_fold(rn_run *R, rn_in *I, const cs_row *row, rn_ent *e, const vl_value *vals,
+                    const int *items, int nitems, const char *ks, size_t kn)
+{
+    const rf_pack *p = R->p;
+    const pk_input *pin = I->pin;
+    for (int k = 0; k < nitems; k++)
+        rn_counts(e)[items[k]]++;
+    if (R->rowscratch)
+        rn_row_out(R, I, row, ks, kn, items, nitems);
+    ex_env env;
+    rn_env(R, &env, rn_vals(e));
+    env.space[PK_SP_ROW] = vals;
+    if (pin->reads_measures)
+        rn_row_measures(R, &env);
+    for (int k = 0; k < I->naggs; k++) {
+        int g = I->aggs[k];
+        ex_acc *acc = &rn_accs(e)[R->accslot[g]];
+        double before = acc->hits;
+        if (R->setslot[g] >= 0)
+            dv_step(R->groups, &rn_sets(e)[R->setslot[g]], ex_agg_get(p->ex, g), acc, &env, 1);
+        else
+            ex_agg_step(ex_agg_get(p->ex, g), acc, &env, 1);
+        if (R->pickslot[g] >= 0 && acc->hits != before)
+            rn_pick_seen(R, I, row, e, g, acc->hits);
+    }
+    rn_nrows(e)[I->index]++;
+    I->st->used++;
+}
+
+/* On a worker: note a checked related row for the main thread to fold
+ * (rn_commit), with what was said before it. */
+static int rn_rec_note(rn_run *R, rn_in *I, const cs_row *row, rn_ent *e, const char *ks, size_t kn,
+                       const int *items, int nitems, bool fold)
+{
+    rn_chunk *c = R->rel;
+    ar_arena *a = c->ra;
+    if (c->nrecs == c->caprecs) {
+        c->caprecs = c->caprecs ? c->caprecs * 2 : 1024;
+        c->recs = ar_xrealloc(c->recs, c->caprecs * sizeof *c->recs);
+    }
+    rn_rec *r = &c->recs[c->nrecs++];
+    memset(r, 0, sizeof *r);
+    r->e = e;
+    if (!e)
+        r->ks = ar_strndup(a, ks, kn);
+    r->kn = kn;
+    r->line = row->line;
+    r->fold = fold;
+    int nc = I->pin->ncols;
+    r->vals = ar_alloc(a, (size_t)nc * sizeof *r->vals);
+    for (int k = 0; k < nc; k++) {
+        vl_value v = R->rowvals[k];
+        if (v.kind == VL_TEXT)
+            v.u.p = ar_strndup(a, v.u.p, v.n);
+        r->vals[k] = v;
+    }
+    if (nitems) {
+        r->items = ar_alloc(a, (size_t)nitems * sizeof *r->items);
+        memcpy(r->items, items, (size_t)nitems * sizeof *items);
+    }
+    r->nitems = nitems;
+    if (c->raw) {
+        r->nfields = row->nfields;
+        r->fields = ar_alloc(a, (row->nfields + 1) * sizeof *r->fields);
+        for (size_t k = 0; k < row->nfields; k++) {
+            r->fields[k] = row->fields[k];
+            r->fields[k].p = ar_strndup(a, row->fields[k].p, row->fields[k].n);
+        }
+    }
+    /* The report's length is asked only when a line was written since. */
+    uint64_t said = I->st->rejected + I->st->problems;
+    if (R->rejects && said != c->said) {
+        off_t at = ftello(R->rejects);
+        c->rejoff = at > 0 ? (uint64_t)at : 0;
+        c->said = said;
+    }
+    r->rejoff = c->rejoff;
+    r->ndiag = rf_diags_count(R->d);
+    return 0;
+}
+
 static int rn_related_row(void *ctx, const cs_row *row)
 {
     rn_ctx *c = ctx;
@@ -1968,11 +2082,14 @@ static int rn_related_row(void *ctx, const cs_row *row)
     if (pin->results_level >= 0 && !rn_known_level(R, I))
         return rn_reject(R, I, row, R->reason);
     rn_keytext(row, I, pin->ref, &ks, &kn);
-    rn_ent *e = rn_find(R, ks, kn);
+    /* A worker leaves a derived entity to the main thread, which makes
+     * them, in order: the table is not to be read while it grows. */
+    bool derived = p->inputs[p->entity].derived;
+    rn_ent *e = R->rel && derived ? NULL : rn_find(R, ks, kn);
     bool x = rn_xmatch(R, ks, kn);
     /* A derived entity comes into being with the first usable row that
      * names it, so results come in order of first appearance. */
-    bool derive = !e && p->inputs[p->entity].derived;
+    bool derive = !e && derived;
     if (!e && !derive) {
         snprintf(R->reason, sizeof R->reason, "%s '%.*s' matches no row of %s (%s)",
                  pin->cols[pin->ref].id, (int)kn, ks, p->inputs[p->entity].name,
@@ -2010,7 +2127,7 @@ static int rn_related_row(void *ctx, const cs_row *row)
                           f ? " or" : "", p->cats[p->tallies[pin->feed_tally[f]].catalogue].name);
         return rn_reject(R, I, row, R->reason);
     }
-    if (derive) {
+    if (derive && !R->rel) {
         vl_value kv = vl_text(ks, kn);
         e = rn_ent_add(R, &kv, 1, 0, ks, kn, row->line);
     }
@@ -2018,6 +2135,8 @@ static int rn_related_row(void *ctx, const cs_row *row)
         vl_value d = R->rowvals[pin->period];
         if (d.kind != VL_DATE || d.u.date < R->pstart || d.u.date > R->pend) {
             I->st->outside++;
+            if (derive && R->rel)
+                rn_rec_note(R, I, row, NULL, ks, kn, items, 0, false);
             if (x) {
                 char what[128];
                 snprintf(what, sizeof what, "not counted: %s is outside %d",
@@ -2029,28 +2148,9 @@ static int rn_related_row(void *ctx, const cs_row *row)
     }
     if (x)
         rn_xrow(R, I, row, "counted");
-    for (int k = 0; k < nitems; k++)
-        rn_counts(e)[items[k]]++;
-    if (R->rowscratch)
-        rn_row_out(R, I, row, ks, kn, items, nitems);
-    ex_env env;
-    rn_env(R, &env, rn_vals(e));
-    env.space[PK_SP_ROW] = R->rowvals;
-    if (pin->reads_measures)
-        rn_row_measures(R, &env);
-    for (int k = 0; k < I->naggs; k++) {
-        int g = I->aggs[k];
-        ex_acc *acc = &rn_accs(e)[R->accslot[g]];
-        double before = acc->hits;
-        if (R->setslot[g] >= 0)
-            dv_step(R->groups, &rn_sets(e)[R->setslot[g]], ex_agg_get(p->ex, g), acc, &env, 1);
-        else
-            ex_agg_step(ex_agg_get(p->ex, g), acc, &env, 1);
-        if (R->pickslot[g] >= 0 && acc->hits != before)
-            rn_pick_seen(R, I, row, e, g, acc->hits);
-    }
-    rn_nrows(e)[I->index]++;
-    I->st->used++;
+    if (R->rel)
+        return rn_rec_note(R, I, row, e, ks, kn, items, nitems, true);
+    rn_fold(R, I, row, e, R->rowvals, items, nitems, ks, kn);
     return 0;
 }
 
@@ -2326,6 +2426,9 @@ static void rn_free(rn_run *R)
         if (R->in[k].r)
             cs_close(R->in[k].r);
     free(R->ents);
+    for (size_t i = 0; i < R->nkept; i++)
+        ar_free(R->kept[i]);
+    free(R->kept);
     free(R->used);
     rk_free(R->rk);
     free(R->seen);
@@ -2381,6 +2484,8 @@ struct rn_pool {
     bool quit;
     uint64_t *tmp; /* duplicate check within a piece: a table of hashes */
     size_t tmpcap;
+    int in;                                 /* the input read */
+    int (*row)(void *ctx, const cs_row *r); /* its row callback */
 };
 
 static void rn_sum_zero(rf_summary *s, int in)
@@ -2470,9 +2575,9 @@ static void rn_worker_init(rn_worker *W, rn_pool *P)
     R->rowscratch = NULL;
     R->seen = NULL;
     R->lastid = NULL;
-    R->ents = NULL;
-    R->hash = NULL;
     R->used = NULL;
+    R->kept = NULL;
+    R->nkept = 0;
     /* Everything the row path writes gets its own copy; what stays shared
      * (the plan, the pack, the columns, the empty accumulators) is read. */
     rn_scratch(R);
@@ -2483,8 +2588,8 @@ static void rn_worker_init(rn_worker *W, rn_pool *P)
 /* Read, convert, evaluate and write one piece into its own buffers. */
 static void rn_work(rn_worker *W, rn_chunk *c)
 {
-    rn_run *M = W->P->R, *R = &W->R;
-    int e = M->p->entity;
+    rn_run *R = &W->R;
+    int e = W->P->in;
     rn_in *I = &R->in[e];
     c->sum = W->P->sum0;
     R->sum = &c->sum;
@@ -2518,13 +2623,21 @@ static void rn_work(rn_worker *W, rn_chunk *c)
     R->stopped = false;
     c->nkeys = c->ktn = 0;
     R->keys = c;
+    if (e != R->p->entity) {
+        if (!c->ra)
+            c->ra = ar_new();
+        ar_reset(c->ra);
+        c->nrecs = 0;
+        c->said = c->rejoff = 0;
+        R->rel = c;
+    }
     cs_reader *r = cs_open_chunk(W->P->whole, c->buf, c->n, c->off, c->line, c->d);
     c->rc = -1;
     c->blank = 0;
     if (r) {
         I->r = r;
         rn_ctx x = {R, I};
-        c->rc = cs_read(r, rn_stream_row, &x, c->d);
+        c->rc = cs_read(r, W->P->row, &x, c->d);
         c->blank = cs_blank_lines(r);
         cs_close(r);
         I->r = NULL;
@@ -2623,17 +2736,18 @@ static bool rn_keys_fresh(rn_pool *P, rn_in *I, const rn_chunk *c)
 
 /* Read buf[0..n) (file offset off, line `line`; buf NULL: the file from off
  * to its end) on the main thread, row by row as one thread does. */
-static int rn_read_here(rn_run *R, rn_in *I, const unsigned char *buf, size_t n, uint64_t off,
+static int rn_read_here(rn_pool *P, rn_in *I, const unsigned char *buf, size_t n, uint64_t off,
                         uint64_t line)
 {
+    rn_run *R = P->R;
     cs_reader *whole = I->r;
     cs_reader *r = cs_open_chunk(whole, buf, n, off, line, R->d);
     if (!r)
         return -1;
     I->r = r;
     rn_ctx x = {R, I};
-    int rc = cs_read(r, rn_stream_row, &x, R->d);
-    R->chunk_blank += cs_blank_lines(r);
+    int rc = cs_read(r, P->row, &x, R->d);
+    R->chunk_blank[I->index] += cs_blank_lines(r);
     I->r = whole;
     cs_close(r);
     /* What the main thread wrote goes out before the next piece. */
@@ -2641,11 +2755,51 @@ static int rn_read_here(rn_run *R, rn_in *I, const unsigned char *buf, size_t n,
     return rc;
 }
 
+/* Hand on what a worker wrote to the rejects report and the diagnostics,
+ * from where the last call stopped (*rdone, *ddone) up to rejn and ndiag. */
+static void rn_said(rn_run *R, rn_chunk *c, uint64_t rejn, size_t ndiag, size_t *rdone,
+                    size_t *ddone)
+{
+    if (rejn > *rdone && R->rejects) {
+        fwrite(c->rej + *rdone, 1, (size_t)rejn - *rdone, R->rejects);
+        if (!R->rejects_err && ferror(R->rejects))
+            R->rejects_err = errno ? errno : EIO;
+    }
+    if (rejn > *rdone)
+        *rdone = (size_t)rejn;
+    for (; *ddone < ndiag; ++*ddone) {
+        const rf_diag *g = rf_diags_get(c->d, *ddone);
+        dg_add(R->d, g->severity, g->cls, g->file, g->line, g->column, g->span, g->source_line,
+               "%s", g->message);
+    }
+}
+
+/* Fold a row a worker noted (rn_rec_note), on the main thread. */
+static void rn_fold_rec(rn_run *R, rn_in *I, rn_rec *r)
+{
+    rn_ent *e = r->e;
+    if (!e) {
+        e = rn_find(R, r->ks, r->kn);
+        if (!e) {
+            vl_value kv = vl_text(r->ks, r->kn);
+            e = rn_ent_add(R, &kv, 1, 0, r->ks, r->kn, r->line);
+        }
+    }
+    if (!r->fold)
+        return;
+    cs_row row;
+    memset(&row, 0, sizeof row);
+    row.line = r->line;
+    row.nfields = r->nfields;
+    row.fields = r->fields;
+    rn_fold(R, I, &row, e, r->vals, r->items, r->nitems, r->ks, r->kn);
+}
+
 /* Hand a finished piece on: 0 go on, non-zero stop (-1 an error). */
 static int rn_commit(rn_pool *P, rn_chunk *c, FILE *out)
 {
     rn_run *R = P->R;
-    int e = R->p->entity;
+    int e = P->in;
     rn_in *I = &R->in[e];
     bool redo = false;
     if (R->o->max_rejects) {
@@ -2658,25 +2812,24 @@ static int rn_commit(rn_pool *P, rn_chunk *c, FILE *out)
     redo = redo || !rn_keys_fresh(P, I, c);
     int rc;
     if (redo) {
-        rc = rn_read_here(R, I, c->buf, c->n, c->off, c->line);
+        rc = rn_read_here(P, I, c->buf, c->n, c->off, c->line);
     } else {
         errno = 0;
         if (c->outn && out && fwrite(c->out, 1, c->outn, out) != c->outn && !R->w.err)
             R->w.err = errno ? errno : EIO; /* the reason given, as wr_flush keeps it */
-        if (c->rejn && R->rejects) {
-            fwrite(c->rej, 1, c->rejn, R->rejects);
-            if (!R->rejects_err && ferror(R->rejects))
-                R->rejects_err = errno ? errno : EIO;
+        /* A related piece's rows are folded here, in order, each after what
+         * the worker said before it and before what it said after. */
+        size_t rdone = 0, ddone = 0;
+        for (size_t k = 0; k < c->nrecs; k++) {
+            rn_rec *r = &c->recs[k];
+            rn_said(R, c, r->rejoff, r->ndiag, &rdone, &ddone);
+            rn_fold_rec(R, I, r);
         }
-        for (size_t i = 0; i < rf_diags_count(c->d); i++) {
-            const rf_diag *g = rf_diags_get(c->d, i);
-            dg_add(R->d, g->severity, g->cls, g->file, g->line, g->column, g->span, g->source_line,
-                   "%s", g->message);
-        }
+        rn_said(R, c, c->rejn, rf_diags_count(c->d), &rdone, &ddone);
         rn_sum_add(R->sum, &c->sum, e);
         if (R->o->coverage)
             rn_cov_add(R->o->coverage, c->cov);
-        R->chunk_blank += c->blank;
+        R->chunk_blank[I->index] += c->blank;
         rc = c->rc;
     }
     return rc ? rc : R->stopped ? 1 : 0;
@@ -2712,15 +2865,20 @@ static bool rn_read_full(int fd, unsigned char *b, size_t want, size_t *got, boo
     return true;
 }
 
-/* May the entity input be read in pieces? Only the plain streaming shape
- * (no ranking, no explain, no callbacks), from a regular file whose
+/* May input I be read in pieces? The entity input only in the plain
+ * streaming shape (no ranking, no explain, no callbacks); a related input
+ * without explain, on_row or results read back (whose warning about another
+ * version is said once, by the row that meets it first); from a regular
+ * file whose
  * encoding is known: decided by cs_open, or ASCII throughout (then UTF-8
  * reads it alike), and GB18030 only with a delimiter below 0x40, a byte
  * its two-byte characters never hold. */
 static bool rn_can_split(rn_run *R, rn_in *I, int threads)
 {
     const rf_run_options *o = R->o;
-    if (threads < 2 || R->rk || R->xkey || o->on_result || o->on_row)
+    bool related = I->index != R->p->entity;
+    if (threads < 2 || R->xkey || o->on_row || (!related && (R->rk || o->on_result)) ||
+        (related && I->pin->results >= 0))
         return false;
     struct stat sb;
     if (stat(I->given->path, &sb) != 0 || !S_ISREG(sb.st_mode))
@@ -2744,7 +2902,8 @@ static bool rn_can_split(rn_run *R, rn_in *I, int threads)
     return ascii;
 }
 
-/* Run the entity input over `threads` workers; returns as cs_read would. */
+/* Run input I over `threads` workers; returns as cs_read would, 2 when
+ * nothing was read (the caller reads the input on one thread). */
 static int rn_stream_split(rn_run *R, rn_in *I, int threads, size_t chunk, FILE *out)
 {
     int fd = open(I->given->path, O_RDONLY);
@@ -2758,16 +2917,23 @@ static int rn_stream_split(rn_run *R, rn_in *I, int threads, size_t chunk, FILE 
     memset(&P, 0, sizeof P);
     P.R = R;
     P.whole = I->r;
-    P.out = R->w.f;
+    P.in = I->index;
+    bool related = I->index != R->p->entity;
+    P.row = related ? rn_related_row : rn_stream_row;
+    P.out = related ? NULL : R->w.f;
     P.rejects = R->rejects;
     P.sum0 = *R->sum;
-    rn_sum_zero(&P.sum0, R->p->entity);
+    rn_sum_zero(&P.sum0, I->index);
+    bool raw = false; /* a second pick match names its row from the cells */
+    for (int k = 0; k < I->naggs; k++)
+        raw = raw || R->pickslot[I->aggs[k]] >= 0;
     P.nch = (size_t)threads * 2;
     P.ch = ar_xmalloc(P.nch * sizeof *P.ch);
     memset(P.ch, 0, P.nch * sizeof *P.ch);
     for (size_t i = 0; i < P.nch; i++) {
         P.ch[i].d = rf_diags_new();
         P.ch[i].cov = R->o->coverage ? rf_coverage_new(R->p) : NULL;
+        P.ch[i].raw = raw;
     }
     pthread_mutex_init(&P.mu, NULL);
     pthread_cond_init(&P.cv, NULL);
@@ -2892,7 +3058,7 @@ static int rn_stream_split(rn_run *R, rn_in *I, int threads, size_t chunk, FILE 
             while (P.ncommit < P.nfill && rc == 0)
                 rc = rn_commit_next(&P, out);
             if (rc == 0)
-                rc = rn_read_here(R, I, NULL, 0, off, line);
+                rc = rn_read_here(&P, I, NULL, 0, off, line);
             break;
         }
         if (!eof && cut) {
@@ -2924,8 +3090,15 @@ static int rn_stream_split(rn_run *R, rn_in *I, int threads, size_t chunk, FILE 
     for (int i = 0; i < threads; i++) {
         if (W[i].started)
             pthread_join(W[i].t, NULL);
-        ar_free(W[i].R.a);
         ar_free(W[i].R.scratch);
+        if (!related) {
+            ar_free(W[i].R.a);
+            continue;
+        }
+        /* The causes of cells a worker read as missing may be an
+         * accumulator's first cause: kept until the entities are evaluated. */
+        R->kept = ar_xrealloc(R->kept, (R->nkept + 1) * sizeof *R->kept);
+        R->kept[R->nkept++] = W[i].R.a;
     }
     free(W);
     for (size_t i = 0; i < P.nch; i++) {
@@ -2938,6 +3111,9 @@ static int rn_stream_split(rn_run *R, rn_in *I, int threads, size_t chunk, FILE 
         free(P.ch[i].rej);
         free(P.ch[i].keys);
         free(P.ch[i].ktext);
+        free(P.ch[i].recs);
+        if (P.ch[i].ra)
+            ar_free(P.ch[i].ra);
         rf_diags_free(P.ch[i].d);
         rf_coverage_free(P.ch[i].cov);
     }
@@ -3082,7 +3258,12 @@ int rf_run(const rf_pack *p, const rf_run_options *o, const rf_input *inputs, si
             rn_ctx rc2 = {&R, &R.in[k]};
             if (R.xkey)
                 fprintf(R.xo, "%s (%s):\n", p->inputs[k].name, R.in[k].st->path);
-            rc = cs_read(R.in[k].r, rn_related_row, &rc2, d);
+            rc = 2;
+            if (rn_can_split(&R, &R.in[k], o->threads))
+                rc = rn_stream_split(&R, &R.in[k], o->threads,
+                                     o->chunk_bytes ? o->chunk_bytes : RN_CHUNK_DEFAULT, NULL);
+            if (rc == 2)
+                rc = cs_read(R.in[k].r, rn_related_row, &rc2, d);
             if (R.xkey)
                 fprintf(R.xo,
                         ent->derived ? "  (%llu rows with another %s not shown)\n"
@@ -3105,7 +3286,7 @@ int rf_run(const rf_pack *p, const rf_run_options *o, const rf_input *inputs, si
     }
     for (int k = 0; k < p->ninputs; k++)
         if (R.in[k].r) {
-            R.in[k].st->blank = cs_blank_lines(R.in[k].r) + (k == p->entity ? R.chunk_blank : 0);
+            R.in[k].st->blank = cs_blank_lines(R.in[k].r) + R.chunk_blank[k];
             /* Detection may switch to GB18030 mid-file, so ask again now. */
             R.in[k].st->encoding = cs_detected(R.in[k].r) == CS_ENC_GB18030 ? "gb18030" : "utf-8";
         }

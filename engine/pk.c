@@ -670,7 +670,7 @@ static const ex_expr *pk_compile(pk_b *b, const yn_node *n, int scope, vl_type w
     }
     b->expr_node = saved;
     b->uses_broken = saved_broken;
-    /* Where it sits in the file, for mutation reports (pk_expr_pos). */
+    /* Where it sits in the file, for mutation reports (pk_xpos_place). */
     rf_pack *p = b->p;
     if (e) {
         if (p->nxpos == p->capxpos) {
@@ -2413,15 +2413,10 @@ const char *rf_pack_settings(const rf_pack *p)
     return p->set_summary ? p->set_summary : "";
 }
 
-bool pk_expr_pos(const rf_pack *p, const char *text, size_t off, uint32_t *line, uint32_t *col)
+void pk_xpos_place(const pk_xpos *x, size_t off, uint32_t *line, uint32_t *col)
 {
-    for (int i = 0; i < p->nxpos; i++)
-        if (p->xpos[i].text == text) {
-            *line = p->xpos[i].line;
-            *col = p->xpos[i].col + (p->xpos[i].exact ? dg_utf8_chars(text, off) : 0);
-            return true;
-        }
-    return false;
+    *line = x->line;
+    *col = x->col + (x->exact ? dg_utf8_chars(x->text, off) : 0);
 }
 
 void rf_pack_free(rf_pack *p)

@@ -219,11 +219,11 @@ struct rf_pack {
 /* The output column named `name`, or -1. */
 int pk_output_index(const struct rf_pack *p, const char *name);
 
-/* The file position of byte `off` of the expression whose source copy is
- * `text` (nodes of one compile share it): the exact column on a one-line
- * scalar, the scalar's start otherwise. False if no compile had that text. */
-bool pk_expr_pos(const struct rf_pack *p, const char *text, size_t off, uint32_t *line,
-                 uint32_t *col);
+/* The file position of byte `off` of the expression compiled at x (its
+ * source copy x->text, which the nodes of one compile share): the exact
+ * column on a one-line scalar, the scalar's start otherwise. A caller
+ * finding the pk_xpos of many texts indexes p->xpos by text once. */
+void pk_xpos_place(const pk_xpos *x, size_t off, uint32_t *line, uint32_t *col);
 
 /* A pack with flags and no levels has no level columns in its results. */
 static inline bool pk_has_level_column(const struct rf_pack *p)

@@ -166,12 +166,64 @@ static void test_grouped_sites(void **state)
     rf_diags_free(d);
 }
 
+/* A pack of many mutation sites: the table is built in time linear in them
+ * (a scan of the sites seen per site, of the constants' uses per constant
+ * and of the compiled expressions per site made it quadratic: minutes at
+ * this size). Each measure 'n > i or n < ki' has five sites (two
+ * comparisons, a number, an 'or', the constant folded in), seven mutants. */
+enum { BIG = 50000 };
+
+static void test_large_pack(void **state)
+{
+    (void)state;
+    size_t cap = (size_t)BIG * 64 + 1024, o = 0;
+    char *big = malloc(cap);
+    assert_non_null(big);
+    o += (size_t)snprintf(big + o, cap - o,
+                          "rosterflag: 1\n"
+                          "pack: {id: big, version: \"1\", title: {zh: 大, en: big}}\n"
+                          "inputs:\n"
+                          "  people:\n"
+                          "    key: id\n"
+                          "    columns: {id: {type: text, required: true}, n: integer}\n"
+                          "entity: {input: people}\n"
+                          "constants:\n");
+    for (int i = 0; i < BIG; i++)
+        o += (size_t)snprintf(big + o, cap - o, "  k%d: %d\n", i, i);
+    o += (size_t)snprintf(big + o, cap - o, "measures:\n");
+    for (int i = 0; i < BIG; i++)
+        o += (size_t)snprintf(big + o, cap - o, "  m%d: \"n > %d or n < k%d\"\n", i, i, i);
+    o += (size_t)snprintf(big + o, cap - o, "levels:\n  - id: low\n    any: [\"m0\"]\n");
+    assert_true(o < cap);
+    rf_diags *d = rf_diags_new();
+    rf_pack *p = NULL;
+    assert_int_equal(rf_pack_load_mem("big.yaml", big, o, &p, d), 0);
+    mu_table *t = mu_table_new(p);
+    assert_int_equal(t->n, 7 * BIG + 1); /* and the level's one condition dropped */
+    /* the last measure's mutants, at their places in the file */
+    char want[64];
+    snprintf(want, sizeof want, "n > %d or n <= k%d", BIG - 1, BIG - 1);
+    const mu_mutant *m = find(t, want);
+    assert_non_null(m);
+    assert_int_equal(m->line, 9 + 2 * BIG);
+    snprintf(want, sizeof want, "k%d: %d", BIG - 1, BIG);
+    m = find(t, want);
+    assert_non_null(m);
+    assert_int_equal(m->line, 8 + BIG);
+    assert_int_equal(m->n, 1); /* its one use */
+    mu_table_free(t);
+    rf_pack_free(p);
+    rf_diags_free(d);
+    free(big);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_table),
         cmocka_unit_test(test_apply_undo),
         cmocka_unit_test(test_grouped_sites),
+        cmocka_unit_test(test_large_pack),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -23,7 +23,7 @@ static bool date_ok(int64_t days)
 }
 
 /* Three-way comparison of two present values of comparable types. */
-static int cmp(vl_value a, vl_value b)
+int ex_cmp(vl_value a, vl_value b)
 {
     if (a.kind == VL_INT && b.kind == VL_INT)
         return (a.u.i > b.u.i) - (a.u.i < b.u.i);
@@ -107,7 +107,7 @@ static vl_value arith(const ex_expr *e, vl_value l, vl_value r)
 
 /* Byte comparison of UTF-8 text: a whole character matches only a whole
  * character, so 书记 is found in 党支部书记 and not in a split code unit. */
-static bool text_has(ex_fn fn, vl_value s, vl_value part)
+bool ex_text_has(ex_fn fn, vl_value s, vl_value part)
 {
     size_t n = s.n, m = part.n;
     if (m == 0)
@@ -150,7 +150,7 @@ static vl_value call(const ex_expr *e, const ex_env *env)
             vl_value v = eval(e->kids[i], env);
             if (v.kind == VL_MISSING)
                 return v;
-            int c = cmp(v, best);
+            int c = ex_cmp(v, best);
             if (e->fn == EX_F_MIN ? c < 0 : c > 0)
                 best = v;
         }
@@ -167,9 +167,9 @@ static vl_value call(const ex_expr *e, const ex_env *env)
     int y, m, d;
     switch (e->fn) {
     case EX_F_CLAMP:
-        if (cmp(a[0], a[1]) < 0)
+        if (ex_cmp(a[0], a[1]) < 0)
             return a[1];
-        if (cmp(a[0], a[2]) > 0)
+        if (ex_cmp(a[0], a[2]) > 0)
             return a[2];
         return a[0];
     case EX_F_ABS:
@@ -209,7 +209,7 @@ static vl_value call(const ex_expr *e, const ex_env *env)
     case EX_F_CONTAINS:
     case EX_F_STARTS_WITH:
     case EX_F_ENDS_WITH:
-        return vl_bool(text_has(e->fn, a[0], a[1]));
+        return vl_bool(ex_text_has(e->fn, a[0], a[1]));
     default:
         return vl_missing("unsupported function");
     }
@@ -275,7 +275,7 @@ static vl_value eval(const ex_expr *e, const ex_env *env)
         bool found = false;
         for (int i = 1; i < e->nkids && !found; i++) {
             vl_value x = eval(e->kids[i], env);
-            found = x.kind != VL_MISSING && cmp(l, x) == 0;
+            found = x.kind != VL_MISSING && ex_cmp(l, x) == 0;
         }
         return vl_bool(found != e->negate);
     }
@@ -295,17 +295,17 @@ static vl_value eval(const ex_expr *e, const ex_env *env)
         return r;
     switch (e->op) {
     case EX_O_EQ:
-        return vl_bool(cmp(l, r) == 0);
+        return vl_bool(ex_cmp(l, r) == 0);
     case EX_O_NE:
-        return vl_bool(cmp(l, r) != 0);
+        return vl_bool(ex_cmp(l, r) != 0);
     case EX_O_LT:
-        return vl_bool(cmp(l, r) < 0);
+        return vl_bool(ex_cmp(l, r) < 0);
     case EX_O_LE:
-        return vl_bool(cmp(l, r) <= 0);
+        return vl_bool(ex_cmp(l, r) <= 0);
     case EX_O_GT:
-        return vl_bool(cmp(l, r) > 0);
+        return vl_bool(ex_cmp(l, r) > 0);
     case EX_O_GE:
-        return vl_bool(cmp(l, r) >= 0);
+        return vl_bool(ex_cmp(l, r) >= 0);
     default:
         return arith(e, l, r);
     }
@@ -392,7 +392,7 @@ static void add_value(const ex_agg *g, ex_acc *a, vl_value v, double w)
         break;
     case EX_AGG_MIN:
     case EX_AGG_MAX:
-        if (a->hits == 0 || (g->op == EX_AGG_MIN ? cmp(v, a->best) < 0 : cmp(v, a->best) > 0))
+        if (a->hits == 0 || (g->op == EX_AGG_MIN ? ex_cmp(v, a->best) < 0 : ex_cmp(v, a->best) > 0))
             a->best = v;
         a->hits += 1;
         break;

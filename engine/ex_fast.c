@@ -7,9 +7,11 @@
  * has no side effects, evaluating it again from the start is always right.
  * So the program only has to agree with the careful path where it finishes.
  *
- * Only numbers, dates and booleans are compiled; an expression with text,
- * an enumeration, `in`, or a function that looks at missing values
- * (coalesce, missing) gets no program and always takes the careful path.
+ * Numbers, dates and booleans are compiled, and names or literals of text
+ * and enumerations where they are compared or tested (contains, ...); an
+ * expression with `in`, a function that looks at missing values (coalesce,
+ * missing), or text or an enumeration anywhere else gets no program and
+ * always takes the careful path.
  *
  * Mutation testing patches a compiled tree in place (a comparison's or a
  * logic node's operator, a literal's value: ex_sites). The program reads
@@ -26,6 +28,17 @@ enum { EX_FAST_REGS = 64, EX_FAST_INS = 256 };
 
 typedef enum fop {
     F_TODEC, /* d = (double)a */
+    /* texts, both operands names or literals read in place: comparisons
+     * (EQ..GE order, operator checked as above) and the text tests */
+    F_EQX,
+    F_NEX,
+    F_LTX,
+    F_LEX,
+    F_GTX,
+    F_GEX,
+    F_CONTAINS,
+    F_STARTS,
+    F_ENDS,
     F_NEGI,
     F_NEGD,
     F_NOT,
@@ -91,10 +104,14 @@ typedef enum fmode {
     M_SLOTD, /* ... a decimal */
     M_SLOTB, /* ... a boolean */
     M_SLOTT, /* ... a date */
+    M_SLOTE, /* ... an enumeration value (its ordinal) */
+    M_SLOTX, /* ... a text: read only by the text instructions, in place */
     M_LITI,  /* the node's value (read now: a mutant may have patched it) */
     M_LITD,
     M_LITB,
     M_LITT,
+    M_LITE,
+    M_LITX,
 } fmode;
 
 typedef struct ex_opd {
@@ -254,7 +271,10 @@ static ex_opd compare(fc *f, const ex_expr *e, vl_kind *kind)
     *kind = VL_BOOL;
     bool num_l = lk == VL_INT || lk == VL_DEC, num_r = rk == VL_INT || rk == VL_DEC;
     int by = (int)e->op - (int)EX_O_EQ;
-    if ((lk == VL_INT && rk == VL_INT) || (lk == rk && (lk == VL_DATE || lk == VL_BOOL)))
+    if (lk == VL_TEXT && rk == VL_TEXT)
+        return out(f, (fop)(F_EQX + by), e, l, r);
+    if ((lk == VL_INT && rk == VL_INT) ||
+        (lk == rk && (lk == VL_DATE || lk == VL_BOOL || lk == VL_ENUM)))
         return out(f, (fop)(F_EQI + by), e, l, r);
     if (num_l && num_r)
         return out(f, (fop)(F_EQD + by), e, as_dec(f, e, l, lk), as_dec(f, e, r, rk));
@@ -347,8 +367,21 @@ static ex_opd call(fc *f, const ex_expr *e, vl_kind *kind)
         if (k != VL_DATE || k2 != VL_DATE)
             return fail(f);
         return out(f, e->fn == EX_F_YEARS_BETWEEN ? F_YEARS : F_DAYS, e, a, b);
+    case EX_F_CONTAINS:
+    case EX_F_STARTS_WITH:
+    case EX_F_ENDS_WITH:
+        a = node(f, e->kids[0], &k);
+        b = node(f, e->kids[1], &k2);
+        *kind = VL_BOOL;
+        if (k != VL_TEXT || k2 != VL_TEXT)
+            return fail(f);
+        return out(f,
+                   e->fn == EX_F_CONTAINS      ? F_CONTAINS
+                   : e->fn == EX_F_STARTS_WITH ? F_STARTS
+                                               : F_ENDS,
+                   e, a, b);
     default:
-        /* coalesce and missing look at missing values; text tests read text */
+        /* coalesce and missing look at missing values */
         return fail(f);
     }
 }
@@ -362,10 +395,20 @@ static ex_opd leaf(fc *f, const ex_expr *e)
     if (e->op == EX_O_LIT) {
         if (e->val.kind != k)
             return fail(f);
-        o.mode = k == VL_BOOL ? M_LITB : k == VL_DATE ? M_LITT : k == VL_DEC ? M_LITD : M_LITI;
+        o.mode = k == VL_BOOL   ? M_LITB
+                 : k == VL_DATE ? M_LITT
+                 : k == VL_DEC  ? M_LITD
+                 : k == VL_ENUM ? M_LITE
+                 : k == VL_TEXT ? M_LITX
+                                : M_LITI;
         return o;
     }
-    o.mode = k == VL_BOOL ? M_SLOTB : k == VL_DATE ? M_SLOTT : k == VL_DEC ? M_SLOTD : M_SLOTI;
+    o.mode = k == VL_BOOL   ? M_SLOTB
+             : k == VL_DATE ? M_SLOTT
+             : k == VL_DEC  ? M_SLOTD
+             : k == VL_ENUM ? M_SLOTE
+             : k == VL_TEXT ? M_SLOTX
+                            : M_SLOTI;
     o.space = e->op == EX_O_AGG ? EX_SPACE_AGG : e->space;
     o.index = e->index;
     if (o.space < 0 || o.space >= EX_SPACE_MAX)
@@ -378,8 +421,9 @@ static ex_opd node(fc *f, const ex_expr *e, vl_kind *kind)
     *kind = e->type.kind;
     if (!f->ok)
         return none;
-    if (!plain(e->type.kind))
-        return fail(f);
+    bool is_leaf = e->op == EX_O_LIT || e->op == EX_O_SLOT || e->op == EX_O_AGG;
+    if (!plain(e->type.kind) && !(is_leaf && (e->type.kind == VL_TEXT || e->type.kind == VL_ENUM)))
+        return fail(f); /* text and enumerations only as names and literals */
     ex_opd a, d;
     vl_kind k;
     switch (e->op) {
@@ -488,7 +532,7 @@ const ex_prog *ex_fast_compile(ar_arena *a, const ex_expr *e)
     f->ok = true;
     vl_kind k;
     ex_opd r = node(f, e, &k);
-    if (!f->ok || k != e->type.kind)
+    if (!f->ok || k != e->type.kind || !plain(k))
         return NULL;
     ex_prog *p = ar_alloc(a, sizeof *p + (size_t)f->n * sizeof(ex_ins));
     p->n = f->n;
@@ -551,6 +595,20 @@ get(const ex_opd *o, const ex_reg *r, const ex_env *env, ex_reg *x)
             return false;
         x->i = v->u.date;
         return true;
+    case M_SLOTE:
+        v = slot(o, env);
+        if (!v || v->kind != VL_ENUM)
+            return false;
+        x->i = v->ord;
+        return true;
+    case M_LITE:
+        if (o->e->val.kind != VL_ENUM)
+            return false;
+        x->i = o->e->val.ord;
+        return true;
+    case M_SLOTX:
+    case M_LITX:
+        return false; /* read in place by the text instructions */
     case M_LITI:
         if (o->e->val.kind != VL_INT)
             return false;
@@ -573,6 +631,13 @@ get(const ex_opd *o, const ex_reg *r, const ex_env *env, ex_reg *x)
         return true;
     }
     return false;
+}
+
+/* A text operand, in place; NULL if it is missing or not text. */
+static inline const vl_value *text(const ex_opd *o, const ex_env *env)
+{
+    const vl_value *v = o->mode == M_LITX ? &o->e->val : slot(o, env);
+    return v && v->kind == VL_TEXT ? v : NULL;
 }
 
 #define GET(o, x)                                                                                  \
@@ -627,6 +692,50 @@ bool ex_fast_run(const ex_prog *p, const ex_env *env, vl_value *res)
             CMP(EX_O_GT, d, >);
         case F_GED:
             CMP(EX_O_GE, d, >=);
+        case F_EQX:
+        case F_NEX:
+        case F_LTX:
+        case F_LEX:
+        case F_GTX:
+        case F_GEX: {
+            const vl_value *x = text(&I->a, env), *y = text(&I->b, env);
+            if (!x || !y || I->e->op != (ex_op)(EX_O_EQ + (I->op - F_EQX)))
+                return false;
+            int c = ex_cmp(*x, *y);
+            switch ((fop)I->op) {
+            case F_EQX:
+                D->i = c == 0;
+                break;
+            case F_NEX:
+                D->i = c != 0;
+                break;
+            case F_LTX:
+                D->i = c < 0;
+                break;
+            case F_LEX:
+                D->i = c <= 0;
+                break;
+            case F_GTX:
+                D->i = c > 0;
+                break;
+            default:
+                D->i = c >= 0;
+                break;
+            }
+            break;
+        }
+        case F_CONTAINS:
+        case F_STARTS:
+        case F_ENDS: {
+            const vl_value *x = text(&I->a, env), *y = text(&I->b, env);
+            if (!x || !y)
+                return false;
+            D->i = ex_text_has(I->op == F_CONTAINS ? EX_F_CONTAINS
+                               : I->op == F_STARTS ? EX_F_STARTS_WITH
+                                                   : EX_F_ENDS_WITH,
+                               *x, *y);
+            break;
+        }
         case F_TODEC:
             GET(a, A);
             D->d = (double)A.i;

@@ -200,6 +200,12 @@ bool ex_check(ex_compiler *c, ex_expr *root, int scope, vl_type want, ex_expr **
  * with a literal on its right. */
 void ex_describe_prepare(ar_arena *a, ex_expr *e);
 
+/* The evaluator's three-way comparison of two present values of comparable
+ * kinds, and contains / starts_with / ends_with (fn) of present texts:
+ * shared with the fast path, so both read values by one rule. */
+int ex_cmp(vl_value a, vl_value b);
+bool ex_text_has(ex_fn fn, vl_value s, vl_value part);
+
 /* ---- the fast path (ex_fast.c) ---- */
 
 typedef struct ex_prog ex_prog;

@@ -1269,6 +1269,17 @@ static void test_fast_matches_careful(void **state)
         "flag != true",
         "score * 4611686018427387904 + progress",
         "-9223372036854775807 - score",
+        /* text and enumerations where they are compared or tested */
+        "name = '张三'",
+        "name != \"党支部书记\"",
+        "name < '张'",
+        "name >= ''",
+        "contains(name, '书记') and not contains(name, '副书记')",
+        "starts_with(name, '张')",
+        "ends_with(name, '')",
+        "edu >= \"大专\"",
+        "edu < \"初中\" or fav = \"red\"",
+        "if contains(name, '书记') then score else 0",
     };
     /* edge values: zero, signs, INT64 limits, missing, NaN and overflowing
      * decimals, and the cells a date can hold */
@@ -1290,6 +1301,8 @@ static void test_fast_matches_careful(void **state)
     const vl_value bools[] = {vl_bool(true), vl_bool(false), vl_missing("flag is empty")};
     const vl_value dates[] = {vl_date(ymd(1970, 5, 20)), vl_date(ymd(1, 1, 1)),
                               vl_date(ymd(9999, 12, 31)), vl_missing("生日 is empty")};
+    const char *const texts[] = {"张三", "", "党支部书记", "党支部副书记", "张", "李四", NULL};
+    const int ntext = sizeof texts / sizeof texts[0];
     const int nint = sizeof ints / sizeof ints[0], ndec = sizeof decs / sizeof decs[0];
     const int nbool = sizeof bools / sizeof bools[0], ndate = sizeof dates / sizeof dates[0];
     int ran_fast = 0;
@@ -1311,6 +1324,10 @@ static void test_fast_matches_careful(void **state)
             ent[10] = bools[(i / nbool) % nbool];
             ent[4] = dates[i % ndate];
             ent[9] = dates[(i / ndate) % ndate];
+            const char *t = texts[i % ntext];
+            ent[3] = t ? vl_text(t, strlen(t)) : vl_missing("姓名 is empty");
+            ent[5] = i % 6 == 5 ? vl_missing("学历 is empty") : vl_enumv(&edu, i % 5);
+            ent[12] = (i / 7) % 3 == 2 ? vl_int(1) : vl_enumv(&color, (i / 7) % 3);
             tal[0] = ints[(i + 3) % nint];
             tal[1] = ints[(i / 7) % nint];
             vl_value fast = ex_eval(e, &env), careful = ex_eval_careful(e, &env);
@@ -1322,10 +1339,11 @@ static void test_fast_matches_careful(void **state)
     /* no environment: the careful path's answer */
     const ex_expr *e = C("score + 1");
     same_value("score + 1", ex_eval(e, NULL), ex_eval_careful(e, NULL));
-    /* text, enumerations, in and the missing-aware functions stay careful */
+    /* in, the missing-aware functions and text anywhere but a comparison
+     * or test stay careful */
     static const char *const careful_srcs[] = {
-        "name = '张三'",
-        "edu >= \"大专\"",
+        "if flag then name else '李四'",
+        "(if flag then name else '张') = '张'",
         "score in [1, 6]",
         "coalesce(progress, 0) > 3",
         "missing(progress)",

@@ -91,6 +91,7 @@ struct cs_reader {
     char problem[640];
     char *fbuf;
     size_t flen, fcap; /* flen counts every cell, copied or not (the limits) */
+    size_t froom;      /* below it a cell of up to 16 bytes fits: fcap - 16 */
     cs_field *fields;
     size_t nfields, nfcap;
     bool *dig; /* cs_digits: dig[0..ndig); a chunk reader's is its whole's */
@@ -246,6 +247,7 @@ static bool cs_grow(cs_reader *r, size_t n)
         free(r->fbuf);
         r->fbuf = nb;
         r->fcap = cap;
+        r->froom = cap - 16;
     }
     return true;
 }
@@ -311,7 +313,7 @@ static void cs_cb_field(void *s, size_t n, void *data)
 {
     cs_reader *r = data;
     size_t nf = r->nfields, fl = r->flen;
-    if (nf == r->nfcap || r->fcap - fl < n + 1 || n > 16)
+    if (nf == r->nfcap || fl >= r->froom || n > 16)
         cs_take_slow(r, s, n);
     else
         cs_take(r, s, n, nf, fl);

@@ -88,6 +88,8 @@ typedef struct rn_cell {
     int c, pos;
     rn_how how;
     int64_t lo, hi; /* RN_INT: the range as integers (the whole int64 range if none) */
+    bool empty_ok;  /* an empty cell reads as `empty` (what rn_convert_cell gives) */
+    vl_value empty;
 } rn_cell;
 
 typedef struct rn_in {
@@ -636,6 +638,10 @@ static bool rn_convert(rn_run *R, rn_in *I, const cs_row *row, vl_value *vals)
                 }
             }
         }
+        if (!n && pc->empty_ok) {
+            vals[pc->c] = pc->empty;
+            continue;
+        }
         if (!rn_convert_cell(R, I, row, pc->c, pc->pos, vals))
             return false;
     }
@@ -752,6 +758,16 @@ static void rn_plan(rn_run *R, rn_in *I)
                   : col->type.kind == VL_TEXT                    ? RN_TEXT
                   : col->type.kind == VL_DATE && !col->has_range ? RN_DATE
                                                                  : RN_GENERAL;
+        /* An empty cell, as rn_convert_cell reads it: none of a count, a
+         * required column's rejects the row (said there). */
+        pc->empty_ok = !col->required || col->tally >= 0;
+        if (col->tally >= 0) {
+            pc->empty = vl_int(0);
+        } else {
+            vl_value v = {.kind = VL_MISSING, .u.why = NULL};
+            v.u.why = col->why_empty;
+            pc->empty = v;
+        }
         pc->lo = INT64_MIN;
         pc->hi = INT64_MAX;
         if (col->has_range) {

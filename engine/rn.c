@@ -2027,7 +2027,6 @@ static int rn_rec_note(rn_run *R, rn_in *I, const cs_row *row, rn_ent *e, const 
                        const int *items, int nitems, bool fold)
 {
     rn_chunk *c = R->rel;
-    ar_arena *a = c->ra;
     if (c->nrecs == c->caprecs) {
         c->caprecs = c->caprecs ? c->caprecs * 2 : 1024;
         c->recs = ar_xrealloc(c->recs, c->caprecs * sizeof *c->recs);
@@ -2035,31 +2034,58 @@ static int rn_rec_note(rn_run *R, rn_in *I, const cs_row *row, rn_ent *e, const 
     rn_rec *r = &c->recs[c->nrecs++];
     memset(r, 0, sizeof *r);
     r->e = e;
-    if (!e)
-        r->ks = ar_strndup(a, ks, kn);
     r->kn = kn;
     r->line = row->line;
     r->fold = fold;
-    int nc = I->pin->ncols;
-    r->vals = ar_alloc(a, (size_t)nc * sizeof *r->vals);
-    for (int k = 0; k < nc; k++) {
-        vl_value v = R->rowvals[k];
-        if (v.kind == VL_TEXT)
-            v.u.p = ar_strndup(a, v.u.p, v.n);
-        r->vals[k] = v;
-    }
-    if (nitems) {
-        r->items = ar_alloc(a, (size_t)nitems * sizeof *r->items);
-        memcpy(r->items, items, (size_t)nitems * sizeof *items);
-    }
     r->nitems = nitems;
-    if (c->raw) {
-        r->nfields = row->nfields;
-        r->fields = ar_alloc(a, (row->nfields + 1) * sizeof *r->fields);
-        for (size_t k = 0; k < row->nfields; k++) {
-            r->fields[k] = row->fields[k];
-            r->fields[k].p = ar_strndup(a, row->fields[k].p, row->fields[k].n);
+    /* One allocation a row: the values, the items, the cells (when kept;
+     * a text value inside its cell then points into the cell's copy), the
+     * other texts, the key (a derived entity's). */
+    int nc = I->pin->ncols;
+    const vl_value *v = R->rowvals;
+    size_t nf = c->raw ? row->nfields : 0;
+    size_t size = (size_t)nc * sizeof *r->vals + (nf + 1) * sizeof *r->fields +
+                  (size_t)nitems * sizeof *items + (e ? 0 : kn + 1);
+    for (size_t k = 0; k < nf; k++)
+        size += row->fields[k].n + 1;
+    for (int k = 0; k < nc; k++)
+        if (v[k].kind == VL_TEXT)
+            size += v[k].n + 1;
+    char *b = ar_alloc(c->ra, size);
+    r->vals = (vl_value *)(void *)b;
+    b += (size_t)nc * sizeof *r->vals;
+    r->fields = (cs_field *)(void *)b;
+    b += (nf + 1) * sizeof *r->fields;
+    r->items = (int *)(void *)b;
+    if (nitems)
+        memcpy(r->items, items, (size_t)nitems * sizeof *items);
+    b += (size_t)nitems * sizeof *items;
+    r->nfields = nf;
+    for (size_t k = 0; k < nf; k++) {
+        r->fields[k] = row->fields[k];
+        r->fields[k].p = b;
+        memcpy(b, row->fields[k].p, row->fields[k].n);
+        b += row->fields[k].n + 1;
+    }
+    for (int k = 0; k < nc; k++) {
+        r->vals[k] = v[k];
+        if (v[k].kind != VL_TEXT)
+            continue;
+        int pos = I->pos[k];
+        if (pos >= 0 && (size_t)pos < nf) {
+            uintptr_t at = (uintptr_t)v[k].u.p, f = (uintptr_t)row->fields[pos].p;
+            if (at >= f && at + v[k].n <= f + row->fields[pos].n) {
+                r->vals[k].u.p = r->fields[pos].p + (at - f);
+                continue;
+            }
         }
+        memcpy(b, v[k].u.p, v[k].n);
+        r->vals[k].u.p = b;
+        b += v[k].n + 1;
+    }
+    if (!e) {
+        memcpy(b, ks, kn);
+        r->ks = b;
     }
     /* The report's length is asked only when a line was written since. */
     uint64_t said = I->st->rejected + I->st->problems;
@@ -3142,6 +3168,115 @@ static int rn_stream_split(rn_run *R, rn_in *I, int threads, size_t chunk, FILE 
     return rc;
 }
 
+/* ---- threads: evaluating the entities ------------------------------------ *
+ *
+ * Once every related row is folded, the entities are evaluated in roster
+ * order. Each entity's measures, levels and flags read only its own state
+ * and what stays fixed in the run, so the entities are cut into `threads`
+ * runs of neighbours: the calling thread evaluates the first, a worker each
+ * other one into its own buffers (results, summary, coverage, diagnostics),
+ * which are then written after it in order. Kept on the calling thread:
+ * explain, on_result (called in order) and rankings. */
+
+static void rn_eval_range(rn_run *R, size_t from, size_t to)
+{
+    for (size_t i = from; i < to && !R->stopped; i++)
+        rn_evaluate(R, rn_vals(R->ents[i]), rn_accs(R->ents[i]), rn_sets(R->ents[i]),
+                    rn_counts(R->ents[i]), R->ents[i]->line, i);
+}
+
+typedef struct rn_evpart {
+    rn_worker W; /* its run: a copy of the main one with its own scratch */
+    size_t from, to;
+    char *out;
+    size_t outn;
+    FILE *of;
+    rf_summary sum;
+    rf_coverage *cov;
+    rf_diags *d;
+} rn_evpart;
+
+static void *rn_eval_main(void *arg)
+{
+    rn_evpart *E = arg;
+    rn_eval_range(&E->W.R, E->from, E->to);
+    wr_flush(&E->W.R.w);
+    if (E->of)
+        fflush(E->of);
+    return NULL;
+}
+
+static bool rn_can_split_eval(const rn_run *R, int threads)
+{
+    return threads > 1 && R->nents >= 2 && !R->xkey && !R->o->on_result && !R->rk;
+}
+
+static void rn_eval_split(rn_run *R, int threads)
+{
+    size_t n = R->nents, parts = (size_t)threads < n ? (size_t)threads : n;
+    int e = R->p->entity;
+    rn_pool P;
+    memset(&P, 0, sizeof P);
+    P.R = R;
+    rn_evpart *E = ar_xmalloc(parts * sizeof *E);
+    memset(E, 0, parts * sizeof *E);
+    for (size_t k = 1; k < parts; k++) {
+        rn_evpart *x = &E[k];
+        x->from = n * k / parts;
+        x->to = n * (k + 1) / parts;
+        rn_worker_init(&x->W, &P);
+        rn_run *W = &x->W.R;
+        x->sum = *R->sum;
+        rn_sum_zero(&x->sum, e);
+        W->sum = &x->sum;
+        x->d = rf_diags_new();
+        W->d = x->d;
+        if (R->o->coverage) {
+            x->cov = rf_coverage_new(R->p);
+            x->W.o.coverage = x->cov;
+        }
+        if (R->w.f && !(x->of = open_memstream(&x->out, &x->outn)))
+            ar_xmalloc((size_t)-1 / 2); /* out of memory: the handler says so */
+        W->w.f = x->of;
+        W->w.n = 0;
+        W->w.col = 0;
+        W->w.failed = false;
+        W->w.err = 0;
+        x->W.started = pthread_create(&x->W.t, NULL, rn_eval_main, x) == 0;
+    }
+    rn_eval_range(R, 0, parts > 1 ? n / parts : n);
+    /* Then each part in order: one whose thread did not start is evaluated
+     * here, into the main run's own buffers. */
+    for (size_t k = 1; k < parts; k++) {
+        rn_evpart *x = &E[k];
+        if (!x->W.started) {
+            rn_eval_range(R, x->from, x->to);
+        } else {
+            pthread_join(x->W.t, NULL);
+            wr_flush(&R->w);
+            errno = 0;
+            if (x->outn && R->w.f && fwrite(x->out, 1, x->outn, R->w.f) != x->outn && !R->w.err)
+                R->w.err = errno ? errno : EIO;
+            for (size_t i = 0; i < rf_diags_count(x->d); i++) {
+                const rf_diag *g = rf_diags_get(x->d, i);
+                dg_add(R->d, g->severity, g->cls, g->file, g->line, g->column, g->span,
+                       g->source_line, "%s", g->message);
+            }
+            rn_sum_add(R->sum, &x->sum, e);
+            if (x->cov)
+                rn_cov_add(R->o->coverage, x->cov);
+        }
+        if (x->of)
+            fclose(x->of);
+        free(x->out);
+        rf_diags_free(x->d);
+        rf_coverage_free(x->cov);
+        ar_free(x->W.R.a);
+        ar_free(x->W.R.scratch);
+    }
+    free(E);
+}
+
 int rf_run(const rf_pack *p, const rf_run_options *o, const rf_input *inputs, size_t ninputs,
            FILE *out, FILE *rejects, rf_summary *summary, rf_diags *d)
 {
@@ -3295,10 +3430,10 @@ int rf_run(const rf_pack *p, const rf_run_options *o, const rf_input *inputs, si
                              rn_counts(R.ents[i]));
             rk_finish(R.rk, d, E->st->path);
         }
-        if (rc == 0)
-            for (size_t i = 0; i < R.nents; i++)
-                rn_evaluate(&R, rn_vals(R.ents[i]), rn_accs(R.ents[i]), rn_sets(R.ents[i]),
-                            rn_counts(R.ents[i]), R.ents[i]->line, i);
+        if (rc == 0 && rn_can_split_eval(&R, o->threads))
+            rn_eval_split(&R, o->threads);
+        else if (rc == 0)
+            rn_eval_range(&R, 0, R.nents);
     }
     for (int k = 0; k < p->ninputs; k++)
         if (R.in[k].r) {

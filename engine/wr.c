@@ -227,6 +227,19 @@ void wr_value(wr_writer *w, vl_value v)
         wr_text(w, v.u.p, v.n);
         return;
     }
+    if (v.kind == VL_INT && w->fmt == RF_FORMAT_CSV) {
+        /* the commonest cell: separator and digits straight into the
+         * buffer, one room check for both */
+        if (w->n + 24 > WR_BUF)
+            wr_flush(w);
+        char *o = w->buf + w->n;
+        if (w->col)
+            *o++ = ',';
+        w->col++;
+        o += wr_itoa(v.u.i, o);
+        w->n = (size_t)(o - w->buf);
+        return;
+    }
     char buf[256];
     size_t n = v.kind == VL_INT ? wr_itoa(v.u.i, buf) : vl_format(v, buf, sizeof buf);
     wr_sep(w);
@@ -292,6 +305,16 @@ void wr_encoded(wr_writer *w, const char *cell, size_t n)
 {
     if (!w->f)
         return;
+    if (w->fmt == RF_FORMAT_CSV && w->n + n + 1 <= WR_BUF) {
+        /* separator and cell with one room check, as an integer */
+        char *o = w->buf + w->n;
+        if (w->col)
+            *o++ = ',';
+        w->col++;
+        ar_copy_short(o, cell, n);
+        w->n = (size_t)(o + n - w->buf);
+        return;
+    }
     wr_sep(w);
     wr_put(w, cell, n);
 }

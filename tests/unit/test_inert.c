@@ -3,6 +3,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -63,12 +65,97 @@ static void test_writer(void **state)
     assert_string_equal(buf, "name,n,reasons\n'@x,-3,'-a; b\n");
 }
 
+/* Integers and encoded cells take a short way into the buffer; across
+ * many flushes the bytes must be those expected. And a text encoded once
+ * (wr_encode) writes as wr_text writes it, in CSV and JSON lines. */
+static size_t one_cell(rf_format fmt, const char *cell, size_t cn, const char *t, char *out)
+{
+    static wr_writer w;
+    FILE *f = fmemopen(out, 256, "w");
+    assert_non_null(f);
+    const char *names[] = {"x", "y"};
+    wr_begin(&w, f, fmt, names, 2);
+    wr_row_begin(&w);
+    wr_value(&w, vl_int(-7));
+    if (cell)
+        wr_encoded(&w, cell, cn);
+    else
+        wr_text(&w, t, strlen(t));
+    wr_row_end(&w);
+    assert_true(wr_flush(&w));
+    long n = ftell(f);
+    fclose(f);
+    return (size_t)n;
+}
+
+static void test_writer_paths(void **state)
+{
+    (void)state;
+    const char *texts[] = {"=1+1", "a,b", "say \"hi\"", "田丽", "", "-3", "x\ny"};
+    enum { NT = sizeof texts / sizeof texts[0] };
+    ar_arena *a = ar_new();
+    const char *cell[NT];
+    size_t cn[NT];
+    for (int fmt = 0; fmt < 2; fmt++) {
+        rf_format ff = fmt ? RF_FORMAT_JSONL : RF_FORMAT_CSV;
+        for (int k = 0; k < NT; k++) {
+            char x[256] = {0}, y[256] = {0};
+            cell[k] = wr_encode(a, ff, texts[k], strlen(texts[k]), &cn[k]);
+            assert_non_null(cell[k]);
+            size_t nx = one_cell(ff, cell[k], cn[k], NULL, x);
+            size_t ny = one_cell(ff, NULL, 0, texts[k], y);
+            assert_int_equal(nx, ny);
+            assert_memory_equal(x, y, nx);
+        }
+    }
+    /* CSV, 20,000 rows: integer, text, encoded text, integer */
+    for (int k = 0; k < NT; k++)
+        cell[k] = wr_encode(a, RF_FORMAT_CSV, texts[k], strlen(texts[k]), &cn[k]);
+    static wr_writer w;
+    FILE *f = tmpfile();
+    assert_non_null(f);
+    const char *names[] = {"i", "t", "c", "j"};
+    wr_begin(&w, f, RF_FORMAT_CSV, names, 4);
+    size_t cap = 8u << 20, n = 0;
+    char *want = malloc(cap);
+    assert_non_null(want);
+    n += (size_t)snprintf(want, cap, "i,t,c,j\n");
+    uint64_t x = 1;
+    for (int r = 0; r < 20000; r++) {
+        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+        int64_t v = r % 5 == 0 ? (int64_t)x : r % 5 == 1 ? INT64_MIN : r % 5 == 2 ? -r : r;
+        int k = r % NT;
+        wr_row_begin(&w);
+        wr_value(&w, vl_int(v));
+        wr_text(&w, texts[k], strlen(texts[k]));
+        wr_encoded(&w, cell[k], cn[k]);
+        wr_value(&w, vl_int(r));
+        wr_row_end(&w);
+        n += (size_t)snprintf(want + n, cap - n, "%lld,%.*s,%.*s,%d\n", (long long)v, (int)cn[k],
+                              cell[k], (int)cn[k], cell[k], r);
+    }
+    assert_true(wr_flush(&w));
+    long got = ftell(f);
+    assert_true(got > 4 * WR_BUF);
+    assert_int_equal((size_t)got, n);
+    char *b = malloc(n);
+    assert_non_null(b);
+    rewind(f);
+    assert_int_equal(fread(b, 1, n, f), n);
+    assert_memory_equal(b, want, n);
+    free(b);
+    free(want);
+    fclose(f);
+    ar_free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_formula_like),
         cmocka_unit_test(test_csv_field),
         cmocka_unit_test(test_writer),
+        cmocka_unit_test(test_writer_paths),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -35,26 +35,25 @@
 #include <time.h>
 #include <unistd.h>
 
-/* An entity is one block of the run arena, starting on a cache line and
- * laid out in the order a related row touches it: this header with the key
- * just past it (the probe compares it) and the rows counted per input, in
- * the first line as far as the key allows, then the accumulators every row
- * of the input steps, then the rest. With 100,000 villages and rows in no
- * order, each row's lookup and fold meet memory no cache holds; one block
- * and no pointers to chase keep that to the lines the fold needs. The
- * parts are found by their offsets in the block (rn_accs and the like). */
+/* An entity is one block, a whole number of cache lines (rn_block), laid
+ * out in the order a related row touches it: this header with the key just
+ * past it (the probe compares it), then, on the next line if the key leaves
+ * no room, the accumulators every row of the input steps, then the rest,
+ * the entity row's text last. With 100,000 villages and rows in no order,
+ * each row's lookup and fold meet memory no cache holds; one block, no
+ * pointers to chase and no bytes between blocks keep that to the lines the
+ * fold needs, and the state small enough that more of it stays cached. The
+ * parts are found by their offsets in the block (rn_accs and the like).
+ * The rows counted per input are kept apart, in R->nrows by entity number:
+ * a worker probing the key's line never meets a line the fold writes. */
 typedef struct rn_ent {
     uint64_t line;
     uint32_t keyn;
-    uint32_t nrows, accs, counts, plines, sets, vals; /* offsets in the block */
+    uint32_t idx;                              /* the entity's number */
+    uint32_t accs, counts, plines, sets, vals; /* offsets in the block */
     char key[];
 } rn_ent;
 
-/* The rows used, per input */
-static uint32_t *rn_nrows(rn_ent *e)
-{
-    return (uint32_t *)(void *)((char *)e + e->nrows);
-}
 /* Aggregates over related inputs */
 static ex_acc *rn_accs(rn_ent *e)
 {
@@ -192,6 +191,10 @@ typedef struct rn_run {
     char *lastid; /* while sorted: the previous id, and its line (0: none yet) */
     size_t lastn, lastcap;
     uint64_t lastline;
+    uint32_t *nrows; /* per entity, per input: the rows used (rn_nrows) */
+    char *slabs;     /* the blocks entities are cut from (rn_block), listed */
+    char *slab;      /* the free part of the newest, slableft bytes */
+    size_t slableft;
     rn_slot *hash;
     rn_ent *last; /* the entity rn_find found last: team rows come grouped */
     size_t hashcap;
@@ -225,6 +228,12 @@ typedef struct rn_run {
     ar_arena **kept; /* workers' arenas: the causes of cells read as missing */
     size_t nkept;
 } rn_run;
+
+/* The rows entity e used, per input */
+static uint32_t *rn_nrows(const rn_run *R, const rn_ent *e)
+{
+    return &R->nrows[(size_t)e->idx * (size_t)R->p->ninputs];
+}
 
 struct rf_coverage {
     const rf_pack *p;
@@ -1761,14 +1770,35 @@ static size_t rn_pad(uintptr_t p, size_t to)
 /* A new entity with the row vals[0..ncols) (the key column as trimmed
  * text ks[0..kn)), its accumulators empty: one block, starting on a cache
  * line, in the order rn_ent says. */
+/* size bytes (a multiple of 64) on a cache line, zeroed, for the run. */
+static void *rn_block(rn_run *R, size_t size)
+{
+    if (size > R->slableft) {
+        size_t cap = size > ((size_t)1 << 20) ? size : (size_t)1 << 20;
+        char *m = ar_xmalloc(cap + 64 + sizeof(char *));
+        memcpy(m, &R->slabs, sizeof(char *));
+        R->slabs = m;
+        m += sizeof(char *);
+        R->slab = m + rn_pad((uintptr_t)m, 64);
+        R->slableft = cap;
+    }
+    void *b = R->slab;
+    R->slab += size;
+    R->slableft -= size;
+    memset(b, 0, size);
+    return b;
+}
+
 static rn_ent *rn_ent_add(rn_run *R, const vl_value *vals, int ncols, int key, const char *ks,
                           size_t kn, uint64_t line)
 {
     const rf_pack *p = R->p;
-    size_t nro = sizeof(rn_ent) + kn + 1;
-    nro += rn_pad(nro, sizeof(uint32_t));
-    size_t acco = nro + (size_t)(p->ninputs + 1) * sizeof(uint32_t);
+    /* The accumulators start a line of their own unless the key leaves
+     * them at least 32 bytes of the first one. */
+    size_t acco = sizeof(rn_ent) + kn + 1;
     acco += rn_pad(acco, 16);
+    if (acco > 32 && acco < 64)
+        acco = 64;
     size_t cnto = acco + (size_t)R->naccs * sizeof(ex_acc);
     size_t plo = cnto + (size_t)p->nitems_total * sizeof(uint32_t);
     plo += rn_pad(plo, 16);
@@ -1777,17 +1807,19 @@ static rn_ent *rn_ent_add(rn_run *R, const vl_value *vals, int ncols, int key, c
     size_t valo = seto + (size_t)R->nsets * sizeof(dv_set);
     valo += rn_pad(valo, 16);
     size_t size = valo + (size_t)ncols * sizeof(vl_value);
-    if (size > UINT32_MAX)
+    for (int i = 0; i < ncols; i++)
+        if (i != key && vals[i].kind == VL_TEXT)
+            size += vals[i].n + 1;
+    size += rn_pad(size, 64);
+    if (size > UINT32_MAX || R->nents >= UINT32_MAX)
         ar_xmalloc((size_t)-1 / 2); /* out of memory: the handler says so */
-    char *block = ar_alloc(R->a, size + 64);
-    block += rn_pad((uintptr_t)block, 64);
+    char *block = rn_block(R, size);
     rn_ent *e = (rn_ent *)(void *)block;
     if (kn)
         memcpy(e->key, ks, kn);
-    e->key[kn] = '\0';
     e->keyn = (uint32_t)kn;
     e->line = line;
-    e->nrows = (uint32_t)nro;
+    e->idx = (uint32_t)R->nents;
     e->accs = (uint32_t)acco;
     e->counts = (uint32_t)cnto;
     e->plines = (uint32_t)plo;
@@ -1796,12 +1828,23 @@ static rn_ent *rn_ent_add(rn_run *R, const vl_value *vals, int ncols, int key, c
     for (int i = 0; i < R->naccs; i++)
         ex_acc_init(&rn_accs(e)[i]);
     vl_value *v = rn_vals(e);
-    for (int i = 0; i < ncols; i++)
-        v[i] = rn_copy(R, vals[i]);
+    char *text = (char *)(v + ncols);
+    for (int i = 0; i < ncols; i++) {
+        v[i] = vals[i];
+        if (i != key && v[i].kind == VL_TEXT) {
+            memcpy(text, v[i].u.p, v[i].n);
+            v[i].u.p = text;
+            text += v[i].n + 1;
+        }
+    }
     v[key] = vl_text(e->key, kn);
     if (R->nents == R->capents) {
-        R->capents = R->capents ? R->capents * 2 : 1024;
-        R->ents = ar_xrealloc(R->ents, R->capents * sizeof *R->ents);
+        size_t cap = R->capents ? R->capents * 2 : 1024;
+        R->ents = ar_xrealloc(R->ents, cap * sizeof *R->ents);
+        size_t ni = (size_t)p->ninputs;
+        R->nrows = ar_xrealloc(R->nrows, cap * ni * sizeof *R->nrows);
+        memset(R->nrows + R->capents * ni, 0, (cap - R->capents) * ni * sizeof *R->nrows);
+        R->capents = cap;
     }
     rn_hash_insert(R, e);
     R->ents[R->nents++] = e;
@@ -2017,7 +2060,7 @@ static void rn_fold(rn_run *R, rn_in *I, const cs_row *row, rn_ent *e, const vl_
         if (R->pickslot[g] >= 0 && acc->hits != before)
             rn_pick_seen(R, I, row, e, g, acc->hits);
     }
-    rn_nrows(e)[I->index]++;
+    rn_nrows(R, e)[I->index]++;
     I->st->used++;
 }
 
@@ -2207,7 +2250,7 @@ static void rn_every_entity(rn_run *R, rn_in *I)
     rn_in *E = &R->in[ent->derived ? ent->from : p->entity];
     for (size_t i = 0; i < R->nents; i++) {
         rn_ent *e = R->ents[i];
-        if (rn_nrows(e)[I->index])
+        if (rn_nrows(R, e)[I->index])
             continue;
         vl_value key = rn_vals(e)[ent->key];
         char msg[1024];
@@ -2468,6 +2511,13 @@ static void rn_free(rn_run *R)
         if (R->in[k].r)
             cs_close(R->in[k].r);
     free(R->ents);
+    free(R->nrows);
+    while (R->slabs) {
+        char *next;
+        memcpy(&next, R->slabs, sizeof next);
+        free(R->slabs);
+        R->slabs = next;
+    }
     for (size_t i = 0; i < R->nkept; i++)
         ar_free(R->kept[i]);
     free(R->kept);

@@ -1212,7 +1212,35 @@ size_t cs_split_scan(cs_split *sp, const unsigned char *s, size_t n, uint64_t *l
     if (n)
         sp->cr = false;
     const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+#if defined(__SSE2__)
+    const __m128i vq = _mm_set1_epi8('"'), vcr = _mm_set1_epi8('\r'), vlf = _mm_set1_epi8('\n');
+    const __m128i vd = _mm_set1_epi8((char)d), vsp = _mm_set1_epi8(' '), vtab = _mm_set1_epi8('\t');
+#endif
     for (size_t i = 0; i < n; i++) {
+#if defined(__SSE2__)
+        /* The same as the word loop below, sixteen bytes a step, up to the
+         * first quote or line break: the state moves by the last byte
+         * before it that is not a blank (outside quotes). */
+        while (st != CS_SP_CLOSED && i + 16 <= n) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+            unsigned stop = (unsigned)_mm_movemask_epi8(
+                _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, vq), _mm_cmpeq_epi8(v, vcr)),
+                             _mm_cmpeq_epi8(v, vlf)));
+            unsigned k = stop ? (unsigned)__builtin_ctz(stop) : 16;
+            if (st != CS_SP_QUOTED) {
+                __m128i blank = _mm_or_si128(_mm_cmpeq_epi8(v, vsp), _mm_cmpeq_epi8(v, vtab));
+                blank = _mm_andnot_si128(_mm_cmpeq_epi8(v, vd), blank);
+                unsigned keep = ~(unsigned)_mm_movemask_epi8(blank) & ((1u << k) - 1);
+                if (keep) {
+                    unsigned last = 31 - (unsigned)__builtin_clz(keep);
+                    st = s[i + last] == d ? CS_SP_START : CS_SP_PLAIN;
+                }
+            }
+            i += k;
+            if (stop)
+                break;
+        }
+#endif
         /* Eight bytes with no quote and no line break move the state by
          * their last byte that is not a blank (outside quotes), or not at
          * all (inside): most of a roster goes by a word at a time. */

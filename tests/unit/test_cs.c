@@ -1366,6 +1366,28 @@ static void test_split_agrees(void **state)
     static const char b[] = "\xEF\xBB\xBFh1,h2\n\"a\nb\",1\r\nc,\"2\"x\n";
     for (size_t step = 1; step <= 5; step++)
         split_same(b, sizeof b - 1, CS_ENC_AUTO, step);
+    /* Runs of blanks, delimiters, quotes and line breaks at every offset
+     * of the scan's 16- and 8-byte steps. */
+    buf g = {0};
+    bstr(&g, "id,name,note\n");
+    for (size_t k = 0; k < 24; k++) {
+        brep(&g, 'a', k);
+        bstr(&g, ",");
+        brep(&g, ' ', k);
+        bstr(&g, "\"q,");
+        brep(&g, 'r', k);
+        bstr(&g, "\"");
+        brep(&g, ' ', k % 5);
+        bstr(&g, k % 3 ? "," : "x,");
+        brep(&g, '\t', k % 4);
+        bstr(&g, k % 2 ? "\"two\r\nlines" : "\"one");
+        brep(&g, 's', k);
+        bstr(&g, k % 4 ? "\"\r\n" : "\"\n");
+    }
+    for (size_t step = 13; step <= 40; step += 9)
+        split_same(g.p, g.n, CS_ENC_AUTO, step);
+    split_same(g.p, g.n, CS_ENC_AUTO, g.n);
+    free(g.p);
 }
 
 static void test_split_gb18030(void **state)

@@ -231,12 +231,17 @@ typedef struct rf_run_options {
     const char *columns; /* result columns to write, comma-separated, in this order
                             (any of the names the full results have); NULL: all */
     rf_row_fn on_row;    /* called per related row that counted (may be NULL); ctx as above */
-    /* Workers for the streaming shape (the entity input alone); 0 or 1: the
-     * calling thread alone. The results, rejects, diagnostics and summary
-     * are the same for every number. Used only without a ranking, explain,
-     * on_result and on_row, for a regular file whose encoding is settled by
-     * its start (see cs_decided) or that is ASCII throughout; otherwise the
-     * input is read on the calling thread. */
+    /* Workers; 0 or 1: the calling thread alone. The results, rejects,
+     * diagnostics and summary are the same for every number. The streaming
+     * shape (the entity input alone) reads its input on them without a
+     * ranking, explain, on_result and on_row. The entity-state shape reads
+     * each related input on them without explain, on_row and results read
+     * back, folding the rows on the calling thread in file order, then
+     * evaluates its entities on them without a ranking, explain and
+     * on_result (which is always called on the calling thread, in order).
+     * An input is read in pieces only from a regular file whose encoding is
+     * settled by its start (see cs_decided) or that is ASCII throughout;
+     * otherwise it is read on the calling thread. */
     int threads;
     size_t chunk_bytes; /* bytes a worker takes at a time; 0: 1 MiB */
 } rf_run_options;

@@ -79,7 +79,7 @@ static size_t one_cell(rf_format fmt, const char *cell, size_t cn, const char *t
     wr_value(&w, vl_int(-7));
     if (cell)
         wr_encoded(&w, cell, cn);
-    else
+    else if (t) /* gcc -O3 warns of strlen(NULL) otherwise */
         wr_text(&w, t, strlen(t));
     wr_row_end(&w);
     assert_true(wr_flush(&w));

@@ -6,6 +6,7 @@
 # engine         set ROSTERFLAG: the binary named by $ROSTERFLAG, or else
 #                build-rel/rosterflag, configured Release and built here
 # bare_parse     build the floor program bench/data/bare_parse if stale
+# ideal_score    build bench/data/ideal_score (the pack hard-coded on libcsv) if stale
 # xlsx_floor     build the workbook's floor program bench/data/xlsx_floor if stale
 # rows ARG NAME  a row count from ARG ("1,000,000" and "1_000_000" accepted)
 # sitting        print the sitting line once (not again under run.sh --all)
@@ -99,6 +100,15 @@ bare_parse() {
     if [ ! -x "$BARE" ] || [ bench/bare_parse.c -nt "$BARE" ]; then
         log "building $BARE"
         cc -O2 bench/bare_parse.c -lcsv -o "$BARE"
+    fi
+}
+
+IDEAL=$D/ideal_score
+ideal_score() {
+    need cc csv.h
+    if [ ! -x "$IDEAL" ] || [ bench/ideal_score.c -nt "$IDEAL" ]; then
+        log "building $IDEAL"
+        cc -O2 bench/ideal_score.c -lcsv -o "$IDEAL"
     fi
 }
 

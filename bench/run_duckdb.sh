@@ -34,6 +34,7 @@ JSON=$D/hyperfine_duckdb_$N.json
 need python3 cc csv.h hyperfine time
 engine
 bare_parse
+ideal_score
 duckdb_node
 DATA=$(yearend "$N" --wide)
 BYTES=$(wc -c <"$DATA" | tr -d ' ')

@@ -545,9 +545,13 @@ bool vl_parse(vl_type t, const char *s, size_t n, vl_value *out, char *err, size
 
 double vl_round(double x, int digits)
 {
+    /* 10^0 .. 10^15 are exact doubles, the values pow gives for them; a
+     * table spares every decimal formatted a call to pow */
+    static const double p10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
     if (!isfinite(x) || digits > 15 || digits < -15)
         return x;
-    double f = pow(10.0, digits);
+    double f = digits >= 0 ? p10[digits] : pow(10.0, digits);
     double y = x * f;
     if (!isfinite(y))
         return x;

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -422,6 +423,43 @@ static size_t printf_dec(double x, char *tmp)
     return (size_t)k;
 }
 
+/* vl_round as it was written with pow for every number of digits: the
+ * table of powers it now reads must round exactly the same. */
+static double round_with_pow(double x, int digits)
+{
+    if (!isfinite(x) || digits > 15 || digits < -15)
+        return x;
+    double f = pow(10.0, digits);
+    double y = x * f;
+    if (!isfinite(y))
+        return x;
+    double t = trunc(y);
+    double frac = fabs(y - t);
+    double r;
+    if (fabs(frac - 0.5) <= 64 * DBL_EPSILON * fmax(1.0, fabs(y)))
+        r = t + copysign(1.0, y);
+    else
+        r = round(y);
+    return r / f;
+}
+
+static void test_round_table(void **state)
+{
+    (void)state;
+    uint64_t seed = 7;
+    for (int i = 0; i < 200000; i++) {
+        seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+        int digits = (int)(seed >> 59) - 16; /* -16 .. 15 */
+        double unit = (double)(seed >> 11) / 9007199254740992.0;
+        double x = (unit - 0.5) * pow(10.0, (double)((seed >> 3) % 24) - 6);
+        if (i % 3 == 0)
+            x = (double)(int64_t)(seed >> 44) / 2000.0; /* ties */
+        double a = vl_round(x, digits), b = round_with_pow(x, digits);
+        if (memcmp(&a, &b, sizeof a) != 0)
+            fail_msg("vl_round(%.17g, %d) = %.17g, with pow %.17g", x, digits, a, b);
+    }
+}
+
 static void test_format_by_hand(void **state)
 {
     (void)state;
@@ -483,7 +521,7 @@ int main(void)
         cmocka_unit_test(test_parse_empty),    cmocka_unit_test(test_parse_long_and_small_buffer),
         cmocka_unit_test(test_format),         cmocka_unit_test(test_round),
         cmocka_unit_test(test_equal),          cmocka_unit_test(test_same_key),
-        cmocka_unit_test(test_format_by_hand),
+        cmocka_unit_test(test_format_by_hand), cmocka_unit_test(test_round_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -407,22 +407,29 @@ static void add_value(const ex_agg *g, ex_acc *a, vl_value v, double w)
     }
 }
 
-void ex_agg_step(const ex_agg *g, ex_acc *a, const ex_env *env, double w)
+void ex_agg_pre(const ex_agg *g, const ex_env *env, vl_value pre[2])
 {
-    if (g->by) {
-        /* Grouped: the groups live with the caller (dv_step); alone, a row
-         * is only checked, never stepped into a group it has no room for. */
-        vl_value key;
-        (void)ex_agg_group_key(g, a, env, &key);
+    pre[0] = g->cond ? run(g->cond, env) : vl_bool(true);
+    pre[1] = vl_missing(NULL);
+    if (pre[0].kind != VL_MISSING && pre[0].u.b && g->op != EX_AGG_COUNT)
+        pre[1] = run(g->arg, env);
+}
+
+void ex_agg_step_pre(const ex_agg *g, ex_acc *a, const vl_value pre[2], double w)
+{
+    /* A row whose filter cannot be decided is noted as skipped, with its
+     * cause. */
+    if (pre[0].kind == VL_MISSING) {
+        skip(a, pre[0]);
         return;
     }
-    if (!passes(g, a, env))
+    if (!pre[0].u.b)
         return;
     if (g->op == EX_AGG_COUNT) {
         a->n += w;
         return;
     }
-    vl_value v = run(g->arg, env);
+    vl_value v = pre[1];
     if (g->op == EX_AGG_PICK) {
         /* hits counts matching rows, unweighted: two occurrences of one
          * tally item are still one match */
@@ -435,6 +442,20 @@ void ex_agg_step(const ex_agg *g, ex_acc *a, const ex_env *env, double w)
         return;
     }
     add_value(g, a, v, w);
+}
+
+void ex_agg_step(const ex_agg *g, ex_acc *a, const ex_env *env, double w)
+{
+    if (g->by) {
+        /* Grouped: the groups live with the caller (dv_step); alone, a row
+         * is only checked, never stepped into a group it has no room for. */
+        vl_value key;
+        (void)ex_agg_group_key(g, a, env, &key);
+        return;
+    }
+    vl_value pre[2];
+    ex_agg_pre(g, env, pre);
+    ex_agg_step_pre(g, a, pre, w);
 }
 
 bool ex_agg_group_key(const ex_agg *g, ex_acc *a, const ex_env *env, vl_value *key)

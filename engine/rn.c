@@ -105,7 +105,8 @@ typedef struct rn_in {
     rf_input_stats *st;
     int *aggs; /* aggregates over this input: naggs indices */
     int naggs;
-    bool warned; /* results: another version of the pack was said */
+    bool grouped; /* one of them is grouped (dv) */
+    bool warned;  /* results: another version of the pack was said */
 } rn_in;
 
 /* A hash slot keeps part of the key's hash and its length beside the
@@ -1588,6 +1589,10 @@ typedef struct rn_rec {
     const char *ks; /* its key, if so */
     size_t kn;
     vl_value *vals; /* text copied */
+    /* Per aggregate over the input (rn_in.aggs), what the worker evaluated
+     * of the row for it (ex_agg_pre), two values each; NULL: the main
+     * thread evaluates the row. Unset for a grouped aggregate. */
+    vl_value *pre;
     int *items;
     int nitems;
     bool fold;        /* false: the row only makes its derived entity (outside the period) */
@@ -1630,6 +1635,7 @@ typedef struct rn_chunk {
     size_t nrecs, caprecs;
     ar_arena *ra;
     bool raw;        /* keep each row's cells (rn_rec.fields) */
+    bool pre;        /* evaluate each row's aggregate arguments (rn_rec.pre) */
     uint64_t said;   /* report lines counted when rejoff was taken */
     uint64_t rejoff; /* the rejects report's length then */
 } rn_chunk;
@@ -2036,7 +2042,7 @@ static void rn_row_out(rn_run *R, rn_in *I, const cs_row *row, const char *ks, s
  * items, the caller's notice, every aggregate over the input. vals are the
  * row's values, row its line (and the text a second pick match names). */
 static void rn_fold(rn_run *R, rn_in *I, const cs_row *row, rn_ent *e, const vl_value *vals,
-                    const int *items, int nitems, const char *ks, size_t kn)
+                    const vl_value *pre, const int *items, int nitems, const char *ks, size_t kn)
 {
     const rf_pack *p = R->p;
     const pk_input *pin = I->pin;
@@ -2047,7 +2053,9 @@ static void rn_fold(rn_run *R, rn_in *I, const cs_row *row, rn_ent *e, const vl_
     ex_env env;
     rn_env(R, &env, rn_vals(e));
     env.space[PK_SP_ROW] = vals;
-    if (pin->reads_measures)
+    /* With the row evaluated by a worker, only a grouped aggregate still
+     * reads it here. */
+    if (pin->reads_measures && (!pre || I->grouped))
         rn_row_measures(R, &env);
     for (int k = 0; k < I->naggs; k++) {
         int g = I->aggs[k];
@@ -2055,6 +2063,8 @@ static void rn_fold(rn_run *R, rn_in *I, const cs_row *row, rn_ent *e, const vl_
         double before = acc->hits;
         if (R->setslot[g] >= 0)
             dv_step(R->groups, &rn_sets(e)[R->setslot[g]], ex_agg_get(p->ex, g), acc, &env, 1);
+        else if (pre)
+            ex_agg_step_pre(ex_agg_get(p->ex, g), acc, &pre[2 * k], 1);
         else
             ex_agg_step(ex_agg_get(p->ex, g), acc, &env, 1);
         if (R->pickslot[g] >= 0 && acc->hits != before)
@@ -2087,7 +2097,13 @@ static int rn_rec_note(rn_run *R, rn_in *I, const cs_row *row, rn_ent *e, const 
     int nc = I->pin->ncols;
     const vl_value *v = R->rowvals;
     size_t nf = c->raw ? row->nfields : 0;
-    size_t size = (size_t)nc * sizeof *r->vals + (nf + 1) * sizeof *r->fields +
+    /* The fold on the main thread is what bounds a run on N workers: what
+     * it can be spared (each aggregate's filter and argument over the
+     * row, dates turned into ages and the like) is worked out here, when
+     * the entity is known (a derived one is found only then). */
+    bool pre = c->pre && e && fold;
+    size_t npre = pre ? (size_t)I->naggs * 2 : 0;
+    size_t size = ((size_t)nc + npre) * sizeof *r->vals + (nf + 1) * sizeof *r->fields +
                   (size_t)nitems * sizeof *items + (e ? 0 : kn + 1);
     for (size_t k = 0; k < nf; k++)
         size += row->fields[k].n + 1;
@@ -2097,6 +2113,8 @@ static int rn_rec_note(rn_run *R, rn_in *I, const cs_row *row, rn_ent *e, const 
     char *b = ar_alloc(c->ra, size);
     r->vals = (vl_value *)(void *)b;
     b += (size_t)nc * sizeof *r->vals;
+    r->pre = pre ? (vl_value *)(void *)b : NULL;
+    b += npre * sizeof *r->vals;
     r->fields = (cs_field *)(void *)b;
     b += (nf + 1) * sizeof *r->fields;
     r->items = (int *)(void *)b;
@@ -2129,6 +2147,18 @@ static int rn_rec_note(rn_run *R, rn_in *I, const cs_row *row, rn_ent *e, const 
     if (!e) {
         memcpy(b, ks, kn);
         r->ks = b;
+    }
+    if (pre) {
+        /* From the row's copy, so a text value stays valid until the fold. */
+        const rf_pack *p = R->p;
+        ex_env env;
+        rn_env(R, &env, rn_vals(e));
+        env.space[PK_SP_ROW] = r->vals;
+        if (I->pin->reads_measures)
+            rn_row_measures(R, &env);
+        for (int k = 0; k < I->naggs; k++)
+            if (R->setslot[I->aggs[k]] < 0)
+                ex_agg_pre(ex_agg_get(p->ex, I->aggs[k]), &env, &r->pre[2 * k]);
     }
     /* The report's length is asked only when a line was written since. */
     uint64_t said = I->st->rejected + I->st->problems;
@@ -2235,7 +2265,7 @@ static int rn_related_row(void *ctx, const cs_row *row)
         rn_xrow(R, I, row, "counted");
     if (R->rel)
         return rn_rec_note(R, I, row, e, ks, kn, items, nitems, true);
-    rn_fold(R, I, row, e, R->rowvals, items, nitems, ks, kn);
+    rn_fold(R, I, row, e, R->rowvals, NULL, items, nitems, ks, kn);
     return 0;
 }
 
@@ -2884,7 +2914,7 @@ static void rn_fold_rec(rn_run *R, rn_in *I, rn_rec *r)
     row.line = r->line;
     row.nfields = r->nfields;
     row.fields = r->fields;
-    rn_fold(R, I, &row, e, r->vals, r->items, r->nitems, r->ks, r->kn);
+    rn_fold(R, I, &row, e, r->vals, r->pre, r->items, r->nitems, r->ks, r->kn);
 }
 
 /* Hand a finished piece on: 0 go on, non-zero stop (-1 an error). */
@@ -3026,6 +3056,7 @@ static int rn_stream_split(rn_run *R, rn_in *I, int threads, size_t chunk, FILE 
         P.ch[i].d = rf_diags_new();
         P.ch[i].cov = R->o->coverage ? rf_coverage_new(R->p) : NULL;
         P.ch[i].raw = raw;
+        P.ch[i].pre = related;
     }
     pthread_mutex_init(&P.mu, NULL);
     pthread_cond_init(&P.cv, NULL);
@@ -3396,6 +3427,7 @@ int rf_run(const rf_pack *p, const rf_run_options *o, const rf_input *inputs, si
             R.accslot[g] = R.naccs++;
             rn_in *I = &R.in[ag->relation];
             I->aggs[I->naggs++] = g;
+            I->grouped = I->grouped || R.setslot[g] >= 0;
         }
     }
     R.empty_accs = ar_alloc(R.a, (size_t)(R.naccs + 1) * sizeof *R.empty_accs);

@@ -91,6 +91,16 @@ typedef struct rn_cell {
     vl_value empty;
 } rn_cell;
 
+/* One aggregate over an input, as the fold steps it: its slots worked out
+ * once, so a row looks up nothing but its accumulator. */
+typedef struct rn_step {
+    const ex_agg *ag;
+    int g;    /* its number */
+    int acc;  /* slot in rn_ent's accumulators */
+    int set;  /* grouped: slot in rn_ent's sets, else -1 */
+    int pick; /* a pick: slot in rn_ent's pick lines, else -1 */
+} rn_step;
+
 typedef struct rn_in {
     const pk_input *pin;
     int index;
@@ -103,7 +113,8 @@ typedef struct rn_in {
     vl_value *absent_val;
     int nabsent;
     rf_input_stats *st;
-    int *aggs; /* aggregates over this input: naggs indices */
+    int *aggs;      /* aggregates over this input: naggs indices */
+    rn_step *steps; /* the same, as the fold steps them */
     int naggs;
     bool grouped; /* one of them is grouped (dv) */
     bool warned;  /* results: another version of the pack was said */
@@ -1593,6 +1604,8 @@ typedef struct rn_rec {
      * of the row for it (ex_agg_pre), two values each; NULL: the main
      * thread evaluates the row. Unset for a grouped aggregate. */
     vl_value *pre;
+    ex_acc *accs; /* with pre: the entity's accumulators, and its number */
+    uint32_t idx;
     int *items;
     int nitems;
     bool fold;        /* false: the row only makes its derived entity (outside the period) */
@@ -2041,36 +2054,38 @@ static void rn_row_out(rn_run *R, rn_in *I, const cs_row *row, const char *ks, s
 /* A related row that passed every check, into its entity: the tally
  * items, the caller's notice, every aggregate over the input. vals are the
  * row's values, row its line (and the text a second pick match names). */
-static void rn_fold(rn_run *R, rn_in *I, const cs_row *row, rn_ent *e, const vl_value *vals,
-                    const vl_value *pre, const int *items, int nitems, const char *ks, size_t kn)
+static void rn_fold(rn_run *R, rn_in *I, const cs_row *row, rn_ent *e, ex_acc *accs, uint32_t idx,
+                    const vl_value *vals, const vl_value *pre, const int *items, int nitems,
+                    const char *ks, size_t kn)
 {
-    const rf_pack *p = R->p;
     const pk_input *pin = I->pin;
     for (int k = 0; k < nitems; k++)
         rn_counts(e)[items[k]]++;
     if (R->rowscratch)
         rn_row_out(R, I, row, ks, kn, items, nitems);
     ex_env env;
-    rn_env(R, &env, rn_vals(e));
-    env.space[PK_SP_ROW] = vals;
     /* With the row evaluated by a worker, only a grouped aggregate still
      * reads it here. */
-    if (pin->reads_measures && (!pre || I->grouped))
-        rn_row_measures(R, &env);
-    for (int k = 0; k < I->naggs; k++) {
-        int g = I->aggs[k];
-        ex_acc *acc = &rn_accs(e)[R->accslot[g]];
-        double before = acc->hits;
-        if (R->setslot[g] >= 0)
-            dv_step(R->groups, &rn_sets(e)[R->setslot[g]], ex_agg_get(p->ex, g), acc, &env, 1);
-        else if (pre)
-            ex_agg_step_pre(ex_agg_get(p->ex, g), acc, &pre[2 * k], 1);
-        else
-            ex_agg_step(ex_agg_get(p->ex, g), acc, &env, 1);
-        if (R->pickslot[g] >= 0 && acc->hits != before)
-            rn_pick_seen(R, I, row, e, g, acc->hits);
+    if (!pre || I->grouped) {
+        rn_env(R, &env, rn_vals(e));
+        env.space[PK_SP_ROW] = vals;
+        if (pin->reads_measures)
+            rn_row_measures(R, &env);
     }
-    rn_nrows(R, e)[I->index]++;
+    for (int k = 0; k < I->naggs; k++) {
+        const rn_step *st = &I->steps[k];
+        ex_acc *acc = &accs[st->acc];
+        double before = acc->hits;
+        if (st->set >= 0)
+            dv_step(R->groups, &rn_sets(e)[st->set], st->ag, acc, &env, 1);
+        else if (pre)
+            ex_agg_step_pre(st->ag, acc, &pre[2 * k], 1);
+        else
+            ex_agg_step(st->ag, acc, &env, 1);
+        if (st->pick >= 0 && acc->hits != before)
+            rn_pick_seen(R, I, row, e, st->g, acc->hits);
+    }
+    R->nrows[(size_t)idx * (size_t)R->p->ninputs + (size_t)I->index]++;
     I->st->used++;
 }
 
@@ -2150,15 +2165,16 @@ static int rn_rec_note(rn_run *R, rn_in *I, const cs_row *row, rn_ent *e, const 
     }
     if (pre) {
         /* From the row's copy, so a text value stays valid until the fold. */
-        const rf_pack *p = R->p;
         ex_env env;
         rn_env(R, &env, rn_vals(e));
         env.space[PK_SP_ROW] = r->vals;
         if (I->pin->reads_measures)
             rn_row_measures(R, &env);
         for (int k = 0; k < I->naggs; k++)
-            if (R->setslot[I->aggs[k]] < 0)
-                ex_agg_pre(ex_agg_get(p->ex, I->aggs[k]), &env, &r->pre[2 * k]);
+            if (I->steps[k].set < 0)
+                ex_agg_pre(I->steps[k].ag, &env, &r->pre[2 * k]);
+        r->accs = rn_accs(e);
+        r->idx = e->idx;
     }
     /* The report's length is asked only when a line was written since. */
     uint64_t said = I->st->rejected + I->st->problems;
@@ -2265,7 +2281,7 @@ static int rn_related_row(void *ctx, const cs_row *row)
         rn_xrow(R, I, row, "counted");
     if (R->rel)
         return rn_rec_note(R, I, row, e, ks, kn, items, nitems, true);
-    rn_fold(R, I, row, e, R->rowvals, NULL, items, nitems, ks, kn);
+    rn_fold(R, I, row, e, rn_accs(e), e->idx, R->rowvals, NULL, items, nitems, ks, kn);
     return 0;
 }
 
@@ -2914,7 +2930,11 @@ static void rn_fold_rec(rn_run *R, rn_in *I, rn_rec *r)
     row.line = r->line;
     row.nfields = r->nfields;
     row.fields = r->fields;
-    rn_fold(R, I, &row, e, r->vals, r->pre, r->items, r->nitems, r->ks, r->kn);
+    /* A row the worker evaluated names its accumulators: the entity's
+     * header, another cache line, is not read again here. */
+    ex_acc *accs = r->pre ? r->accs : rn_accs(e);
+    uint32_t idx = r->pre ? r->idx : e->idx;
+    rn_fold(R, I, &row, e, accs, idx, r->vals, r->pre, r->items, r->nitems, r->ks, r->kn);
 }
 
 /* Hand a finished piece on: 0 go on, non-zero stop (-1 an error). */
@@ -3405,8 +3425,10 @@ int rf_run(const rf_pack *p, const rf_run_options *o, const rf_input *inputs, si
 
     rn_scratch(&R);
     R.accslot = ar_alloc(R.a, (size_t)(p->naggs + 1) * sizeof *R.accslot);
-    for (int k = 0; k < p->ninputs; k++)
+    for (int k = 0; k < p->ninputs; k++) {
         R.in[k].aggs = ar_alloc(R.a, (size_t)(p->naggs + 1) * sizeof(int));
+        R.in[k].steps = ar_alloc(R.a, (size_t)(p->naggs + 1) * sizeof(rn_step));
+    }
     const pk_input *entin = &p->inputs[p->entity];
     R.countcol = ar_alloc(R.a, (size_t)(entin->ncols + 1) * sizeof *R.countcol);
     R.countslot = ar_alloc(R.a, (size_t)(entin->ncols + 1) * sizeof *R.countslot);
@@ -3426,6 +3448,7 @@ int rf_run(const rf_pack *p, const rf_run_options *o, const rf_input *inputs, si
         if (ag->relation < p->ninputs) {
             R.accslot[g] = R.naccs++;
             rn_in *I = &R.in[ag->relation];
+            I->steps[I->naggs] = (rn_step){ag, g, R.accslot[g], R.setslot[g], R.pickslot[g]};
             I->aggs[I->naggs++] = g;
             I->grouped = I->grouped || R.setslot[g] >= 0;
         }

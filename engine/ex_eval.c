@@ -338,10 +338,12 @@ bool ex_has_fast(const ex_expr *e)
 
 /* ---- aggregates ---- */
 
+_Static_assert(VL_MISSING == 0, "ex_acc_init zeroes best to VL_MISSING");
+_Static_assert(sizeof(ex_acc) == 48, "five accumulators in four cache lines");
+
 void ex_acc_init(ex_acc *a)
 {
-    memset(a, 0, sizeof *a);
-    a->best.kind = VL_MISSING;
+    memset(a, 0, sizeof *a); /* best: VL_MISSING */
 }
 
 static void skip(ex_acc *a, vl_value v)

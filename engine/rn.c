@@ -95,10 +95,12 @@ typedef struct rn_cell {
  * once, so a row looks up nothing but its accumulator. */
 typedef struct rn_step {
     const ex_agg *ag;
-    int g;    /* its number */
-    int acc;  /* slot in rn_ent's accumulators */
-    int set;  /* grouped: slot in rn_ent's sets, else -1 */
-    int pick; /* a pick: slot in rn_ent's pick lines, else -1 */
+    int g;      /* its number */
+    int acc;    /* slot in rn_ent's accumulators */
+    int set;    /* grouped: slot in rn_ent's sets, else -1 */
+    int pick;   /* a pick: slot in rn_ent's pick lines, else -1 */
+    int pc, pa; /* where a row a worker evaluated keeps the filter's value
+                   and the argument's (rn_rec.pre), -1 if never needed */
 } rn_step;
 
 typedef struct rn_in {
@@ -116,6 +118,7 @@ typedef struct rn_in {
     int *aggs;      /* aggregates over this input: naggs indices */
     rn_step *steps; /* the same, as the fold steps them */
     int naggs;
+    int npre;     /* values a worker notes per row (rn_step.pc, pa) */
     bool grouped; /* one of them is grouped (dv) */
     bool warned;  /* results: another version of the pack was said */
 } rn_in;
@@ -178,9 +181,10 @@ typedef struct rn_run {
     wr_writer w;
     vl_value builtins[PK_BI_COUNT];
     vl_value *aggvals, *mvals, *tvals, *itemrow, *rowvals;
-    vl_value *fvals; /* per flag: true, false, or missing when undecided */
-    int *accslot;    /* per aggregate: slot in rn_ent.accs, or -1 (tally) */
-    int *feeditems;  /* a row's item per tally its input feeds */
+    vl_value *prevals; /* a worker's values of a row for the aggregates (rn_rec.pre) */
+    vl_value *fvals;   /* per flag: true, false, or missing when undecided */
+    int *accslot;      /* per aggregate: slot in rn_ent.accs, or -1 (tally) */
+    int *feeditems;    /* a row's item per tally its input feeds */
     int naccs;
     int ncountcols; /* count columns of the entity input (year-end sheets) */
     int *countcol, *countslot;
@@ -1600,9 +1604,9 @@ typedef struct rn_rec {
     const char *ks; /* its key, if so */
     size_t kn;
     vl_value *vals; /* text copied */
-    /* Per aggregate over the input (rn_in.aggs), what the worker evaluated
-     * of the row for it (ex_agg_pre), two values each; NULL: the main
-     * thread evaluates the row. Unset for a grouped aggregate. */
+    /* What the worker evaluated of the row for each aggregate over the
+     * input (ex_agg_pre; where: rn_step.pc, pa), the row's values then not
+     * kept (vals NULL); NULL: the main thread evaluates the row. */
     vl_value *pre;
     ex_acc *accs; /* with pre: the entity's accumulators, and its number */
     uint32_t idx;
@@ -2064,9 +2068,9 @@ static void rn_fold(rn_run *R, rn_in *I, const cs_row *row, rn_ent *e, ex_acc *a
     if (R->rowscratch)
         rn_row_out(R, I, row, ks, kn, items, nitems);
     ex_env env;
-    /* With the row evaluated by a worker, only a grouped aggregate still
-     * reads it here. */
-    if (!pre || I->grouped) {
+    /* A row a worker evaluated is not read here (an input with a grouped
+     * aggregate is evaluated here). */
+    if (!pre) {
         rn_env(R, &env, rn_vals(e));
         env.space[PK_SP_ROW] = vals;
         if (pin->reads_measures)
@@ -2078,9 +2082,11 @@ static void rn_fold(rn_run *R, rn_in *I, const cs_row *row, rn_ent *e, ex_acc *a
         double before = acc->hits;
         if (st->set >= 0)
             dv_step(R->groups, &rn_sets(e)[st->set], st->ag, acc, &env, 1);
-        else if (pre)
-            ex_agg_step_pre(st->ag, acc, &pre[2 * k], 1);
-        else
+        else if (pre) {
+            vl_value two[2] = {st->pc >= 0 ? pre[st->pc] : vl_bool(true),
+                               st->pa >= 0 ? pre[st->pa] : vl_missing(NULL)};
+            ex_agg_step_pre(st->ag, acc, two, 1);
+        } else
             ex_agg_step(st->ag, acc, &env, 1);
         if (st->pick >= 0 && acc->hits != before)
             rn_pick_seen(R, I, row, e, st->g, acc->hits);
@@ -2117,17 +2123,45 @@ static int rn_rec_note(rn_run *R, rn_in *I, const cs_row *row, rn_ent *e, const 
      * row, dates turned into ages and the like) is worked out here, when
      * the entity is known (a derived one is found only then). */
     bool pre = c->pre && e && fold;
-    size_t npre = pre ? (size_t)I->naggs * 2 : 0;
-    size_t size = ((size_t)nc + npre) * sizeof *r->vals + (nf + 1) * sizeof *r->fields +
+    size_t npre = pre ? (size_t)I->npre : 0, nv = pre ? 0 : (size_t)nc;
+    vl_value *pv = R->prevals;
+    bool may_pick = false;
+    if (pre) {
+        ex_env env;
+        rn_env(R, &env, rn_vals(e));
+        env.space[PK_SP_ROW] = v;
+        if (I->pin->reads_measures)
+            rn_row_measures(R, &env);
+        for (int k = 0; k < I->naggs; k++) {
+            const rn_step *st = &I->steps[k];
+            vl_value two[2];
+            ex_agg_pre(st->ag, &env, two);
+            if (st->pc >= 0)
+                pv[st->pc] = two[0];
+            if (st->pa >= 0)
+                pv[st->pa] = two[1];
+            /* A row no pick takes cannot be named by one */
+            may_pick = may_pick || (st->pick >= 0 && two[0].kind != VL_MISSING && two[0].u.b);
+        }
+        if (!may_pick)
+            nf = 0;
+    }
+    /* Evaluated here, the row's values are not kept: only the texts the
+     * values noted point to (a text picked), and the cells when a second
+     * pick match must name the row. */
+    size_t size = (nv + npre) * sizeof *r->vals + (nf + 1) * sizeof *r->fields +
                   (size_t)nitems * sizeof *items + (e ? 0 : kn + 1);
     for (size_t k = 0; k < nf; k++)
         size += row->fields[k].n + 1;
-    for (int k = 0; k < nc; k++)
+    for (size_t k = 0; k < nv; k++)
         if (v[k].kind == VL_TEXT)
             size += v[k].n + 1;
+    for (size_t k = 0; k < npre; k++)
+        if (pv[k].kind == VL_TEXT)
+            size += pv[k].n + 1;
     char *b = ar_alloc(c->ra, size);
-    r->vals = (vl_value *)(void *)b;
-    b += (size_t)nc * sizeof *r->vals;
+    r->vals = nv ? (vl_value *)(void *)b : NULL;
+    b += nv * sizeof *r->vals;
     r->pre = pre ? (vl_value *)(void *)b : NULL;
     b += npre * sizeof *r->vals;
     r->fields = (cs_field *)(void *)b;
@@ -2143,7 +2177,7 @@ static int rn_rec_note(rn_run *R, rn_in *I, const cs_row *row, rn_ent *e, const 
         memcpy(b, row->fields[k].p, row->fields[k].n);
         b += row->fields[k].n + 1;
     }
-    for (int k = 0; k < nc; k++) {
+    for (size_t k = 0; k < nv; k++) {
         r->vals[k] = v[k];
         if (v[k].kind != VL_TEXT)
             continue;
@@ -2159,20 +2193,19 @@ static int rn_rec_note(rn_run *R, rn_in *I, const cs_row *row, rn_ent *e, const 
         r->vals[k].u.p = b;
         b += v[k].n + 1;
     }
+    for (size_t k = 0; k < npre; k++) {
+        r->pre[k] = pv[k];
+        if (pv[k].kind == VL_TEXT) {
+            memcpy(b, pv[k].u.p, pv[k].n);
+            r->pre[k].u.p = b;
+            b += pv[k].n + 1;
+        }
+    }
     if (!e) {
         memcpy(b, ks, kn);
         r->ks = b;
     }
     if (pre) {
-        /* From the row's copy, so a text value stays valid until the fold. */
-        ex_env env;
-        rn_env(R, &env, rn_vals(e));
-        env.space[PK_SP_ROW] = r->vals;
-        if (I->pin->reads_measures)
-            rn_row_measures(R, &env);
-        for (int k = 0; k < I->naggs; k++)
-            if (I->steps[k].set < 0)
-                ex_agg_pre(I->steps[k].ag, &env, &r->pre[2 * k]);
         r->accs = rn_accs(e);
         r->idx = e->idx;
     }
@@ -2692,6 +2725,7 @@ static void rn_scratch(rn_run *R)
     R->feeditems = ar_alloc(R->a, (size_t)maxfeeds * sizeof *R->feeditems);
     R->itemrow = ar_alloc(R->a, (size_t)(maxfields + 2) * sizeof *R->itemrow);
     R->aggvals = ar_alloc(R->a, (size_t)(p->naggs + 1) * sizeof *R->aggvals);
+    R->prevals = ar_alloc(R->a, (size_t)(2 * p->naggs + 1) * sizeof *R->prevals);
     R->mvals = ar_alloc(R->a, (size_t)(p->nmeasures + 1) * sizeof *R->mvals);
     R->tvals = ar_alloc(R->a, (size_t)(p->ntallies + 1) * sizeof *R->tvals);
     R->fvals = ar_alloc(R->a, (size_t)(p->nflags + 1) * sizeof *R->fvals);
@@ -3076,7 +3110,7 @@ static int rn_stream_split(rn_run *R, rn_in *I, int threads, size_t chunk, FILE 
         P.ch[i].d = rf_diags_new();
         P.ch[i].cov = R->o->coverage ? rf_coverage_new(R->p) : NULL;
         P.ch[i].raw = raw;
-        P.ch[i].pre = related;
+        P.ch[i].pre = related && !I->grouped;
     }
     pthread_mutex_init(&P.mu, NULL);
     pthread_cond_init(&P.cv, NULL);
@@ -3448,7 +3482,13 @@ int rf_run(const rf_pack *p, const rf_run_options *o, const rf_input *inputs, si
         if (ag->relation < p->ninputs) {
             R.accslot[g] = R.naccs++;
             rn_in *I = &R.in[ag->relation];
-            I->steps[I->naggs] = (rn_step){ag, g, R.accslot[g], R.setslot[g], R.pickslot[g]};
+            I->steps[I->naggs] = (rn_step){ag,
+                                           g,
+                                           R.accslot[g],
+                                           R.setslot[g],
+                                           R.pickslot[g],
+                                           ag->cond ? I->npre++ : -1,
+                                           ag->op != EX_AGG_COUNT ? I->npre++ : -1};
             I->aggs[I->naggs++] = g;
             I->grouped = I->grouped || R.setslot[g] >= 0;
         }

@@ -221,9 +221,12 @@ void ex_agg_step(const ex_agg *g, ex_acc *a, const ex_env *env, double w);
  * another: ex_agg_pre evaluates what the row gives the (ungrouped)
  * aggregate, its filter's value in pre[0] (true if it has none) and, if
  * that passes, its argument's in pre[1]; ex_agg_step_pre then steps the
- * accumulator with them exactly as ex_agg_step would with the row. */
+ * accumulator with them exactly as ex_agg_step would with the row. cond is
+ * the filter's value, NULL if g has none; arg the argument's, read only
+ * if the filter passes and g is not a count (NULL then). */
 void ex_agg_pre(const ex_agg *g, const ex_env *env, vl_value pre[2]);
-void ex_agg_step_pre(const ex_agg *g, ex_acc *a, const vl_value pre[2], double w);
+void ex_agg_step_pre(const ex_agg *g, ex_acc *a, const vl_value *cond, const vl_value *arg,
+                     double w);
 /* Grouped aggregates (g->by set): the caller streams each row through
  * ex_agg_group_key, which applies the filter and gives the row's group
  * (false if the row is filtered out, or its group value is missing: then

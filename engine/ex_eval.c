@@ -417,21 +417,24 @@ void ex_agg_pre(const ex_agg *g, const ex_env *env, vl_value pre[2])
         pre[1] = run(g->arg, env);
 }
 
-void ex_agg_step_pre(const ex_agg *g, ex_acc *a, const vl_value pre[2], double w)
+void ex_agg_step_pre(const ex_agg *g, ex_acc *a, const vl_value *cond, const vl_value *arg,
+                     double w)
 {
     /* A row whose filter cannot be decided is noted as skipped, with its
      * cause. */
-    if (pre[0].kind == VL_MISSING) {
-        skip(a, pre[0]);
-        return;
+    if (cond) {
+        if (cond->kind == VL_MISSING) {
+            skip(a, *cond);
+            return;
+        }
+        if (!cond->u.b)
+            return;
     }
-    if (!pre[0].u.b)
-        return;
     if (g->op == EX_AGG_COUNT) {
         a->n += w;
         return;
     }
-    vl_value v = pre[1];
+    vl_value v = *arg;
     if (g->op == EX_AGG_PICK) {
         /* hits counts matching rows, unweighted: two occurrences of one
          * tally item are still one match */
@@ -457,7 +460,7 @@ void ex_agg_step(const ex_agg *g, ex_acc *a, const ex_env *env, double w)
     }
     vl_value pre[2];
     ex_agg_pre(g, env, pre);
-    ex_agg_step_pre(g, a, pre, w);
+    ex_agg_step_pre(g, a, g->cond ? &pre[0] : NULL, &pre[1], w);
 }
 
 bool ex_agg_group_key(const ex_agg *g, ex_acc *a, const ex_env *env, vl_value *key)

@@ -2082,11 +2082,10 @@ static void rn_fold(rn_run *R, rn_in *I, const cs_row *row, rn_ent *e, ex_acc *a
         double before = acc->hits;
         if (st->set >= 0)
             dv_step(R->groups, &rn_sets(e)[st->set], st->ag, acc, &env, 1);
-        else if (pre) {
-            vl_value two[2] = {st->pc >= 0 ? pre[st->pc] : vl_bool(true),
-                               st->pa >= 0 ? pre[st->pa] : vl_missing(NULL)};
-            ex_agg_step_pre(st->ag, acc, two, 1);
-        } else
+        else if (pre)
+            ex_agg_step_pre(st->ag, acc, st->pc >= 0 ? &pre[st->pc] : NULL,
+                            st->pa >= 0 ? &pre[st->pa] : NULL, 1);
+        else
             ex_agg_step(st->ag, acc, &env, 1);
         if (st->pick >= 0 && acc->hits != before)
             rn_pick_seen(R, I, row, e, st->g, acc->hits);

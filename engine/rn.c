@@ -89,6 +89,8 @@ typedef struct rn_cell {
     int64_t lo, hi; /* RN_INT: the range as integers (the whole int64 range if none) */
     bool empty_ok;  /* an empty cell reads as `empty` (what rn_convert_cell gives) */
     vl_value empty;
+    int slot; /* a count column's tally item in rn_run.stream_counts; others the spare
+               * last entry, so the integer path adds without a test */
 } rn_cell;
 
 /* One aggregate over an input, as the fold steps it: its slots worked out
@@ -195,6 +197,10 @@ typedef struct rn_run {
     dv_groups *groups;
     dv_set *empty_sets;
     ex_acc *empty_accs;
+    /* The tally counts of the entity row last converted: rn_convert adds each
+     * count cell in as it reads it (no second pass over the row's values), so
+     * the streaming shape zeroes it before each row. One spare entry more, the
+     * sink of the cells that count nothing. */
     uint32_t *stream_counts;
     int32_t pstart, pend;
     bool stopped;
@@ -604,10 +610,12 @@ static bool rn_convert_cell(rn_run *R, rn_in *I, const cs_row *row, int c, int p
     return true;
 }
 
-/* Fill vals[] for every column of the input; false with R->reason set if
- * the row must be rejected. Text values point into the reader's buffer. */
+/* Fill vals[] for every column of the input, and add the count columns
+ * into R->stream_counts; false with R->reason set if the row must be
+ * rejected. Text values point into the reader's buffer. */
 static bool rn_convert(rn_run *R, rn_in *I, const cs_row *row, vl_value *vals)
 {
+    uint32_t *counts = R->stream_counts;
     size_t want = cs_header_count(I->r);
     if (row->nfields != want) {
         snprintf(R->reason, sizeof R->reason, "%s row: %zu fields, the header has %zu",
@@ -627,6 +635,7 @@ static bool rn_convert(rn_run *R, rn_in *I, const cs_row *row, vl_value *vals)
             /* The reader read the digits (cs_digits). */
             if (f->num >= pc->lo && f->num <= pc->hi) {
                 vals[pc->c] = vl_int(f->num);
+                counts[pc->slot] += (uint32_t)f->num;
                 continue;
             }
         } else if (pc->how == RN_INT && n && n <= 9) {
@@ -636,6 +645,7 @@ static bool rn_convert(rn_run *R, rn_in *I, const cs_row *row, vl_value *vals)
                 x = x * 10 + (s[i++] - '0');
             if (i == n && x >= pc->lo && x <= pc->hi) {
                 vals[pc->c] = vl_int(x);
+                counts[pc->slot] += (uint32_t)x;
                 continue;
             }
         } else if (pc->how == RN_TEXT && n) {
@@ -664,11 +674,13 @@ static bool rn_convert(rn_run *R, rn_in *I, const cs_row *row, vl_value *vals)
             }
         }
         if (!n && pc->empty_ok) {
-            vals[pc->c] = pc->empty;
+            vals[pc->c] = pc->empty; /* a count's 0 adds nothing */
             continue;
         }
         if (!rn_convert_cell(R, I, row, pc->c, pc->pos, vals))
             return false;
+        if (vals[pc->c].kind == VL_INT) /* a count read as missing counts none */
+            counts[pc->slot] += (uint32_t)vals[pc->c].u.i;
     }
     /* Results read back: a text cell the writer made inert ('=...) reads as
      * the text it was written from. */
@@ -793,6 +805,9 @@ static void rn_plan(rn_run *R, rn_in *I)
             v.u.why = col->why_empty;
             pc->empty = v;
         }
+        pc->slot = R->p->nitems_total;
+        if (col->tally >= 0 && I->index == R->p->entity)
+            pc->slot = R->p->tallies[col->tally].first + col->item;
         pc->lo = INT64_MIN;
         pc->hi = INT64_MAX;
         if (col->has_range) {
@@ -1022,6 +1037,9 @@ static size_t rn_tallies(rn_run *R, const uint32_t *counts, ex_env *env, char *d
     size_t o = 0;
     if (cap)
         detail[0] = '\0';
+    /* Asked once for all the items: on the common row with none, no tally
+     * or aggregate looks again. */
+    bool some = rn_any(counts, p->nitems_total);
     for (int g = 0; g < p->naggs; g++) {
         const ex_agg *ag = ex_agg_get(p->ex, g);
         if (ag->relation < p->ninputs)
@@ -1032,7 +1050,7 @@ static size_t rn_tallies(rn_run *R, const uint32_t *counts, ex_env *env, char *d
         ex_acc_init(&acc);
         ex_env row = *env;
         row.space[PK_SP_ROW] = R->itemrow;
-        int items = rn_any(counts + t->first, cat->nitems) ? cat->nitems : 0;
+        int items = some && rn_any(counts + t->first, cat->nitems) ? cat->nitems : 0;
         for (int j = 0; j < items; j++) {
             uint32_t n = counts[t->first + j];
             if (!n)
@@ -1048,7 +1066,7 @@ static size_t rn_tallies(rn_run *R, const uint32_t *counts, ex_env *env, char *d
         const pk_tally *t = &p->tallies[ti];
         const pk_catalogue *cat = &p->cats[t->catalogue];
         double total = 0;
-        int items = rn_any(counts + t->first, cat->nitems) ? cat->nitems : 0;
+        int items = some && rn_any(counts + t->first, cat->nitems) ? cat->nitems : 0;
         for (int j = 0; j < items; j++) {
             uint32_t n = counts[t->first + j];
             if (!n)
@@ -1682,6 +1700,7 @@ static int rn_stream_row(void *ctx, const cs_row *row)
     I->st->rows++;
     if (row->problem && rn_read_problem(R, I, row))
         return rn_reject(R, I, row, row->problem);
+    memset(R->stream_counts, 0, (size_t)R->p->nitems_total * sizeof *R->stream_counts);
     if (!rn_convert(R, I, row, R->rowvals))
         return rn_reject(R, I, row, R->reason);
     const char *ks;
@@ -1695,8 +1714,6 @@ static int rn_stream_row(void *ctx, const cs_row *row)
         fprintf(R->xo, "%s (%s):\n", I->pin->name, I->st->path);
         rn_xrow(R, I, row, "the entity's row");
     }
-    memset(R->stream_counts, 0, (size_t)R->p->nitems_total * sizeof *R->stream_counts);
-    rn_counts_from_cols(R, R->rowvals, R->stream_counts);
     I->st->used++;
     if (!R->rk) {
         rn_evaluate(R, R->rowvals, R->empty_accs, R->empty_sets, R->stream_counts, row->line, 0);
@@ -1728,13 +1745,12 @@ static int rn_stream_again(void *ctx, const cs_row *row)
     size_t k = R->row++;
     if (k / 64 >= R->capused || !(R->used[k / 64] >> (k % 64) & 1) || R->next >= R->nused)
         return 0;
+    memset(R->stream_counts, 0, (size_t)R->p->nitems_total * sizeof *R->stream_counts);
     if (!rn_convert(R, I, row, R->rowvals)) {
         dg_add(R->d, RF_ERROR, RF_CLASS_INPUT, I->st->path, row->line, 0, 0, NULL,
                "the file changed while it was read twice (for the ranking): %s", R->reason);
         return -1;
     }
-    memset(R->stream_counts, 0, (size_t)R->p->nitems_total * sizeof *R->stream_counts);
-    rn_counts_from_cols(R, R->rowvals, R->stream_counts);
     rn_evaluate(R, R->rowvals, R->empty_accs, R->empty_sets, R->stream_counts, row->line,
                 R->next++);
     return R->stopped ? 1 : 0;

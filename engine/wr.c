@@ -224,7 +224,22 @@ void wr_value(wr_writer *w, vl_value v)
     if (!w->f)
         return;
     if (v.kind == VL_TEXT) {
-        wr_text(w, v.u.p, v.n);
+        /* A text cell as most are (no quoting, nothing a spreadsheet would
+         * take for a formula): separator and bytes with one room check,
+         * as an integer below; anything else by wr_text. */
+        const char *s = v.u.p;
+        size_t n = v.n;
+        if (w->fmt == RF_FORMAT_CSV && w->n + n + 1 <= WR_BUF && !wr_formula_like(s, n) &&
+            !wr_needs_quote(s, n)) {
+            char *o = w->buf + w->n;
+            if (w->col)
+                *o++ = ',';
+            w->col++;
+            ar_copy_short(o, s, n);
+            w->n = (size_t)(o + n - w->buf);
+            return;
+        }
+        wr_text(w, s, n);
         return;
     }
     if (v.kind == VL_INT && w->fmt == RF_FORMAT_CSV) {

@@ -623,6 +623,33 @@ static bool rn_convert_cell(rn_run *R, rn_in *I, const cs_row *row, int c, int p
     return true;
 }
 
+/* A date cell of exactly YYYY-MM-DD (the dashes checked by the caller), read
+ * from its digits: false if a byte is no digit or there is no such date, for
+ * the general parser to say why. The day number is vl_days_from_ymd's
+ * (Hinnant's days-from-civil), inline, with the year known to be 1..9999. */
+static inline bool rn_ymd10(const unsigned char *s, int32_t *days)
+{
+    static const unsigned char dim[13] = {0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    unsigned y0 = s[0] - 48u, y1 = s[1] - 48u, y2 = s[2] - 48u, y3 = s[3] - 48u;
+    unsigned m0 = s[5] - 48u, m1 = s[6] - 48u, d0 = s[8] - 48u, d1 = s[9] - 48u;
+    if ((y0 > 9) | (y1 > 9) | (y2 > 9) | (y3 > 9) | (m0 > 9) | (m1 > 9) | (d0 > 9) | (d1 > 9))
+        return false;
+    unsigned y = y0 * 1000 + y1 * 100 + y2 * 10 + y3, m = m0 * 10 + m1, d = d0 * 10 + d1;
+    if (!y || m - 1 >= 12 || !d)
+        return false;
+    if (d > dim[m]) {
+        bool leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+        if (!(m == 2 && d == 29 && leap))
+            return false;
+    }
+    y -= m <= 2;
+    unsigned era = y / 400, yoe = y - era * 400;
+    unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    *days = (int32_t)(era * 146097 + doe) - 719468;
+    return true;
+}
+
 /* Fill vals[] for every column of the input, and add the count columns
  * into R->stream_counts; false with R->reason set if the row must be
  * rejected. Text values point into the reader's buffer. */
@@ -693,19 +720,10 @@ static bool rn_convert(rn_run *R, rn_in *I, const cs_row *row, vl_value *vals)
             /* 2025-03-05 exactly, the form nearly every export writes: the
              * general parser would read the same date after trimming and
              * normalising digits that are already plain. */
-            static const unsigned char at[8] = {0, 1, 2, 3, 5, 6, 8, 9};
-            unsigned d[8], bad = 0;
-            for (int k = 0; k < 8; k++) {
-                d[k] = (unsigned)s[at[k]] - '0';
-                bad |= d[k] > 9;
-            }
-            if (!bad) {
-                int y = (int)(d[0] * 1000 + d[1] * 100 + d[2] * 10 + d[3]);
-                int m = (int)(d[4] * 10 + d[5]), dd = (int)(d[6] * 10 + d[7]);
-                if (vl_ymd_valid(y, m, dd)) {
-                    vals[pc->c] = vl_date(vl_days_from_ymd(y, m, dd));
-                    continue;
-                }
+            int32_t days;
+            if (rn_ymd10(s, &days)) {
+                vals[pc->c] = vl_date(days);
+                continue;
             }
         }
         if (!n && pc->empty_ok) {

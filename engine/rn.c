@@ -249,6 +249,9 @@ typedef struct rn_run {
     size_t *cell_idn, *cell_labeln, cell_stampn;
     rn_col *cols; /* the result columns written, in order (all, or --columns) */
     int ncols;
+    /* The detail text is built only for where it goes: its column or
+     * on_result (and --explain, asked per entity). */
+    bool detail_wanted;
     /* rankings */
     rk_state *rk;
     uint64_t *used; /* streaming shape: a bit per row read, set if the row was used */
@@ -1402,7 +1405,8 @@ static void rn_evaluate(rn_run *R, const vl_value *vals, const ex_acc *accs, con
     ex_env env;
     rn_env(R, &env, vals);
     char detail[2048];
-    size_t dn = rn_measures(R, &env, accs, sets, counts, ord, false, detail, sizeof detail);
+    size_t dn = rn_measures(R, &env, accs, sets, counts, ord, false, detail,
+                            R->detail_wanted || explain ? sizeof detail : 0);
     if (cov)
         for (int i = 0; i < p->nitems_total; i++)
             cov->items[i] += counts[i] > 0;
@@ -3585,6 +3589,9 @@ int rf_run(const rf_pack *p, const rf_run_options *o, const rf_input *inputs, si
         rn_free(&R);
         return -1;
     }
+    R.detail_wanted = o->on_result != NULL;
+    for (int c = 0; c < R.ncols; c++)
+        R.detail_wanted |= R.cols[c].kind == RN_COL_DETAIL;
     R.stamp = ar_printf(R.a, "%s@%s%s", p->id, p->version, p->set_stamp ? p->set_stamp : "");
     R.stampn = strlen(R.stamp);
     wr_begin(&R.w, out, o->format, names, R.ncols);

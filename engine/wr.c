@@ -49,7 +49,7 @@ static bool wr_special(unsigned char c)
     return c == ',' || c == '"' || c == '\n' || c == '\r';
 }
 
-static bool wr_needs_quote(const char *s, size_t n)
+static inline bool wr_needs_quote(const char *s, size_t n)
 {
     /* The four bytes that force quoting are all below '-' (0x2D), and
      * names, codes and Chinese text almost never hold such a byte: test

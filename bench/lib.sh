@@ -158,6 +158,18 @@ peak() {
 # The load average before timing: the noise every table should admit to.
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 
+# Every table's timing: the load noted (LOAD, printed under the table), the
+# named commands (-n NAME CMD ...) timed by hyperfine into $JSON, then this
+# table's old RSS logs cleared for the peak runs that follow.
+timed() {
+    # shellcheck disable=SC2034 # LOAD is read by the script that calls
+    LOAD=$(load)
+    log "timing with hyperfine (warmup $WARMUP, runs $RUNS)"
+    hyperfine -N --style basic --warmup "$WARMUP" --runs "$RUNS" --export-json "$JSON" "$@" >&2
+    log "peak RSS (one run each, GNU time -v)"
+    rm -f "$D/time_${TABLE}_"*
+}
+
 # DuckDB for the wide-sheet peer: from npm into bench/node_modules (git-ignored),
 # never a dependency of the engine.
 duckdb_node() {

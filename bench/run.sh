@@ -83,19 +83,13 @@ ROSTERFLAG=$ROSTERFLAG python3 bench/check_small.py >&2 || die "the check failed
 # Keep CMD_MLR in sync with MLR_CMD in bench/check_small.py.
 CMD_MLR="mlr --icsv --ocsv fill-empty -v 0 then put -f bench/score.mlr $(q "$DATA")"
 CMD_RF="$(q "$ROSTERFLAG") run $(q "$RULES") --input members=$(q "$DATA") --year 2025 -q --output /dev/null"
-HF=(hyperfine -N --style basic --warmup "$WARMUP" --runs "$RUNS" --export-json "$JSON"
-    -n bare_parse "$(q "$BARE") $(q "$DATA")" -n miller "$CMD_MLR")
+HF=(-n bare_parse "$(q "$BARE") $(q "$DATA")" -n miller "$CMD_MLR")
 NAMES="bare_parse miller"
 for t in $THREADS; do
     HF+=(-n "rosterflag_t$t" "$CMD_RF --threads $t")
     NAMES="$NAMES rosterflag_t$t"
 done
-LOAD=$(load)
-log "timing with hyperfine (warmup $WARMUP, runs $RUNS)"
-"${HF[@]}" >&2
-
-log "peak RSS (one run each, GNU time -v)"
-rm -f "$D/time_${TABLE}_"*
+timed "${HF[@]}"
 peak bare_parse "$BARE" "$DATA"
 peak miller mlr --icsv --ocsv fill-empty -v 0 "then" put -f bench/score.mlr "$DATA"
 for t in $THREADS; do

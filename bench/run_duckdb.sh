@@ -63,8 +63,7 @@ EOF
 rm -f "$D/check_rf.csv" "$D/check_duckdb.csv"
 
 RF="$(q "$ROSTERFLAG") run $RULES --input members=$(q "$DATA") --year 2025 -q --output /dev/null"
-HF=(hyperfine -N --style basic --warmup "$WARMUP" --runs "$RUNS" --export-json "$JSON"
-    -n bare_parse "$(q "$BARE") $(q "$DATA")"
+HF=(-n bare_parse "$(q "$BARE") $(q "$DATA")"
     -n duckdb_2t "node bench/duckdb_score.mjs $(q "$DATA") /dev/null 2"
     -n duckdb_1t "node bench/duckdb_score.mjs $(q "$DATA") /dev/null 1")
 NAMES="bare_parse duckdb_2t duckdb_1t"
@@ -73,12 +72,7 @@ for t in $THREADS; do
     HF+=(-n "rosterflag_cols_t$t" "$RF --threads $t --columns $COLS")
     NAMES="$NAMES rosterflag_t$t rosterflag_cols_t$t"
 done
-LOAD=$(load)
-log "timing with hyperfine (warmup $WARMUP, runs $RUNS)"
-"${HF[@]}" >&2
-
-log "peak RSS (one run each, GNU time -v)"
-rm -f "$D/time_${TABLE}_"*
+timed "${HF[@]}"
 peak bare_parse "$BARE" "$DATA"
 peak duckdb_2t node bench/duckdb_score.mjs "$DATA" /dev/null 2
 peak duckdb_1t node bench/duckdb_score.mjs "$DATA" /dev/null 1

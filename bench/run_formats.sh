@@ -31,7 +31,7 @@ need python3 hyperfine time
 engine
 DATA=$(yearend "$N")
 
-HF=(hyperfine -N --style basic --warmup "$WARMUP" --runs "$RUNS" --export-json "$JSON")
+HF=()
 NAMES="" SIZES=() LABELS=() CMDS=()
 for fmt in csv jsonl html xlsx; do
     for grouped in "" _grouped; do
@@ -53,12 +53,7 @@ for fmt in csv jsonl html xlsx; do
         [ -z "$grouped" ] || LABELS+=(--label "$name=$fmt --group-by branch")
     done
 done
-LOAD=$(load)
-log "timing with hyperfine (warmup $WARMUP, runs $RUNS)"
-"${HF[@]}" >&2
-
-log "peak RSS (one run each, GNU time -v)"
-rm -f "$D/time_${TABLE}_"*
+timed "${HF[@]}"
 i=0
 for name in $NAMES; do
     # CMDS holds each command quoted for a shell (as hyperfine takes it).

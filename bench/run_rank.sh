@@ -57,13 +57,7 @@ head -1 "$D/rank_check.csv" | grep -q branch_ranked || die "the ranked pack wrot
 rm -f "$D/rank_check.csv"
 
 words() { local w out=""; for w in "$@"; do out="$out $(q "$w")"; done; printf '%s\n' "${out# }"; }
-LOAD=$(load)
-log "timing with hyperfine (warmup $WARMUP, runs $RUNS)"
-hyperfine -N --style basic --warmup "$WARMUP" --runs "$RUNS" --export-json "$JSON" \
-    -n plain "$(words "${RUN_PLAIN[@]}")" -n ranked "$(words "${RUN_RANKED[@]}")" >&2
-
-log "peak RSS (one run each, GNU time -v)"
-rm -f "$D/time_${TABLE}_"*
+timed -n plain "$(words "${RUN_PLAIN[@]}")" -n ranked "$(words "${RUN_RANKED[@]}")"
 peak plain "${RUN_PLAIN[@]}"
 peak ranked "${RUN_RANKED[@]}"
 

@@ -63,13 +63,7 @@ python3 bench/check_villages.py "$ROSTERFLAG" "$D/villages_200.csv" "$D/team_200
 
 CMD_MLR="mlr --icsv --ocsv put -q -s asof=$AS_OF -f bench/villages.mlr $(q "$VILL") $(q "$TEAM")"
 CMD_RF="$(q "$ROSTERFLAG") run $RULES --input villages=$(q "$VILL") --input team=$(q "$TEAM") --as-of $AS_OF -o /dev/null -q"
-LOAD=$(load)
-log "timing with hyperfine (warmup $WARMUP, runs $RUNS)"
-hyperfine -N --style basic --warmup "$WARMUP" --runs "$RUNS" --export-json "$JSON" \
-    -n bare_parse "$(q "$BARE") $(q "$TEAM")" -n miller "$CMD_MLR" -n rosterflag "$CMD_RF" >&2
-
-log "peak RSS (one run each, GNU time -v)"
-rm -f "$D/time_${TABLE}_"*
+timed -n bare_parse "$(q "$BARE") $(q "$TEAM")" -n miller "$CMD_MLR" -n rosterflag "$CMD_RF"
 peak bare_parse "$BARE" "$TEAM"
 peak miller mlr --icsv --ocsv put -q -s "asof=$AS_OF" -f bench/villages.mlr "$VILL" "$TEAM"
 peak rosterflag "$ROSTERFLAG" run "$RULES" --input villages="$VILL" --input team="$TEAM" \

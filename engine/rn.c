@@ -182,6 +182,14 @@ typedef struct rn_col {
     int i; /* the output or flag number */
 } rn_col;
 
+/* One step of writing a result row when the memo is on: a column of the
+ * entity's own row (written from the row), or a run of the other columns,
+ * whose bytes the memo keeps (cols[col0..col0+ncols)). */
+typedef struct rn_wop {
+    int col0, ncols;
+    bool own;
+} rn_wop;
+
 typedef struct rn_run {
     const rf_pack *p;
     const rf_run_options *o;
@@ -252,6 +260,16 @@ typedef struct rn_run {
     /* The detail text is built only for where it goes: its column or
      * on_result (and --explain, asked per entity). */
     bool detail_wanted;
+    /* The memo (rn_memo_*): on when an entity's result is a function of its
+     * tally counts and the columns its measures and conditions read. */
+    bool memo_on;
+    int *mcols; /* those columns */
+    int nmcols;
+    rn_wop *wops; /* the result row as written: own columns and runs of the rest */
+    int nwops;
+    struct rn_memo *memo;  /* RN_MEMO_SLOTS entries, made at first use (each worker its own) */
+    unsigned char *mkey;   /* the row's key, RN_MEMO_KEY bytes */
+    unsigned char *cstate; /* per condition of the row: 0 false, 1 true, 2 undecided */
     /* rankings */
     rk_state *rk;
     uint64_t *used; /* streaming shape: a bit per row read, set if the row was used */
@@ -1266,6 +1284,7 @@ static bool rn_conds(rn_run *R, const pk_level *L, ex_env *env, int *k, bool exp
         vl_value v = ex_eval(C->expr, env);
         bool t = v.kind == VL_BOOL && v.u.b;
         bool u = v.kind == VL_MISSING;
+        R->cstate[*k] = t ? 1 : u ? 2 : 0;
         if (cov) {
             cov->cond_true[*k] += t;
             cov->cond_false[*k] += !t && !u;
@@ -1395,6 +1414,249 @@ static void rn_repeated(wr_writer *w, const char *cell, size_t celln, const char
         wr_text(w, s, strlen(s));
 }
 
+/* ---- the memo ------------------------------------------------------------
+ * Where nothing but an entity's tally counts and the columns of its own row
+ * that its measures and conditions read decide its result (no aggregate
+ * over an input, no ranking, no callback that wants the values), entities
+ * that agree on those get the same result: the same level, flags, reasons,
+ * detail and computed cells. On a year-end sheet most members have no item
+ * at all, and the rest share few combinations, so a small table of the
+ * results seen last, keyed by those bytes, spares most rows the tallies,
+ * the measures, the conditions, their reasons and the writing of every
+ * cell that is not the row's own: a hit replays the counts and copies the
+ * encoded cells. The key holds the values themselves (texts by content, a
+ * missing value by its cause, which lives as long as the run), so a hit is
+ * exact, never a guess; a row whose key does not fit is evaluated as ever. */
+enum { RN_MEMO_SLOTS = 256, RN_MEMO_KEY = 256, RN_MEMO_BYTES = 496 };
+
+typedef struct rn_memo {
+    uint64_t hash;
+    uint16_t keyn;
+    uint16_t datan; /* 0: empty */
+    uint16_t lv;
+    bool undecided;
+    /* the key, a state per condition and per flag (as R->cstate), then per
+     * run of cells (rn_wop not own) its length (2 bytes) and bytes */
+    unsigned char b[RN_MEMO_BYTES];
+} rn_memo;
+
+/* The memo's plan, made once per run: whether it applies, the columns the
+ * key holds, the result row's runs. */
+static void rn_memo_plan(rn_run *R)
+{
+    const rf_pack *p = R->p;
+    R->memo_on = false;
+    if (R->rk || R->o->on_result || R->nsets || R->naccs || p->nin_rows)
+        return;
+    for (int m = 0; m < p->nmeasures; m++)
+        if (p->measures[m].kind != PK_M_EXPR)
+            return;
+    const pk_input *ent = &p->inputs[p->entity];
+    bool *read = rn_cols_read(R, p->entity);
+    R->mcols = ar_alloc(R->a, ((size_t)ent->ncols + 1) * sizeof *R->mcols);
+    R->nmcols = 0;
+    for (int c = 0; c < ent->ncols; c++)
+        if (read[c])
+            R->mcols[R->nmcols++] = c;
+    /* The fixed part of the key (a value takes at most 13 bytes besides a
+     * text's) and the states must leave room for texts and cells. */
+    size_t fixed = (size_t)p->nitems_total * 4 + (size_t)R->nmcols * 13;
+    if (fixed > RN_MEMO_KEY / 2 || (size_t)p->nconds_total + (size_t)p->nflags > 64)
+        return;
+    R->wops = ar_alloc(R->a, ((size_t)R->ncols + 1) * sizeof *R->wops);
+    R->nwops = 0;
+    for (int c = 0; c < R->ncols; c++) {
+        const rn_col *C = &R->cols[c];
+        bool own = C->kind == RN_COL_OUT && p->outs[C->i].kind == PK_OUT_COLUMN;
+        rn_wop *last = R->nwops ? &R->wops[R->nwops - 1] : NULL;
+        if (!own && last && !last->own)
+            last->ncols++;
+        else
+            R->wops[R->nwops++] = (rn_wop){c, 1, own};
+    }
+    R->memo_on = true;
+}
+
+/* The row's key in R->mkey: its tally counts, then each column read, as
+ * its kind and the bytes that tell values of that kind apart. */
+static bool rn_memo_key(rn_run *R, const vl_value *vals, const uint32_t *counts, size_t *kn)
+{
+    unsigned char *k = R->mkey;
+    size_t o = (size_t)R->p->nitems_total * 4;
+    memcpy(k, counts, o);
+    for (int i = 0; i < R->nmcols; i++) {
+        const vl_value *v = &vals[R->mcols[i]];
+        k[o++] = (unsigned char)v->kind;
+        switch (v->kind) {
+        case VL_TEXT:
+            if (o + 4 + v->n > RN_MEMO_KEY)
+                return false;
+            memcpy(k + o, &v->n, 4);
+            memcpy(k + o + 4, v->u.p, v->n);
+            o += 4 + (size_t)v->n;
+            break;
+        case VL_BOOL:
+            k[o++] = v->u.b;
+            break;
+        case VL_DATE:
+            memcpy(k + o, &v->u.date, 4);
+            o += 4;
+            break;
+        case VL_ENUM:
+            memcpy(k + o, &v->ord, 4);
+            memcpy(k + o + 4, &v->u.en, sizeof v->u.en);
+            o += 4 + sizeof v->u.en;
+            break;
+        default: /* an integer, a decimal's bits, a missing value's cause */
+            memcpy(k + o, &v->u.i, 8);
+            o += 8;
+        }
+    }
+    *kn = o;
+    return true;
+}
+
+static uint64_t rn_memo_hash(const unsigned char *k, size_t n)
+{
+    uint64_t h = n * 0x9E3779B97F4A7C15ULL, w;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        memcpy(&w, k + i, 8);
+        h = (h ^ w) * 0x9E3779B97F4A7C15ULL;
+        h ^= h >> 29;
+    }
+    w = 0;
+    memcpy(&w, k + i, n - i);
+    h = (h ^ w) * 0x9E3779B97F4A7C15ULL;
+    return h ^ (h >> 32);
+}
+
+/* A hit: the result the entry keeps, counted and written. */
+static void rn_memo_replay(rn_run *R, const rn_memo *me, const vl_value *vals)
+{
+    const rf_pack *p = R->p;
+    rf_coverage *cov = R->o->coverage;
+    const unsigned char *cs = me->b + me->keyn, *fs = cs + p->nconds_total;
+    if (cov)
+        for (int k = 0; k < p->nconds_total; k++) {
+            cov->cond_true[k] += cs[k] == 1;
+            cov->cond_false[k] += cs[k] == 0;
+        }
+    for (int f = 0; f < p->nflags; f++) {
+        R->sum->flags[f].count += fs[f] == 1;
+        R->sum->flags[f].undecided += fs[f] == 2;
+        if (cov) {
+            cov->flag_true[f] += fs[f] == 1;
+            cov->flag_false[f] += fs[f] == 0;
+        }
+    }
+    R->sum->entities++;
+    R->sum->undecided += me->undecided;
+    R->sum->levels[me->lv].count++;
+    if (cov)
+        cov->levels[me->lv]++;
+    wr_writer *w = &R->w;
+    const unsigned char *cell = fs + p->nflags;
+    wr_row_begin(w);
+    for (int i = 0; i < R->nwops; i++) {
+        const rn_wop *op = &R->wops[i];
+        if (op->own) {
+            wr_value(w, rn_outval(R, vals, &p->outs[R->cols[op->col0].i]));
+            continue;
+        }
+        uint16_t n;
+        memcpy(&n, cell, 2);
+        wr_cells(w, (const char *)cell + 2, n, op->ncols);
+        cell += 2 + n;
+    }
+    wr_row_end(w);
+}
+
+/* What a result's cells are written from, besides its row and values. */
+typedef struct rn_cellset {
+    size_t lv;
+    const char *lid, *llab;
+    const char *const *reasons;
+    int nreasons;
+    const char *detail;
+    size_t dn;
+} rn_cellset;
+
+static void rn_write_col(rn_run *R, const rn_col *C, const vl_value *vals, const rn_cellset *s)
+{
+    wr_writer *w = &R->w;
+    switch (C->kind) {
+    case RN_COL_OUT:
+        wr_value(w, rn_outval(R, vals, &R->p->outs[C->i]));
+        break;
+    case RN_COL_LEVEL:
+        rn_repeated(w, R->cell_id[s->lv], R->cell_idn[s->lv], s->lid);
+        break;
+    case RN_COL_LABEL:
+        rn_repeated(w, R->cell_label[s->lv], R->cell_labeln[s->lv], s->llab);
+        break;
+    case RN_COL_FLAG:
+        wr_value(w, R->fvals[C->i]);
+        break;
+    case RN_COL_REASONS:
+        wr_list(w, s->reasons, s->nreasons);
+        break;
+    case RN_COL_DETAIL:
+        wr_text(w, s->detail, s->dn);
+        break;
+    case RN_COL_PACK:
+        if (R->cell_stamp)
+            wr_encoded(w, R->cell_stamp, R->cell_stampn);
+        else
+            wr_text(w, R->stamp, R->stampn);
+        break;
+    }
+}
+
+/* A miss: write the row's cells as ever, and keep in the entry (its key
+ * already there) the outcome and the bytes of each run of computed cells,
+ * read back from the writer's buffer; an entry they do not fit stays
+ * empty. */
+static void rn_memo_fill(rn_run *R, rn_memo *me, const vl_value *vals, const rn_cellset *s,
+                         bool undecided)
+{
+    const rf_pack *p = R->p;
+    wr_writer *w = &R->w;
+    size_t o = me->keyn, ns = (size_t)p->nconds_total, nf = (size_t)p->nflags;
+    bool fits = o + ns + nf <= RN_MEMO_BYTES;
+    if (fits) {
+        memcpy(me->b + o, R->cstate, ns);
+        o += ns;
+        for (size_t f = 0; f < nf; f++)
+            me->b[o++] = R->fvals[f].kind == VL_MISSING ? 2 : R->fvals[f].u.b ? 1 : 0;
+    }
+    for (int i = 0; i < R->nwops; i++) {
+        const rn_wop *op = &R->wops[i];
+        if (op->own) {
+            rn_write_col(R, &R->cols[op->col0], vals, s);
+            continue;
+        }
+        size_t from = w->n;
+        unsigned long flushes = w->flushes;
+        for (int c = op->col0; c < op->col0 + op->ncols; c++)
+            rn_write_col(R, &R->cols[c], vals, s);
+        size_t n = w->f ? w->n - from : 0;
+        if (!fits || flushes != w->flushes || o + 2 + n > RN_MEMO_BYTES) {
+            fits = false;
+            continue;
+        }
+        uint16_t n16 = (uint16_t)n;
+        memcpy(me->b + o, &n16, 2);
+        memcpy(me->b + o + 2, w->buf + from, n);
+        o += 2 + n;
+    }
+    if (!fits)
+        return;
+    me->lv = (uint16_t)s->lv;
+    me->undecided = undecided;
+    me->datan = (uint16_t)o;
+}
+
 static void rn_evaluate(rn_run *R, const vl_value *vals, const ex_acc *accs, const dv_set *sets,
                         const uint32_t *counts, uint64_t line, size_t ord)
 {
@@ -1402,14 +1664,32 @@ static void rn_evaluate(rn_run *R, const vl_value *vals, const ex_acc *accs, con
     const pk_input *ent = &p->inputs[p->entity];
     rf_coverage *cov = R->o->coverage;
     bool explain = rn_is_explained(R, vals[ent->key]);
+    if (cov)
+        for (int i = 0; i < p->nitems_total; i++)
+            cov->items[i] += counts[i] > 0;
+    rn_memo *me = NULL;
+    size_t kn;
+    if (R->memo_on && !explain && rn_memo_key(R, vals, counts, &kn)) {
+        uint64_t h = rn_memo_hash(R->mkey, kn);
+        if (!R->memo) {
+            R->memo = ar_alloc(R->a, RN_MEMO_SLOTS * sizeof *R->memo);
+            memset(R->memo, 0, RN_MEMO_SLOTS * sizeof *R->memo);
+        }
+        me = &R->memo[h >> 56];
+        if (me->datan && me->hash == h && me->keyn == kn && memcmp(me->b, R->mkey, kn) == 0) {
+            rn_memo_replay(R, me, vals);
+            return;
+        }
+        me->datan = 0; /* filled below, if the row's cells fit */
+        me->hash = h;
+        me->keyn = (uint16_t)kn;
+        memcpy(me->b, R->mkey, kn);
+    }
     ex_env env;
     rn_env(R, &env, vals);
     char detail[2048];
     size_t dn = rn_measures(R, &env, accs, sets, counts, ord, false, detail,
                             R->detail_wanted || explain ? sizeof detail : 0);
-    if (cov)
-        for (int i = 0; i < p->nitems_total; i++)
-            cov->items[i] += counts[i] > 0;
     ar_reset(R->scratch);
     bool levels = pk_has_level_column(p);
     if (explain) {
@@ -1482,37 +1762,14 @@ static void rn_evaluate(rn_run *R, const vl_value *vals, const ex_acc *accs, con
         rn_explain_flags(R);
     R->xfound |= explain;
 
+    rn_cellset cs = {lv, lid, llab, reasons, nreasons, detail, dn};
     wr_writer *w = &R->w;
     wr_row_begin(w);
-    for (int c = 0; c < R->ncols; c++) {
-        const rn_col *C = &R->cols[c];
-        switch (C->kind) {
-        case RN_COL_OUT:
-            wr_value(w, rn_outval(R, vals, &p->outs[C->i]));
-            break;
-        case RN_COL_LEVEL:
-            rn_repeated(w, R->cell_id[lv], R->cell_idn[lv], lid);
-            break;
-        case RN_COL_LABEL:
-            rn_repeated(w, R->cell_label[lv], R->cell_labeln[lv], llab);
-            break;
-        case RN_COL_FLAG:
-            wr_value(w, R->fvals[C->i]);
-            break;
-        case RN_COL_REASONS:
-            wr_list(w, reasons, nreasons);
-            break;
-        case RN_COL_DETAIL:
-            wr_text(w, detail, dn);
-            break;
-        case RN_COL_PACK:
-            if (R->cell_stamp)
-                wr_encoded(w, R->cell_stamp, R->cell_stampn);
-            else
-                wr_text(w, R->stamp, R->stampn);
-            break;
-        }
-    }
+    if (me)
+        rn_memo_fill(R, me, vals, &cs, undecided);
+    else
+        for (int c = 0; c < R->ncols; c++)
+            rn_write_col(R, &R->cols[c], vals, &cs);
     wr_row_end(w);
 
     if (R->o->on_result) {
@@ -2814,6 +3071,9 @@ static void rn_scratch(rn_run *R)
     R->tvals = ar_alloc(R->a, (size_t)(p->ntallies + 1) * sizeof *R->tvals);
     R->fvals = ar_alloc(R->a, (size_t)(p->nflags + 1) * sizeof *R->fvals);
     R->stream_counts = ar_alloc(R->a, (size_t)(p->nitems_total + 1) * sizeof *R->stream_counts);
+    R->cstate = ar_alloc(R->a, (size_t)p->nconds_total + 1);
+    R->mkey = ar_alloc(R->a, RN_MEMO_KEY);
+    R->memo = NULL;
 }
 
 /* A worker's run: the main run's plan and pack, its own scratch. */
@@ -3596,6 +3856,8 @@ int rf_run(const rf_pack *p, const rf_run_options *o, const rf_input *inputs, si
     R.stampn = strlen(R.stamp);
     wr_begin(&R.w, out, o->format, names, R.ncols);
     rn_cells(&R);
+    R.rk = rk_new(p);
+    rn_memo_plan(&R);
     if (rejects)
         fputs("file,line,input,action,reason,raw\n", rejects);
 
@@ -3607,7 +3869,6 @@ int rf_run(const rf_pack *p, const rf_run_options *o, const rf_input *inputs, si
     int rc = 0;
     rn_in *E = &R.in[p->entity];
     rn_ctx ec = {&R, E};
-    R.rk = rk_new(p);
     struct stat sb;
     if (!related && R.rk && (stat(E->given->path, &sb) != 0 || !S_ISREG(sb.st_mode))) {
         /* Known now, not after a whole first read (and opening a pipe again

@@ -20,6 +20,7 @@ bool wr_flush(wr_writer *w)
     if (w->f && w->n && fwrite(w->buf, 1, w->n, w->f) != w->n)
         wr_failed(w);
     w->n = 0;
+    w->flushes++;
     return !w->failed;
 }
 
@@ -332,6 +333,14 @@ void wr_encoded(wr_writer *w, const char *cell, size_t n)
     }
     wr_sep(w);
     wr_put(w, cell, n);
+}
+
+void wr_cells(wr_writer *w, const char *s, size_t n, int ncols)
+{
+    if (!w->f)
+        return;
+    wr_put(w, s, n);
+    w->col += ncols;
 }
 
 void wr_list(wr_writer *w, const char *const *items, int n)

@@ -26,6 +26,9 @@ typedef struct wr_writer {
     size_t n;
     bool failed;
     int err; /* errno of the first failed write: the reason given */
+    /* Times the buffer was handed on: what lies in buf from an offset on
+     * was written since, if this has not changed. */
+    unsigned long flushes;
     char buf[WR_BUF];
 } wr_writer;
 
@@ -46,6 +49,9 @@ void wr_row_end(wr_writer *w);
  * it with wr_text). wr_encoded writes such a cell. */
 const char *wr_encode(ar_arena *a, rf_format fmt, const char *s, size_t n, size_t *len);
 void wr_encoded(wr_writer *w, const char *cell, size_t n);
+/* ncols cells as this writer wrote them before at the same place in a row,
+ * separators (and JSON names) included: bytes copied from its buffer. */
+void wr_cells(wr_writer *w, const char *s, size_t n, int ncols);
 
 /* A cell a spreadsheet would run as a formula: it begins with '=', '+', '-',
  * '@', a tab or a carriage return. In CSV such a text cell is written after an

@@ -65,6 +65,9 @@ typedef struct ex_symbol {
                          needs no 'where' */
     bool own;         /* EX_SYM_RELATION: the entity's own input, one row per result:
                          an aggregate over it is an error that says what to write */
+    bool fixed;       /* EX_SYM_VALUE: the same in every row of a run (as_of): what
+                         is worked out from it (a date's year, month and day) is
+                         worth remembering from one row to the next */
     /* Also for EX_SYM_VALUE: may this name be used as a plain value when it
      * is also a relation? (A tally is both: `deductions` is its weighted
      * total, `any(deductions, all_points)` ranges over its items.) */

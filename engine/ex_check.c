@@ -295,6 +295,7 @@ static ex_expr *check_name(checker *k, ex_expr *e)
     e->space = sym.space;
     e->index = sym.index;
     e->type = sym.type;
+    e->fixed = sym.fixed;
     /* The caller normally says why a slot is empty; this is the fallback. */
     e->val = vl_missing(ar_printf(k->c->arena, "%s has no value", ex_snip(b, e->name, e->namelen)));
     return e;

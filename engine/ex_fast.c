@@ -20,6 +20,7 @@
 #include "ex_int.h"
 
 #include <math.h>
+#include <stdatomic.h>
 #include <string.h>
 
 /* Bounds that keep the registers on the stack; a larger expression is
@@ -127,6 +128,12 @@ typedef struct ex_ins {
     uint16_t jump;    /* LOGIC, JZ, JMP: where to go on */
     ex_opd a, b, c;   /* operands */
     const ex_expr *e; /* the node: a comparison's or logic's operator, read now */
+    /* YEARS, YEAR, MONTH, DAY: for operand a and b, when it is the same in
+     * every row (a literal, as_of), the day last turned into a year, month
+     * and day, and those (vl_ymd_pack): the day in the high half, the
+     * packed date in the low half (0: none yet). One word, so that threads
+     * running one program read and write it whole, with no lock. */
+    _Atomic uint64_t *memo[2];
 } ex_ins;
 
 struct ex_prog {
@@ -142,6 +149,7 @@ typedef struct fc {
     ex_ins ins[EX_FAST_INS];
     int n, nregs;
     bool ok;
+    ar_arena *a;
 } fc;
 
 static const ex_opd none;
@@ -192,6 +200,29 @@ static ex_opd out3(fc *f, fop op, const ex_expr *e, ex_opd a, ex_opd b, ex_opd c
 static ex_opd out(fc *f, fop op, const ex_expr *e, ex_opd a, ex_opd b)
 {
     return out3(f, op, e, a, b, none);
+}
+
+/* A date operand's memo (ex_ins.memo), if it is the same in every row. */
+static _Atomic uint64_t *memo_for(fc *f, ex_opd o)
+{
+    bool fixed = o.mode == M_LITT || (o.mode == M_SLOTT && o.e && o.e->fixed);
+    if (!fixed || !f->ok)
+        return NULL;
+    _Atomic uint64_t *m = ar_alloc(f->a, sizeof *m);
+    atomic_init(m, 0);
+    return m;
+}
+
+/* An instruction on dates, with memos for its fixed operands. */
+static ex_opd out_dates(fc *f, fop op, const ex_expr *e, ex_opd a, ex_opd b)
+{
+    ex_opd d = out(f, op, e, a, b);
+    if (f->ok) {
+        ex_ins *I = &f->ins[f->n - 1];
+        I->memo[0] = memo_for(f, a);
+        I->memo[1] = memo_for(f, b);
+    }
+    return d;
 }
 
 static bool plain(vl_kind k)
@@ -354,11 +385,11 @@ static ex_opd call(fc *f, const ex_expr *e, vl_kind *kind)
         *kind = VL_INT;
         if (k != VL_DATE)
             return fail(f);
-        return out(f,
-                   e->fn == EX_F_YEAR    ? F_YEAR
-                   : e->fn == EX_F_MONTH ? F_MONTH
-                                         : F_DAY,
-                   e, a, none);
+        return out_dates(f,
+                         e->fn == EX_F_YEAR    ? F_YEAR
+                         : e->fn == EX_F_MONTH ? F_MONTH
+                                               : F_DAY,
+                         e, a, none);
     case EX_F_YEARS_BETWEEN:
     case EX_F_DAYS_BETWEEN:
         a = node(f, e->kids[0], &k);
@@ -366,7 +397,9 @@ static ex_opd call(fc *f, const ex_expr *e, vl_kind *kind)
         *kind = VL_INT;
         if (k != VL_DATE || k2 != VL_DATE)
             return fail(f);
-        return out(f, e->fn == EX_F_YEARS_BETWEEN ? F_YEARS : F_DAYS, e, a, b);
+        if (e->fn == EX_F_DAYS_BETWEEN)
+            return out(f, F_DAYS, e, a, b);
+        return out_dates(f, F_YEARS, e, a, b);
     case EX_F_CONTAINS:
     case EX_F_STARTS_WITH:
     case EX_F_ENDS_WITH:
@@ -530,6 +563,7 @@ const ex_prog *ex_fast_compile(ar_arena *a, const ex_expr *e)
         return NULL;
     fc *f = ar_alloc(a, sizeof *f); /* too big for the stack of a deep load */
     f->ok = true;
+    f->a = a;
     vl_kind k;
     ex_opd r = node(f, e, &k);
     if (!f->ok || k != e->type.kind || !plain(k))
@@ -546,7 +580,20 @@ const ex_prog *ex_fast_compile(ar_arena *a, const ex_expr *e)
 
 static bool date_ok(int64_t days)
 {
-    return days >= -719162 && days <= 2932896;
+    return days >= VL_DAY_MIN && days <= VL_DAY_MAX;
+}
+
+/* vl_ymd_pack of a day in range, from the memo when it holds that day. */
+static inline uint32_t ymd(int64_t day, _Atomic uint64_t *memo)
+{
+    if (!memo)
+        return vl_ymd_pack((int32_t)day);
+    uint64_t m = atomic_load_explicit(memo, memory_order_relaxed);
+    if ((uint32_t)m && (int32_t)(uint32_t)(m >> 32) == day)
+        return (uint32_t)m;
+    uint32_t p = vl_ymd_pack((int32_t)day);
+    atomic_store_explicit(memo, (uint64_t)(uint32_t)day << 32 | p, memory_order_relaxed);
+    return p;
 }
 
 static inline const vl_value *slot(const ex_opd *o, const ex_env *env)
@@ -807,16 +854,24 @@ bool ex_fast_run(const ex_prog *p, const ex_env *env, vl_value *res)
         case F_YEAR:
         case F_MONTH:
         case F_DAY: {
-            int y, m, d;
             GET(a, A);
-            vl_ymd_from_days((int32_t)A.i, &y, &m, &d);
-            D->i = I->op == F_YEAR ? y : I->op == F_MONTH ? m : d;
+            if (!date_ok(A.i))
+                return false;
+            uint32_t pk = ymd(A.i, I->memo[0]);
+            D->i = I->op == F_YEAR    ? vl_ymd_year(pk)
+                   : I->op == F_MONTH ? vl_ymd_month(pk)
+                                      : vl_ymd_day(pk);
             break;
         }
         case F_YEARS:
             GET(a, A);
             GET(b, B);
-            D->i = vl_full_years((int32_t)A.i, (int32_t)B.i);
+            if (!date_ok(A.i) || !date_ok(B.i))
+                return false;
+            if (A.i <= B.i)
+                D->i = vl_full_years_ymd(ymd(A.i, I->memo[0]), ymd(B.i, I->memo[1]));
+            else
+                D->i = -vl_full_years_ymd(ymd(B.i, I->memo[1]), ymd(A.i, I->memo[0]));
             break;
         case F_DAYS:
             GET(a, A);

@@ -134,6 +134,7 @@ struct ex_expr {
     uint32_t height;
     bool negate; /* EX_O_IN: 'not in' */
     bool named;  /* EX_O_LIT came from a named constant (shown with its name) */
+    bool fixed;  /* EX_O_SLOT: the same in every row of a run (ex_symbol.fixed) */
     int nkids;
     ex_expr **kids;
     ex_expr *where; /* EX_O_CALL: the 'where' clause */

@@ -451,6 +451,7 @@ static bool pk_resolve(void *ctx, int scope, const char *name, size_t n, bool wa
             out->type.kind = VL_DATE;
             out->space = PK_SP_BUILTIN;
             out->index = i;
+            out->fixed = true; /* set once a run */
             return true;
         }
     int ci = pk_index_find(&b->cix, name, n);

@@ -78,6 +78,8 @@ int64_t vl_full_years(int32_t from, int32_t to)
 {
     if (to < from)
         return -vl_full_years(to, from);
+    if (from >= VL_DAY_MIN && to <= VL_DAY_MAX)
+        return vl_full_years_ymd(vl_ymd_pack(from), vl_ymd_pack(to));
     int fy, fm, fd, ty, tm, td;
     vl_ymd_from_days(from, &fy, &fm, &fd);
     vl_ymd_from_days(to, &ty, &tm, &td);

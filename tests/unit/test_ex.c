@@ -36,7 +36,7 @@ static const vl_enum color = {"color", 2, color_canon, 2, color_canon, color_lev
     }
 #define VAL(sp, ix, k)                                                                             \
     {                                                                                              \
-        EX_SYM_VALUE, TY(k), sp, ix, {0}, 0, false, false                                          \
+        EX_SYM_VALUE, TY(k), sp, ix, {0}, 0, false, false, false                                   \
     }
 
 typedef struct def {
@@ -51,34 +51,38 @@ static const def defs[] = {
     {-1, "progress", VAL(SP_ENT, 2, VL_INT)},
     {-1, "name", VAL(SP_ENT, 3, VL_TEXT)},
     {-1, "birth", VAL(SP_ENT, 4, VL_DATE)},
-    {-1, "edu", {EX_SYM_VALUE, {VL_ENUM, &edu}, SP_ENT, 5, {0}, 0, false, false}},
+    {-1, "edu", {EX_SYM_VALUE, {VL_ENUM, &edu}, SP_ENT, 5, {0}, 0, false, false, false}},
     {-1, "flag", VAL(SP_ENT, 6, VL_BOOL)},
     {-1, "得分", VAL(SP_ENT, 7, VL_INT)},
     {-1, "secretary_age", VAL(SP_ENT, 8, VL_INT)},
     {-1, "join date", VAL(SP_ENT, 9, VL_DATE)},
     {-1, "other", VAL(SP_ENT, 10, VL_BOOL)},
     {-1, "ratio", VAL(SP_ENT, 11, VL_DEC)},
-    {-1, "fav", {EX_SYM_VALUE, {VL_ENUM, &color}, SP_ENT, 12, {0}, 0, false, false}},
+    {-1, "fav", {EX_SYM_VALUE, {VL_ENUM, &color}, SP_ENT, 12, {0}, 0, false, false, false}},
     {-1, "deducted", VAL(SP_TALLY, 0, VL_INT)},
-    {-1, "deducted", {EX_SYM_RELATION, TY(VL_MISSING), 0, 0, {0}, REL_DEDUCTED, false, false}},
+    {-1,
+     "deducted",
+     {EX_SYM_RELATION, TY(VL_MISSING), 0, 0, {0}, REL_DEDUCTED, false, false, false}},
     {-1, "bonus", VAL(SP_TALLY, 1, VL_INT)},
-    {-1, "bonus", {EX_SYM_RELATION, TY(VL_MISSING), 0, 0, {0}, REL_DEDUCTED, false, false}},
-    {-1, "events", {EX_SYM_RELATION, TY(VL_MISSING), 0, 0, {0}, REL_EVENTS, false, false}},
-    {-1, "office", {EX_SYM_RELATION, TY(VL_MISSING), 0, 0, {0}, REL_EVENTS, true, false}},
-    {-1, "villages", {EX_SYM_RELATION, TY(VL_MISSING), 0, 0, {0}, REL_EVENTS, false, true}},
+    {-1, "bonus", {EX_SYM_RELATION, TY(VL_MISSING), 0, 0, {0}, REL_DEDUCTED, false, false, false}},
+    {-1, "events", {EX_SYM_RELATION, TY(VL_MISSING), 0, 0, {0}, REL_EVENTS, false, false, false}},
+    {-1, "office", {EX_SYM_RELATION, TY(VL_MISSING), 0, 0, {0}, REL_EVENTS, true, false, false}},
+    {-1, "villages", {EX_SYM_RELATION, TY(VL_MISSING), 0, 0, {0}, REL_EVENTS, false, true, false}},
     {ANY_SCOPE,
      "start_points",
-     {EX_SYM_CONST, TY(VL_INT), 0, 0, {.kind = VL_INT, .u.i = 12}, 0, false, false}},
+     {EX_SYM_CONST, TY(VL_INT), 0, 0, {.kind = VL_INT, .u.i = 12}, 0, false, false, false}},
     {ANY_SCOPE,
      "rate",
-     {EX_SYM_CONST, TY(VL_DEC), 0, 0, {.kind = VL_DEC, .u.d = 0.5}, 0, false, false}},
-    {ANY_SCOPE, "as_of", VAL(SP_BI, 0, VL_DATE)},
+     {EX_SYM_CONST, TY(VL_DEC), 0, 0, {.kind = VL_DEC, .u.d = 0.5}, 0, false, false, false}},
+    /* the same in every row of a run: a program remembers its year, month
+     * and day */
+    {ANY_SCOPE, "as_of", {EX_SYM_VALUE, TY(VL_DATE), SP_BI, 0, {0}, 0, false, false, true}},
     {REL_EVENTS, "code", VAL(SP_ROW, 0, VL_TEXT)},
     {REL_EVENTS, "points", VAL(SP_ROW, 1, VL_INT)},
     {REL_EVENTS, "age", VAL(SP_ROW, 2, VL_DEC)},
     {REL_EVENTS, "date", VAL(SP_ROW, 3, VL_DATE)},
     {REL_EVENTS, "ok", VAL(SP_ROW, 4, VL_BOOL)},
-    {REL_EVENTS, "lvl", {EX_SYM_VALUE, {VL_ENUM, &edu}, SP_ROW, 5, {0}, 0, false, false}},
+    {REL_EVENTS, "lvl", {EX_SYM_VALUE, {VL_ENUM, &edu}, SP_ROW, 5, {0}, 0, false, false, false}},
     {REL_DEDUCTED, "points", VAL(SP_ROW, 0, VL_INT)},
     {REL_DEDUCTED, "all_points", VAL(SP_ROW, 1, VL_BOOL)},
     {REL_DEDUCTED, "n", VAL(SP_ROW, 2, VL_INT)},
@@ -99,7 +103,7 @@ static bool fake_resolve(void *ctx, int scope, const char *name, size_t n, bool 
     resolve_calls++;
     if (nested_src && scope == -1 && !want_relation && n == 8 && !memcmp(name, "nested_m", 8)) {
         nested_expr = ex_compile(cc, nested_src, strlen(nested_src), -1, (vl_type){VL_INT, NULL});
-        ex_symbol sym = {EX_SYM_VALUE, {VL_INT, NULL}, SP_ENT, 13, {0}, 0, false, false};
+        ex_symbol sym = {EX_SYM_VALUE, {VL_INT, NULL}, SP_ENT, 13, {0}, 0, false, false, false};
         *out = sym;
         return nested_expr != NULL;
     }
@@ -1258,6 +1262,11 @@ static void test_fast_matches_careful(void **state)
         "floor(ratio * 100000000000000000000.5)",
         "year(birth) + month(birth) + day(birth)",
         "years_between(birth, as_of)",
+        "years_between(as_of, birth)",
+        "years_between(birth, `join date`)",
+        "years_between(date(\"2000-02-29\"), birth) + day(as_of)",
+        "year(as_of) * 100 + month(as_of)",
+        "years_between(birth, as_of) < 35 and years_between(birth, as_of) >= 0",
         "days_between(birth, as_of)",
         "as_of - birth",
         "birth + score",
@@ -1299,8 +1308,10 @@ static void test_fast_matches_careful(void **state)
                              vl_dec(NAN), vl_dec(-INFINITY), vl_missing("平均年龄 is empty"),
                              vl_int(3)};
     const vl_value bools[] = {vl_bool(true), vl_bool(false), vl_missing("flag is empty")};
-    const vl_value dates[] = {vl_date(ymd(1970, 5, 20)), vl_date(ymd(1, 1, 1)),
-                              vl_date(ymd(9999, 12, 31)), vl_missing("生日 is empty")};
+    const vl_value dates[] = {vl_date(ymd(1970, 5, 20)),  vl_date(ymd(1, 1, 1)),
+                              vl_date(ymd(9999, 12, 31)), vl_missing("生日 is empty"),
+                              vl_date(ymd(2000, 2, 29)),  vl_date(ymd(2025, 2, 28)),
+                              vl_date(ymd(2025, 3, 1))};
     const char *const texts[] = {"张三", "", "党支部书记", "党支部副书记", "张", "李四", NULL};
     const int ntext = sizeof texts / sizeof texts[0];
     const int nint = sizeof ints / sizeof ints[0], ndec = sizeof decs / sizeof decs[0];
@@ -1324,6 +1335,9 @@ static void test_fast_matches_careful(void **state)
             ent[10] = bools[(i / nbool) % nbool];
             ent[4] = dates[i % ndate];
             ent[9] = dates[(i / ndate) % ndate];
+            /* as_of changes too, now and then: what a program remembers of
+             * it must follow */
+            bi[0] = dates[(i / 5) % ndate];
             const char *t = texts[i % ntext];
             ent[3] = t ? vl_text(t, strlen(t)) : vl_missing("姓名 is empty");
             ent[5] = i % 6 == 5 ? vl_missing("学历 is empty") : vl_enumv(&edu, i % 5);

@@ -96,6 +96,63 @@ static void test_full_years(void **state)
     assert_int_equal(vl_full_years(ymd(2025, 6, 15), ymd(1980, 6, 15)), -45);
 }
 
+/* vl_full_years as it was before vl_ymd_pack: both dates turned back into
+ * year, month and day by vl_ymd_from_days. */
+static int64_t full_years_ref(int32_t from, int32_t to)
+{
+    if (to < from)
+        return -full_years_ref(to, from);
+    int fy, fm, fd, ty, tm, td;
+    vl_ymd_from_days(from, &fy, &fm, &fd);
+    vl_ymd_from_days(to, &ty, &tm, &td);
+    return ty - fy - (tm < fm || (tm == fm && td < fd));
+}
+
+/* The packed year, month and day of every day vl handles are
+ * vl_ymd_from_days's, and an age from them is the old function's, against
+ * as_of dates at the ends of the range, around 29 February and at a year's
+ * ends. */
+static void test_ymd_pack_every_day(void **state)
+{
+    (void)state;
+    assert_int_equal(ymd(1, 1, 1), VL_DAY_MIN);
+    assert_int_equal(ymd(9999, 12, 31), VL_DAY_MAX);
+    const int32_t as_of[] = {ymd(1, 1, 1),     ymd(1, 3, 1),      ymd(1970, 1, 1),
+                             ymd(2000, 2, 29), ymd(2024, 2, 28),  ymd(2025, 2, 28),
+                             ymd(2025, 3, 1),  ymd(2025, 12, 31), ymd(9999, 12, 31)};
+    enum { NAS = sizeof as_of / sizeof as_of[0] };
+    uint32_t as_pack[NAS];
+    for (int k = 0; k < NAS; k++)
+        as_pack[k] = vl_ymd_pack(as_of[k]);
+    long bad = 0;
+    for (int32_t d = VL_DAY_MIN; d <= VL_DAY_MAX; d++) {
+        int y, m, dd;
+        vl_ymd_from_days(d, &y, &m, &dd);
+        uint32_t p = vl_ymd_pack(d);
+        if (p == 0 || vl_ymd_year(p) != y || vl_ymd_month(p) != m || vl_ymd_day(p) != dd) {
+            if (!bad++)
+                print_error("day %d: %d-%d-%d, packed %d-%d-%d\n", (int)d, y, m, dd, vl_ymd_year(p),
+                            vl_ymd_month(p), vl_ymd_day(p));
+            continue;
+        }
+        for (int k = 0; k < NAS; k++) {
+            int64_t want = full_years_ref(d, as_of[k]);
+            int64_t got = d <= as_of[k] ? vl_full_years_ymd(p, as_pack[k])
+                                        : -vl_full_years_ymd(as_pack[k], p);
+            if (got != want || vl_full_years(d, as_of[k]) != want ||
+                vl_full_years(as_of[k], d) != -want) {
+                if (!bad++)
+                    print_error("years from day %d to %d: %lld, want %lld\n", (int)d, (int)as_of[k],
+                                (long long)got, (long long)want);
+            }
+        }
+    }
+    assert_int_equal(bad, 0);
+    /* out of the range, the old way */
+    assert_int_equal(vl_full_years(VL_DAY_MIN - 400, VL_DAY_MAX + 400),
+                     full_years_ref(VL_DAY_MIN - 400, VL_DAY_MAX + 400));
+}
+
 /* ---- parsing ---- */
 
 static vl_value parse_ok(vl_type t, const char *s)
@@ -514,14 +571,23 @@ static void test_format_by_hand(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_type_names),     cmocka_unit_test(test_days),
-        cmocka_unit_test(test_valid),          cmocka_unit_test(test_full_years),
-        cmocka_unit_test(test_parse_int),      cmocka_unit_test(test_parse_dec),
-        cmocka_unit_test(test_parse_date),     cmocka_unit_test(test_parse_bool_text_enum),
-        cmocka_unit_test(test_parse_empty),    cmocka_unit_test(test_parse_long_and_small_buffer),
-        cmocka_unit_test(test_format),         cmocka_unit_test(test_round),
-        cmocka_unit_test(test_equal),          cmocka_unit_test(test_same_key),
-        cmocka_unit_test(test_format_by_hand), cmocka_unit_test(test_round_table),
+        cmocka_unit_test(test_type_names),
+        cmocka_unit_test(test_days),
+        cmocka_unit_test(test_valid),
+        cmocka_unit_test(test_full_years),
+        cmocka_unit_test(test_ymd_pack_every_day),
+        cmocka_unit_test(test_parse_int),
+        cmocka_unit_test(test_parse_dec),
+        cmocka_unit_test(test_parse_date),
+        cmocka_unit_test(test_parse_bool_text_enum),
+        cmocka_unit_test(test_parse_empty),
+        cmocka_unit_test(test_parse_long_and_small_buffer),
+        cmocka_unit_test(test_format),
+        cmocka_unit_test(test_round),
+        cmocka_unit_test(test_equal),
+        cmocka_unit_test(test_same_key),
+        cmocka_unit_test(test_format_by_hand),
+        cmocka_unit_test(test_round_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

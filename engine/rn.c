@@ -147,22 +147,31 @@ typedef struct rn_slot {
     uint32_t tag, n;
 } rn_slot;
 
-/* Streaming shape: the ids seen so far, as 64-bit hashes with the line of
- * their row, so a member listed twice on a year-end sheet is rejected as in
- * the ledger shape. Bounded: after RN_SEEN_MAX ids the check stops, said
- * once, so memory stays flat on sheets of any length.
+/* Streaming shape: the ids seen so far, each with its text and the line of
+ * its row, so a member listed twice on a year-end sheet is rejected as in
+ * the ledger shape; a repeat is decided by the texts, never by a hash
+ * alone. Bounded: after RN_SEEN_MAX ids, or RN_SEEN_TEXT bytes of them,
+ * the check stops, said once, so memory stays flat on sheets of any length.
  *
  * Sheets exported by a system usually come sorted by id. While every id is
  * greater than the one before, none can repeat an earlier one, so the ids
- * are only appended to a list (sequential writes, no hash probe, which on a
- * million ids is a cache miss a row); the first id out of order turns the
- * list into a hash table, and from then on every id is looked up. A sorted
+ * are only appended to a list (sequential writes, no hash at all); the
+ * first id out of order hashes the list into a table, and from then on
+ * every id is looked up. A slot is 8 bytes, part of the hash and the id's
+ * number, so a probe that meets other ids is settled within its cache line
+ * and only a slot whose part matches sends it to the id's text. A sorted
  * sheet is checked whole, past the bound too, since only the previous id
  * can repeat. */
 typedef struct rn_seen {
-    uint64_t hash, line; /* line 0: empty */
+    uint64_t line;
+    uint32_t off, n; /* its text: seentext[off..off+n) */
 } rn_seen;
+typedef struct rn_sslot {
+    uint32_t tag; /* the high half of the id's hash */
+    uint32_t id;  /* 1 + its place in the list; 0: empty */
+} rn_sslot;
 #define RN_SEEN_MAX ((size_t)1 << 20)
+#define RN_SEEN_TEXT ((size_t)64 << 20)
 
 /* What a result column holds. The writer walks a list of these, so choosing
  * columns drops and reorders entries, and the full list writes what a run
@@ -228,8 +237,12 @@ typedef struct rn_run {
     /* ledger mode */
     rn_ent **ents;
     size_t nents, capents;
-    rn_seen *seen; /* sorted so far: a list of nseen; else a hash table of seencap */
-    size_t nseen, seencap;
+    rn_seen *seen; /* the ids, in order met: nseen of capseen */
+    size_t nseen, capseen;
+    rn_sslot *stab; /* once out of order: the ids by hash, stabcap slots */
+    size_t stabcap;
+    char *seentext; /* their texts, seentn bytes of seentcap */
+    size_t seentn, seentcap;
     bool seen_full, seen_hashed;
     char *lastid; /* while sorted: the previous id, and its line (0: none yet) */
     size_t lastn, lastcap;
@@ -1836,58 +1849,75 @@ static int rn_reject_dup(rn_run *R, rn_in *I, const cs_row *row, const char *ks,
     return rn_reject(R, I, row, R->reason);
 }
 
-static void rn_seen_put(rn_seen *t, size_t cap, rn_seen e)
+/* Room for one more id of n bytes, within the bounds. */
+static bool rn_seen_fits(const rn_run *R, size_t n)
 {
-    size_t h = e.hash & (cap - 1);
-    while (t[h].line)
-        h = (h + 1) & (cap - 1);
-    t[h] = e;
+    return R->nseen < RN_SEEN_MAX && R->seentn + n <= RN_SEEN_TEXT;
 }
 
-/* Move the first `from` entries of R->seen (the list, or the old table with
- * its empty slots) into a fresh hash table of cap slots. */
-static void rn_seen_rehash(rn_run *R, size_t from, size_t cap)
+/* The id's slot in the table: an empty one (id 0) if it is not there. */
+static rn_sslot *rn_seen_slot(const rn_run *R, const char *s, size_t n, uint64_t hv)
 {
-    rn_seen *t = ar_xmalloc(cap * sizeof *t);
-    memset(t, 0, cap * sizeof *t);
-    for (size_t i = 0; i < from; i++)
-        if (R->seen[i].line)
-            rn_seen_put(t, cap, R->seen[i]);
-    free(R->seen);
-    R->seen = t;
-    R->seencap = cap;
-    R->seen_hashed = true;
-}
-
-/* Make the table (or the list, while sorted) hold one more id. */
-static void rn_seen_room(rn_run *R)
-{
-    if (!R->seen_hashed) {
-        if (R->nseen == R->seencap) {
-            R->seencap = R->seencap ? R->seencap * 2 : 4096;
-            R->seen = ar_xrealloc(R->seen, R->seencap * sizeof *R->seen);
+    size_t mask = R->stabcap - 1;
+    uint32_t tag = (uint32_t)(hv >> 32);
+    for (size_t h = hv & mask;; h = (h + 1) & mask) {
+        rn_sslot *sl = &R->stab[h];
+        if (!sl->id)
+            return sl;
+        if (sl->tag == tag) {
+            const rn_seen *e = &R->seen[sl->id - 1];
+            if (e->n == n && memcmp(R->seentext + e->off, s, n) == 0)
+                return sl;
         }
-    } else if ((R->nseen + 1) * 2 > R->seencap) {
-        rn_seen_rehash(R, R->seencap, R->seencap * 2);
     }
 }
 
-/* The ids so far were in order, this one is not: hash the list. */
-static void rn_seen_to_table(rn_run *R)
+/* A table of cap slots for the ids listed so far. */
+static void rn_seen_table(rn_run *R, size_t cap)
 {
-    size_t cap = 4096;
-    while (cap < (R->nseen + 1) * 2)
-        cap *= 2;
-    rn_seen_rehash(R, R->nseen, cap);
+    free(R->stab);
+    R->stab = ar_xmalloc(cap * sizeof *R->stab);
+    memset(R->stab, 0, cap * sizeof *R->stab);
+    R->stabcap = cap;
+    R->seen_hashed = true;
+    for (size_t i = 0; i < R->nseen; i++) {
+        const char *t = R->seentext + R->seen[i].off;
+        uint64_t hv = rn_hash(t, R->seen[i].n);
+        rn_sslot *sl = rn_seen_slot(R, t, R->seen[i].n, hv);
+        *sl = (rn_sslot){(uint32_t)(hv >> 32), (uint32_t)i + 1};
+    }
+}
+
+/* Append an id to the list (rn_seen_fits said there is room). */
+static void rn_seen_keep(rn_run *R, const char *s, size_t n, uint64_t line)
+{
+    if (R->nseen == R->capseen) {
+        R->capseen = R->capseen ? R->capseen * 2 : 4096;
+        R->seen = ar_xrealloc(R->seen, R->capseen * sizeof *R->seen);
+    }
+    if (R->seentn + n > R->seentcap) {
+        while (R->seentn + n > R->seentcap)
+            R->seentcap = R->seentcap ? R->seentcap * 2 : 65536;
+        R->seentext = ar_xrealloc(R->seentext, R->seentcap);
+    }
+    ar_copy_short(R->seentext + R->seentn, s, n);
+    R->seen[R->nseen++] = (rn_seen){line, (uint32_t)R->seentn, (uint32_t)n};
+    R->seentn += n;
 }
 
 static void rn_seen_stop(rn_run *R, rn_in *I, uint64_t line)
 {
     R->seen_full = true;
-    dg_add(R->d, RF_WARNING, RF_CLASS_INPUT, I->st->path, line, 0, 0, NULL,
-           "more than %zu %s values, not in order: duplicates from this line on are not "
-           "looked for",
-           RN_SEEN_MAX, I->pin->cols[I->pin->key].id);
+    if (R->nseen < RN_SEEN_MAX)
+        dg_add(R->d, RF_WARNING, RF_CLASS_INPUT, I->st->path, line, 0, 0, NULL,
+               "more than %zu MiB of %s values, not in order: duplicates from this line on are "
+               "not looked for",
+               RN_SEEN_TEXT >> 20, I->pin->cols[I->pin->key].id);
+    else
+        dg_add(R->d, RF_WARNING, RF_CLASS_INPUT, I->st->path, line, 0, 0, NULL,
+               "more than %zu %s values, not in order: duplicates from this line on are not "
+               "looked for",
+               RN_SEEN_MAX, I->pin->cols[I->pin->key].id);
 }
 
 /* The line of an earlier row with the same id, or 0 (and the id is noted). */
@@ -1895,7 +1925,6 @@ static uint64_t rn_seen_add(rn_run *R, rn_in *I, const char *s, size_t n, uint64
 {
     if (R->seen_full)
         return 0;
-    uint64_t hv = rn_hash(s, n);
     if (!R->seen_hashed) {
         size_t m = n < R->lastn ? n : R->lastn;
         int c = m ? memcmp(s, R->lastid, m) : 0;
@@ -1904,41 +1933,39 @@ static uint64_t rn_seen_add(rn_run *R, rn_in *I, const char *s, size_t n, uint64
         if (!R->lastline || c > 0 || (c == 0 && n > R->lastn)) {
             /* In order: past the bound the list stops growing, but order
              * alone still rules out every repeat but the previous id. */
-            if (R->nseen < RN_SEEN_MAX) {
-                rn_seen_room(R);
-                R->seen[R->nseen++] = (rn_seen){hv, line};
-            }
+            if (rn_seen_fits(R, n))
+                rn_seen_keep(R, s, n, line);
             if (n > R->lastcap) {
                 R->lastcap = n * 2 + 16;
                 R->lastid = ar_xrealloc(R->lastid, R->lastcap);
             }
-            if (n)
-                memcpy(R->lastid, s, n);
+            ar_copy_short(R->lastid, s, n);
             R->lastn = n;
             R->lastline = line;
             return 0;
         }
-        if (R->nseen >= RN_SEEN_MAX) {
+        if (!rn_seen_fits(R, n)) {
             rn_seen_stop(R, I, line);
             return 0;
         }
-        rn_seen_to_table(R);
+        size_t cap = 4096;
+        while (cap < (R->nseen + 1) * 2)
+            cap *= 2;
+        rn_seen_table(R, cap);
     }
-    if (R->nseen == RN_SEEN_MAX) {
+    if (!rn_seen_fits(R, n)) {
         rn_seen_stop(R, I, line);
         return 0;
     }
-    rn_seen_room(R);
-    size_t mask = R->seencap - 1;
-    for (size_t h = hv & mask;; h = (h + 1) & mask) {
-        if (!R->seen[h].line) {
-            R->seen[h] = (rn_seen){hv, line};
-            R->nseen++;
-            return 0;
-        }
-        if (R->seen[h].hash == hv)
-            return R->seen[h].line;
-    }
+    if ((R->nseen + 1) * 2 > R->stabcap)
+        rn_seen_table(R, R->stabcap * 2);
+    uint64_t hv = rn_hash(s, n);
+    rn_sslot *sl = rn_seen_slot(R, s, n, hv);
+    if (sl->id)
+        return R->seen[sl->id - 1].line;
+    rn_seen_keep(R, s, n, line);
+    *sl = (rn_sslot){(uint32_t)(hv >> 32), (uint32_t)R->nseen};
+    return 0;
 }
 
 /* A row of a related input a worker read and checked, to be folded into
@@ -2944,6 +2971,8 @@ static void rn_free(rn_run *R)
     free(R->used);
     rk_free(R->rk);
     free(R->seen);
+    free(R->stab);
+    free(R->seentext);
     free(R->lastid);
     free(R->hash);
     dv_free(R->groups);
@@ -3090,6 +3119,8 @@ static void rn_worker_init(rn_worker *W, rn_pool *P)
     R->scratch = ar_new();
     R->rowscratch = NULL;
     R->seen = NULL;
+    R->stab = NULL;
+    R->seentext = NULL;
     R->lastid = NULL;
     R->used = NULL;
     R->kept = NULL;
@@ -3216,15 +3247,11 @@ static bool rn_keys_fresh(rn_pool *P, rn_in *I, const rn_chunk *c)
             have = true;
         }
     } else {
-        if (R->nseen + c->nkeys >= RN_SEEN_MAX)
+        if (R->nseen + c->nkeys >= RN_SEEN_MAX || R->seentn + c->ktn > RN_SEEN_TEXT)
             return false;
-        size_t mask = R->seencap - 1;
-        for (size_t i = 0; i < c->nkeys; i++) {
-            uint64_t hv = c->keys[i].hash;
-            for (size_t h = hv & mask; R->seen[h].line; h = (h + 1) & mask)
-                if (R->seen[h].hash == hv)
-                    return false;
-        }
+        for (size_t i = 0; i < c->nkeys; i++)
+            if (rn_seen_slot(R, c->ktext + c->keys[i].off, c->keys[i].n, c->keys[i].hash)->id)
+                return false;
         size_t cap = 64;
         while (cap < c->nkeys * 2)
             cap *= 2;

@@ -58,6 +58,14 @@ static inline bool wr_needs_quote(const char *s, size_t n)
      * one exists), and look closer only at a word that has one. */
     size_t i = 0;
     const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+    if (n >= 8 && n <= 16) {
+        /* an id or a name: two words, the second ending at n */
+        uint64_t a, b;
+        memcpy(&a, s, 8);
+        memcpy(&b, s + n - 8, 8);
+        if (!((((a - ones * 0x2D) & ~a) | ((b - ones * 0x2D) & ~b)) & high))
+            return false;
+    }
     for (; i + 8 <= n; i += 8) {
         uint64_t w;
         memcpy(&w, s + i, 8);

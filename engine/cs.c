@@ -83,6 +83,13 @@ struct cs_reader {
     bool inq;           /* inside a quoted field after the last piece */
     uint64_t qline;     /* line that quoted field started on */
     uint64_t rows;      /* row callbacks so far */
+    /* cs_feed_lines: a stretch of whole lines in one csv_parse call, where
+     * the row callback keeps the line count (see there) */
+    bool multi;
+    int mlast;       /* the last line break's byte, '\r' when an LF ending a
+                        CRLF is next */
+    uint64_t nbrk;   /* line breaks the stretch's rows ended at so far */
+    uint64_t stopat; /* nbrk at the row whose callback asked to stop */
 
     /* the row being built */
     unsigned rowflags;
@@ -450,18 +457,36 @@ static void cs_cb_row(int c, void *data)
 {
     cs_reader *r = data;
     r->rows++;
-    /* With CSV_REPALL_NL the LF of a CRLF arrives as an empty row of its own. */
-    if (c == '\n' && r->crlf_tail && r->nfields == 0)
+    uint64_t end = r->line;
+    if (r->multi) {
+        /* Every line break of the stretch ends a row here (it holds no
+         * quote), in order, and a CR in it is always followed by its LF:
+         * the count of lines is kept here. The rows after one whose
+         * callback asked to stop are read again when reading resumes. */
+        if (r->stop) {
+            r->nfields = 0;
+            r->flen = 0;
+            return;
+        }
+        r->nbrk++;
+        bool tail = c == '\n' && r->mlast == '\r';
+        r->mlast = c;
+        if (tail)
+            return;
+        r->line++;
+    } else if (c == '\n' && r->crlf_tail && r->nfields == 0) {
+        /* With CSV_REPALL_NL the LF of a CRLF arrives as an empty row of
+         * its own. */
         return;
-    uint64_t start = r->row_start, end = r->line;
+    }
+    uint64_t start = r->row_start;
     r->row_start = end + 1;
     size_t nf = r->nfields;
     r->nfields = 0;
     unsigned flags = r->rowflags;
     r->rowflags = 0;
-    bool blank = true;
-    for (size_t i = 0; i < nf && blank; i++)
-        blank = r->fields[i].n == 0;
+    /* r->flen has n + 1 for each cell: all empty when it is nf. */
+    bool blank = r->flen == nf;
     if (blank || r->stop || r->failed) {
         if (blank)
             r->blank += end - start + 1;
@@ -483,8 +508,10 @@ static void cs_cb_row(int c, void *data)
     } else {
         cs_row row = {start, end - start + 1, nf, r->fields, NULL, 0, problem, reject};
         int rc = r->fn(r->ctx, &row);
-        if (rc)
+        if (rc) {
             r->stop = rc;
+            r->stopat = r->nbrk;
+        }
     }
     r->flen = 0;
 }
@@ -528,13 +555,9 @@ static int cs_unquote(cs_reader *r, unsigned char c)
     return -1;
 }
 
-/* Parse s[0..n): only its last byte may be a CR or LF. */
-static int cs_feed(cs_reader *r, const unsigned char *s, size_t n)
+/* csv_parse over s[0..n), reading stray quotes as cs_unquote does. */
+static int cs_parse(cs_reader *r, const unsigned char *s, size_t n)
 {
-    unsigned char end = s[n - 1];
-    bool brk = end == '\r' || end == '\n';
-    unsigned char before = n >= 2 ? s[n - 2] : r->last;
-    r->crlf_tail = end == '\n' && before == '\r';
     /* libcsv grows its field buffer by a fixed step (128 bytes by default):
      * quadratic for a 1 MiB cell. Raising the step to the buffer's size
      * between calls makes the growth geometric. (Its fields are read
@@ -542,8 +565,6 @@ static int cs_feed(cs_reader *r, const unsigned char *s, size_t n)
     size_t bs = r->p.entry_size > CS_CHUNK ? r->p.entry_size : CS_CHUNK;
     if (r->p.blk_size != bs)
         csv_set_blk_size(&r->p, bs);
-    uint64_t rows = r->rows;
-    size_t nf = r->nfields;
     size_t done = 0;
     for (;;) {
         done += csv_parse(&r->p, s + done, n - done, cs_cb_field, cs_cb_row, r);
@@ -568,6 +589,20 @@ static int cs_feed(cs_reader *r, const unsigned char *s, size_t n)
         cs_too_big(r, "16 MiB");
         return -1;
     }
+    return 0;
+}
+
+/* Parse s[0..n): only its last byte may be a CR or LF. */
+static int cs_feed(cs_reader *r, const unsigned char *s, size_t n)
+{
+    unsigned char end = s[n - 1];
+    bool brk = end == '\r' || end == '\n';
+    unsigned char before = n >= 2 ? s[n - 2] : r->last;
+    r->crlf_tail = end == '\n' && before == '\r';
+    uint64_t rows = r->rows;
+    size_t nf = r->nfields;
+    if (cs_parse(r, s, n) < 0)
+        return -1;
     bool inq = r->p.quoted != 0;
     if (inq && (!r->inq || r->rows != rows || r->nfields != nf))
         r->qline = r->line;
@@ -575,6 +610,34 @@ static int cs_feed(cs_reader *r, const unsigned char *s, size_t n)
     if (brk && !r->crlf_tail)
         r->line++;
     r->last = end;
+    return 0;
+}
+
+/* Parse s[0..n), whole lines (it ends with an LF) that hold no quote, no
+ * NUL and no CR but before an LF, in one call: each line break then ends a
+ * row, so the row callback counts the lines (r->multi). libcsv must not be
+ * inside or just after a quoted cell. When a row's callback asks to stop,
+ * the rows after it have been parsed but not delivered: returns the length
+ * of s up to the stopping row's line break, from where reading resumes
+ * (libcsv is then between rows, as it is at the end of s) in *used; n
+ * otherwise. */
+static int cs_feed_lines(cs_reader *r, const unsigned char *s, size_t n, size_t *used)
+{
+    r->multi = true;
+    r->mlast = r->last == '\r' && s[0] == '\n' ? '\r' : 0;
+    r->nbrk = 0;
+    int rc = cs_parse(r, s, n);
+    r->multi = false;
+    if (rc < 0)
+        return -1;
+    r->inq = false;
+    size_t i = n;
+    if (r->stop)
+        for (uint64_t k = i = 0; k < r->stopat; i++)
+            if (s[i] == '\r' || s[i] == '\n')
+                k++;
+    r->last = s[i - 1];
+    *used = i;
     return 0;
 }
 
@@ -775,6 +838,157 @@ static size_t cs_plain(const unsigned char *buf, size_t i, size_t len, bool vali
     return i;
 }
 
+/* How cs_stretch takes bytes from 0x80 up: as they are (UTF-8 made by
+ * iconv), validated as UTF-8, or as the end of the stretch (AUTO mode
+ * before its decision). */
+enum { CS_ST_RAW, CS_ST_UTF8, CS_ST_ASCII };
+
+#if defined(__SSE2__)
+/* 0xFF in the lanes of v0 (bytes i..i+15) that break UTF-8, given v1, v2,
+ * v3: the bytes one, two and three before each. A byte must be a
+ * continuation (80..BF) exactly when a lead one before it (C0 up), a lead
+ * of three or four bytes two before (E0 up) or one of four three before
+ * (F0 up) asks for one. A lead is checked at the byte after it: C0, C1 and
+ * F5..FF are never valid, and E0, ED, F0 and F4 bound that byte (no
+ * overlong forms, no surrogates, nothing past U+10FFFF). */
+static inline __m128i cs_u8err(__m128i v0, __m128i v1, __m128i v2, __m128i v3)
+{
+    __m128i cont = _mm_cmplt_epi8(v0, _mm_set1_epi8(-64));
+    __m128i want = _mm_or_si128(_mm_subs_epu8(v1, _mm_set1_epi8((char)0xBF)),
+                                _mm_or_si128(_mm_subs_epu8(v2, _mm_set1_epi8((char)0xDF)),
+                                             _mm_subs_epu8(v3, _mm_set1_epi8((char)0xEF))));
+    __m128i err = _mm_cmpeq_epi8(_mm_cmpeq_epi8(want, _mm_setzero_si128()), cont);
+    /* Chinese text has none of those leads: one test passes them all. */
+    __m128i odd = _mm_or_si128(
+        _mm_or_si128(_mm_cmpeq_epi8(v1, _mm_set1_epi8((char)0xE0)),
+                     _mm_cmpeq_epi8(v1, _mm_set1_epi8((char)0xED))),
+        _mm_or_si128(
+            _mm_cmpeq_epi8(_mm_and_si128(v1, _mm_set1_epi8((char)0xFE)), _mm_set1_epi8((char)0xC0)),
+            _mm_cmpgt_epi8(_mm_xor_si128(v1, _mm_set1_epi8((char)0x80)), _mm_set1_epi8(0x6F))));
+    if (!_mm_movemask_epi8(odd))
+        return err;
+    __m128i bad = _mm_or_si128(
+        _mm_cmpgt_epi8(_mm_xor_si128(v1, _mm_set1_epi8((char)0x80)), _mm_set1_epi8(0x74)),
+        _mm_cmpeq_epi8(_mm_and_si128(v1, _mm_set1_epi8((char)0xFE)), _mm_set1_epi8((char)0xC0)));
+    /* as signed bytes: A0 is -96, 9F -97, 90 -112, 8F -113 */
+    __m128i lo = _mm_or_si128(_mm_and_si128(_mm_cmpeq_epi8(v1, _mm_set1_epi8((char)0xE0)),
+                                            _mm_cmplt_epi8(v0, _mm_set1_epi8(-96))),
+                              _mm_and_si128(_mm_cmpeq_epi8(v1, _mm_set1_epi8((char)0xF0)),
+                                            _mm_cmplt_epi8(v0, _mm_set1_epi8(-112))));
+    __m128i hi = _mm_or_si128(_mm_and_si128(_mm_cmpeq_epi8(v1, _mm_set1_epi8((char)0xED)),
+                                            _mm_cmpgt_epi8(v0, _mm_set1_epi8(-97))),
+                              _mm_and_si128(_mm_cmpeq_epi8(v1, _mm_set1_epi8((char)0xF4)),
+                                            _mm_cmpgt_epi8(v0, _mm_set1_epi8(-113))));
+    return _mm_or_si128(_mm_or_si128(err, bad), _mm_or_si128(lo, hi));
+}
+#endif
+
+/* From b[i], the start of a character, the whole lines that libcsv can
+ * take in one call (cs_feed_lines): up to the first byte that must be
+ * looked at on its own — a quote, a NUL, a CR not followed by LF, a byte
+ * that is not (or not yet, at len) valid UTF-8 in `mode` CS_ST_UTF8, any
+ * byte from 0x80 up in CS_ST_ASCII. Returns the end of the stretch (just
+ * after its last LF; i when none), and in *ok a point up to which every
+ * byte has passed, at a character boundary no earlier than the end: from
+ * there the line-by-line scan takes over. One pass, sixteen bytes a step:
+ * the ASCII of a roster is passed on four compares, its Chinese text on the
+ * UTF-8 test above. */
+static size_t cs_stretch(const unsigned char *b, size_t i, size_t len, int mode, size_t *ok)
+{
+    size_t start = i, end = i, stop = len;
+#if defined(__SSE2__)
+    const __m128i vq = _mm_set1_epi8('"'), vcr = _mm_set1_epi8('\r'), vlf = _mm_set1_epi8('\n');
+    const __m128i vz = _mm_setzero_si128();
+    while (i + 16 <= len) {
+        __m128i v0 = _mm_loadu_si128((const __m128i *)(const void *)(b + i));
+        __m128i lfv = _mm_cmpeq_epi8(v0, vlf), crv = _mm_cmpeq_epi8(v0, vcr);
+        __m128i qz = _mm_or_si128(_mm_cmpeq_epi8(v0, vq), _mm_cmpeq_epi8(v0, vz));
+        __m128i ev = vz;
+        if (mode == CS_ST_UTF8) {
+            /* Nothing before start is read: a character starts there. */
+            __m128i v1, v2, v3;
+            if (i == start) {
+                v1 = _mm_slli_si128(v0, 1);
+                v2 = _mm_slli_si128(v0, 2);
+                v3 = _mm_slli_si128(v0, 3);
+            } else {
+                v3 = _mm_loadu_si128((const __m128i *)(const void *)(b + i - 3));
+            }
+            /* the ASCII of a roster goes by on this test */
+            if (_mm_movemask_epi8(_mm_or_si128(v0, v3))) {
+                if (i != start) {
+                    v1 = _mm_loadu_si128((const __m128i *)(const void *)(b + i - 1));
+                    v2 = _mm_loadu_si128((const __m128i *)(const void *)(b + i - 2));
+                }
+                ev = cs_u8err(v0, v1, v2, v3);
+            }
+        } else if (mode == CS_ST_ASCII) {
+            ev = _mm_cmplt_epi8(v0, vz);
+        }
+        unsigned lf = (unsigned)_mm_movemask_epi8(lfv);
+        if (_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(qz, crv), ev))) {
+            /* a CR must have its LF next (the last lane's is in the next
+             * block) */
+            unsigned cr = (unsigned)_mm_movemask_epi8(crv);
+            unsigned bad = (unsigned)_mm_movemask_epi8(_mm_or_si128(qz, ev));
+            bad |= cr & ~(lf >> 1) & 0x7FFF;
+            if ((cr & 0x8000) && (i + 16 >= len || b[i + 16] != '\n'))
+                bad |= 0x8000;
+            if (bad) {
+                unsigned k = (unsigned)__builtin_ctz(bad);
+                lf &= (1u << k) - 1;
+                if (lf)
+                    end = i + 32 - (size_t)__builtin_clz(lf);
+                stop = i + k;
+                goto out;
+            }
+        }
+        if (lf)
+            end = i + 32 - (size_t)__builtin_clz(lf);
+        i += 16;
+    }
+    /* The last bytes one by one, from the start of the last character
+     * before i: the blocks passed it, but it may go on past i. */
+    if (mode == CS_ST_UTF8) {
+        size_t j = i;
+        while (j > start && j + 3 > i && (b[j - 1] & 0xC0) == 0x80)
+            j--;
+        if (j > start && b[j - 1] >= 0xC0)
+            j--;
+        i = j;
+    }
+#endif
+    while (i < len) {
+        unsigned char c = b[i];
+        if (c >= 0x80) {
+            if (mode == CS_ST_RAW) {
+                i++;
+                continue;
+            }
+            int k = mode == CS_ST_UTF8 ? cs_u8len(b + i, len - i) : -1;
+            if (k <= 0)
+                break;
+            i += (size_t)k;
+            continue;
+        }
+        if (c == '\n')
+            end = i + 1;
+        else if (c == '"' || c == 0 || (c == '\r' && (i + 1 >= len || b[i + 1] != '\n')))
+            break;
+        i++;
+    }
+    stop = i;
+#if defined(__SSE2__)
+out:
+#endif
+    /* A byte that stops may end a character that began before it: the
+     * line-by-line scan looks again from the last ASCII byte. */
+    while (stop > end && b[stop - 1] >= 0x80)
+        stop--;
+    *ok = stop;
+    return end;
+}
+
 /* Scan buf[*pos..len), feeding libcsv one line at a time. Stops early when
  * a row callback asks to, when a UTF-8 sequence is cut by the end of the
  * buffer (need_more), or when AUTO mode switches to GB18030. `validate`:
@@ -784,6 +998,29 @@ static int cs_scan(cs_reader *r, const unsigned char *buf, size_t len, size_t *p
 {
     size_t i = *pos, seg = i;
     while (i < len) {
+        if (i == seg && r->have_header && !r->p.quoted) {
+            /* At a line's start (or where the last read stopped) and not
+             * inside a quoted cell: the lines up to the first byte that
+             * needs a look go to libcsv in one call. */
+            size_t ok, e = cs_stretch(buf, i, len,
+                                      !validate               ? CS_ST_RAW
+                                      : r->enc == CS_ENC_AUTO ? CS_ST_ASCII
+                                                              : CS_ST_UTF8,
+                                      &ok);
+            if (e > seg) {
+                size_t used;
+                if (cs_feed_lines(r, buf + seg, e - seg, &used) < 0)
+                    return -1;
+                if (r->stop) {
+                    i = seg = seg + used;
+                    break;
+                }
+                seg = e;
+            }
+            i = ok;
+            if (i >= len)
+                break;
+        }
         i = cs_plain(buf, i, len, validate);
         if (i >= len)
             break;

@@ -401,6 +401,105 @@ static void test_unterminated_quote(void **state)
     collect_free(&c);
 }
 
+/* Lines go to libcsv many at a time and UTF-8 is checked sixteen bytes at
+ * a time: every kind of bad sequence, at every alignment, after lines of
+ * every kind of good one, is still reported at its first byte and line. */
+static void test_utf8_checked_everywhere(void **state)
+{
+    (void)state;
+    static const char *const good[] = {
+        "\xC2\x80",     "\xDF\xBF",         "\xE0\xA0\x80",     "\xED\x9F\xBF",     "\xEE\x80\x80",
+        "\xEF\xBF\xBF", "\xF0\x90\x80\x80", "\xF4\x8F\xBF\xBF", "\xF3\xBF\xBF\xBF", "中文"};
+    static const char *const bad[] = {"\x80",
+                                      "\xBF",
+                                      "\xC0\x80",
+                                      "\xC1\xBF",
+                                      "\xE0\x9F\xBF",
+                                      "\xED\xA0\x80",
+                                      "\xF0\x8F\xBF\xBF",
+                                      "\xF4\x90\x80\x80",
+                                      "\xF5\x80\x80\x80",
+                                      "\xFF",
+                                      "\xE4\xB8,",
+                                      "\xE4,",
+                                      "\xF0\x90\x80,",
+                                      "\xC3\xC3\xA9",
+                                      "\xE4\xB8\xE4"};
+    for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
+        for (size_t pad = 0; pad < 40; pad++) {
+            buf f = {0};
+            bstr(&f, "id,name\n");
+            for (int line = 0; line < 6; line++) {
+                bstr(&f, "1,");
+                for (size_t g = 0; g < sizeof good / sizeof *good; g++) {
+                    brep(&f, 'a', (size_t)line + g % 3);
+                    bstr(&f, good[g]);
+                }
+                bstr(&f, line % 2 ? "\r\n" : "\n");
+            }
+            bstr(&f, "2,");
+            brep(&f, 'a', pad % 5);
+            for (size_t i = 0; i < pad / 5; i++)
+                bstr(&f, "张");
+            size_t off = f.n;
+            bstr(&f, bad[k]);
+            bstr(&f, "尾\n3,ok\n");
+            rf_diags *d = rf_diags_new();
+            cs_reader *r = open_mem("bad.csv", f.p, f.n, CS_ENC_UTF8, 0, d);
+            assert_non_null(r);
+            collect c = {.r = r};
+            assert_int_equal(cs_read(r, on_row, &c, d), -1);
+            assert_int_equal(c.rows, 6);
+            const rf_diag *e = first_error(d);
+            assert_non_null(e);
+            char want[256];
+            snprintf(want, sizeof want,
+                     "the file is not valid UTF-8 at line 8, byte offset %zu; if it was saved by "
+                     "Excel on a Chinese system, try --encoding gb18030",
+                     off);
+            assert_string_equal(e->message, want);
+            assert_int_equal(e->line, 8);
+            cs_close(r);
+            rf_diags_free(d);
+            collect_free(&c);
+            free(f.p);
+        }
+    }
+}
+
+/* A row whose callback stops reading ends a stretch of lines read in one
+ * go: reading resumes at the next row, with the same lines, blank lines and
+ * rows as one read gives, for a stop at every row. */
+static void test_stop_every_row(void **state)
+{
+    (void)state;
+    static const char s[] =
+        "a,b\r\n1,张三\r\n\r\n  \r\n2,李四\n3,\"x\"\r\n4,y\r\r\n5,\r\n,\r\n6,王五\r\n"
+        "7,z\n\n8,end";
+    rf_diags *d = rf_diags_new();
+    collect all = {0};
+    uint64_t blank = 0;
+    read_all(s, sizeof s - 1, &all, &blank);
+    assert_int_equal(all.rows, 8);
+    for (size_t k = 1; k <= all.rows; k++) {
+        cs_reader *r = open_mem("t.csv", s, sizeof s - 1, CS_ENC_AUTO, 0, d);
+        assert_non_null(r);
+        collect c = {.r = r, .stop_at = k};
+        assert_int_equal(cs_read(r, on_row, &c, d), 7);
+        assert_int_equal(c.rows, k);
+        c.stop_at = 0;
+        assert_int_equal(cs_read(r, on_row, &c, d), 0);
+        assert_string_equal(c.text.p, all.text.p);
+        assert_string_equal(c.raw.p, all.raw.p);
+        assert_int_equal(cs_blank_lines(r), blank);
+        cs_close(r);
+        collect_free(&c);
+    }
+    assert_int_equal(rf_diags_count(d), 0);
+    rf_diags_free(d);
+    collect_free(&all);
+}
+
 static void test_stop_early(void **state)
 {
     (void)state;
@@ -1448,6 +1547,8 @@ int main(void)
         cmocka_unit_test(test_bind_ok),
         cmocka_unit_test(test_bind_exact_before_fold),
         cmocka_unit_test(test_bind_two_wants_one_cell),
+        cmocka_unit_test(test_utf8_checked_everywhere),
+        cmocka_unit_test(test_stop_every_row),
         cmocka_unit_test(test_split_agrees),
         cmocka_unit_test(test_split_gb18030),
     };

@@ -82,7 +82,7 @@ static vl_value *rn_vals(rn_ent *e)
 
 /* How one bound column's cells are converted: decided once when the header
  * is bound, so the per-row loop touches only this, not the pk_column. */
-typedef enum rn_how { RN_GENERAL = 0, RN_INT, RN_TEXT, RN_DATE } rn_how;
+typedef enum rn_how { RN_GENERAL = 0, RN_INT, RN_TEXT, RN_DATE, RN_ENUM } rn_how;
 typedef struct rn_cell {
     int c, pos;
     rn_how how;
@@ -91,6 +91,9 @@ typedef struct rn_cell {
     vl_value empty;
     int slot; /* a count column's tally item in rn_run.stream_counts; others the spare
                * last entry, so the integer path adds without a test */
+    /* RN_ENUM: the enumeration, and its labels indexed */
+    const vl_enum *en;
+    const vl_enum_ix *eix;
 } rn_cell;
 
 /* An integer column, as rn_convert's first pass reads it: what it needs
@@ -750,6 +753,15 @@ static bool rn_convert(rn_run *R, rn_in *I, const cs_row *row, vl_value *vals)
                 vals[pc->c] = vl_text(f->p, n);
                 continue;
             }
+        } else if (pc->how == RN_ENUM && n) {
+            /* a label as written, with nothing to trim: found by its bytes */
+            unsigned char a = s[0], z = s[n - 1];
+            int lv;
+            if (a > ' ' && a != 0xE3 && z > ' ' && z != 0x80 &&
+                (lv = vl_enum_find(pc->eix, f->p, n)) >= 0) {
+                vals[pc->c] = vl_enumv(pc->en, lv);
+                continue;
+            }
         } else if (pc->how == RN_DATE && n == 10 && s[4] == '-' && s[7] == '-') {
             /* 2025-03-05 exactly, the form nearly every export writes: the
              * general parser would read the same date after trimming and
@@ -881,7 +893,12 @@ static void rn_plan(rn_run *R, rn_in *I)
                   : col->type.kind == VL_INT                     ? RN_INT
                   : col->type.kind == VL_TEXT                    ? RN_TEXT
                   : col->type.kind == VL_DATE && !col->has_range ? RN_DATE
+                  : col->type.kind == VL_ENUM && col->type.en    ? RN_ENUM
                                                                  : RN_GENERAL;
+        if (pc->how == RN_ENUM) {
+            pc->en = col->type.en;
+            pc->eix = vl_enum_index(R->a, col->type.en);
+        }
         /* An empty cell, as rn_convert_cell reads it: none of a count, a
          * required column's rejects the row (said there). */
         pc->empty_ok = !col->required || col->tally >= 0;

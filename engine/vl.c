@@ -499,6 +499,84 @@ static bool parse_enum(const vl_enum *en, const char *s, size_t n, vl_value *out
     return false;
 }
 
+/* An enumeration label as vl_enum_find meets it: its length and the words
+ * its first and last bytes make (for up to 16 bytes, the whole label). */
+typedef struct ix_key {
+    uint64_t head, tail;
+    uint32_t n;
+} ix_key;
+
+struct vl_enum_ix {
+    uint32_t mask; /* slots - 1 */
+    struct ix_slot {
+        ix_key k;
+        int32_t level; /* -1: empty */
+        const char *label;
+    } * slot;
+};
+
+static inline ix_key ix_key_of(const char *s, size_t n)
+{
+    ix_key k = {0, 0, (uint32_t)n};
+    if (n >= 8) {
+        memcpy(&k.head, s, 8);
+        memcpy(&k.tail, s + n - 8, 8);
+    } else if (n >= 4) {
+        uint32_t h, t;
+        memcpy(&h, s, 4);
+        memcpy(&t, s + n - 4, 4);
+        k.head = h;
+        k.tail = t;
+    } else {
+        for (size_t i = 0; i < n; i++)
+            k.head = k.head << 8 | (unsigned char)s[i];
+    }
+    return k;
+}
+
+static inline uint32_t ix_hash(ix_key k, uint32_t mask)
+{
+    uint64_t h = (k.head * 0x9E3779B97F4A7C15u) ^ (k.tail * 0xC2B2AE3D27D4EB4Fu) ^ k.n;
+    return (uint32_t)(h >> 40) & mask;
+}
+
+const vl_enum_ix *vl_enum_index(struct ar_arena *a, const vl_enum *en)
+{
+    vl_enum_ix *ix = ar_alloc(a, sizeof *ix);
+    uint32_t size = 8;
+    while (en && size < 2 * (uint32_t)en->nlabels)
+        size *= 2;
+    ix->mask = size - 1;
+    ix->slot = ar_alloc(a, size * sizeof *ix->slot);
+    for (uint32_t i = 0; i < size; i++)
+        ix->slot[i].level = -1;
+    for (int l = 0; en && l < en->nlabels; l++) {
+        const char *s = en->labels[l];
+        size_t n = strlen(s);
+        ix_key k = ix_key_of(s, n);
+        uint32_t h = ix_hash(k, ix->mask);
+        /* parse_enum takes the first label that matches */
+        while (ix->slot[h].level >= 0 && !(ix->slot[h].k.n == n && !strcmp(ix->slot[h].label, s)))
+            h = (h + 1) & ix->mask;
+        if (ix->slot[h].level < 0)
+            ix->slot[h] = (struct ix_slot){k, en->label_level[l], s};
+    }
+    return ix;
+}
+
+int vl_enum_find(const vl_enum_ix *ix, const char *s, size_t n)
+{
+    ix_key k = ix_key_of(s, n);
+    for (uint32_t h = ix_hash(k, ix->mask);; h = (h + 1) & ix->mask) {
+        const struct ix_slot *e = &ix->slot[h];
+        if (e->level < 0)
+            return -1;
+        if (e->k.n == k.n && e->k.head == k.head && e->k.tail == k.tail &&
+            (n <= 16 || memcmp(e->label, s, n) == 0))
+            return e->level;
+    }
+}
+
 bool vl_parse(vl_type t, const char *s, size_t n, vl_value *out, char *err, size_t errcap)
 {
     if (err && errcap)

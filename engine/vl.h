@@ -175,6 +175,17 @@ bool vl_parse(vl_type t, const char *s, size_t n, vl_value *out, char *err, size
  *   text:    the trimmed cell.
  *   enum:    one of the labels, exactly, after trimming. */
 
+/* An enumeration's labels indexed for reading cells, built once (when a
+ * header is bound) in arena `a`: a lookup hashes the cell's first and last
+ * bytes and compares them, as words, with the one label they may be, so a
+ * cell costs no strlen and no scan of the labels. vl_enum_find gives the
+ * level of the label s[0..n) is exactly (no trimming), or -1: then
+ * vl_parse says what is wrong with it, or trims it first. */
+typedef struct vl_enum_ix vl_enum_ix;
+struct ar_arena;
+const vl_enum_ix *vl_enum_index(struct ar_arena *a, const vl_enum *en);
+int vl_enum_find(const vl_enum_ix *ix, const char *s, size_t n);
+
 /* ---- formatting ---- *
  * Writes a NUL-terminated rendering into buf (truncating if needed) and
  * returns the length it wrote. Decimals print with at most 2 decimals,

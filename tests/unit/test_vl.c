@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ar.h"
 #include "vl.h"
 
 static const vl_type T_INT = {VL_INT, NULL};
@@ -154,6 +155,86 @@ static void test_ymd_pack_every_day(void **state)
 }
 
 /* ---- parsing ---- */
+
+/* The label index finds every label at its level, by its exact bytes, and
+ * nothing else: labels of 1-3 bytes, 4-7, 8-16 and longer (where the first
+ * and last eight bytes are not the whole label), a label listed twice
+ * (the first wins, as in parse_enum), near misses of each. */
+static void test_enum_index(void **state)
+{
+    (void)state;
+    static const char *const labels[] = {"a",
+                                         "abc",
+                                         "abcd",
+                                         "bb",
+                                         "b2",
+                                         "本科",
+                                         "大学本科",
+                                         "abcdefgh",
+                                         "abcdefghijklmnop",
+                                         "abcdefghijklmnopq",
+                                         "在职研究生课程班学员",
+                                         "在职研究生进修班学员",
+                                         "x",
+                                         "abc"};
+    static const int level[] = {0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 6, 7, 8, 9};
+    static const char *const canon[] = {"a",
+                                        "abc",
+                                        "bb",
+                                        "本科",
+                                        "abcdefgh",
+                                        "abcdefghijklmnopq",
+                                        "在职研究生课程班学员",
+                                        "在职研究生进修班学员",
+                                        "x",
+                                        "?"};
+    const vl_enum en = {"grade", 10, canon, 14, labels, level};
+    ar_arena *a = ar_new();
+    const vl_enum_ix *ix = vl_enum_index(a, &en);
+    for (int k = 0; k < 13; k++)
+        assert_int_equal(vl_enum_find(ix, labels[k], strlen(labels[k])), level[k]);
+    assert_int_equal(vl_enum_find(ix, "abc", 3), 1); /* the first "abc" */
+    static const char *const misses[] = {"",
+                                         "A",
+                                         "b",
+                                         "ab",
+                                         "abce",
+                                         "bbb",
+                                         "本",
+                                         "本科本科",
+                                         "大学本",
+                                         "abcdefgi",
+                                         "abcdefghijklmnoq",
+                                         "abcdefghXjklmnopq",
+                                         "abcdefghijklmnopqr",
+                                         "bcdefghijklmnopq",
+                                         "在职研究生学员",
+                                         "在职研究生进修班学生",
+                                         " a",
+                                         "a ",
+                                         "本科\xE3\x80\x80"};
+    for (size_t k = 0; k < sizeof misses / sizeof misses[0]; k++)
+        if (vl_enum_find(ix, misses[k], strlen(misses[k])) != -1)
+            fail_msg("'%s' found", misses[k]);
+    /* a cell is read in place: bytes after it are not part of it */
+    assert_int_equal(vl_enum_find(ix, "abcdefghijklmnopqXYZ", 17), 5);
+    assert_int_equal(vl_enum_find(ix, "本科生", 6), 3);
+    /* many labels: the table grows, every one is still found */
+    const char *many[300];
+    int many_level[300];
+    char(*buf)[16] = ar_alloc(a, 300 * sizeof *buf);
+    for (int k = 0; k < 300; k++) {
+        snprintf(buf[k], sizeof buf[k], "L%d", k * 7);
+        many[k] = buf[k];
+        many_level[k] = k;
+    }
+    const vl_enum big = {"big", 300, many, 300, many, many_level};
+    const vl_enum_ix *bix = vl_enum_index(a, &big);
+    for (int k = 0; k < 300; k++)
+        assert_int_equal(vl_enum_find(bix, many[k], strlen(many[k])), k);
+    assert_int_equal(vl_enum_find(bix, "L1", 2), -1);
+    ar_free(a);
+}
 
 static vl_value parse_ok(vl_type t, const char *s)
 {
@@ -576,6 +657,7 @@ int main(void)
         cmocka_unit_test(test_valid),
         cmocka_unit_test(test_full_years),
         cmocka_unit_test(test_ymd_pack_every_day),
+        cmocka_unit_test(test_enum_index),
         cmocka_unit_test(test_parse_int),
         cmocka_unit_test(test_parse_dec),
         cmocka_unit_test(test_parse_date),

@@ -28,6 +28,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -36,49 +37,23 @@
 #include <unistd.h>
 
 /* An entity is one block, a whole number of cache lines (rn_block), laid
- * out in the order a related row touches it: this header with the key just
- * past it (the probe compares it), then, on the next line if the key leaves
- * no room, the accumulators every row of the input steps, then the rest,
- * the entity row's text last. With 100,000 villages and rows in no order,
- * each row's lookup and fold meet memory no cache holds; one block, no
- * pointers to chase and no bytes between blocks keep that to the lines the
- * fold needs, and the state small enough that more of it stays cached. The
- * parts are found by their offsets in the block (rn_accs and the like).
- * The rows counted per input are kept apart, in R->nrows by entity number:
- * a worker probing the key's line never meets a line the fold writes. */
+ * out in the order a related row touches it: this header with the rows
+ * counted per input, the accumulators every row of the input steps right
+ * after it (the header's line holds the first of them), the tally counts,
+ * the pick lines, the groups, the entity row's values and, last, its text,
+ * the key first. With 100,000 villages and rows in no order, each row's
+ * fold meets memory no cache holds; one block, no pointers to chase and no
+ * bytes between blocks keep that to the lines the fold writes (the header
+ * and five 48-byte accumulators: four lines), and the state small enough
+ * that more of it stays cached. Every part but the text is the same size in
+ * every block of a run, so the parts are found at offsets the run keeps
+ * (rn_layout; rn_accs and the like). The key is compared in its hash slot
+ * (rn_slot), not here: a worker's lookup reads no line of the block, which
+ * the main thread's fold writes. */
 typedef struct rn_ent {
     uint64_t line;
-    uint32_t keyn;
-    uint32_t idx;                              /* the entity's number */
-    uint32_t accs, counts, plines, sets, vals; /* offsets in the block */
-    char key[];
+    uint32_t nrows[]; /* per input: the rows used */
 } rn_ent;
-
-/* Aggregates over related inputs */
-static ex_acc *rn_accs(rn_ent *e)
-{
-    return (ex_acc *)(void *)((char *)e + e->accs);
-}
-/* Tally item counts */
-static uint32_t *rn_counts(rn_ent *e)
-{
-    return (uint32_t *)(void *)((char *)e + e->counts);
-}
-/* Per pick aggregate: the line of its first matching row */
-static uint64_t *rn_plines(rn_ent *e)
-{
-    return (uint64_t *)(void *)((char *)e + e->plines);
-}
-/* Per grouped aggregate: its groups */
-static dv_set *rn_sets(rn_ent *e)
-{
-    return (dv_set *)(void *)((char *)e + e->sets);
-}
-/* The entity row (text copied into the run arena) */
-static vl_value *rn_vals(rn_ent *e)
-{
-    return (vl_value *)(void *)((char *)e + e->vals);
-}
 
 /* How one bound column's cells are converted: decided once when the header
  * is bound, so the per-row loop touches only this, not the pk_column. */
@@ -141,14 +116,21 @@ typedef struct rn_in {
     bool warned;  /* results: another version of the pack was said */
 } rn_in;
 
-/* A hash slot keeps part of the key's hash and its length beside the
- * entity, so a probe that meets another key is told apart in the slot's own
- * cache line, and one that meets its key goes straight to the entity's
- * block, where the key text lies next to the header (rn_ent). */
+/* A hash slot holds a key of up to RN_INLINE bytes itself, with part of
+ * the key's hash and the entity's address: two slots share a cache line, so
+ * the common probe, on a table kept at most half full, reads that one line
+ * and no line of the entity's block. A longer key (RN_LONG) keeps its
+ * length and whole hash there instead, and is compared in the block's text
+ * when both match. */
+#define RN_INLINE 21
+#define RN_LONG 0xFF
 typedef struct rn_slot {
     rn_ent *e; /* NULL: empty */
-    uint32_t tag, n;
+    uint16_t tag;
+    uint8_t n;         /* the key's length, or RN_LONG */
+    char k[RN_INLINE]; /* the key; a long one's length and hash (rn_long) */
 } rn_slot;
+_Static_assert(sizeof(rn_slot) == 32 || sizeof(void *) != 8, "two slots a cache line");
 
 /* Streaming shape: the ids seen so far, each with its text and the line of
  * its row, so a member listed twice on a year-end sheet is rejected as in
@@ -250,13 +232,15 @@ typedef struct rn_run {
     char *lastid; /* while sorted: the previous id, and its line (0: none yet) */
     size_t lastn, lastcap;
     uint64_t lastline;
-    uint32_t *nrows; /* per entity, per input: the rows used (rn_nrows) */
-    char *slabs;     /* the blocks entities are cut from (rn_block), listed */
-    char *slab;      /* the free part of the newest, slableft bytes */
+    char *slabs; /* the blocks entities are cut from (rn_block), listed */
+    char *slab;  /* the free part of the newest, slableft bytes */
     size_t slableft;
-    rn_slot *hash;
-    rn_ent *last; /* the entity rn_find found last: team rows come grouped */
+    rn_slot *hash;       /* on a cache line */
+    const rn_slot *last; /* the slot rn_find found last: team rows come grouped */
     size_t hashcap;
+    /* Where the parts of an entity's block start (rn_layout) */
+    uint32_t acco, cnto, plo, seto, valo, texto;
+    int entcols, entkey; /* the entity row's columns, and its key's */
     char reason[1024];
     /* explain */
     const char *xkey;
@@ -301,10 +285,35 @@ typedef struct rn_run {
     size_t nkept;
 } rn_run;
 
-/* The rows entity e used, per input */
-static uint32_t *rn_nrows(const rn_run *R, const rn_ent *e)
+/* Aggregates over related inputs */
+static ex_acc *rn_accs(const rn_run *R, rn_ent *e)
 {
-    return &R->nrows[(size_t)e->idx * (size_t)R->p->ninputs];
+    return (ex_acc *)(void *)((char *)e + R->acco);
+}
+/* Tally item counts */
+static uint32_t *rn_counts(const rn_run *R, rn_ent *e)
+{
+    return (uint32_t *)(void *)((char *)e + R->cnto);
+}
+/* Per pick aggregate: the line of its first matching row */
+static uint64_t *rn_plines(const rn_run *R, rn_ent *e)
+{
+    return (uint64_t *)(void *)((char *)e + R->plo);
+}
+/* Per grouped aggregate: its groups */
+static dv_set *rn_sets(const rn_run *R, rn_ent *e)
+{
+    return (dv_set *)(void *)((char *)e + R->seto);
+}
+/* The entity row (its text inside the block) */
+static vl_value *rn_vals(const rn_run *R, rn_ent *e)
+{
+    return (vl_value *)(void *)((char *)e + R->valo);
+}
+/* The key's text, the first of the block's texts */
+static const char *rn_key(const rn_run *R, const rn_ent *e)
+{
+    return (const char *)e + R->texto;
 }
 
 struct rf_coverage {
@@ -1022,50 +1031,107 @@ static void rn_keytext(const cs_row *row, const rn_in *I, int col, const char **
     }
 }
 
-static bool rn_ent_is(const rn_ent *e, const char *s, size_t n)
+/* What a slot holds past its entity's address, for key s[0..n) of hash hv:
+ * a probe compares these bytes at once (the key's bytes past n are zero in
+ * both), reading no byte outside the slot. */
+#define RN_PROBE (sizeof(rn_slot) - offsetof(rn_slot, tag))
+typedef struct rn_probe {
+    char b[RN_PROBE];
+} rn_probe;
+
+static rn_probe rn_probe_of(uint64_t hv, const char *s, size_t n)
 {
-    return e->keyn == n && memcmp(e->key, s, n) == 0;
+    rn_slot sl;
+    memset(&sl, 0, sizeof sl);
+    sl.tag = (uint16_t)(hv >> 48);
+    if (n <= RN_INLINE) {
+        sl.n = (uint8_t)n;
+        if (n)
+            memcpy(sl.k, s, n);
+    } else {
+        /* A long key: its length and whole hash, for rn_hash_insert and
+         * so that a probe reads the block only for its own key */
+        uint32_t n32 = (uint32_t)n;
+        sl.n = RN_LONG;
+        memcpy(sl.k, &n32, sizeof n32);
+        memcpy(sl.k + sizeof n32, &hv, sizeof hv);
+    }
+    rn_probe pr;
+    memcpy(pr.b, (const char *)&sl + offsetof(rn_slot, tag), RN_PROBE);
+    return pr;
+}
+
+static bool rn_slot_is(const rn_run *R, const rn_slot *sl, const rn_probe *pr, const char *s,
+                       size_t n)
+{
+    /* A compare of a constant size: a few word loads, no call */
+    if (memcmp((const char *)sl + offsetof(rn_slot, tag), pr->b, RN_PROBE) != 0)
+        return false;
+    return n <= RN_INLINE || memcmp(rn_key(R, sl->e), s, n) == 0;
 }
 
 static rn_ent *rn_find(rn_run *R, const char *s, size_t n)
 {
     if (!R->hashcap)
         return NULL;
-    if (R->last && rn_ent_is(R->last, s, n))
-        return R->last;
-    size_t mask = R->hashcap - 1;
     uint64_t hv = rn_hash(s, n);
-    uint32_t tag = (uint32_t)(hv >> 32);
+    rn_probe pr = rn_probe_of(hv, s, n);
+    if (R->last && rn_slot_is(R, R->last, &pr, s, n))
+        return R->last->e;
+    size_t mask = R->hashcap - 1;
     for (size_t h = hv & mask;; h = (h + 1) & mask) {
         const rn_slot *sl = &R->hash[h];
         if (!sl->e)
             return NULL;
-        if (sl->tag == tag && sl->n == n && memcmp(sl->e->key, s, n) == 0)
-            return R->last = sl->e;
+        if (rn_slot_is(R, sl, &pr, s, n)) {
+            R->last = sl;
+            return sl->e;
+        }
     }
 }
 
-static void rn_slot_put(rn_slot *tab, size_t cap, rn_ent *e)
+static void rn_slot_put(rn_slot *tab, size_t cap, rn_ent *e, uint64_t hv, const rn_probe *pr)
 {
-    uint64_t hv = rn_hash(e->key, e->keyn);
     size_t h = hv & (cap - 1);
     while (tab[h].e)
         h = (h + 1) & (cap - 1);
-    tab[h] = (rn_slot){e, (uint32_t)(hv >> 32), (uint32_t)e->keyn};
+    tab[h].e = e;
+    memcpy((char *)&tab[h] + offsetof(rn_slot, tag), pr->b, RN_PROBE);
 }
 
-static void rn_hash_insert(rn_run *R, rn_ent *e)
+/* Entity e with key ks[0..kn) into the table, grown first when it would be
+ * more than half full; the slots move with what they hold, so growing reads
+ * no entity's block. */
+static void rn_hash_insert(rn_run *R, rn_ent *e, const char *ks, size_t kn)
 {
     if ((R->nents + 1) * 2 > R->hashcap) {
         size_t cap = R->hashcap ? R->hashcap * 2 : 1024;
-        free(R->hash);
-        R->hash = ar_xmalloc(cap * sizeof *R->hash);
-        memset(R->hash, 0, cap * sizeof *R->hash);
+        rn_slot *old = R->hash;
+        rn_slot *tab = aligned_alloc(64, cap * sizeof *tab);
+        if (!tab)
+            ar_xmalloc((size_t)-1 / 2); /* out of memory: the handler says so */
+        memset(tab, 0, cap * sizeof *tab);
+        for (size_t i = 0; i < R->hashcap; i++) {
+            const rn_slot *sl = &old[i];
+            if (!sl->e)
+                continue;
+            uint64_t hv;
+            if (sl->n == RN_LONG)
+                memcpy(&hv, sl->k + sizeof(uint32_t), sizeof hv);
+            else
+                hv = rn_hash(sl->k, sl->n);
+            rn_probe pr;
+            memcpy(pr.b, (const char *)sl + offsetof(rn_slot, tag), RN_PROBE);
+            rn_slot_put(tab, cap, sl->e, hv, &pr);
+        }
+        free(old);
+        R->hash = tab;
         R->hashcap = cap;
-        for (size_t i = 0; i < R->nents; i++)
-            rn_slot_put(R->hash, cap, R->ents[i]);
+        R->last = NULL;
     }
-    rn_slot_put(R->hash, R->hashcap, e);
+    uint64_t hv = rn_hash(ks, kn);
+    rn_probe pr = rn_probe_of(hv, ks, kn);
+    rn_slot_put(R->hash, R->hashcap, e, hv, &pr);
 }
 
 /* ---- evaluation ------------------------------------------------------- */
@@ -1996,8 +2062,6 @@ typedef struct rn_rec {
      * input (ex_agg_pre; where: rn_step.pc, pa), the row's values then not
      * kept (vals NULL); NULL: the main thread evaluates the row. */
     vl_value *pre;
-    ex_acc *accs; /* with pre: the entity's accumulators, and its number */
-    uint32_t idx;
     int *items;
     int nitems;
     bool fold;        /* false: the row only makes its derived entity (outside the period) */
@@ -2176,9 +2240,6 @@ static size_t rn_pad(uintptr_t p, size_t to)
     return (size_t)(-p & (to - 1));
 }
 
-/* A new entity with the row vals[0..ncols) (the key column as trimmed
- * text ks[0..kn)), its accumulators empty: one block, starting on a cache
- * line, in the order rn_ent says. */
 /* size bytes (a multiple of 64) on a cache line, zeroed, for the run. */
 static void *rn_block(rn_run *R, size_t size)
 {
@@ -2198,64 +2259,70 @@ static void *rn_block(rn_run *R, size_t size)
     return b;
 }
 
-static rn_ent *rn_ent_add(rn_run *R, const vl_value *vals, int ncols, int key, const char *ks,
-                          size_t kn, uint64_t line)
+/* Where the parts of every entity's block start, in the order rn_ent
+ * says: the same in every block of the run, the text aside. */
+static void rn_layout(rn_run *R, int entcols, int entkey)
 {
-    const rf_pack *p = R->p;
-    /* The accumulators start a line of their own unless the key leaves
-     * them at least 32 bytes of the first one. */
-    size_t acco = sizeof(rn_ent) + kn + 1;
-    acco += rn_pad(acco, 16);
-    if (acco > 32 && acco < 64)
-        acco = 64;
+    size_t acco = sizeof(rn_ent) + (size_t)R->p->ninputs * sizeof(uint32_t);
+    acco += rn_pad(acco, 8);
     size_t cnto = acco + (size_t)R->naccs * sizeof(ex_acc);
-    size_t plo = cnto + (size_t)p->nitems_total * sizeof(uint32_t);
+    size_t plo = cnto + (size_t)R->p->nitems_total * sizeof(uint32_t);
     plo += rn_pad(plo, 16);
     size_t seto = plo + (size_t)R->npicks * sizeof(uint64_t);
     seto += rn_pad(seto, 16);
     size_t valo = seto + (size_t)R->nsets * sizeof(dv_set);
     valo += rn_pad(valo, 16);
-    size_t size = valo + (size_t)ncols * sizeof(vl_value);
+    size_t texto = valo + (size_t)entcols * sizeof(vl_value);
+    if (texto > UINT32_MAX / 2)
+        ar_xmalloc((size_t)-1 / 2); /* out of memory: the handler says so */
+    R->acco = (uint32_t)acco;
+    R->cnto = (uint32_t)cnto;
+    R->plo = (uint32_t)plo;
+    R->seto = (uint32_t)seto;
+    R->valo = (uint32_t)valo;
+    R->texto = (uint32_t)texto;
+    R->entcols = entcols;
+    R->entkey = entkey;
+}
+
+/* A new entity with the row vals[0..R->entcols) (the key column as trimmed
+ * text ks[0..kn)), its accumulators empty: one block, starting on a cache
+ * line, laid out as rn_layout says. */
+static rn_ent *rn_ent_add(rn_run *R, const vl_value *vals, const char *ks, size_t kn, uint64_t line)
+{
+    int ncols = R->entcols, key = R->entkey;
+    size_t size = R->texto + kn + 1;
     for (int i = 0; i < ncols; i++)
         if (i != key && vals[i].kind == VL_TEXT)
             size += vals[i].n + 1;
     size += rn_pad(size, 64);
     if (size > UINT32_MAX || R->nents >= UINT32_MAX)
         ar_xmalloc((size_t)-1 / 2); /* out of memory: the handler says so */
-    char *block = rn_block(R, size);
-    rn_ent *e = (rn_ent *)(void *)block;
+    rn_ent *e = rn_block(R, size);
+    char *text = (char *)e + R->texto;
     if (kn)
-        memcpy(e->key, ks, kn);
-    e->keyn = (uint32_t)kn;
+        memcpy(text, ks, kn);
     e->line = line;
-    e->idx = (uint32_t)R->nents;
-    e->accs = (uint32_t)acco;
-    e->counts = (uint32_t)cnto;
-    e->plines = (uint32_t)plo;
-    e->sets = (uint32_t)seto;
-    e->vals = (uint32_t)valo;
     for (int i = 0; i < R->naccs; i++)
-        ex_acc_init(&rn_accs(e)[i]);
-    vl_value *v = rn_vals(e);
-    char *text = (char *)(v + ncols);
+        ex_acc_init(&rn_accs(R, e)[i]);
+    vl_value *v = rn_vals(R, e);
+    v[key] = vl_text(text, kn);
+    text += kn + 1;
     for (int i = 0; i < ncols; i++) {
+        if (i == key)
+            continue;
         v[i] = vals[i];
-        if (i != key && v[i].kind == VL_TEXT) {
+        if (v[i].kind == VL_TEXT) {
             memcpy(text, v[i].u.p, v[i].n);
             v[i].u.p = text;
             text += v[i].n + 1;
         }
     }
-    v[key] = vl_text(e->key, kn);
     if (R->nents == R->capents) {
-        size_t cap = R->capents ? R->capents * 2 : 1024;
-        R->ents = ar_xrealloc(R->ents, cap * sizeof *R->ents);
-        size_t ni = (size_t)p->ninputs;
-        R->nrows = ar_xrealloc(R->nrows, cap * ni * sizeof *R->nrows);
-        memset(R->nrows + R->capents * ni, 0, (cap - R->capents) * ni * sizeof *R->nrows);
-        R->capents = cap;
+        R->capents = R->capents ? R->capents * 2 : 1024;
+        R->ents = ar_xrealloc(R->ents, R->capents * sizeof *R->ents);
     }
-    rn_hash_insert(R, e);
+    rn_hash_insert(R, e, v[key].u.p, kn);
     R->ents[R->nents++] = e;
     return e;
 }
@@ -2280,8 +2347,8 @@ static int rn_entity_row(void *ctx, const cs_row *row)
         fprintf(R->xo, "%s (%s):\n", I->pin->name, I->st->path);
         rn_xrow(R, I, row, "the entity's row");
     }
-    rn_ent *e = rn_ent_add(R, R->rowvals, I->pin->ncols, I->pin->key, ks, kn, row->line);
-    rn_counts_from_cols(R, R->rowvals, rn_counts(e));
+    rn_ent *e = rn_ent_add(R, R->rowvals, ks, kn, row->line);
+    rn_counts_from_cols(R, R->rowvals, rn_counts(R, e));
     I->st->used++;
     return 0;
 }
@@ -2291,12 +2358,12 @@ static int rn_entity_row(void *ctx, const cs_row *row)
 static void rn_pick_seen(rn_run *R, rn_in *I, const cs_row *row, rn_ent *e, int g, double hits)
 {
     const rf_pack *p = R->p;
-    uint64_t *first = &rn_plines(e)[R->pickslot[g]];
+    uint64_t *first = &rn_plines(R, e)[R->pickslot[g]];
     if (hits < 1.5) {
         *first = row->line;
         /* The row's text lives in the reader's buffer until the next row:
          * the one picked value is kept with the entity. */
-        ex_acc *acc = &rn_accs(e)[R->accslot[g]];
+        ex_acc *acc = &rn_accs(R, e)[R->accslot[g]];
         if (acc->best.kind == VL_TEXT)
             acc->best = rn_copy(R, acc->best);
         return;
@@ -2305,7 +2372,7 @@ static void rn_pick_seen(rn_run *R, rn_in *I, const cs_row *row, rn_ent *e, int 
         return; /* the second match already said it */
     const ex_agg *ag = ex_agg_get(p->ex, g);
     const pk_input *ent = &p->inputs[p->entity];
-    vl_value key = rn_vals(e)[ent->key];
+    vl_value key = rn_vals(R, e)[ent->key];
     char msg[1200];
     snprintf(msg, sizeof msg,
              "%s '%.*s' has more than one row %s %s (also line %llu); the value picked "
@@ -2444,20 +2511,20 @@ static void rn_row_out(rn_run *R, rn_in *I, const cs_row *row, const char *ks, s
 /* A related row that passed every check, into its entity: the tally
  * items, the caller's notice, every aggregate over the input. vals are the
  * row's values, row its line (and the text a second pick match names). */
-static void rn_fold(rn_run *R, rn_in *I, const cs_row *row, rn_ent *e, ex_acc *accs, uint32_t idx,
-                    const vl_value *vals, const vl_value *pre, const int *items, int nitems,
-                    const char *ks, size_t kn)
+static void rn_fold(rn_run *R, rn_in *I, const cs_row *row, rn_ent *e, const vl_value *vals,
+                    const vl_value *pre, const int *items, int nitems, const char *ks, size_t kn)
 {
     const pk_input *pin = I->pin;
+    ex_acc *accs = rn_accs(R, e);
     for (int k = 0; k < nitems; k++)
-        rn_counts(e)[items[k]]++;
+        rn_counts(R, e)[items[k]]++;
     if (R->rowscratch)
         rn_row_out(R, I, row, ks, kn, items, nitems);
     ex_env env;
     /* A row a worker evaluated is not read here (an input with a grouped
      * aggregate is evaluated here). */
     if (!pre) {
-        rn_env(R, &env, rn_vals(e));
+        rn_env(R, &env, rn_vals(R, e));
         env.space[PK_SP_ROW] = vals;
         if (pin->reads_measures)
             rn_row_measures(R, &env);
@@ -2467,7 +2534,7 @@ static void rn_fold(rn_run *R, rn_in *I, const cs_row *row, rn_ent *e, ex_acc *a
         ex_acc *acc = &accs[st->acc];
         double before = acc->hits;
         if (st->set >= 0)
-            dv_step(R->groups, &rn_sets(e)[st->set], st->ag, acc, &env, 1);
+            dv_step(R->groups, &rn_sets(R, e)[st->set], st->ag, acc, &env, 1);
         else if (pre)
             ex_agg_step_pre(st->ag, acc, st->pc >= 0 ? &pre[st->pc] : NULL,
                             st->pa >= 0 ? &pre[st->pa] : NULL, 1);
@@ -2476,7 +2543,7 @@ static void rn_fold(rn_run *R, rn_in *I, const cs_row *row, rn_ent *e, ex_acc *a
         if (st->pick >= 0 && acc->hits != before)
             rn_pick_seen(R, I, row, e, st->g, acc->hits);
     }
-    R->nrows[(size_t)idx * (size_t)R->p->ninputs + (size_t)I->index]++;
+    e->nrows[I->index]++;
     I->st->used++;
 }
 
@@ -2513,7 +2580,7 @@ static int rn_rec_note(rn_run *R, rn_in *I, const cs_row *row, rn_ent *e, const 
     bool may_pick = false;
     if (pre) {
         ex_env env;
-        rn_env(R, &env, rn_vals(e));
+        rn_env(R, &env, rn_vals(R, e));
         env.space[PK_SP_ROW] = v;
         if (I->pin->reads_measures)
             rn_row_measures(R, &env);
@@ -2589,10 +2656,6 @@ static int rn_rec_note(rn_run *R, rn_in *I, const cs_row *row, rn_ent *e, const 
     if (!e) {
         memcpy(b, ks, kn);
         r->ks = b;
-    }
-    if (pre) {
-        r->accs = rn_accs(e);
-        r->idx = e->idx;
     }
     /* The report's length is asked only when a line was written since. */
     uint64_t said = I->st->rejected + I->st->problems;
@@ -2678,7 +2741,7 @@ static int rn_related_row(void *ctx, const cs_row *row)
     }
     if (derive && !R->rel) {
         vl_value kv = vl_text(ks, kn);
-        e = rn_ent_add(R, &kv, 1, 0, ks, kn, row->line);
+        e = rn_ent_add(R, &kv, ks, kn, row->line);
     }
     if (pin->period >= 0) {
         vl_value d = R->rowvals[pin->period];
@@ -2699,7 +2762,7 @@ static int rn_related_row(void *ctx, const cs_row *row)
         rn_xrow(R, I, row, "counted");
     if (R->rel)
         return rn_rec_note(R, I, row, e, ks, kn, items, nitems, true);
-    rn_fold(R, I, row, e, rn_accs(e), e->idx, R->rowvals, NULL, items, nitems, ks, kn);
+    rn_fold(R, I, row, e, R->rowvals, NULL, items, nitems, ks, kn);
     return 0;
 }
 
@@ -2714,9 +2777,9 @@ static void rn_every_entity(rn_run *R, rn_in *I)
     rn_in *E = &R->in[ent->derived ? ent->from : p->entity];
     for (size_t i = 0; i < R->nents; i++) {
         rn_ent *e = R->ents[i];
-        if (rn_nrows(R, e)[I->index])
+        if (e->nrows[I->index])
             continue;
-        vl_value key = rn_vals(e)[ent->key];
+        vl_value key = rn_vals(R, e)[ent->key];
         char msg[1024];
         snprintf(msg, sizeof msg, "%s '%.*s' has no rows in %s (%s)", ent->cols[ent->key].id,
                  (int)key.n, key.u.p, I->pin->name, I->st->path);
@@ -2975,7 +3038,6 @@ static void rn_free(rn_run *R)
         if (R->in[k].r)
             cs_close(R->in[k].r);
     free(R->ents);
-    free(R->nrows);
     while (R->slabs) {
         char *next;
         memcpy(&next, R->slabs, sizeof next);
@@ -3342,7 +3404,7 @@ static void rn_fold_rec(rn_run *R, rn_in *I, rn_rec *r)
         e = rn_find(R, r->ks, r->kn);
         if (!e) {
             vl_value kv = vl_text(r->ks, r->kn);
-            e = rn_ent_add(R, &kv, 1, 0, r->ks, r->kn, r->line);
+            e = rn_ent_add(R, &kv, r->ks, r->kn, r->line);
         }
     }
     if (!r->fold)
@@ -3352,11 +3414,7 @@ static void rn_fold_rec(rn_run *R, rn_in *I, rn_rec *r)
     row.line = r->line;
     row.nfields = r->nfields;
     row.fields = r->fields;
-    /* A row the worker evaluated names its accumulators: the entity's
-     * header, another cache line, is not read again here. */
-    ex_acc *accs = r->pre ? r->accs : rn_accs(e);
-    uint32_t idx = r->pre ? r->idx : e->idx;
-    rn_fold(R, I, &row, e, accs, idx, r->vals, r->pre, r->items, r->nitems, r->ks, r->kn);
+    rn_fold(R, I, &row, e, r->vals, r->pre, r->items, r->nitems, r->ks, r->kn);
 }
 
 /* Hand a finished piece on: 0 go on, non-zero stop (-1 an error). */
@@ -3704,8 +3762,8 @@ static int rn_stream_split(rn_run *R, rn_in *I, int threads, size_t chunk, FILE 
 static void rn_eval_range(rn_run *R, size_t from, size_t to)
 {
     for (size_t i = from; i < to && !R->stopped; i++)
-        rn_evaluate(R, rn_vals(R->ents[i]), rn_accs(R->ents[i]), rn_sets(R->ents[i]),
-                    rn_counts(R->ents[i]), R->ents[i]->line, i);
+        rn_evaluate(R, rn_vals(R, R->ents[i]), rn_accs(R, R->ents[i]), rn_sets(R, R->ents[i]),
+                    rn_counts(R, R->ents[i]), R->ents[i]->line, i);
 }
 
 typedef struct rn_evpart {
@@ -3887,6 +3945,11 @@ int rf_run(const rf_pack *p, const rf_run_options *o, const rf_input *inputs, si
     R.empty_sets = ar_alloc(R.a, (size_t)(R.nsets + 1) * sizeof *R.empty_sets);
     if (R.nsets)
         R.groups = dv_new();
+    /* A derived entity's row is its key alone */
+    if (p->inputs[p->entity].derived)
+        rn_layout(&R, 1, 0);
+    else
+        rn_layout(&R, p->inputs[p->entity].ncols, p->inputs[p->entity].key);
 
     const char **names = NULL;
     if (!rn_columns(&R, &names)) {
@@ -3963,8 +4026,8 @@ int rf_run(const rf_pack *p, const rf_run_options *o, const rf_input *inputs, si
                 rn_every_entity(&R, &R.in[k]);
         if (rc == 0 && R.rk) {
             for (size_t i = 0; i < R.nents; i++)
-                rn_rank_note(&R, rn_vals(R.ents[i]), rn_accs(R.ents[i]), rn_sets(R.ents[i]),
-                             rn_counts(R.ents[i]));
+                rn_rank_note(&R, rn_vals(&R, R.ents[i]), rn_accs(&R, R.ents[i]),
+                             rn_sets(&R, R.ents[i]), rn_counts(&R, R.ents[i]));
             rk_finish(R.rk, d, E->st->path);
         }
         if (rc == 0 && rn_can_split_eval(&R, o->threads))

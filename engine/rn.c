@@ -268,7 +268,7 @@ typedef struct rn_run {
     rn_wop *wops; /* the result row as written: own columns and runs of the rest */
     int nwops;
     struct rn_memo *memo;  /* RN_MEMO_SLOTS entries, made at first use (each worker its own) */
-    unsigned char *mkey;   /* the row's key, RN_MEMO_KEY bytes */
+    unsigned char *mkey;   /* the row's key past its counts, RN_MEMO_KEY bytes */
     unsigned char *cstate; /* per condition of the row: 0 false, 1 true, 2 undecided */
     /* rankings */
     rk_state *rk;
@@ -676,11 +676,23 @@ static bool rn_convert_cell(rn_run *R, rn_in *I, const cs_row *row, int c, int p
 static inline bool rn_ymd10(const unsigned char *s, int32_t *days)
 {
     static const unsigned char dim[13] = {0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    unsigned y0 = s[0] - 48u, y1 = s[1] - 48u, y2 = s[2] - 48u, y3 = s[3] - 48u;
-    unsigned m0 = s[5] - 48u, m1 = s[6] - 48u, d0 = s[8] - 48u, d1 = s[9] - 48u;
-    if ((y0 > 9) | (y1 > 9) | (y2 > 9) | (y3 > 9) | (m0 > 9) | (m1 > 9) | (d0 > 9) | (d1 > 9))
+    /* The digits eight at a time: "YYYY-MM-" as a little-endian word, each
+     * byte xor '0' (a digit becomes 0..9), tested for "above 9" by adding
+     * 0x76 (the high bit then says so, or the byte had it already), then
+     * paired by one multiply-add (t0*10 + t1 in byte 0, and so on). */
+    const uint64_t zeros = 0x3030303030303030ULL, digits = 0x0080800080808080ULL;
+    uint64_t a;
+    uint16_t b;
+    memcpy(&a, s, 8);
+    memcpy(&b, s + 8, 2);
+    uint64_t t = a ^ zeros;
+    unsigned u = (unsigned)b ^ 0x3030u;
+    if ((((t + 0x7676767676767676ULL) | t) & digits) | (((u + 0x7676u) | u) & 0x8080u))
         return false;
-    unsigned y = y0 * 1000 + y1 * 100 + y2 * 10 + y3, m = m0 * 10 + m1, d = d0 * 10 + d1;
+    t &= 0x00FFFF00FFFFFFFFULL; /* the dashes out, or their bytes carry */
+    uint64_t pr = t * 10 + (t >> 8);
+    unsigned y = (unsigned)(pr & 0xFF) * 100 + (unsigned)(pr >> 16 & 0xFF),
+             m = (unsigned)(pr >> 40 & 0xFF), d = (u & 0xFF) * 10 + (u >> 8);
     if (!y || m - 1 >= 12 || !d)
         return false;
     if (d > dim[m]) {
@@ -739,47 +751,62 @@ static bool rn_convert(rn_run *R, rn_in *I, const cs_row *row, vl_value *vals)
         /* The common cells, short plain digits and untrimmed text, skip the
          * general parser: on a million-row sheet it is the largest cost
          * after libcsv itself. Anything unusual takes the full path. */
-        if (pc->how == RN_INT && f->num >= 0) {
-            /* The reader read the digits (cs_digits). */
-            if (f->num >= pc->lo && f->num <= pc->hi) {
-                vals[pc->c] = vl_int(f->num);
-                counts[pc->slot] += (uint32_t)f->num;
-                continue;
+        switch (pc->how) {
+        case RN_TEXT:
+            if (n) {
+                unsigned char a = s[0], z = s[n - 1];
+                if (a > ' ' && a != 0xE3 && z > ' ' && z != 0x80) {
+                    vals[pc->c] = vl_text(f->p, n);
+                    continue;
+                }
             }
-        } else if (pc->how == RN_INT && n && n <= 9) {
-            int64_t x = 0;
-            size_t i = 0;
-            while (i < n && (unsigned)(s[i] - '0') < 10)
-                x = x * 10 + (s[i++] - '0');
-            if (i == n && x >= pc->lo && x <= pc->hi) {
-                vals[pc->c] = vl_int(x);
-                counts[pc->slot] += (uint32_t)x;
-                continue;
+            break;
+        case RN_ENUM:
+            if (n) {
+                /* a label as written, with nothing to trim: found by its bytes */
+                unsigned char a = s[0], z = s[n - 1];
+                int lv;
+                if (a > ' ' && a != 0xE3 && z > ' ' && z != 0x80 &&
+                    (lv = vl_enum_find(pc->eix, f->p, n)) >= 0) {
+                    vals[pc->c] = vl_enumv(pc->en, lv);
+                    continue;
+                }
             }
-        } else if (pc->how == RN_TEXT && n) {
-            unsigned char a = s[0], z = s[n - 1];
-            if (a > ' ' && a != 0xE3 && z > ' ' && z != 0x80) {
-                vals[pc->c] = vl_text(f->p, n);
-                continue;
-            }
-        } else if (pc->how == RN_ENUM && n) {
-            /* a label as written, with nothing to trim: found by its bytes */
-            unsigned char a = s[0], z = s[n - 1];
-            int lv;
-            if (a > ' ' && a != 0xE3 && z > ' ' && z != 0x80 &&
-                (lv = vl_enum_find(pc->eix, f->p, n)) >= 0) {
-                vals[pc->c] = vl_enumv(pc->en, lv);
-                continue;
-            }
-        } else if (pc->how == RN_DATE && n == 10 && s[4] == '-' && s[7] == '-') {
+            break;
+        case RN_DATE:
             /* 2025-03-05 exactly, the form nearly every export writes: the
              * general parser would read the same date after trimming and
              * normalising digits that are already plain. */
-            int32_t days;
-            if (rn_ymd10(s, &days)) {
-                vals[pc->c] = vl_date(days);
-                continue;
+            if (n == 10 && s[4] == '-' && s[7] == '-') {
+                int32_t days;
+                if (rn_ymd10(s, &days)) {
+                    vals[pc->c] = vl_date(days);
+                    continue;
+                }
             }
+            break;
+        case RN_INT:
+            if (f->num >= 0) {
+                /* The reader read the digits (cs_digits). */
+                if (f->num >= pc->lo && f->num <= pc->hi) {
+                    vals[pc->c] = vl_int(f->num);
+                    counts[pc->slot] += (uint32_t)f->num;
+                    continue;
+                }
+            } else if (n && n <= 9) {
+                int64_t x = 0;
+                size_t i = 0;
+                while (i < n && (unsigned)(s[i] - '0') < 10)
+                    x = x * 10 + (s[i++] - '0');
+                if (i == n && x >= pc->lo && x <= pc->hi) {
+                    vals[pc->c] = vl_int(x);
+                    counts[pc->slot] += (uint32_t)x;
+                    continue;
+                }
+            }
+            break;
+        case RN_GENERAL:
+            break;
         }
         if (!n && pc->empty_ok) {
             vals[pc->c] = pc->empty; /* a count's 0 adds nothing */
@@ -1573,13 +1600,13 @@ static void rn_memo_plan(rn_run *R)
     R->memo_on = true;
 }
 
-/* The row's key in R->mkey: its tally counts, then each column read, as
- * its kind and the bytes that tell values of that kind apart. */
-static bool rn_memo_key(rn_run *R, const vl_value *vals, const uint32_t *counts, size_t *kn)
+/* The row's key: its tally counts (read in place), then in R->mkey each
+ * column read, as its kind and the bytes that tell values of that kind
+ * apart; *kn the latter's length. */
+static bool rn_memo_key(rn_run *R, const vl_value *vals, size_t *kn)
 {
     unsigned char *k = R->mkey;
-    size_t o = (size_t)R->p->nitems_total * 4;
-    memcpy(k, counts, o);
+    size_t o = 0;
     for (int i = 0; i < R->nmcols; i++) {
         const vl_value *v = &vals[R->mcols[i]];
         k[o++] = (unsigned char)v->kind;
@@ -1612,19 +1639,24 @@ static bool rn_memo_key(rn_run *R, const vl_value *vals, const uint32_t *counts,
     return true;
 }
 
-static uint64_t rn_memo_hash(const unsigned char *k, size_t n)
+/* Mixes k[0..n) into h: a multiply per word (the slot is the hash's top
+ * byte, which every bit of the words reaches). */
+static uint64_t rn_memo_mix(uint64_t h, const unsigned char *k, size_t n)
 {
-    uint64_t h = n * 0x9E3779B97F4A7C15ULL, w;
+    const uint64_t m = 0x9E3779B97F4A7C15ULL;
+    uint64_t w;
     size_t i = 0;
     for (; i + 8 <= n; i += 8) {
         memcpy(&w, k + i, 8);
-        h = (h ^ w) * 0x9E3779B97F4A7C15ULL;
-        h ^= h >> 29;
+        h = (h + w) * m;
     }
-    w = 0;
-    memcpy(&w, k + i, n - i);
-    h = (h ^ w) * 0x9E3779B97F4A7C15ULL;
-    return h ^ (h >> 32);
+    if (i < n) {
+        w = 0;
+        for (size_t j = 0; i + j < n; j++)
+            w |= (uint64_t)k[i + j] << (8 * j);
+        h = (h + w) * m;
+    }
+    return h;
 }
 
 /* A hit: the result the entry keeps, counted and written. */
@@ -1765,21 +1797,26 @@ static void rn_evaluate(rn_run *R, const vl_value *vals, const ex_acc *accs, con
             cov->items[i] += counts[i] > 0;
     rn_memo *me = NULL;
     size_t kn;
-    if (R->memo_on && !explain && rn_memo_key(R, vals, counts, &kn)) {
-        uint64_t h = rn_memo_hash(R->mkey, kn);
+    if (R->memo_on && !explain && rn_memo_key(R, vals, &kn)) {
+        size_t cn = (size_t)p->nitems_total * 4;
+        uint64_t h = rn_memo_mix(rn_memo_mix(kn, (const unsigned char *)counts, cn), R->mkey, kn);
+        h ^= h >> 31;
+        h *= 0xBF58476D1CE4E5B9ULL;
         if (!R->memo) {
             R->memo = ar_alloc(R->a, RN_MEMO_SLOTS * sizeof *R->memo);
             memset(R->memo, 0, RN_MEMO_SLOTS * sizeof *R->memo);
         }
         me = &R->memo[h >> 56];
-        if (me->datan && me->hash == h && me->keyn == kn && memcmp(me->b, R->mkey, kn) == 0) {
+        if (me->datan && me->hash == h && me->keyn == cn + kn && memcmp(me->b, counts, cn) == 0 &&
+            memcmp(me->b + cn, R->mkey, kn) == 0) {
             rn_memo_replay(R, me, vals);
             return;
         }
         me->datan = 0; /* filled below, if the row's cells fit */
         me->hash = h;
-        me->keyn = (uint16_t)kn;
-        memcpy(me->b, R->mkey, kn);
+        me->keyn = (uint16_t)(cn + kn);
+        memcpy(me->b, counts, cn);
+        memcpy(me->b + cn, R->mkey, kn);
     }
     ex_env env;
     rn_env(R, &env, vals);

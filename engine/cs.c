@@ -1442,9 +1442,21 @@ void cs_split_init(cs_split *sp, unsigned char delim)
     sp->delim = delim ? delim : ',';
 }
 
+/* Outside quotes the state after a run of bytes that are neither quote nor
+ * line break is set by the last of them that is not a blank (the delimiter:
+ * START; anything else: PLAIN), or left as it was: it is worked out only
+ * where it matters, at a quote (and at the end), by looking back from there
+ * to `lo`, the point after the last byte the state was moved by. */
+static int cs_split_back(const unsigned char *s, size_t lo, size_t i, int st, unsigned char d)
+{
+    while (i > lo && (s[i - 1] == ' ' || s[i - 1] == '\t') && s[i - 1] != d)
+        i--;
+    return i > lo ? (s[i - 1] == d ? CS_SP_START : CS_SP_PLAIN) : st;
+}
+
 size_t cs_split_scan(cs_split *sp, const unsigned char *s, size_t n, uint64_t *lines)
 {
-    size_t cut = 0;
+    size_t cut = 0, lo = 0;
     uint64_t nl = 0, cutnl = 0;
     int st = sp->state;
     bool blanks = sp->blanks;
@@ -1453,39 +1465,39 @@ size_t cs_split_scan(cs_split *sp, const unsigned char *s, size_t n, uint64_t *l
         nl++; /* the CR that ended the last call stood alone */
     if (n)
         sp->cr = false;
-    const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
 #if defined(__SSE2__)
     const __m128i vq = _mm_set1_epi8('"'), vcr = _mm_set1_epi8('\r'), vlf = _mm_set1_epi8('\n');
-    const __m128i vd = _mm_set1_epi8((char)d), vsp = _mm_set1_epi8(' '), vtab = _mm_set1_epi8('\t');
+#else
+    const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
 #endif
     for (size_t i = 0; i < n; i++) {
 #if defined(__SSE2__)
-        /* The same as the word loop below, sixteen bytes a step, up to the
-         * first quote or line break: the state moves by the last byte
-         * before it that is not a blank (outside quotes). */
+        /* Sixteen bytes a step up to the first quote or CR: the LFs in
+         * them are counted, and outside quotes each is a record's end. */
         while (st != CS_SP_CLOSED && i + 16 <= n) {
             __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
             unsigned stop = (unsigned)_mm_movemask_epi8(
-                _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, vq), _mm_cmpeq_epi8(v, vcr)),
-                             _mm_cmpeq_epi8(v, vlf)));
-            unsigned k = stop ? (unsigned)__builtin_ctz(stop) : 16;
-            if (st != CS_SP_QUOTED) {
-                __m128i blank = _mm_or_si128(_mm_cmpeq_epi8(v, vsp), _mm_cmpeq_epi8(v, vtab));
-                blank = _mm_andnot_si128(_mm_cmpeq_epi8(v, vd), blank);
-                unsigned keep = ~(unsigned)_mm_movemask_epi8(blank) & ((1u << k) - 1);
-                if (keep) {
-                    unsigned last = 31 - (unsigned)__builtin_clz(keep);
-                    st = s[i + last] == d ? CS_SP_START : CS_SP_PLAIN;
+                _mm_or_si128(_mm_cmpeq_epi8(v, vq), _mm_cmpeq_epi8(v, vcr)));
+            unsigned lf = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, vlf));
+            if (stop)
+                lf &= (1u << __builtin_ctz(stop)) - 1;
+            if (lf) {
+                nl += (unsigned)__builtin_popcount(lf);
+                if (st != CS_SP_QUOTED) {
+                    lo = i + 32 - (size_t)__builtin_clz(lf);
+                    cut = lo;
+                    cutnl = nl;
+                    st = CS_SP_START;
                 }
             }
-            i += k;
-            if (stop)
+            if (stop) {
+                i += (size_t)__builtin_ctz(stop);
                 break;
+            }
+            i += 16;
         }
-#endif
-        /* Eight bytes with no quote and no line break move the state by
-         * their last byte that is not a blank (outside quotes), or not at
-         * all (inside): most of a roster goes by a word at a time. */
+#else
+        /* Eight bytes with no quote and no line break a step. */
         while (st != CS_SP_CLOSED && i + 8 <= n) {
             uint64_t w, q, cr, lf;
             memcpy(&w, s + i, 8);
@@ -1494,16 +1506,9 @@ size_t cs_split_scan(cs_split *sp, const unsigned char *s, size_t n, uint64_t *l
             lf = w ^ (ones * '\n');
             if ((((q - ones) & ~q) | ((cr - ones) & ~cr) | ((lf - ones) & ~lf)) & high)
                 break;
-            if (st != CS_SP_QUOTED)
-                for (int k = 7; k >= 0; k--) {
-                    unsigned char b = s[i + (size_t)k];
-                    if ((b == ' ' || b == '\t') && b != d)
-                        continue;
-                    st = b == d ? CS_SP_START : CS_SP_PLAIN;
-                    break;
-                }
             i += 8;
         }
+#endif
         if (i >= n)
             break;
         unsigned char c = s[i];
@@ -1511,6 +1516,9 @@ size_t cs_split_scan(cs_split *sp, const unsigned char *s, size_t n, uint64_t *l
         if (brk && (c == '\n' || i + 1 >= n || s[i + 1] != '\n'))
             nl++; /* a CR counts when no LF follows; one at the end of s is
                      counted with the next call's LF, or never cut after */
+        if (st == CS_SP_START || st == CS_SP_PLAIN)
+            st = cs_split_back(s, lo, i, st, d);
+        lo = i + 1;
         switch (st) {
         case CS_SP_QUOTED:
             if (c == '"')
@@ -1557,6 +1565,8 @@ size_t cs_split_scan(cs_split *sp, const unsigned char *s, size_t n, uint64_t *l
             cutnl = nl;
         }
     }
+    if (st == CS_SP_START || st == CS_SP_PLAIN)
+        st = cs_split_back(s, lo, n, st, d);
     /* A CR ending s whose LF is in the next call: counted there. */
     if (n && s[n - 1] == '\r') {
         nl--;

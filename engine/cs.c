@@ -241,8 +241,8 @@ static bool cs_grow(cs_reader *r, size_t n)
         size_t cap = r->fcap ? r->fcap : 4096;
         while (cap - r->flen < n + 1)
             cap *= 2;
-        /* The row's cells so far point into the old buffer (or at
-         * cs_short): moved by hand, so each can be re-pointed. */
+        /* The row's cells so far point into the old buffer: moved by
+         * hand, so each can be re-pointed. */
         char *nb = ar_xmalloc(cap);
         if (r->flen)
             memcpy(nb, r->fbuf, r->flen);
@@ -259,48 +259,23 @@ static bool cs_grow(cs_reader *r, size_t n)
     return true;
 }
 
-/* A cell of one ASCII byte (most count cells: 0, 1) is not copied: it
- * points at its byte here, each followed by a NUL. */
-#define CS_B2(c) (char)(c), 0
-#define CS_B8(c)                                                                                   \
-    CS_B2(c), CS_B2(c + 1), CS_B2(c + 2), CS_B2(c + 3), CS_B2(c + 4), CS_B2(c + 5), CS_B2(c + 6),  \
-        CS_B2(c + 7)
-#define CS_B64(c)                                                                                  \
-    CS_B8(c), CS_B8(c + 8), CS_B8(c + 16), CS_B8(c + 24), CS_B8(c + 32), CS_B8(c + 40),            \
-        CS_B8(c + 48), CS_B8(c + 56)
-static const char cs_short[256] = {CS_B64(0), CS_B64(64)};
-
-static void cs_take(cs_reader *r, const unsigned char *u, size_t n, size_t nf, size_t fl)
+/* The cell's number (cs_field.num): a one-digit cell always, one of 2 to 9
+ * digits in a column given to cs_digits. It is read here, from libcsv's
+ * buffer, while the cell is at hand: the run then takes its value without a
+ * second look at its text. */
+static inline int64_t cs_num(const cs_reader *r, const unsigned char *u, size_t n, size_t nf)
 {
-    cs_field *f = &r->fields[nf];
-    r->nfields = nf + 1;
-    r->flen = fl + n + 1;
-    f->n = n;
-    f->num = -1;
-    if (n <= 1) {
-        unsigned c = n ? u[0] : 0;
-        if (c - '0' < 10)
-            f->num = c - '0';
-        if (c < 0x80) {
-            f->p = cs_short + 2 * c;
-            return;
-        }
-    } else if (n <= 9 && nf < r->ndig && r->dig[nf]) {
-        /* A number is read here, from libcsv's buffer, while the cell is
-         * at hand: the run then takes its value without a second look at
-         * its text. */
-        int64_t x = 0;
-        size_t i = 0;
-        while (i < n && (unsigned)(u[i] - '0') < 10)
-            x = x * 10 + (u[i++] - '0');
-        if (i == n)
-            f->num = x;
+    if (n == 1)
+        return (unsigned)(u[0] - '0') < 10 ? u[0] - '0' : -1;
+    if (n < 2 || n > 9 || nf >= r->ndig || !r->dig[nf])
+        return -1;
+    int64_t x = 0;
+    for (size_t i = 0; i < n; i++) {
+        if ((unsigned)(u[i] - '0') >= 10)
+            return -1;
+        x = x * 10 + (u[i] - '0');
     }
-    /* Last, because the stores through d could alias r's fields. */
-    char *d = r->fbuf + fl;
-    f->p = d;
-    ar_copy_short(d, (const char *)u, n);
-    d[n] = 0;
+    return x;
 }
 
 /* The first cells of a file, and long ones: out of the way of the usual
@@ -313,17 +288,42 @@ cs_take_slow(cs_reader *r, const unsigned char *u, size_t n)
 {
     if ((r->nfields == r->nfcap || r->fcap - r->flen < n + 1) && !cs_grow(r, n))
         return;
-    cs_take(r, u, n, r->nfields, r->flen);
+    size_t nf = r->nfields, fl = r->flen;
+    cs_field *f = &r->fields[nf];
+    r->nfields = nf + 1;
+    r->flen = fl + n + 1;
+    f->n = n;
+    f->num = cs_num(r, u, n, nf);
+    char *d = r->fbuf + fl;
+    f->p = d;
+    memcpy(d, u, n);
+    d[n] = 0;
 }
 
+/* A cell of up to 16 bytes is copied as 16, one load and one store:
+ * libcsv's field buffer, where u points, holds at least CS_CHUNK bytes
+ * (cs_parse sets its growth step to that before libcsv allocates it), and
+ * below r->froom the row buffer has 16 bytes and the NUL's to spare. The
+ * bytes past the cell are the next cell's or never read. */
 static void cs_cb_field(void *s, size_t n, void *data)
 {
     cs_reader *r = data;
+    const unsigned char *u = s;
     size_t nf = r->nfields, fl = r->flen;
-    if (nf == r->nfcap || fl >= r->froom || n > 16)
-        cs_take_slow(r, s, n);
-    else
-        cs_take(r, s, n, nf, fl);
+    if (nf == r->nfcap || fl >= r->froom || n > 16) {
+        cs_take_slow(r, u, n);
+        return;
+    }
+    cs_field *f = &r->fields[nf];
+    char *d = r->fbuf + fl;
+    r->nfields = nf + 1;
+    r->flen = fl + n + 1;
+    f->n = n;
+    f->num = cs_num(r, u, n, nf);
+    f->p = d;
+    /* Last, because the stores through d could alias r's fields. */
+    memcpy(d, u, 16);
+    d[n] = 0;
 }
 
 static bool cs_hblank(unsigned char c)

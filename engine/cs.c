@@ -90,6 +90,12 @@ struct cs_reader {
                         CRLF is next */
     uint64_t nbrk;   /* line breaks the stretch's rows ended at so far */
     uint64_t stopat; /* nbrk at the row whose callback asked to stop */
+    /* The first bytes of a first cell that send a row to cs_row_problem:
+     * those a header cell, a blank, a byte-order mark or an ideographic
+     * space starts with, and NUL (an empty cell); every byte before the
+     * header is read. */
+    unsigned char look[256];
+    cs_row row; /* the row handed over when it has no problem */
 
     /* the row being built */
     unsigned rowflags;
@@ -357,6 +363,15 @@ static void cs_trim(const unsigned char **sp, size_t *np)
     *np = n;
 }
 
+static void cs_set_look(cs_reader *r)
+{
+    memset(r->look, 0, sizeof r->look);
+    static const unsigned char first[] = {0, ' ', '\t', 0xE3, 0xEF};
+    for (size_t i = 0; i < sizeof first; i++)
+        r->look[first[i]] = 1;
+    r->look[(unsigned char)r->hdr[0][0]] = 1;
+}
+
 static void cs_take_header(cs_reader *r, uint64_t line)
 {
     r->hbuf = ar_xmalloc(r->flen ? r->flen : 1);
@@ -374,6 +389,7 @@ static void cs_take_header(cs_reader *r, uint64_t line)
     r->nh = r->nfields;
     r->hline = line;
     r->have_header = true;
+    cs_set_look(r);
 }
 
 static bool cs_is_bom(const cs_field *f)
@@ -453,6 +469,41 @@ static const char *cs_row_problem(cs_reader *r, size_t nf, bool *reject)
     return NULL;
 }
 
+/* The header row, a row with a problem to check for or to note, and rows
+ * after the reading stopped or failed. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void
+cs_row_slow(cs_reader *r, uint64_t start, uint64_t end, size_t nf)
+{
+    if (r->stop || r->failed) {
+        r->rowflags = 0;
+        r->flen = 0;
+        return;
+    }
+    bool reject;
+    const char *problem = cs_row_problem(r, nf, &reject);
+    r->rowflags = 0;
+    if (!r->have_header) {
+        if (problem)
+            dg_add(r->d, RF_WARNING, RF_CLASS_INPUT, r->path, start, 0, 0, NULL, "header: %s",
+                   problem);
+        r->nfields = nf;
+        cs_take_header(r, start);
+        r->nfields = 0;
+        r->stop = 1;
+    } else {
+        cs_row row = {start, end - start + 1, nf, r->fields, NULL, 0, problem, reject};
+        int rc = r->fn(r->ctx, &row);
+        if (rc) {
+            r->stop = rc;
+            r->stopat = r->nbrk;
+        }
+    }
+    r->flen = 0;
+}
+
 static void cs_cb_row(int c, void *data)
 {
     cs_reader *r = data;
@@ -483,37 +534,30 @@ static void cs_cb_row(int c, void *data)
     r->row_start = end + 1;
     size_t nf = r->nfields;
     r->nfields = 0;
-    unsigned flags = r->rowflags;
-    r->rowflags = 0;
     /* r->flen has n + 1 for each cell: all empty when it is nf. */
-    bool blank = r->flen == nf;
-    if (blank || r->stop || r->failed) {
-        if (blank)
-            r->blank += end - start + 1;
+    if (r->flen == nf) {
+        r->blank += end - start + 1;
         r->flen = 0;
+        r->rowflags = 0;
         return;
     }
-    r->rowflags = flags;
-    bool reject;
-    const char *problem = cs_row_problem(r, nf, &reject);
-    r->rowflags = 0;
-    if (!r->have_header) {
-        if (problem)
-            dg_add(r->d, RF_WARNING, RF_CLASS_INPUT, r->path, start, 0, 0, NULL, "header: %s",
-                   problem);
-        r->nfields = nf;
-        cs_take_header(r, start);
-        r->nfields = 0;
-        r->stop = 1;
-    } else {
-        cs_row row = {start, end - start + 1, nf, r->fields, NULL, 0, problem, reject};
-        int rc = r->fn(r->ctx, &row);
+    /* A row of data with nothing to note (see cs_row_problem): nothing was
+     * repaired, and its first cell starts with none of the bytes in look. */
+    if (!(r->rowflags | (unsigned)r->stop | r->failed) &&
+        !r->look[(unsigned char)r->fields[0].p[0]]) {
+        r->flen = 0;
+        r->row.line = start;
+        r->row.nlines = end - start + 1;
+        r->row.nfields = nf;
+        r->row.fields = r->fields;
+        int rc = r->fn(r->ctx, &r->row);
         if (rc) {
             r->stop = rc;
             r->stopat = r->nbrk;
         }
+        return;
     }
-    r->flen = 0;
+    cs_row_slow(r, start, end, nf);
 }
 
 /* ---- feeding libcsv ------------------------------------------------------- */
@@ -1312,6 +1356,7 @@ cs_reader *cs_open(const char *path, const char *label, const cs_options *opt, r
     r->want = opt ? opt->encoding : CS_ENC_AUTO;
     r->enc = r->want;
     r->line = r->row_start = 1;
+    memset(r->look, 1, sizeof r->look);
     r->fd = open(path, O_RDONLY);
     if (r->fd < 0) {
         dg_add(d, RF_ERROR, RF_CLASS_INPUT, path, 0, 0, 0, NULL, "cannot open the %s file: %s",
@@ -1621,6 +1666,7 @@ cs_reader *cs_open_chunk(const cs_reader *whole, const unsigned char *buf, size_
     r->nh = whole->nh;
     r->hline = whole->hline;
     r->have_header = true;
+    cs_set_look(r);
     r->dig = whole->dig;
     r->ndig = whole->ndig;
     if (r->enc == CS_ENC_GB18030 && cs_gb_start(r) < 0) {

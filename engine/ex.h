@@ -228,6 +228,21 @@ void ex_agg_step(const ex_agg *g, ex_acc *a, const ex_env *env, double w);
  * the filter's value, NULL if g has none; arg the argument's, read only
  * if the filter passes and g is not a count (NULL then). */
 void ex_agg_pre(const ex_agg *g, const ex_env *env, vl_value pre[2]);
+/* ex_agg_pre for several aggregates over one relation at once, in one
+ * program made by ex_pre_compile (in `a`, before any row is run; then it is
+ * only read, and threads may share it): a subexpression they share
+ * (years_between(birth_date, as_of) in an average, a count's filter and a
+ * pick's argument) is worked out once a row. For aggregate k, ex_pre_run
+ * writes what ex_agg_pre gives to pre[pc[k]] (its filter's value) and
+ * pre[pa[k]] (its argument's), each where it is >= 0. A row the program
+ * does not finish (a missing value, an overflow: see ex_fast_run), and an
+ * aggregate it does not compute (a part with text or `in`), go through
+ * ex_agg_pre itself. Grouped aggregates are not for ex_agg_pre: with one
+ * among them, ex_pre_compile returns NULL. */
+typedef struct ex_pre ex_pre;
+const ex_pre *ex_pre_compile(ar_arena *a, const ex_agg *const *aggs, const int *pc, const int *pa,
+                             int n);
+void ex_pre_run(const ex_pre *x, const ex_env *env, vl_value *pre);
 void ex_agg_step_pre(const ex_agg *g, ex_acc *a, const vl_value *cond, const vl_value *arg,
                      double w);
 /* Grouped aggregates (g->by set): the caller streams each row through

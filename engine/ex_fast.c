@@ -89,6 +89,13 @@ typedef enum fop {
     F_DAY,
     F_YEARS,
     F_DAYS,
+    /* a subexpression several parts share (see fshare): */
+    F_ONCE,   /* worked out already this run (flag `flag` set): jump to b */
+    F_MOVSET, /* r[d] = a, and set flag `flag` */
+    /* the values of ex_pre_run, into out[jump]: */
+    F_OUT,     /* r[a] as a value of kind okind */
+    F_OUTV,    /* a name or literal as it is (any kind but missing) */
+    F_OUTMISS, /* missing, as ex_agg_pre leaves an argument not read */
 } fop;
 
 typedef union ex_reg {
@@ -128,6 +135,8 @@ typedef struct ex_ins {
     uint16_t jump;    /* LOGIC, JZ, JMP: where to go on */
     ex_opd a, b, c;   /* operands */
     const ex_expr *e; /* the node: a comparison's or logic's operator, read now */
+    uint8_t flag;     /* ONCE, MOVSET: the shared subexpression's bit */
+    uint8_t okind;    /* OUT: the value's kind */
     /* YEARS, YEAR, MONTH, DAY: for operand a and b, when it is the same in
      * every row (a literal, as_of), the day last turned into a year, month
      * and day, and those (vl_ymd_pack): the day in the high half, the
@@ -145,11 +154,25 @@ struct ex_prog {
 
 /* ---- compiling ---- */
 
+/* A subexpression found more than once in what one program computes
+ * (years_between(birth_date, as_of) in an average, a count's filter and a
+ * pick's argument): each copy's code is guarded, so the first copy the run
+ * reaches works it out into `reg` and the others read it. */
+enum { EX_FAST_SHARES = 64, EX_FAST_SEEN = 256 };
+typedef struct fshare {
+    const ex_expr *e; /* the first copy */
+    int reg;          /* -1 until a copy is compiled */
+    int uses;
+    bool open; /* its copy is being compiled: compile the node itself */
+} fshare;
+
 typedef struct fc {
     ex_ins ins[EX_FAST_INS];
     int n, nregs;
     bool ok;
     ar_arena *a;
+    fshare share[EX_FAST_SEEN];
+    int nseen, nshare; /* share[0..nshare) are shared, after find_shares */
 } fc;
 
 static const ex_opd none;
@@ -449,11 +472,123 @@ static ex_opd leaf(fc *f, const ex_expr *e)
     return o;
 }
 
+/* May every copy of e be worked out once? Not if a mutant could make the
+ * copies differ: ex_sites patches a comparison's or a logic node's
+ * operator, or a literal, in one copy only. */
+static bool shareable(const ex_expr *e)
+{
+    switch (e->op) {
+    case EX_O_SLOT:
+    case EX_O_AGG:
+        return true;
+    case EX_O_FN:
+    case EX_O_TODEC:
+    case EX_O_NEG:
+    case EX_O_NOT:
+    case EX_O_ADD:
+    case EX_O_SUB:
+    case EX_O_MUL:
+    case EX_O_DIV:
+    case EX_O_MOD:
+    case EX_O_IF:
+        for (int i = 0; i < e->nkids; i++)
+            if (!shareable(e->kids[i]))
+                return false;
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* The same computation: the same operations on the same names. */
+static bool same_tree(const ex_expr *a, const ex_expr *b)
+{
+    if (a == b)
+        return true;
+    if (a->op != b->op || a->type.kind != b->type.kind || a->type.en != b->type.en ||
+        a->nkids != b->nkids)
+        return false;
+    if (a->op == EX_O_SLOT && (a->space != b->space || a->index != b->index))
+        return false;
+    if (a->op == EX_O_AGG && a->index != b->index)
+        return false;
+    if (a->op == EX_O_FN && a->fn != b->fn)
+        return false;
+    for (int i = 0; i < a->nkids; i++)
+        if (!same_tree(a->kids[i], b->kids[i]))
+            return false;
+    return true;
+}
+
+/* Note e's subexpressions that can be shared (a copy met again is not
+ * looked into: its parts were noted with the first). */
+static void note_shares(fc *f, const ex_expr *e)
+{
+    if (!e || e->op == EX_O_LIT || e->op == EX_O_SLOT || e->op == EX_O_AGG)
+        return;
+    if (plain(e->type.kind) && shareable(e)) {
+        for (int s = 0; s < f->nseen; s++)
+            if (same_tree(f->share[s].e, e)) {
+                f->share[s].uses++;
+                return;
+            }
+        if (f->nseen < EX_FAST_SEEN)
+            f->share[f->nseen++] = (fshare){e, -1, 1, false};
+    }
+    for (int i = 0; i < e->nkids; i++)
+        note_shares(f, e->kids[i]);
+}
+
+/* Keep those met more than once: share[0..nshare). */
+static void find_shares(fc *f)
+{
+    int n = 0;
+    for (int s = 0; s < f->nseen && n < EX_FAST_SHARES; s++)
+        if (f->share[s].uses > 1)
+            f->share[n++] = f->share[s];
+    f->nshare = n;
+}
+
+/* A copy of shared subexpression s: skipped once the run has worked it
+ * out, else worked out into its register. */
+static ex_opd shared(fc *f, int s, const ex_expr *e, vl_kind *kind)
+{
+    fshare *sh = &f->share[s];
+    if (sh->reg < 0) {
+        ex_opd r = reg(f);
+        if (!f->ok)
+            return none;
+        sh->reg = r.reg;
+    }
+    ex_ins *once = emit(f, F_ONCE, e);
+    if (!once)
+        return none;
+    once->flag = (uint8_t)s;
+    int at = f->n - 1;
+    sh->open = true;
+    ex_opd v = node(f, e, kind);
+    sh->open = false;
+    ex_ins *mv = emit(f, F_MOVSET, e);
+    if (!mv)
+        return none;
+    mv->d = (uint16_t)sh->reg;
+    mv->a = v;
+    mv->flag = (uint8_t)s;
+    f->ins[at].jump = (uint16_t)f->n;
+    ex_opd o = none;
+    o.mode = M_REG;
+    o.reg = (uint16_t)sh->reg;
+    return o;
+}
+
 static ex_opd node(fc *f, const ex_expr *e, vl_kind *kind)
 {
     *kind = e->type.kind;
     if (!f->ok)
         return none;
+    for (int s = 0; s < f->nshare; s++)
+        if (!f->share[s].open && same_tree(f->share[s].e, e))
+            return shared(f, s, e, kind);
     bool is_leaf = e->op == EX_O_LIT || e->op == EX_O_SLOT || e->op == EX_O_AGG;
     if (!plain(e->type.kind) && !(is_leaf && (e->type.kind == VL_TEXT || e->type.kind == VL_ENUM)))
         return fail(f); /* text and enumerations only as names and literals */
@@ -564,6 +699,8 @@ const ex_prog *ex_fast_compile(ar_arena *a, const ex_expr *e)
     fc *f = ar_alloc(a, sizeof *f); /* too big for the stack of a deep load */
     f->ok = true;
     f->a = a;
+    note_shares(f, e);
+    find_shares(f);
     vl_kind k;
     ex_opd r = node(f, e, &k);
     if (!f->ok || k != e->type.kind || !plain(k))
@@ -704,13 +841,31 @@ static inline const vl_value *text(const ex_opd *o, const ex_env *env)
     D->i = ((A.T > B.T) - (A.T < B.T)) rel 0;                                                      \
     break
 
-bool ex_fast_run(const ex_prog *p, const ex_env *env, vl_value *res)
+/* A register as a value of kind k, as the careful path gives it. */
+static inline vl_value value_of(vl_kind k, ex_reg v)
 {
-    ex_reg r[EX_FAST_REGS];
+    switch (k) {
+    case VL_INT:
+        return vl_int(v.i);
+    case VL_DEC:
+        return vl_dec(v.d);
+    case VL_BOOL:
+        return vl_bool(v.i != 0);
+    default:
+        return vl_date((int32_t)v.i);
+    }
+}
+
+/* Run p's instructions over registers r; ex_pre_run's values go to out. */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline bool
+exec(const ex_prog *p, const ex_env *env, ex_reg *r, vl_value *out)
+{
     const ex_ins *ins = p->ins;
     int n = p->n;
-    if (!env)
-        return false;
+    uint64_t done = 0; /* shared subexpressions worked out (F_ONCE) */
     for (int pc = 0; pc < n; pc++) {
         const ex_ins *I = &ins[pc];
         ex_reg *D = &r[I->d], A, B, C;
@@ -977,24 +1132,183 @@ bool ex_fast_run(const ex_prog *p, const ex_env *env, vl_value *res)
             GET(c, C);
             D->d = A.d < B.d ? B.d : A.d > C.d ? C.d : A.d;
             break;
+        case F_ONCE:
+            if (done >> I->flag & 1)
+                pc = I->jump - 1;
+            break;
+        case F_MOVSET:
+            GET(a, A);
+            *D = A;
+            done |= (uint64_t)1 << I->flag;
+            break;
+        case F_OUT:
+            GET(a, A);
+            out[I->jump] = value_of((vl_kind)I->okind, A);
+            break;
+        case F_OUTV: {
+            const vl_value *v = I->a.mode >= M_LITI ? &I->a.e->val : slot(&I->a, env);
+            if (!v || v->kind != (vl_kind)I->a.kind)
+                return false;
+            out[I->jump] = *v;
+            break;
+        }
+        case F_OUTMISS:
+            out[I->jump] = vl_missing(NULL);
+            break;
         }
     }
-    ex_reg v;
-    if (!get(&p->res, r, env, &v))
-        return false;
-    switch (p->kind) {
-    case VL_INT:
-        *res = vl_int(v.i);
-        break;
-    case VL_DEC:
-        *res = vl_dec(v.d);
-        break;
-    case VL_BOOL:
-        *res = vl_bool(v.i != 0);
-        break;
-    default:
-        *res = vl_date((int32_t)v.i);
-        break;
-    }
     return true;
+}
+
+bool ex_fast_run(const ex_prog *p, const ex_env *env, vl_value *res)
+{
+    ex_reg r[EX_FAST_REGS], v;
+    if (!env || !exec(p, env, r, NULL) || !get(&p->res, r, env, &v))
+        return false;
+    *res = value_of(p->kind, v);
+    return true;
+}
+
+/* ---- the aggregates over one relation, together ---- */
+
+struct ex_pre {
+    int n;
+    const ex_agg **aggs;
+    int *pc, *pa;
+    bool *rest; /* evaluated by ex_agg_pre after the program */
+    const ex_prog *prog;
+};
+
+static bool leaf_expr(const ex_expr *e)
+{
+    return e->op == EX_O_LIT || e->op == EX_O_SLOT || e->op == EX_O_AGG;
+}
+
+/* A filter or argument the program can compute: one with a program of its
+ * own, or a lone name or literal (copied as it is). */
+static bool part_ok(const ex_expr *e)
+{
+    return !e || ex_has_fast(e) || (leaf_expr(e) && e->type.kind != VL_MISSING);
+}
+
+/* An output instruction for out[at]. */
+static ex_ins *emit_out(fc *f, fop op, const ex_expr *e, int at)
+{
+    if (at > UINT16_MAX) {
+        fail(f);
+        return NULL;
+    }
+    ex_ins *I = emit(f, op, e);
+    if (I)
+        I->jump = (uint16_t)at;
+    return I;
+}
+
+const ex_pre *ex_pre_compile(ar_arena *a, const ex_agg *const *aggs, const int *pc, const int *pa,
+                             int n)
+{
+    for (int k = 0; k < n; k++)
+        if (aggs[k]->by)
+            return NULL; /* not for ex_agg_pre */
+    ex_pre *x = ar_alloc(a, sizeof *x);
+    x->n = n;
+    x->aggs = ar_alloc(a, ((size_t)n + 1) * sizeof *x->aggs);
+    x->pc = ar_alloc(a, ((size_t)n + 1) * sizeof *x->pc);
+    x->pa = ar_alloc(a, ((size_t)n + 1) * sizeof *x->pa);
+    x->rest = ar_alloc(a, ((size_t)n + 1) * sizeof *x->rest);
+    fc *f = ar_alloc(a, sizeof *f);
+    f->ok = true;
+    f->a = a;
+    int in = 0;
+    for (int k = 0; k < n; k++) {
+        const ex_agg *g = aggs[k];
+        x->aggs[k] = g;
+        x->pc[k] = pc[k];
+        x->pa[k] = pa[k];
+        x->rest[k] = !part_ok(g->cond) || (g->op != EX_AGG_COUNT && !part_ok(g->arg));
+        if (!x->rest[k]) {
+            note_shares(f, g->cond);
+            if (g->op != EX_AGG_COUNT)
+                note_shares(f, g->arg);
+            in++;
+        }
+    }
+    if (!in)
+        return x; /* no program: ex_agg_pre each */
+    find_shares(f);
+    for (int k = 0; k < n && f->ok; k++) {
+        const ex_agg *g = aggs[k];
+        if (x->rest[k])
+            continue;
+        vl_kind kk;
+        ex_opd c = none;
+        if (g->cond) {
+            c = node(f, g->cond, &kk);
+            if (kk != VL_BOOL)
+                fail(f);
+            ex_ins *o = pc[k] >= 0 ? emit_out(f, F_OUT, g->cond, pc[k]) : NULL;
+            if (o) {
+                o->a = c;
+                o->okind = VL_BOOL;
+            }
+        }
+        if (pa[k] < 0)
+            continue;
+        if (g->op == EX_AGG_COUNT) {
+            emit_out(f, F_OUTMISS, NULL, pa[k]);
+            continue;
+        }
+        /* the argument only where the filter holds, as ex_agg_pre */
+        int at_jz = -1;
+        if (g->cond) {
+            ex_ins *jz = emit(f, F_JZ, g->cond);
+            if (!jz)
+                break;
+            jz->a = c;
+            at_jz = f->n - 1;
+        }
+        ex_opd v = node(f, g->arg, &kk);
+        ex_ins *o = emit_out(f, leaf_expr(g->arg) ? F_OUTV : F_OUT, g->arg, pa[k]);
+        if (!o)
+            break;
+        o->a = v;
+        o->okind = (uint8_t)kk;
+        if (kk != g->arg->type.kind || (!leaf_expr(g->arg) && !plain(kk)))
+            fail(f);
+        if (at_jz >= 0) {
+            int at_jmp = f->n;
+            if (!emit(f, F_JMP, g->arg))
+                break;
+            f->ins[at_jz].jump = (uint16_t)f->n;
+            emit_out(f, F_OUTMISS, g->arg, pa[k]);
+            f->ins[at_jmp].jump = (uint16_t)f->n;
+        }
+    }
+    if (!f->ok) {
+        for (int k = 0; k < n; k++)
+            x->rest[k] = true;
+        return x;
+    }
+    ex_prog *p = ar_alloc(a, sizeof *p + (size_t)f->n * sizeof(ex_ins));
+    p->n = f->n;
+    p->res = none;
+    p->kind = VL_BOOL;
+    memcpy(p->ins, f->ins, (size_t)f->n * sizeof(ex_ins));
+    x->prog = p;
+    return x;
+}
+
+void ex_pre_run(const ex_pre *x, const ex_env *env, vl_value *pre)
+{
+    ex_reg r[EX_FAST_REGS];
+    bool ok = x->prog && env && exec(x->prog, env, r, pre);
+    for (int k = 0; k < x->n; k++)
+        if (!ok || x->rest[k]) {
+            vl_value two[2];
+            ex_agg_pre(x->aggs[k], env, two);
+            if (x->pc[k] >= 0)
+                pre[x->pc[k]] = two[0];
+            if (x->pa[k] >= 0)
+                pre[x->pa[k]] = two[1];
+        }
 }

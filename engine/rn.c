@@ -113,7 +113,10 @@ typedef struct rn_in {
     int naggs;
     int npre;     /* values a worker notes per row (rn_step.pc, pa) */
     bool grouped; /* one of them is grouped (dv) */
-    bool warned;  /* results: another version of the pack was said */
+    /* Not grouped: the steps' filters and arguments evaluated over a row
+     * together, each subexpression they share once (ex_pre) */
+    const ex_pre *xpre;
+    bool warned; /* results: another version of the pack was said */
 } rn_in;
 
 /* A hash slot holds a key of up to RN_INLINE bytes itself, with part of
@@ -2565,6 +2568,10 @@ static void rn_fold(rn_run *R, rn_in *I, const cs_row *row, rn_ent *e, const vl_
         env.space[PK_SP_ROW] = vals;
         if (pin->reads_measures)
             rn_row_measures(R, &env);
+        if (I->xpre) {
+            ex_pre_run(I->xpre, &env, R->prevals);
+            pre = R->prevals;
+        }
     }
     for (int k = 0; k < I->naggs; k++) {
         const rn_step *st = &I->steps[k];
@@ -2621,14 +2628,20 @@ static int rn_rec_note(rn_run *R, rn_in *I, const cs_row *row, rn_ent *e, const 
         env.space[PK_SP_ROW] = v;
         if (I->pin->reads_measures)
             rn_row_measures(R, &env);
+        if (I->xpre)
+            ex_pre_run(I->xpre, &env, pv);
         for (int k = 0; k < I->naggs; k++) {
             const rn_step *st = &I->steps[k];
             vl_value two[2];
-            ex_agg_pre(st->ag, &env, two);
-            if (st->pc >= 0)
-                pv[st->pc] = two[0];
-            if (st->pa >= 0)
-                pv[st->pa] = two[1];
+            if (I->xpre) {
+                two[0] = st->pc >= 0 ? pv[st->pc] : vl_bool(true);
+            } else {
+                ex_agg_pre(st->ag, &env, two);
+                if (st->pc >= 0)
+                    pv[st->pc] = two[0];
+                if (st->pa >= 0)
+                    pv[st->pa] = two[1];
+            }
             /* A row no pick takes cannot be named by one */
             may_pick = may_pick || (st->pick >= 0 && two[0].kind != VL_MISSING && two[0].u.b);
         }
@@ -3975,6 +3988,19 @@ int rf_run(const rf_pack *p, const rf_run_options *o, const rf_input *inputs, si
             I->aggs[I->naggs++] = g;
             I->grouped = I->grouped || R.setslot[g] >= 0;
         }
+    }
+    for (int k = 0; k < p->ninputs; k++) {
+        rn_in *I = &R.in[k];
+        if (!I->naggs || I->grouped)
+            continue;
+        const ex_agg **ags = ar_alloc(R.a, (size_t)I->naggs * sizeof *ags);
+        int *pc = ar_alloc(R.a, 2 * (size_t)I->naggs * sizeof *pc), *pa = pc + I->naggs;
+        for (int s = 0; s < I->naggs; s++) {
+            ags[s] = I->steps[s].ag;
+            pc[s] = I->steps[s].pc;
+            pa[s] = I->steps[s].pa;
+        }
+        I->xpre = ex_pre_compile(R.a, ags, pc, pa, I->naggs);
     }
     R.empty_accs = ar_alloc(R.a, (size_t)(R.naccs + 1) * sizeof *R.empty_accs);
     for (int i = 0; i < R.naccs; i++)

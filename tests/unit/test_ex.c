@@ -1208,6 +1208,15 @@ static void same_value(const char *src, vl_value fast, vl_value careful)
     case VL_DATE:
         assert_int_equal(fast.u.date, careful.u.date);
         break;
+    case VL_TEXT:
+        if (fast.n != careful.n || fast.u.p != careful.u.p)
+            fail_msg("'%s': fast text '%.*s', careful '%.*s'", src, (int)fast.n, fast.u.p,
+                     (int)careful.n, careful.u.p);
+        break;
+    case VL_ENUM:
+        assert_int_equal(fast.ord, careful.ord);
+        assert_ptr_equal(fast.u.en, careful.u.en);
+        break;
     default:
         fail_msg("'%s': unexpected kind %d", src, fast.kind);
     }
@@ -1368,6 +1377,82 @@ static void test_fast_matches_careful(void **state)
         assert_false(ex_has_fast(C(careful_srcs[s])));
 }
 
+/* The aggregates over one relation evaluated together (ex_pre_run) give
+ * what ex_agg_pre gives each, row after row: shared ages, filters that
+ * gate arguments, a pick of text, a lone name, a count, a grouped one left
+ * to ex_agg_pre, and rows with values missing or of the wrong kind. */
+static void test_pre_matches_agg_pre(void **state)
+{
+    (void)state;
+    int first = ex_agg_count(cc);
+    const ex_expr *e = C("count(events) + avg(events, years_between(date, as_of)) + "
+                         "count(events where years_between(date, as_of) < 35) + "
+                         "pick(events, years_between(date, as_of) where contains(code, '书记') "
+                         "and not contains(code, '副书记')) + "
+                         "round(share(events, lvl >= \"大专\")) + sum(events, points where ok) + "
+                         "max(events, age) + count(events where ok) + "
+                         "min(events, years_between(date, as_of) * 2 + points where points > 1)");
+    assert_non_null(e);
+    const ex_expr *t = C("pick(events, code where ok) = 'x' and any(events, ok where points > 0) "
+                         "and all(events, age > 1.5) and pick(events, lvl where ok) > '初中'");
+    assert_non_null(t);
+    int n = ex_agg_count(cc) - first;
+    assert_int_equal(n, 13);
+    const ex_agg *ags[32];
+    int pc[32], pa[32], npre = 0;
+    for (int k = 0; k < n; k++) {
+        ags[k] = ex_agg_get(cc, first + k);
+        pc[k] = ags[k]->cond ? npre++ : -1;
+        pa[k] = ags[k]->op != EX_AGG_COUNT ? npre++ : -1;
+    }
+    const ex_pre *x = ex_pre_compile(arena, ags, pc, pa, n);
+    assert_non_null(x);
+    const vl_value dates[] = {vl_date(ymd(1970, 5, 20)),  vl_date(ymd(2000, 2, 29)),
+                              vl_date(ymd(1995, 12, 31)), vl_missing("生日 is empty"),
+                              vl_date(ymd(9999, 12, 31)), vl_int(3)};
+    const char *const codes[] = {"党支部书记", "党支部副书记", "书记", "委员", "", NULL};
+    const vl_value ints[] = {vl_int(0), vl_int(5), vl_int(-3), vl_int(INT64_MAX),
+                             vl_missing("分值 is empty")};
+    const vl_value decs[] = {vl_dec(1.5), vl_dec(-0.0), vl_dec(NAN), vl_missing("年龄 is empty")};
+    const vl_value bools[] = {vl_bool(true), vl_bool(false), vl_missing("ok is empty")};
+    vl_value pre[64], two[2];
+    int ran = 0;
+    for (int i = 0; i < 6 * 6 * 5 * 4 * 3; i++) {
+        row[3] = dates[i % 6];
+        const char *c = codes[(i / 6) % 6];
+        row[0] = c ? vl_text(c, strlen(c)) : vl_missing("职务 is empty");
+        row[1] = ints[(i / 36) % 5];
+        row[2] = decs[(i / 180) % 4];
+        row[4] = bools[(i / 7) % 3];
+        row[5] = i % 7 == 6 ? vl_missing("学历 is empty") : vl_enumv(&edu, i % 5);
+        bi[0] = i % 11 == 10 ? vl_date(ymd(2024, 2, 28)) : vl_date(ymd(2025, 12, 31));
+        for (int k = 0; k < npre; k++)
+            pre[k] = vl_int(-999); /* every slot the run must write is written */
+        ex_pre_run(x, &env, pre);
+        for (int k = 0; k < n; k++) {
+            ex_agg_pre(ags[k], &env, two);
+            if (pc[k] >= 0)
+                same_value(ags[k]->text, pre[pc[k]], two[0]);
+            if (pa[k] >= 0)
+                same_value(ags[k]->text, pre[pa[k]], two[1]);
+            ran += pa[k] >= 0 && two[1].kind != VL_MISSING;
+        }
+    }
+    assert_true(ran > 1000);
+    /* a grouped aggregate (distinct too) is not for ex_agg_pre */
+    assert_non_null(C("distinct(events, code)"));
+    ags[n] = ex_agg_get(cc, ex_agg_count(cc) - 1);
+    pc[n] = pa[n] = -1;
+    assert_null(ex_pre_compile(arena, ags, pc, pa, n + 1));
+    /* no environment: ex_agg_pre's answer */
+    ex_pre_run(x, NULL, pre);
+    for (int k = 0; k < n; k++) {
+        ex_agg_pre(ags[k], NULL, two);
+        if (pa[k] >= 0)
+            same_value(ags[k]->text, pre[pa[k]], two[1]);
+    }
+}
+
 /* Mutation testing patches the compiled tree (ex_sites); the program must
  * see every patch, never a stale copy. */
 static void test_fast_sees_mutants(void **state)
@@ -1431,6 +1516,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_arena_only, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reentrant, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fast_matches_careful, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pre_matches_agg_pre, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fast_sees_mutants, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

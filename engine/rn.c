@@ -1553,7 +1553,10 @@ static void rn_repeated(wr_writer *w, const char *cell, size_t celln, const char
  * encoded cells. The key holds the values themselves (texts by content, a
  * missing value by its cause, which lives as long as the run), so a hit is
  * exact, never a guess; a row whose key does not fit is evaluated as ever. */
-enum { RN_MEMO_SLOTS = 256, RN_MEMO_KEY = 256, RN_MEMO_BYTES = 496 };
+/* 1,024 entries of 256 bytes: 256 KiB a thread, the slot the hash's top
+ * ten bits. */
+enum { RN_MEMO_BITS = 10, RN_MEMO_SLOTS = 1 << RN_MEMO_BITS, RN_MEMO_KEY = 256 };
+enum { RN_MEMO_BYTES = 240 };
 
 typedef struct rn_memo {
     uint64_t hash;
@@ -1809,7 +1812,7 @@ static void rn_evaluate(rn_run *R, const vl_value *vals, const ex_acc *accs, con
             R->memo = ar_alloc(R->a, RN_MEMO_SLOTS * sizeof *R->memo);
             memset(R->memo, 0, RN_MEMO_SLOTS * sizeof *R->memo);
         }
-        me = &R->memo[h >> 56];
+        me = &R->memo[h >> (64 - RN_MEMO_BITS)];
         if (me->datan && me->hash == h && me->keyn == cn + kn && memcmp(me->b, counts, cn) == 0 &&
             memcmp(me->b + cn, R->mkey, kn) == 0) {
             rn_memo_replay(R, me, vals);

@@ -715,6 +715,12 @@ const ex_prog *ex_fast_compile(ar_arena *a, const ex_expr *e)
 
 /* ---- running ---- */
 
+#if defined(__GNUC__)
+#define UNREACHABLE() __builtin_unreachable()
+#else
+#define UNREACHABLE() ((void)0)
+#endif
+
 static bool date_ok(int64_t days)
 {
     return days >= VL_DAY_MIN && days <= VL_DAY_MAX;
@@ -748,6 +754,10 @@ static inline bool
 get(const ex_opd *o, const ex_reg *r, const ex_env *env, ex_reg *x)
 {
     const vl_value *v;
+    if (o->mode == M_REG) { /* most operands: first, before the table */
+        *x = r[o->reg];
+        return true;
+    }
     switch ((fmode)o->mode) {
     case M_NONE:
         x->i = 0;
@@ -866,8 +876,8 @@ exec(const ex_prog *p, const ex_env *env, ex_reg *r, vl_value *out)
     const ex_ins *ins = p->ins;
     int n = p->n;
     uint64_t done = 0; /* shared subexpressions worked out (F_ONCE) */
-    for (int pc = 0; pc < n; pc++) {
-        const ex_ins *I = &ins[pc];
+    /* by pointer: an index would be multiplied by the instruction's size */
+    for (const ex_ins *I = ins, *end = ins + n; I < end; I++) {
         ex_reg *D = &r[I->d], A, B, C;
         switch ((fop)I->op) {
         case F_EQI:
@@ -962,16 +972,16 @@ exec(const ex_prog *p, const ex_env *env, ex_reg *r, vl_value *out)
             GET(a, A);
             if (A.i == (I->e->op == EX_O_OR)) {
                 D->i = A.i;
-                pc = I->jump - 1;
+                I = ins + I->jump - 1;
             }
             break;
         case F_JZ:
             GET(a, A);
             if (!A.i)
-                pc = I->jump - 1;
+                I = ins + I->jump - 1;
             break;
         case F_JMP:
-            pc = I->jump - 1;
+            I = ins + I->jump - 1;
             break;
         case F_MOV:
             GET(a, A);
@@ -1134,7 +1144,7 @@ exec(const ex_prog *p, const ex_env *env, ex_reg *r, vl_value *out)
             break;
         case F_ONCE:
             if (done >> I->flag & 1)
-                pc = I->jump - 1;
+                I = ins + I->jump - 1;
             break;
         case F_MOVSET:
             GET(a, A);
@@ -1155,6 +1165,9 @@ exec(const ex_prog *p, const ex_env *env, ex_reg *r, vl_value *out)
         case F_OUTMISS:
             out[I->jump] = vl_missing(NULL);
             break;
+        default:
+            /* every fop has its case: no range check before the table */
+            UNREACHABLE();
         }
     }
     return true;

@@ -2047,7 +2047,8 @@ static void rn_seen_stop(rn_run *R, rn_in *I, uint64_t line)
 }
 
 /* The line of an earlier row with the same id, or 0 (and the id is noted). */
-static uint64_t rn_seen_add(rn_run *R, rn_in *I, const char *s, size_t n, uint64_t line)
+static uint64_t rn_seen_add(rn_run *R, rn_in *I, const char *s, size_t n, uint64_t line,
+                            const uint64_t *hvp)
 {
     if (R->seen_full)
         return 0;
@@ -2085,7 +2086,7 @@ static uint64_t rn_seen_add(rn_run *R, rn_in *I, const char *s, size_t n, uint64
     }
     if ((R->nseen + 1) * 2 > R->stabcap)
         rn_seen_table(R, R->stabcap * 2);
-    uint64_t hv = rn_hash(s, n);
+    uint64_t hv = hvp ? *hvp : rn_hash(s, n);
     rn_sslot *sl = rn_seen_slot(R, s, n, hv);
     if (sl->id)
         return R->seen[sl->id - 1].line;
@@ -2177,14 +2178,24 @@ static int rn_stream_row(void *ctx, const cs_row *row)
     I->st->rows++;
     if (row->problem && rn_read_problem(R, I, row))
         return rn_reject(R, I, row, row->problem);
+    /* Ids out of order are looked up in a table larger than the caches on
+     * a long sheet: the id's slot is fetched while the row converts. */
+    const char *ks;
+    size_t kn;
+    uint64_t hv;
+    const uint64_t *hvp = NULL;
+    if (R->seen_hashed && !R->seen_full && !R->keys && (size_t)I->pos[I->pin->key] < row->nfields) {
+        rn_keytext(row, I, I->pin->key, &ks, &kn);
+        hv = rn_hash(ks, kn);
+        __builtin_prefetch(&R->stab[hv & (R->stabcap - 1)]);
+        hvp = &hv;
+    }
     memset(R->stream_counts, 0, (size_t)R->p->nitems_total * sizeof *R->stream_counts);
     if (!rn_convert(R, I, row, R->rowvals))
         return rn_reject(R, I, row, R->reason);
-    const char *ks;
-    size_t kn;
     rn_keytext(row, I, I->pin->key, &ks, &kn);
-    uint64_t first =
-        R->keys ? rn_key_note(R->keys, ks, kn, row->line) : rn_seen_add(R, I, ks, kn, row->line);
+    uint64_t first = R->keys ? rn_key_note(R->keys, ks, kn, row->line)
+                             : rn_seen_add(R, I, ks, kn, row->line, hvp);
     if (first)
         return rn_reject_dup(R, I, row, ks, kn, first);
     if (R->xkey && rn_is_explained(R, R->rowvals[I->pin->key])) {
@@ -3405,7 +3416,8 @@ static bool rn_keys_fresh(rn_pool *P, rn_in *I, const rn_chunk *c)
         }
     }
     for (size_t i = 0; i < c->nkeys; i++)
-        rn_seen_add(R, I, c->ktext + c->keys[i].off, c->keys[i].n, c->keys[i].line);
+        rn_seen_add(R, I, c->ktext + c->keys[i].off, c->keys[i].n, c->keys[i].line,
+                    &c->keys[i].hash);
     return true;
 }
 

@@ -104,7 +104,7 @@ struct cs_reader {
     char problem[640];
     char *fbuf;
     size_t flen, fcap; /* flen counts every cell, copied or not (the limits) */
-    size_t froom;      /* below it a cell of up to 16 bytes fits: fcap - 16 */
+    size_t froom;      /* below it a cell of up to 32 bytes fits: fcap - 32 */
     cs_field *fields;
     size_t nfields, nfcap;
     bool *dig; /* cs_digits: dig[0..ndig); a chunk reader's is its whole's */
@@ -260,7 +260,7 @@ static bool cs_grow(cs_reader *r, size_t n)
         free(r->fbuf);
         r->fbuf = nb;
         r->fcap = cap;
-        r->froom = cap - 16;
+        r->froom = cap - 32;
     }
     return true;
 }
@@ -306,17 +306,18 @@ cs_take_slow(cs_reader *r, const unsigned char *u, size_t n)
     d[n] = 0;
 }
 
-/* A cell of up to 16 bytes is copied as 16, one load and one store:
- * libcsv's field buffer, where u points, holds at least CS_CHUNK bytes
- * (cs_parse sets its growth step to that before libcsv allocates it), and
- * below r->froom the row buffer has 16 bytes and the NUL's to spare. The
- * bytes past the cell are the next cell's or never read. */
+/* A cell of up to 32 bytes (a Chinese village's name and township is 18 or
+ * more) is copied as 16 or 32, a load and a store each: libcsv's field buffer,
+ * where u points, holds at least CS_CHUNK bytes (cs_parse sets its growth
+ * step to that before libcsv allocates it), and below r->froom the row
+ * buffer has 32 bytes and the NUL's to spare. The bytes past the cell are
+ * the next cell's or never read. */
 static void cs_cb_field(void *s, size_t n, void *data)
 {
     cs_reader *r = data;
     const unsigned char *u = s;
     size_t nf = r->nfields, fl = r->flen;
-    if (nf == r->nfcap || fl >= r->froom || n > 16) {
+    if (nf == r->nfcap || fl >= r->froom || n > 32) {
         cs_take_slow(r, u, n);
         return;
     }
@@ -329,6 +330,8 @@ static void cs_cb_field(void *s, size_t n, void *data)
     f->p = d;
     /* Last, because the stores through d could alias r's fields. */
     memcpy(d, u, 16);
+    if (n > 16)
+        memcpy(d + 16, u + 16, 16);
     d[n] = 0;
 }
 

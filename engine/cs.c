@@ -1,14 +1,18 @@
 /* cs: streaming CSV reader. See cs.h.
  *
  * Pipeline: read() 64 KiB chunks -> (GB18030 only) iconv to UTF-8 ->
- * scan for line breaks and validate UTF-8 -> libcsv, one call per physical
- * line -> field callback copies into the row buffer -> row callback.
+ * scan for line breaks and validate UTF-8 -> libcsv -> field callback
+ * copies into the row buffer -> row callback.
  *
- * libcsv does not say where in its input a row ended, so the input is cut
- * after every CR and LF byte before it goes to csv_parse. A row-end
- * callback can then only come from the last byte of the piece, which makes
- * physical line numbers exact for LF, CRLF, lone CR and line breaks inside
- * quoted fields, without re-implementing CSV quoting here.
+ * libcsv does not say where in its input a row ended. Outside quotes every
+ * line break ends a row, so a stretch of whole lines with no quote (and no
+ * CR without its LF) goes to csv_parse in one call and the row callback
+ * counts the lines (cs_stretch, cs_feed_lines). Elsewhere — a line with a
+ * quote, a quoted cell spanning lines, a byte to report — the input is cut
+ * after every CR and LF byte, so that a row-end callback can only come from
+ * the last byte of the piece (cs_feed). Either way physical line numbers
+ * are exact for LF, CRLF, lone CR and line breaks inside quoted fields,
+ * without re-implementing CSV quoting here.
  *
  * libcsv runs in strict mode for one reason: to stop at a stray quote,
  * where cs_unquote reads it as spreadsheets do and parsing goes on (its own

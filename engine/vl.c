@@ -683,12 +683,29 @@ size_t vl_format(vl_value v, char *buf, size_t cap)
         break;
     }
     case VL_DEC: {
-        double r = vl_round(v.u.d, 2);
+        /* vl_round(x, 2) worked out here, its cents kept: with |x * 100|
+         * below 1e15, trunc is a conversion to int64_t and round is trunc
+         * plus the sign when the fraction (exact) is a half or more, so no
+         * libm call; the cents are llround(r * 100) (off by under 0.03
+         * before rounding). Averages and shares fill result columns and
+         * reasons: every one of them is formatted. */
+        double r, cents = 0;
+        double y = v.u.d * 100.0;
+        bool quick = y > -1e15 && y < 1e15;
+        if (quick) {
+            double t = (double)(int64_t)y, frac = fabs(y - t);
+            double ay = fabs(y);
+            bool half = fabs(frac - 0.5) <= 64 * DBL_EPSILON * (ay > 1.0 ? ay : 1.0);
+            cents = half || frac >= 0.5 ? t + copysign(1.0, y) : t;
+            r = cents / 100.0;
+        } else {
+            r = vl_round(v.u.d, 2);
+        }
         if (r > -1e12 && r < 1e12) {
             /* r is the double nearest cents/100, so "%.2f" would print
              * exactly those cents: write them by hand, as the integer
              * writer does, then drop trailing zeros as below */
-            int64_t c = llround(r * 100.0);
+            int64_t c = quick ? (int64_t)cents : llround(r * 100.0);
             uint64_t u = c < 0 ? (uint64_t)0 - (uint64_t)c : (uint64_t)c;
             char rev[24];
             int n = 0;

@@ -581,6 +581,78 @@ static double round_with_pow(double x, int digits)
     return r / f;
 }
 
+/* A decimal as vl_format wrote it through vl_round and printf: "%.2f" of
+ * the rounded value, trailing zeros and point dropped, "-0" as "0". */
+static void format_ref(double x, char *buf, size_t cap)
+{
+    int k = snprintf(buf, cap, "%.2f", vl_round(x, 2));
+    while (k > 0 && buf[k - 1] == '0')
+        k--;
+    if (k > 0 && buf[k - 1] == '.')
+        k--;
+    buf[k] = '\0';
+    if (!strcmp(buf, "-0"))
+        strcpy(buf, "0");
+}
+
+/* vl_format's decimals (rounded without libm, cents kept) are what
+ * vl_round and printf give: halves as written (2.675, -0.125), thirds,
+ * signs, zeros, the edges of the quick way (|x| near 1e13) and of the
+ * hand-written digits (1e12), and a million pseudo-random values of every
+ * magnitude. */
+static void test_format_decimal(void **state)
+{
+    (void)state;
+    char got[64], want[64];
+    const double fixed[] = {0.0,
+                            -0.0,
+                            2.675,
+                            -2.675,
+                            0.125,
+                            -0.125,
+                            1.005,
+                            1.0 / 3,
+                            -2.0 / 3,
+                            56.333,
+                            0.295,
+                            0.5,
+                            -0.5,
+                            0.005,
+                            -0.005,
+                            0.0049999,
+                            999999999999.995,
+                            -999999999999.995,
+                            1e12,
+                            -1e12,
+                            9.99999999999e12,
+                            1e13,
+                            -1e13,
+                            1e15,
+                            123456789.125,
+                            4503599627370.495,
+                            1e-300,
+                            -1e-300};
+    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {
+        vl_format(vl_dec(fixed[i]), got, sizeof got);
+        format_ref(fixed[i], want, sizeof want);
+        if (strcmp(got, want) != 0)
+            fail_msg("%.17g: '%s', want '%s'", fixed[i], got, want);
+    }
+    uint64_t s = 88172645463325252u;
+    for (int i = 0; i < 1000000; i++) {
+        s ^= s << 13;
+        s ^= s >> 7;
+        s ^= s << 17;
+        double x = (double)(int64_t)(s >> 11) / (double)(1ull << (s % 60));
+        if (s & 1)
+            x = (double)(int64_t)(s % 2000000001) / 1000.0 - 1000000.0 + 0.005 * (double)(s >> 60);
+        vl_format(vl_dec(x), got, sizeof got);
+        format_ref(x, want, sizeof want);
+        if (strcmp(got, want) != 0)
+            fail_msg("%.17g: '%s', want '%s'", x, got, want);
+    }
+}
+
 static void test_round_table(void **state)
 {
     (void)state;
@@ -658,6 +730,7 @@ int main(void)
         cmocka_unit_test(test_full_years),
         cmocka_unit_test(test_ymd_pack_every_day),
         cmocka_unit_test(test_enum_index),
+        cmocka_unit_test(test_format_decimal),
         cmocka_unit_test(test_parse_int),
         cmocka_unit_test(test_parse_dec),
         cmocka_unit_test(test_parse_date),

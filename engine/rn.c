@@ -319,6 +319,20 @@ static const char *rn_key(const rn_run *R, const rn_ent *e)
     return (const char *)e + R->texto;
 }
 
+/* Ask for the cache line at p, a hint that reads nothing. On x86 as an
+ * instruction the compiler keeps: gcc drops a __builtin_prefetch whose
+ * block does nothing else (a loop of them, or a branch around them). */
+static inline void rn_prefetch(const void *p)
+{
+#if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
+    __asm__ volatile("prefetcht0 %0" : : "m"(*(const char *)p));
+#elif defined(__GNUC__) || defined(__clang__)
+    __builtin_prefetch(p);
+#else
+    (void)p;
+#endif
+}
+
 struct rf_coverage {
     const rf_pack *p;
     uint64_t *items;
@@ -1100,11 +1114,11 @@ static bool rn_slot_is(const rn_run *R, const rn_slot *sl, const rn_probe *pr, c
     return n <= RN_INLINE || memcmp(rn_key(R, sl->e), s, n) == 0;
 }
 
-static rn_ent *rn_find(rn_run *R, const char *s, size_t n)
+/* The entity with key s[0..n) of hash hv (rn_hash), or NULL */
+static rn_ent *rn_find_h(rn_run *R, const char *s, size_t n, uint64_t hv)
 {
     if (!R->hashcap)
         return NULL;
-    uint64_t hv = rn_hash(s, n);
     rn_probe pr = rn_probe_of(hv, s, n);
     if (R->last && rn_slot_is(R, R->last, &pr, s, n))
         return R->last->e;
@@ -1118,6 +1132,11 @@ static rn_ent *rn_find(rn_run *R, const char *s, size_t n)
             return sl->e;
         }
     }
+}
+
+static rn_ent *rn_find(rn_run *R, const char *s, size_t n)
+{
+    return rn_find_h(R, s, n, rn_hash(s, n));
 }
 
 static void rn_slot_put(rn_slot *tab, size_t cap, rn_ent *e, uint64_t hv, const rn_probe *pr)
@@ -2741,12 +2760,25 @@ static int rn_related_row(void *ctx, const cs_row *row)
     const rf_pack *p = R->p;
     const pk_input *pin = I->pin;
     I->st->rows++;
+    /* A worker leaves a derived entity to the main thread, which makes
+     * them, in order: the table is not to be read while it grows. */
+    bool derived = p->inputs[p->entity].derived;
+    bool lookup = !(R->rel && derived);
+    /* The key's hash slot is asked for now, to come in while the row's
+     * cells are converted: with entities in no order it is in no cache. */
+    const char *ks;
+    size_t kn;
+    uint64_t hv = 0;
+    bool early = lookup && R->hashcap && (size_t)I->pos[pin->ref] < row->nfields;
+    if (early) {
+        rn_keytext(row, I, pin->ref, &ks, &kn);
+        hv = rn_hash(ks, kn);
+        rn_prefetch(&R->hash[hv & (R->hashcap - 1)]);
+    }
     if (row->problem && rn_read_problem(R, I, row))
         return rn_reject(R, I, row, row->problem);
     if (!rn_convert(R, I, row, R->rowvals))
         return rn_reject(R, I, row, R->reason);
-    const char *ks;
-    size_t kn;
     if (R->rowvals[pin->ref].kind == VL_MISSING) {
         snprintf(R->reason, sizeof R->reason, "column %s (%s) is empty: the row belongs to no %s",
                  cs_header(I->r, (size_t)I->pos[pin->ref]), pin->cols[pin->ref].id,
@@ -2758,10 +2790,7 @@ static int rn_related_row(void *ctx, const cs_row *row)
     if (pin->results_level >= 0 && !rn_known_level(R, I))
         return rn_reject(R, I, row, R->reason);
     rn_keytext(row, I, pin->ref, &ks, &kn);
-    /* A worker leaves a derived entity to the main thread, which makes
-     * them, in order: the table is not to be read while it grows. */
-    bool derived = p->inputs[p->entity].derived;
-    rn_ent *e = R->rel && derived ? NULL : rn_find(R, ks, kn);
+    rn_ent *e = !lookup ? NULL : early ? rn_find_h(R, ks, kn, hv) : rn_find(R, ks, kn);
     bool x = rn_xmatch(R, ks, kn);
     /* A derived entity comes into being with the first usable row that
      * names it, so results come in order of first appearance. */
@@ -3482,6 +3511,26 @@ static void rn_fold_rec(rn_run *R, rn_in *I, rn_rec *r)
     rn_fold(R, I, &row, e, r->vals, r->pre, r->items, r->nitems, r->ks, r->kn);
 }
 
+/* How many rows ahead the main thread's fold asks for an entity's lines */
+#define RN_AHEAD 8
+
+/* Ask for the lines of entity block r->e that folding r writes (the header
+ * and accumulators, a tally count), to come in while the rows before it are
+ * folded: a piece's rows are known in advance, and with entities in no order
+ * each row's lines are otherwise waited for in turn. */
+static void rn_fold_ahead(const rn_run *R, const rn_rec *r)
+{
+    if (!r->e || !r->fold)
+        return;
+    const char *b = (const char *)r->e;
+    size_t span = R->cnto < 8 * 64 ? R->cnto : 8 * 64;
+    for (size_t o = 0; o < span; o += 64)
+        rn_prefetch(b + o);
+    rn_prefetch(b + span - 1);
+    for (int k = 0; k < r->nitems; k++)
+        rn_prefetch(b + R->cnto + (size_t)r->items[k] * sizeof(uint32_t));
+}
+
 /* Hand a finished piece on: 0 go on, non-zero stop (-1 an error). */
 static int rn_commit(rn_pool *P, rn_chunk *c, FILE *out)
 {
@@ -3507,8 +3556,12 @@ static int rn_commit(rn_pool *P, rn_chunk *c, FILE *out)
         /* A related piece's rows are folded here, in order, each after what
          * the worker said before it and before what it said after. */
         size_t rdone = 0, ddone = 0;
+        for (size_t k = 0; k < c->nrecs && k < RN_AHEAD; k++)
+            rn_fold_ahead(R, &c->recs[k]);
         for (size_t k = 0; k < c->nrecs; k++) {
             rn_rec *r = &c->recs[k];
+            if (k + RN_AHEAD < c->nrecs)
+                rn_fold_ahead(R, &c->recs[k + RN_AHEAD]);
             rn_said(R, c, r->rejoff, r->ndiag, &rdone, &ddone);
             rn_fold_rec(R, I, r);
         }

@@ -108,18 +108,20 @@ typedef union ex_reg {
 typedef enum fmode {
     M_NONE, /* no operand (a jump's) */
     M_REG,
-    M_SLOTI, /* env->space[space][index], if it holds an integer */
-    M_SLOTD, /* ... a decimal */
-    M_SLOTB, /* ... a boolean */
-    M_SLOTT, /* ... a date */
-    M_SLOTE, /* ... an enumeration value (its ordinal) */
-    M_SLOTX, /* ... a text: read only by the text instructions, in place */
-    M_LITI,  /* the node's value (read now: a mutant may have patched it) */
+    M_SLOTI,   /* env->space[space][index], if it holds an integer */
+    M_SLOTD,   /* ... a decimal */
+    M_SLOTB,   /* ... a boolean */
+    M_SLOTT,   /* ... a date */
+    M_SLOTE,   /* ... an enumeration value (its ordinal) */
+    M_SLOTX,   /* ... a text: read only by the text instructions, in place */
+    M_SLOTI2D, /* ... an integer, read as a double (where a decimal is wanted) */
+    M_LITI,    /* the node's value (read now: a mutant may have patched it) */
     M_LITD,
     M_LITB,
     M_LITT,
     M_LITE,
     M_LITX,
+    M_LITI2D, /* an integer literal read as a double */
 } fmode;
 
 typedef struct ex_opd {
@@ -149,6 +151,9 @@ struct ex_prog {
     int n;
     ex_opd res;
     vl_kind kind;
+    /* One comparison of names and literals (progress < 60, the most common
+     * condition): ex_fast_run does it without the loop. */
+    bool one_cmp;
     ex_ins ins[];
 };
 
@@ -258,7 +263,14 @@ static ex_opd node(fc *f, const ex_expr *e, vl_kind *kind);
 /* A numeric operand as a double: the careful path's num(). */
 static ex_opd as_dec(fc *f, const ex_expr *e, ex_opd x, vl_kind k)
 {
-    return k == VL_INT ? out(f, F_TODEC, e, x, none) : x;
+    if (k != VL_INT)
+        return x;
+    /* an integer name or literal is read as a double where it is used */
+    if (x.mode == M_SLOTI || x.mode == M_LITI) {
+        x.mode = x.mode == M_SLOTI ? M_SLOTI2D : M_LITI2D;
+        return x;
+    }
+    return out(f, F_TODEC, e, x, none);
 }
 
 static ex_opd arith(fc *f, const ex_expr *e, vl_kind *kind)
@@ -710,6 +722,9 @@ const ex_prog *ex_fast_compile(ar_arena *a, const ex_expr *e)
     p->res = r;
     p->kind = k;
     memcpy(p->ins, f->ins, (size_t)f->n * sizeof(ex_ins));
+    const ex_ins *I = &p->ins[0];
+    p->one_cmp = p->n == 1 && I->op >= F_EQI && I->op <= F_GED && I->a.mode != M_REG &&
+                 I->b.mode != M_REG && r.mode == M_REG && r.reg == I->d;
     return p;
 }
 
@@ -770,6 +785,17 @@ get(const ex_opd *o, const ex_reg *r, const ex_env *env, ex_reg *x)
         if (!v || v->kind != VL_INT)
             return false;
         x->i = v->u.i;
+        return true;
+    case M_SLOTI2D:
+        v = slot(o, env);
+        if (!v || v->kind != VL_INT)
+            return false;
+        x->d = (double)v->u.i;
+        return true;
+    case M_LITI2D:
+        if (o->e->val.kind != VL_INT)
+            return false;
+        x->d = (double)o->e->val.u.i;
         return true;
     case M_SLOTD:
         v = slot(o, env);
@@ -1173,8 +1199,46 @@ exec(const ex_prog *p, const ex_env *env, ex_reg *r, vl_value *out)
     return true;
 }
 
+/* A program of one comparison of names and literals, as exec would run
+ * it: the node must still hold the operator compiled. */
+static bool run_cmp(const ex_prog *p, const ex_env *env, vl_value *res)
+{
+    const ex_ins *I = p->ins;
+    bool dbl = I->op >= F_EQD;
+    ex_op op = (ex_op)(EX_O_EQ + (I->op - (dbl ? F_EQD : F_EQI)));
+    ex_reg A, B;
+    if (I->e->op != op || !get(&I->a, NULL, env, &A) || !get(&I->b, NULL, env, &B))
+        return false;
+    int c = dbl ? (A.d > B.d) - (A.d < B.d) : (A.i > B.i) - (A.i < B.i);
+    bool t;
+    switch (op) {
+    case EX_O_EQ:
+        t = c == 0;
+        break;
+    case EX_O_NE:
+        t = c != 0;
+        break;
+    case EX_O_LT:
+        t = c < 0;
+        break;
+    case EX_O_LE:
+        t = c <= 0;
+        break;
+    case EX_O_GT:
+        t = c > 0;
+        break;
+    default:
+        t = c >= 0;
+        break;
+    }
+    *res = vl_bool(t);
+    return true;
+}
+
 bool ex_fast_run(const ex_prog *p, const ex_env *env, vl_value *res)
 {
+    if (p->one_cmp)
+        return env && run_cmp(p, env, res);
     ex_reg r[EX_FAST_REGS], v;
     if (!env || !exec(p, env, r, NULL) || !get(&p->res, r, env, &v))
         return false;

@@ -1257,6 +1257,13 @@ static void test_fast_matches_careful(void **state)
         "avg_age > score",
         "avg_age = ratio",
         "ratio <= 0.5",
+        "avg_age >= 55",
+        "ratio < 1",
+        "score < 0.5",
+        "0.5 != score",
+        "6 = avg_age",
+        "avg_age * score > 2",
+        "round(score, 1) + ratio",
         "min(score, progress, secretary_age)",
         "max(score, progress, 7)",
         "min(avg_age, ratio)",
@@ -1491,6 +1498,34 @@ static void test_fast_sees_mutants(void **state)
             memcpy(sites[i].at, sites[i].alt, sites[i].size);
             is_bool(ex_eval(e, &env), false);
         }
+    /* one comparison with an integer literal read as a decimal (the
+     * program's shortest way): its operator and its number patched */
+    const ex_expr *one = C("avg_age >= 55");
+    assert_true(ex_has_fast(one));
+    n = ex_sites(one, sites, 8);
+    assert_int_equal(n, 2);
+    for (int i = 0; i < n; i++) {
+        unsigned char saved[sizeof(vl_value)];
+        memcpy(saved, sites[i].at, sites[i].size);
+        if (sites[i].kind == EX_SITE_CMP) {
+            memcpy(sites[i].at, sites[i].alt, sites[i].size);
+        } else {
+            vl_value v = sites[i].val;
+            v.u.i -= 1;
+            memcpy(sites[i].at, &v, sizeof v);
+        }
+        const double ages[] = {53.5, 54, 54.5, 55, 55.5};
+        for (int k = 0; k < 5; k++) {
+            ent[1] = vl_dec(ages[k]);
+            same_value("mutant", ex_eval(one, &env), ex_eval_careful(one, &env));
+        }
+        ent[1] = vl_dec(54.5); /* 54.5 >= 54 once the number is patched */
+        if (sites[i].kind == EX_SITE_NUM)
+            is_bool(ex_eval(one, &env), true);
+        memcpy(sites[i].at, saved, sites[i].size);
+    }
+    ent[1] = vl_dec(54.5);
+    is_bool(ex_eval(one, &env), false);
 }
 
 int main(void)

@@ -102,6 +102,9 @@ typedef struct rn_in {
     int nplan;
     rn_icell *ints; /* plan's integer columns whose range has room for digits... */
     int nints;
+    rn_icell *tints; /* (of those, on a streamed sheet, the count columns read as
+                      * nothing but counts: rn_counts_only) */
+    int ntints;
     rn_cell *rest; /* ...and the others, in pack order */
     int nrest;
     int *absent; /* the columns it lacks, with the value each reads as */
@@ -761,6 +764,23 @@ static bool rn_convert(rn_run *R, rn_in *I, const cs_row *row, vl_value *vals)
         vals[ic->c] = vl_int(x);
         counts[ic->slot] += (uint32_t)x;
     }
+    /* The count cells nothing reads as a value: only counted (an empty one
+     * counts none), unless a cell above already sent the row below. */
+    if (pc == I->rest && I->ntints)
+        for (const rn_icell *ic = I->tints, *iend = ic + I->ntints; ic < iend; ic++) {
+            const cs_field *f = &row->fields[ic->pos];
+            int64_t x = f->num;
+            if ((uint64_t)x - ic->lo > ic->len) {
+                if (f->n || !ic->empty_ok) {
+                    memset(counts, 0, (size_t)R->p->nitems_total * sizeof *counts);
+                    pc = I->plan;
+                    end = pc + I->nplan;
+                    break;
+                }
+                continue;
+            }
+            counts[ic->slot] += (uint32_t)x;
+        }
     for (; pc < end; pc++) {
         const cs_field *f = &row->fields[pc->pos];
         const unsigned char *s = (const unsigned char *)f->p;
@@ -988,6 +1008,33 @@ static void rn_plan(rn_run *R, rn_in *I)
             I->rest[I->nrest++] = *pc;
     }
     rn_digits(I, I->r);
+}
+
+/* A year-end sheet streamed alone, without a ranking: its count columns
+ * that no measure, condition or aggregate reads, that are not written and
+ * are not the key, are read by nothing but the tallies, so rn_convert only
+ * adds their cells into the counts and stores no value for them (a row
+ * it sends down the general pass has every value stored as ever). */
+static void rn_counts_only(rn_run *R)
+{
+    const rf_pack *p = R->p;
+    rn_in *I = &R->in[p->entity];
+    const pk_input *pin = I->pin;
+    bool *read = rn_cols_read(R, p->entity);
+    for (int i = 0; i < p->nouts; i++)
+        if (p->outs[i].kind == PK_OUT_COLUMN)
+            read[p->outs[i].index] = true;
+    read[pin->key] = true;
+    I->tints = ar_alloc(R->a, ((size_t)I->nints + 1) * sizeof *I->tints);
+    int k = 0;
+    for (int i = 0; i < I->nints; i++) {
+        const rn_icell *ic = &I->ints[i];
+        if (pin->cols[ic->c].tally >= 0 && ic->slot < p->nitems_total && !read[ic->c])
+            I->tints[I->ntints++] = *ic;
+        else
+            I->ints[k++] = *ic;
+    }
+    I->nints = k;
 }
 
 /* ---- entity state ---------------------------------------------------- */
@@ -4103,6 +4150,8 @@ int rf_run(const rf_pack *p, const rf_run_options *o, const rf_input *inputs, si
     for (int k = 0; k < p->ninputs; k++)
         if (k != p->entity && R.in[k].given && p->inputs[k].ref >= 0)
             related = true;
+    if (!related && !R.rk && !p->inputs[p->entity].derived)
+        rn_counts_only(&R);
 
     int rc = 0;
     rn_in *E = &R.in[p->entity];

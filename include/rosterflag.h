@@ -243,7 +243,8 @@ typedef struct rf_run_options {
      * settled by its start (see cs_decided) or that is ASCII throughout;
      * otherwise it is read on the calling thread. */
     int threads;
-    size_t chunk_bytes; /* bytes a worker takes at a time; 0: 1 MiB */
+    size_t chunk_bytes; /* bytes a worker takes at a time; 0: 1 MiB of an entity
+                           sheet, 256 KiB of a related input */
 } rf_run_options;
 
 #define RF_RUN_OPTIONS_INIT                                                                        \

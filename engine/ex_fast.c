@@ -90,8 +90,9 @@ typedef enum fop {
     F_YEARS,
     F_DAYS,
     /* a subexpression several parts share (see fshare): */
-    F_ONCE,   /* worked out already this run (flag `flag` set): jump to b */
-    F_MOVSET, /* r[d] = a, and set flag `flag` */
+    F_ONCE,     /* worked out already this run (flag `flag` set): jump to b */
+    F_ONCE_SET, /* ... else set the flag: the copy writes the share's register */
+    F_MOVSET,   /* r[d] = a, and set flag `flag` */
     /* the values of ex_pre_run, into out[jump]: */
     F_OUT,     /* r[a] as a value of kind okind */
     F_OUTV,    /* a name or literal as it is (any kind but missing) */
@@ -580,6 +581,28 @@ static ex_opd shared(fc *f, int s, const ex_expr *e, vl_kind *kind)
     sh->open = true;
     ex_opd v = node(f, e, kind);
     sh->open = false;
+    if (f->ok && v.mode == M_REG && f->n > at + 1) {
+        /* the copy's last instruction writes its register: made to write
+         * the share's instead (F_ONCE has set the flag), unless it is one
+         * of a branch's or a jump lands after it */
+        ex_ins *P = &f->ins[f->n - 1];
+        bool own = P->d == v.reg && P->op != F_LOGIC && P->op != F_JZ && P->op != F_JMP &&
+                   P->op != F_MOV && P->op != F_ONCE && P->op != F_MOVSET;
+        for (int i = at; own && i < f->n; i++) {
+            fop op = (fop)f->ins[i].op;
+            own = !((op == F_LOGIC || op == F_JZ || op == F_JMP || op == F_ONCE) &&
+                    f->ins[i].jump >= f->n);
+        }
+        if (own) {
+            P->d = (uint16_t)sh->reg;
+            once->op = F_ONCE_SET;
+            f->ins[at].jump = (uint16_t)f->n;
+            ex_opd o = none;
+            o.mode = M_REG;
+            o.reg = (uint16_t)sh->reg;
+            return o;
+        }
+    }
     ex_ins *mv = emit(f, F_MOVSET, e);
     if (!mv)
         return none;
@@ -1171,6 +1194,14 @@ exec(const ex_prog *p, const ex_env *env, ex_reg *r, vl_value *out)
         case F_ONCE:
             if (done >> I->flag & 1)
                 I = ins + I->jump - 1;
+            break;
+        case F_ONCE_SET:
+            /* a copy that fails fails the whole program: the flag may be
+             * set before it is worked out */
+            if (done >> I->flag & 1)
+                I = ins + I->jump - 1;
+            else
+                done |= (uint64_t)1 << I->flag;
             break;
         case F_MOVSET:
             GET(a, A);

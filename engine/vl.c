@@ -703,30 +703,34 @@ size_t vl_format(vl_value v, char *buf, size_t cap)
         }
         if (r > -1e12 && r < 1e12) {
             /* r is the double nearest cents/100, so "%.2f" would print
-             * exactly those cents: write them by hand, as the integer
-             * writer does, then drop trailing zeros as below */
+             * exactly those cents: written by hand, backwards from the end
+             * of tmp, two digits a step, without the trailing zeros the
+             * printf path below drops (and no point if none is left) */
             int64_t c = quick ? (int64_t)cents : llround(r * 100.0);
+            static const char two[] = "000102030405060708091011121314151617181920212223242526272829"
+                                      "3031323334353637383940414243444546474849"
+                                      "505152535455565758596061626364656667686970717273747576777879"
+                                      "8081828384858687888990919293949596979899";
             uint64_t u = c < 0 ? (uint64_t)0 - (uint64_t)c : (uint64_t)c;
-            char rev[24];
-            int n = 0;
-            rev[n++] = (char)('0' + u % 10);
-            rev[n++] = (char)('0' + u / 10 % 10);
-            rev[n++] = '.';
-            u /= 100;
-            do {
-                rev[n++] = (char)('0' + u % 10);
-                u /= 10;
-            } while (u);
+            uint64_t ip = u / 100;
+            unsigned fr = (unsigned)(u % 100);
+            char *e = tmp + sizeof tmp, *q = e;
+            if (fr % 10)
+                *--q = two[2 * fr + 1];
+            if (fr) {
+                *--q = two[2 * fr];
+                *--q = '.';
+            }
+            while (ip >= 10) {
+                q -= 2;
+                memcpy(q, &two[2 * (ip % 100)], 2);
+                ip /= 100;
+            }
+            if (ip || q == e || *q == '.')
+                *--q = (char)('0' + ip);
             if (c < 0)
-                rev[n++] = '-';
-            while (n)
-                tmp[k++] = rev[--n];
-            while (tmp[k - 1] == '0')
-                k--;
-            if (tmp[k - 1] == '.')
-                k--;
-            tmp[k] = '\0';
-            break;
+                *--q = '-';
+            return put(buf, cap, q, (size_t)(e - q));
         }
         if (!isfinite(r)) {
             k = snprintf(tmp, sizeof tmp, "%s", isnan(r) ? "nan" : r > 0 ? "inf" : "-inf");

@@ -292,7 +292,13 @@ typedef struct rn_run {
     /* threads on a related input: a worker notes each row to fold here, and
      * the main thread folds them in input order (rn_commit) */
     struct rn_chunk *rel;
-    ar_arena **kept; /* workers' arenas: the causes of cells read as missing */
+    /* A worker's piece of a related input, scanned before it is read: per
+     * physical line, the key's place in the piece and its hash (rn_ahead) */
+    struct rn_ahead *ahead;
+    size_t nahead, capahead;
+    const unsigned char *aheadbuf;
+    uint64_t aheadline; /* the piece's first line */
+    ar_arena **kept;    /* workers' arenas: the causes of cells read as missing */
     size_t nkept;
 } rn_run;
 
@@ -2832,6 +2838,98 @@ static int rn_rec_note(rn_run *R, rn_in *I, const cs_row *row, rn_ent *e, const 
     return 0;
 }
 
+/* A line of a piece, as rn_ahead_scan read it: where the key cell's text
+ * lies (trimmed as rn_keytext trims it) and its hash; n UINT32_MAX when the
+ * line was not read so (a quote before the key's end, a line without it). */
+typedef struct rn_ahead {
+    uint64_t hash;
+    uint32_t off, n;
+} rn_ahead;
+
+/* How many lines ahead a worker asks for a key's hash slot */
+#define RN_SLOT_AHEAD 16
+
+/* Before a worker reads a piece of a related input, the key of every line
+ * is found by a scan that knows only the delimiter and line breaks, and
+ * hashed: reading row i the worker then asks for the hash slot of the row
+ * RN_SLOT_AHEAD lines on, so with entities in no order the slot is in the
+ * cache by the time that row is looked up. Only a hint: a line the scan
+ * reads wrong (a quoted cell, a line break inside quotes, another encoding)
+ * is looked up as always, and a row uses the scan's hash only when its key
+ * has the same bytes. */
+static void rn_ahead_scan(rn_run *R, const rn_in *I, const unsigned char *b, size_t n,
+                          uint64_t line)
+{
+    R->nahead = 0;
+    R->aheadbuf = b;
+    R->aheadline = line;
+    int pos = I->pos[I->pin->ref];
+    if (pos < 0 || n > UINT32_MAX)
+        return;
+    unsigned char dl = I->given->delimiter ? (unsigned char)I->given->delimiter : ',';
+    /* What ends a cell here: 1 the delimiter or a line break, 2 a quote
+     * (the line is left to the reader) */
+    unsigned char stop[256];
+    memset(stop, 0, sizeof stop);
+    stop[dl] = stop['\n'] = stop['\r'] = 1;
+    stop['"'] = 2;
+    const unsigned char *p = b, *end = b + n;
+    while (p < end) {
+        if (R->nahead == R->capahead) {
+            R->capahead = R->capahead ? R->capahead * 2 : 4096;
+            R->ahead = ar_xrealloc(R->ahead, R->capahead * sizeof *R->ahead);
+        }
+        rn_ahead *a = &R->ahead[R->nahead++];
+        a->n = UINT32_MAX;
+        /* The cells before the key */
+        int f = 0;
+        while (f < pos && p < end && *p != '\n' && *p != '\r' && *p != '"')
+            f += *p++ == dl;
+        /* The key's bytes are hashed as they are passed */
+        const unsigned char *k = p;
+        uint64_t h = AR_FNV_BASIS;
+        while (p < end && !stop[*p]) {
+            h = (h ^ *p) * 1099511628211ULL;
+            p++;
+        }
+        if (f == pos && (p == end || stop[*p] == 1) && (p < end || k < end)) {
+            const char *ks = (const char *)k;
+            size_t kn = (size_t)(p - k);
+            if (kn && (ks[0] == ' ' || ks[0] == '\t' || ks[kn - 1] == ' ' || ks[kn - 1] == '\t')) {
+                rn_trim(&ks, &kn);
+                h = rn_hash(ks, kn);
+            }
+            a->off = (uint32_t)(ks - (const char *)b);
+            a->n = (uint32_t)kn;
+            a->hash = h;
+        }
+        if (p < end && *p != '\n') {
+            const unsigned char *nl = memchr(p, '\n', (size_t)(end - p));
+            p = nl ? nl : end;
+        }
+        p += p < end;
+    }
+}
+
+/* The hash of key ks[0..kn) of the row on `line`, from the scan when it
+ * read the same bytes there; and the slot of the row RN_SLOT_AHEAD lines
+ * on asked for. */
+static uint64_t rn_ahead_hash(rn_run *R, uint64_t line, const char *ks, size_t kn)
+{
+    size_t k = (size_t)(line - R->aheadline);
+    if (line >= R->aheadline && k + RN_SLOT_AHEAD < R->nahead) {
+        const rn_ahead *a = &R->ahead[k + RN_SLOT_AHEAD];
+        if (a->n != UINT32_MAX)
+            rn_prefetch(&R->hash[a->hash & (R->hashcap - 1)]);
+    }
+    if (line >= R->aheadline && k < R->nahead) {
+        const rn_ahead *a = &R->ahead[k];
+        if (a->n == kn && memcmp(R->aheadbuf + a->off, ks, kn) == 0)
+            return a->hash;
+    }
+    return rn_hash(ks, kn);
+}
+
 static int rn_related_row(void *ctx, const cs_row *row)
 {
     rn_ctx *c = ctx;
@@ -2852,7 +2950,7 @@ static int rn_related_row(void *ctx, const cs_row *row)
     bool early = lookup && R->hashcap && (size_t)I->pos[pin->ref] < row->nfields;
     if (early) {
         rn_keytext(row, I, pin->ref, &ks, &kn);
-        hv = rn_hash(ks, kn);
+        hv = R->aheadbuf ? rn_ahead_hash(R, row->line, ks, kn) : rn_hash(ks, kn);
         rn_prefetch(&R->hash[hv & (R->hashcap - 1)]);
     }
     if (row->problem && rn_read_problem(R, I, row))
@@ -3382,6 +3480,9 @@ static void rn_worker_init(rn_worker *W, rn_pool *P)
     R->used = NULL;
     R->kept = NULL;
     R->nkept = 0;
+    R->ahead = NULL;
+    R->nahead = R->capahead = 0;
+    R->aheadbuf = NULL;
     /* Everything the row path writes gets its own copy; what stays shared
      * (the plan, the pack, the columns, the empty accumulators) is read. */
     rn_scratch(R);
@@ -3435,6 +3536,9 @@ static void rn_work(rn_worker *W, rn_chunk *c)
         c->said = c->rejoff = 0;
         R->rel = c;
     }
+    R->aheadbuf = NULL;
+    if (e != R->p->entity && !R->p->inputs[R->p->entity].derived && R->hashcap)
+        rn_ahead_scan(R, I, c->buf, c->n, c->line);
     cs_reader *r = cs_open_chunk(W->P->whole, c->buf, c->n, c->off, c->line, c->d);
     c->rc = -1;
     c->blank = 0;
@@ -3917,6 +4021,7 @@ static int rn_stream_split(rn_run *R, rn_in *I, int threads, size_t chunk, FILE 
         if (W[i].started)
             pthread_join(W[i].t, NULL);
         ar_free(W[i].R.scratch);
+        free(W[i].R.ahead);
         if (!related) {
             ar_free(W[i].R.a);
             continue;

@@ -726,6 +726,18 @@ static ex_opd node(fc *f, const ex_expr *e, vl_kind *kind)
     }
 }
 
+/* The compiled instructions, copied out of the compiler's scratch into
+ * the pack's arena. */
+static ex_prog *prog_new(const fc *f, ar_arena *a, ex_opd res, vl_kind kind)
+{
+    ex_prog *p = ar_alloc(a, sizeof *p + (size_t)f->n * sizeof(ex_ins));
+    p->n = f->n;
+    p->res = res;
+    p->kind = kind;
+    memcpy(p->ins, f->ins, (size_t)f->n * sizeof(ex_ins));
+    return p;
+}
+
 const ex_prog *ex_fast_compile(ar_arena *a, const ex_expr *e)
 {
     /* A lone name or literal costs the careful path no more than this. */
@@ -740,11 +752,7 @@ const ex_prog *ex_fast_compile(ar_arena *a, const ex_expr *e)
     ex_opd r = node(f, e, &k);
     if (!f->ok || k != e->type.kind || !plain(k))
         return NULL;
-    ex_prog *p = ar_alloc(a, sizeof *p + (size_t)f->n * sizeof(ex_ins));
-    p->n = f->n;
-    p->res = r;
-    p->kind = k;
-    memcpy(p->ins, f->ins, (size_t)f->n * sizeof(ex_ins));
+    ex_prog *p = prog_new(f, a, r, k);
     const ex_ins *I = &p->ins[0];
     p->one_cmp = p->n == 1 && I->op >= F_EQI && I->op <= F_GED && I->a.mode != M_REG &&
                  I->b.mode != M_REG && r.mode == M_REG && r.reg == I->d;
@@ -1397,11 +1405,7 @@ const ex_pre *ex_pre_compile(ar_arena *a, const ex_agg *const *aggs, const int *
             x->rest[k] = true;
         return x;
     }
-    ex_prog *p = ar_alloc(a, sizeof *p + (size_t)f->n * sizeof(ex_ins));
-    p->n = f->n;
-    p->res = none;
-    p->kind = VL_BOOL;
-    memcpy(p->ins, f->ins, (size_t)f->n * sizeof(ex_ins));
+    ex_prog *p = prog_new(f, a, none, VL_BOOL);
     x->prog = p;
     return x;
 }

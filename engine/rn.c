@@ -739,6 +739,16 @@ static inline bool rn_ymd10(const unsigned char *s, int32_t *days)
     return true;
 }
 
+/* A count cell that is not digits in range: what the integer passes added
+ * is dropped, and the row goes down the general pass from its first cell. */
+static void rn_whole_row(const rn_run *R, const rn_in *I, uint32_t *counts, const rn_cell **pc,
+                         const rn_cell **end)
+{
+    memset(counts, 0, (size_t)R->p->nitems_total * sizeof *counts);
+    *pc = I->plan;
+    *end = I->plan + I->nplan;
+}
+
 /* Fill vals[] for every column of the input, and add the count columns
  * into R->stream_counts; false with R->reason set if the row must be
  * rejected. Text values point into the reader's buffer. */
@@ -764,9 +774,7 @@ static bool rn_convert(rn_run *R, rn_in *I, const cs_row *row, vl_value *vals)
         int64_t x = f->num;
         if ((uint64_t)x - ic->lo > ic->len) {
             if (f->n || !ic->empty_ok) {
-                memset(counts, 0, (size_t)R->p->nitems_total * sizeof *counts);
-                pc = I->plan;
-                end = pc + I->nplan;
+                rn_whole_row(R, I, counts, &pc, &end);
                 break;
             }
             vals[ic->c] = I->plan[ic->at].empty; /* a count's 0 adds nothing */
@@ -783,9 +791,7 @@ static bool rn_convert(rn_run *R, rn_in *I, const cs_row *row, vl_value *vals)
             int64_t x = f->num;
             if ((uint64_t)x - ic->lo > ic->len) {
                 if (f->n || !ic->empty_ok) {
-                    memset(counts, 0, (size_t)R->p->nitems_total * sizeof *counts);
-                    pc = I->plan;
-                    end = pc + I->nplan;
+                    rn_whole_row(R, I, counts, &pc, &end);
                     break;
                 }
                 continue;

@@ -1908,9 +1908,10 @@ static void rn_evaluate(rn_run *R, const vl_value *vals, const ex_acc *accs, con
         for (int i = 0; i < p->nitems_total; i++)
             cov->items[i] += counts[i] > 0;
     rn_memo *me = NULL;
-    size_t kn;
-    if (R->memo_on && !explain && rn_memo_key(R, vals, &kn)) {
-        size_t cn = (size_t)p->nitems_total * 4;
+    size_t kn, cn = (size_t)p->nitems_total * 4;
+    /* The entry holds the counts and the key in its RN_MEMO_BYTES: a key
+     * that fits RN_MEMO_KEY (a long text) may not fit there. */
+    if (R->memo_on && !explain && rn_memo_key(R, vals, &kn) && cn + kn <= RN_MEMO_BYTES) {
         uint64_t h = rn_memo_mix(rn_memo_mix(kn, (const unsigned char *)counts, cn), R->mkey, kn);
         h ^= h >> 31;
         h *= 0xBF58476D1CE4E5B9ULL;

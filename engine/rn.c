@@ -274,6 +274,10 @@ typedef struct rn_run {
     /* The memo (rn_memo_*): on when an entity's result is a function of its
      * tally counts and the columns its measures and conditions read. */
     bool memo_on;
+    /* Lookups and hits since the last look at the hit rate: a sheet whose
+     * entities rarely agree pays a key and an entry per row for nothing,
+     * so the memo turns itself off for the rest of the thread's run. */
+    uint32_t mtries, mhits;
     int *mcols; /* those columns */
     int nmcols;
     rn_wop *wops; /* the result row as written: own columns and runs of the rest */
@@ -1662,7 +1666,7 @@ static void rn_repeated(wr_writer *w, const char *cell, size_t celln, const char
 /* 1,024 entries of 256 bytes: 256 KiB a thread, the slot the hash's top
  * ten bits. */
 enum { RN_MEMO_BITS = 10, RN_MEMO_SLOTS = 1 << RN_MEMO_BITS, RN_MEMO_KEY = 256 };
-enum { RN_MEMO_BYTES = 240 };
+enum { RN_MEMO_BYTES = 240, RN_MEMO_TRIAL = 4096 };
 
 typedef struct rn_memo {
     uint64_t hash;
@@ -1920,8 +1924,15 @@ static void rn_evaluate(rn_run *R, const vl_value *vals, const ex_acc *accs, con
             memset(R->memo, 0, RN_MEMO_SLOTS * sizeof *R->memo);
         }
         me = &R->memo[h >> (64 - RN_MEMO_BITS)];
+        if (++R->mtries == RN_MEMO_TRIAL) {
+            /* A hit saves a whole evaluation, a miss costs a key and a
+             * copy: below one hit in eight it does not pay. */
+            R->memo_on = R->mhits >= RN_MEMO_TRIAL / 8;
+            R->mtries = R->mhits = 0;
+        }
         if (me->datan && me->hash == h && me->keyn == cn + kn && memcmp(me->b, counts, cn) == 0 &&
             memcmp(me->b + cn, R->mkey, kn) == 0) {
+            R->mhits++;
             rn_memo_replay(R, me, vals);
             return;
         }
@@ -3465,6 +3476,7 @@ static void rn_scratch(rn_run *R)
     R->cstate = ar_alloc(R->a, (size_t)p->nconds_total + 1);
     R->mkey = ar_alloc(R->a, RN_MEMO_KEY);
     R->memo = NULL;
+    R->mtries = R->mhits = 0;
 }
 
 /* A worker's run: the main run's plan and pack, its own scratch. */

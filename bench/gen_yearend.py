@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generate a synthetic Party-member year-end sheet for benchmarking.
 
-Usage: gen_yearend.py [N] [OUT] [--seed S] [--wide]
+Usage: gen_yearend.py [N] [OUT] [--seed S] [--wide] [--varied]
 
   N       number of member rows (default 1000000)
   OUT     output path (default bench/data/yearend_N.csv, or
@@ -9,6 +9,12 @@ Usage: gen_yearend.py [N] [OUT] [--seed S] [--wide]
   --wide  add 性别,出生日期,入党日期 after 所在支部 (24 columns, the roster's
           whole width: ~1.06 GB at 10 M rows). They are drawn from a second
           generator, so every other cell is the same as without --wide.
+  --varied  a sheet on which no two members agree and ids are out of order:
+          every D and B count drawn from 0..2 and F from 0..1 (F 1 in ~1%),
+          and the ids shuffled, from a third generator. The default sheet is
+          shaped like a real one (most members have no item, ids in order),
+          which lets the engine reuse results and skip hashing ids; this one
+          measures the engine without either.
 
 Deterministic: the same N and seed always produce the same bytes.
 Python 3 standard library only.
@@ -99,11 +105,16 @@ def build_name_pool(rng, size):
 def main(argv):
     seed = 20251231
     wide = False
+    varied = False
     args = []
     i = 0
     while i < len(argv):
         if argv[i] == "--wide":
             wide = True
+            i += 1
+            continue
+        if argv[i] == "--varied":
+            varied = True
             i += 1
             continue
         if argv[i] == "--seed":
@@ -114,6 +125,8 @@ def main(argv):
         i += 1
     n = int(args[0].replace(",", "").replace("_", "")) if args else 1_000_000
     stem = "yearend_wide_%d.csv" if wide else "yearend_%d.csv"
+    if varied:
+        stem = stem.replace("_%d", "_varied_%d")
     out = args[1] if len(args) > 1 else os.path.join("bench", "data", stem % n)
 
     rng = random.Random(seed)
@@ -153,10 +166,15 @@ def main(argv):
                  for m in range(1, 13) for d in days]
         nbd = len(days) * 12  # dates a year
         nb = nbd * (2004 - 1950)  # births 1950..2003, joined 18+ years later
+    if varied:
+        vrng = random.Random(seed ^ 0xD1FF)
+        ids = list(range(1, n + 1))
+        vrng.shuffle(ids)
+        vr = vrng.random
     buf = []
     npool = len(names)
     for row in range(n):
-        mid = "DY%07d" % (row + 1)
+        mid = "DY%07d" % (ids[row] if varied else row + 1)
         name = names[int(rnd() * npool)]
         if wide:
             b = int(wrnd() * nb)
@@ -167,6 +185,15 @@ def main(argv):
         else:
             prefix = "%s,%s,%s," % (mid, name, branch_seq[row])
 
+        if varied:
+            cells = [str(int(vr() * 3)) for _ in range(nd)]
+            cells += ["1" if vr() < 0.01 else "0" for _ in range(2)]
+            cells += [str(int(vr() * 3)) for _ in range(3)]
+            buf.append(prefix + ",".join(cells) + "\n")
+            if len(buf) >= 20000:
+                f.write("".join(buf))
+                buf.clear()
+            continue
         r = rnd()
         if r < 0.78:
             dcounts = None

@@ -132,12 +132,13 @@ rows() {
 }
 
 # One year-end sheet per N (and shape), regenerated when the generator changed.
-yearend() { # N [--wide]
+yearend() { # N [--wide [--varied]]
     local f=$D/yearend_$1.csv
     [ "${2:-}" = --wide ] && f=$D/yearend_wide_$1.csv
+    [ "${3:-}" = --varied ] && f=$D/yearend_wide_varied_$1.csv
     if [ ! -s "$f" ] || [ bench/gen_yearend.py -nt "$f" ]; then
-        log "generating $f ($1 rows${2:+, wide})"
-        python3 bench/gen_yearend.py "$1" "$f" ${2:+"$2"}
+        log "generating $f ($1 rows${2:+, wide}${3:+, varied})"
+        python3 bench/gen_yearend.py "$1" "$f" ${2:+"$2"} ${3:+"$3"}
     else
         log "reusing $f"
     fi

@@ -9,6 +9,8 @@
 #   ROSTERFLAG     engine binary (default: build-rel/rosterflag, built Release here)
 #   RUNS, WARMUP   hyperfine runs / warmups (default 3 / 1)
 #   THREADS        rosterflag --threads values to time (default "1 CORES")
+#   VARIED         non-empty: time gen_yearend.py's --varied sheet instead (no
+#                  two members alike, ids shuffled: the engine's worst shape)
 #
 # DuckDB (@duckdb/node-api) is installed from npm into bench/node_modules on
 # the first run: a peer for the benchmark, never a dependency of the engine.
@@ -36,7 +38,7 @@ engine
 bare_parse
 ideal_score
 duckdb_node
-DATA=$(yearend "$N" --wide)
+DATA=$(yearend "$N" --wide ${VARIED:+--varied})
 BYTES=$(wc -c <"$DATA" | tr -d ' ')
 
 # Output check on the very file that is timed.

@@ -228,6 +228,18 @@ static size_t wr_itoa(int64_t v, char *buf)
     return o;
 }
 
+/* A CSV cell written as it is, with its separator: the caller has checked
+ * the buffer has room for both (n + 1 bytes), one check for the two. */
+static inline void wr_csv_cell(wr_writer *w, const char *s, size_t n)
+{
+    char *o = w->buf + w->n;
+    if (w->col)
+        *o++ = ',';
+    w->col++;
+    ar_copy_short(o, s, n);
+    w->n = (size_t)(o + n - w->buf);
+}
+
 void wr_value(wr_writer *w, vl_value v)
 {
     if (!w->f)
@@ -240,12 +252,7 @@ void wr_value(wr_writer *w, vl_value v)
         size_t n = v.n;
         if (w->fmt == RF_FORMAT_CSV && w->n + n + 1 <= WR_BUF && !wr_formula_like(s, n) &&
             !wr_needs_quote(s, n)) {
-            char *o = w->buf + w->n;
-            if (w->col)
-                *o++ = ',';
-            w->col++;
-            ar_copy_short(o, s, n);
-            w->n = (size_t)(o + n - w->buf);
+            wr_csv_cell(w, s, n);
             return;
         }
         wr_text(w, s, n);
@@ -330,13 +337,7 @@ void wr_encoded(wr_writer *w, const char *cell, size_t n)
     if (!w->f)
         return;
     if (w->fmt == RF_FORMAT_CSV && w->n + n + 1 <= WR_BUF) {
-        /* separator and cell with one room check, as an integer */
-        char *o = w->buf + w->n;
-        if (w->col)
-            *o++ = ',';
-        w->col++;
-        ar_copy_short(o, cell, n);
-        w->n = (size_t)(o + n - w->buf);
+        wr_csv_cell(w, cell, n);
         return;
     }
     wr_sep(w);

@@ -94,31 +94,33 @@ engine() {
     export ROSTERFLAG
 }
 
+# c_prog BIN SRC LIB...: cc -O2 SRC into BIN with the libraries, when BIN is
+# absent or older than SRC.
+c_prog() {
+    local bin=$1 src=$2
+    shift 2
+    if [ ! -x "$bin" ] || [ "$src" -nt "$bin" ]; then
+        log "building $bin"
+        cc -O2 "$src" "$@" -o "$bin"
+    fi
+}
+
 BARE=$D/bare_parse
 bare_parse() {
     need cc csv.h
-    if [ ! -x "$BARE" ] || [ bench/bare_parse.c -nt "$BARE" ]; then
-        log "building $BARE"
-        cc -O2 bench/bare_parse.c -lcsv -o "$BARE"
-    fi
+    c_prog "$BARE" bench/bare_parse.c -lcsv
 }
 
 IDEAL=$D/ideal_score
 ideal_score() {
     need cc csv.h
-    if [ ! -x "$IDEAL" ] || [ bench/ideal_score.c -nt "$IDEAL" ]; then
-        log "building $IDEAL"
-        cc -O2 bench/ideal_score.c -lcsv -o "$IDEAL"
-    fi
+    c_prog "$IDEAL" bench/ideal_score.c -lcsv
 }
 
 FLOOR=$D/xlsx_floor
 xlsx_floor() {
     need cc csv.h xlsxwriter.h
-    if [ ! -x "$FLOOR" ] || [ bench/xlsx_floor.c -nt "$FLOOR" ]; then
-        log "building $FLOOR"
-        cc -O2 bench/xlsx_floor.c -lcsv -lxlsxwriter -o "$FLOOR"
-    fi
+    c_prog "$FLOOR" bench/xlsx_floor.c -lcsv -lxlsxwriter
 }
 
 rows() {

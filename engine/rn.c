@@ -192,6 +192,7 @@ typedef struct rn_col {
 typedef struct rn_wop {
     int col0, ncols;
     bool own;
+    int vi; /* own: the row's value written (vals[vi]) */
 } rn_wop;
 
 typedef struct rn_run {
@@ -1711,7 +1712,7 @@ static void rn_memo_plan(rn_run *R)
         if (!own && last && !last->own)
             last->ncols++;
         else
-            R->wops[R->nwops++] = (rn_wop){c, 1, own};
+            R->wops[R->nwops++] = (rn_wop){c, 1, own, own ? p->outs[C->i].index : -1};
     }
     R->memo_on = true;
 }
@@ -1801,11 +1802,48 @@ static void rn_memo_replay(rn_run *R, const rn_memo *me, const vl_value *vals)
         cov->levels[me->lv]++;
     wr_writer *w = &R->w;
     const unsigned char *cell = fs + p->nflags;
-    wr_row_begin(w);
-    for (int i = 0; i < R->nwops; i++) {
+    int i = 0;
+    /* CSV, as most rows go: one room check for the whole row (the own
+     * texts, the entry's cells, which its bytes past the key bound, a
+     * separator each and the line's end), then bytes straight into the
+     * buffer; from a cell that is not a plain text on, the calls below. */
+    size_t need = (size_t)me->datan - me->keyn + (size_t)R->ncols + 1;
+    for (int j = 0; j < R->nwops; j++)
+        if (R->wops[j].own && vals[R->wops[j].vi].kind == VL_TEXT)
+            need += vals[R->wops[j].vi].n;
+    char *o = wr_lane(w, need);
+    if (o) {
+        for (; i < R->nwops; i++) {
+            const rn_wop *op = &R->wops[i];
+            uint16_t n;
+            if (op->own) {
+                const vl_value *v = &vals[op->vi];
+                if (v->kind != VL_TEXT || !wr_csv_plain(v->u.p, v->n))
+                    break;
+                if (op->col0)
+                    *o++ = ',';
+                wr_copy(o, v->u.p, v->n);
+                o += v->n;
+                continue;
+            }
+            memcpy(&n, cell, 2);
+            wr_copy(o, (const char *)cell + 2, n);
+            o += n;
+            cell += 2 + n;
+        }
+        if (i == R->nwops) {
+            *o++ = '\n';
+            wr_lane_end(w, o, R->ncols);
+            return;
+        }
+        wr_lane_end(w, o, R->wops[i].col0);
+    } else {
+        wr_row_begin(w);
+    }
+    for (; i < R->nwops; i++) {
         const rn_wop *op = &R->wops[i];
         if (op->own) {
-            wr_value(w, rn_outval(R, vals, &p->outs[R->cols[op->col0].i]));
+            wr_value(w, vals[op->vi]);
             continue;
         }
         uint16_t n;

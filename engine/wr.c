@@ -236,7 +236,7 @@ static inline void wr_csv_cell(wr_writer *w, const char *s, size_t n)
     if (w->col)
         *o++ = ',';
     w->col++;
-    ar_copy_short(o, s, n);
+    wr_copy(o, s, n);
     w->n = (size_t)(o + n - w->buf);
 }
 
@@ -250,8 +250,8 @@ void wr_value(wr_writer *w, vl_value v)
          * as an integer below; anything else by wr_text. */
         const char *s = v.u.p;
         size_t n = v.n;
-        if (w->fmt == RF_FORMAT_CSV && w->n + n + 1 <= WR_BUF && !wr_formula_like(s, n) &&
-            !wr_needs_quote(s, n)) {
+        if (w->fmt == RF_FORMAT_CSV && w->n + n + 1 <= WR_BUF &&
+            (wr_csv_plain(s, n) || (!wr_formula_like(s, n) && !wr_needs_quote(s, n)))) {
             wr_csv_cell(w, s, n);
             return;
         }

@@ -11,7 +11,9 @@
 #include "rosterflag.h"
 #include "vl.h"
 
+#include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 /* Output is assembled in the writer's own buffer and handed to stdio in
  * large blocks: per-character stdio calls cost more than the evaluation. */
@@ -65,5 +67,99 @@ bool wr_was_inert(const char *s, size_t n);
 
 /* One CSV field, quoted when it holds the delimiter, a quote or a line break. */
 void wr_csv_field(FILE *f, const char *s, size_t n);
+
+/* Copies n bytes, n nearly always a cell's few dozen: fixed-size moves,
+ * overlapping at the end, beat a call to memcpy up to 32 bytes (a branch's
+ * name in Chinese is 20 to 30). */
+static inline void wr_copy(char *d, const char *s, size_t n)
+{
+    uint64_t a, b, c, e;
+    if (n >= 16 && n <= 32) {
+        memcpy(&a, s, 8);
+        memcpy(&b, s + 8, 8);
+        memcpy(&c, s + n - 16, 8);
+        memcpy(&e, s + n - 8, 8);
+        memcpy(d, &a, 8);
+        memcpy(d + 8, &b, 8);
+        memcpy(d + n - 16, &c, 8);
+        memcpy(d + n - 8, &e, 8);
+    } else if (n >= 8 && n < 16) {
+        memcpy(&a, s, 8);
+        memcpy(&b, s + n - 8, 8);
+        memcpy(d, &a, 8);
+        memcpy(d + n - 8, &b, 8);
+    } else if (n >= 4 && n < 8) {
+        uint32_t x, y;
+        memcpy(&x, s, 4);
+        memcpy(&y, s + n - 4, 4);
+        memcpy(d, &x, 4);
+        memcpy(d + n - 4, &y, 4);
+    } else if (n < 4) {
+        for (size_t i = 0; i < n; i++)
+            d[i] = s[i];
+    } else {
+        memcpy(d, s, n);
+    }
+}
+
+/* Whether a text surely goes into CSV as it is (unquoted, not made inert):
+ * false when it might not, and then wr_value or wr_text decides. The bytes
+ * that force quoting and the first bytes of a formula but '-', '=' and '@'
+ * all lie below '-' (0x2D), which names, codes and Chinese text almost
+ * never hold: one test of eight bytes at a time for "any byte below 0x2D"
+ * (exact as to whether one exists), the last word ending at n. */
+static inline bool wr_csv_plain(const char *s, size_t n)
+{
+    const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+    uint64_t any = 0, a, b;
+#define WR_LOW(x) (((x)-ones * 0x2D) & ~(x))
+    if (n >= 8 && n <= 32) {
+        /* the words at both ends, and for more than 16 bytes the two
+         * next to them: overlapping, none past n */
+        memcpy(&a, s, 8);
+        memcpy(&b, s + n - 8, 8);
+        any = WR_LOW(a) | WR_LOW(b);
+        if (n > 16) {
+            memcpy(&a, s + 8, 8);
+            memcpy(&b, s + n - 16, 8);
+            any |= WR_LOW(a) | WR_LOW(b);
+        }
+    } else if (n < 8) {
+        for (size_t i = 0; i < n; i++)
+            any |= (unsigned char)s[i] < 0x2D ? high : 0;
+    } else {
+        for (size_t i = 0; i + 8 < n; i += 8) {
+            memcpy(&a, s + i, 8);
+            any |= WR_LOW(a);
+        }
+        memcpy(&a, s + n - 8, 8);
+        any |= WR_LOW(a);
+    }
+#undef WR_LOW
+    unsigned char c = n ? (unsigned char)s[0] : 0;
+    /* '-' 0x2D and '=' 0x3D differ in one bit */
+    return !(any & high) && (c | 0x10) != '=' && c != '@';
+}
+
+/* The lane a row takes when its cells are mostly known (a remembered
+ * result's, rn's memo): wr_lane makes room for need bytes at once and
+ * gives where they go, NULL where the row is to be written by the calls
+ * above (not CSV, no stream, or more than the buffer); the caller writes
+ * separators and cells there itself and hands back where it stopped and
+ * how many cells it wrote (wr_lane_end). */
+static inline char *wr_lane(wr_writer *w, size_t need)
+{
+    if (!w->f || w->fmt != RF_FORMAT_CSV || need > WR_BUF)
+        return NULL;
+    if (w->n + need > WR_BUF)
+        wr_flush(w);
+    return w->buf + w->n;
+}
+
+static inline void wr_lane_end(wr_writer *w, char *o, int col)
+{
+    w->n = (size_t)(o - w->buf);
+    w->col = col;
+}
 
 #endif

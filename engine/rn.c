@@ -156,7 +156,14 @@ _Static_assert(sizeof(rn_slot) == 32 || sizeof(void *) != 8, "two slots a cache 
  * number, so a probe that meets other ids is settled within its cache line
  * and only a slot whose part matches sends it to the id's text. A sorted
  * sheet is checked whole, past the bound too, since only the previous id
- * can repeat. */
+ * can repeat.
+ *
+ * While sorted the list is kept front-coded (rn_seen_code): ids in order
+ * mostly share all but their last bytes with the one before, so an id
+ * costs its line's step, the shared length, and the bytes that differ,
+ * about 4 bytes where the list takes 16 and the text; on a long sheet that
+ * is most of the memory the check writes, each new page a fault. The first
+ * id out of order decodes it into the list once (rn_seen_decode). */
 typedef struct rn_seen {
     uint64_t line;
     uint32_t off, n; /* its text: seentext[off..off+n) */
@@ -243,7 +250,11 @@ typedef struct rn_run {
     char *lastid; /* while sorted: the previous id, and its line (0: none yet) */
     size_t lastn, lastcap;
     uint64_t lastline;
-    char *slabs; /* the blocks entities are cut from (rn_block), listed */
+    struct rn_zblock *seenz,
+        *seenzt;        /* while sorted: the list, front-coded, first and last block */
+    uint64_t seenzline; /* the line of the id coded last */
+    bool seenzcut;      /* the previous id was not kept: the next is coded whole */
+    char *slabs;        /* the blocks entities are cut from (rn_block), listed */
     size_t nslabs;
     char *slab; /* the free part of the newest, slableft bytes */
     size_t slableft;
@@ -2202,46 +2213,218 @@ static void rn_seen_stop(rn_run *R, rn_in *I, uint64_t line)
                RN_SEEN_MAX, I->pin->cols[I->pin->key].id);
 }
 
-/* The line of an earlier row with the same id, or 0 (and the id is noted). */
-static uint64_t rn_seen_add(rn_run *R, rn_in *I, const char *s, size_t n, uint64_t line,
-                            const uint64_t *hvp)
+/* A number in 7-bit groups, low first, the high bit saying more follow. */
+static unsigned char *rn_put_varint(unsigned char *p, uint64_t v)
 {
-    if (R->seen_full)
-        return 0;
-    if (!R->seen_hashed) {
-        size_t m = n < R->lastn ? n : R->lastn;
-        int c = m ? memcmp(s, R->lastid, m) : 0;
-        if (R->lastline && c == 0 && n == R->lastn)
-            return R->lastline;
-        if (!R->lastline || c > 0 || (c == 0 && n > R->lastn)) {
-            /* In order: past the bound the list stops growing, but order
-             * alone still rules out every repeat but the previous id. */
-            if (rn_seen_fits(R, n))
-                rn_seen_keep(R, s, n, line);
-            if (n > R->lastcap) {
-                R->lastcap = n * 2 + 16;
-                R->lastid = ar_xrealloc(R->lastid, R->lastcap);
-            }
-            ar_copy_short(R->lastid, s, n);
-            R->lastn = n;
-            R->lastline = line;
-            return 0;
-        }
-        if (!rn_seen_fits(R, n)) {
-            rn_seen_stop(R, I, line);
-            return 0;
-        }
-        size_t cap = 4096;
-        while (cap < (R->nseen + 1) * 2)
-            cap *= 2;
-        rn_seen_table(R, cap);
+    while (v >= 0x80) {
+        *p++ = (unsigned char)(v | 0x80);
+        v >>= 7;
     }
+    *p++ = (unsigned char)v;
+    return p;
+}
+
+static const unsigned char *rn_get_varint(const unsigned char *p, uint64_t *v)
+{
+    uint64_t x = 0;
+    for (unsigned sh = 0;; sh += 7) {
+        unsigned char b = *p++;
+        x |= (uint64_t)(b & 0x7f) << sh;
+        if (b < 0x80)
+            break;
+    }
+    *v = x;
+    return p;
+}
+
+/* A block of the front-coded list: records never span two. Past the first,
+ * blocks are huge pages (rn_huge): the list grows without a copy, and a
+ * million ids in order fault a few pages, not a thousand. */
+typedef struct rn_zblock {
+    struct rn_zblock *next;
+    size_t used, cap;
+    unsigned char b[];
+} rn_zblock;
+
+/* A new last block with room for need bytes. */
+static rn_zblock *rn_seen_zgrow(rn_run *R, size_t need)
+{
+    size_t size = (size_t)64 << 10;
+    if (R->seenz)
+        size = (size_t)2 << 20;
+    if (size < need + sizeof(rn_zblock))
+        size = need + sizeof(rn_zblock);
+    rn_zblock *z = R->seenz ? rn_huge(size) : ar_xmalloc(size);
+    if (R->seenz)
+        size = (size + ((size_t)2 << 20) - 1) & ~(((size_t)2 << 20) - 1); /* as rn_huge rounds */
+    z->next = NULL;
+    z->used = 0;
+    z->cap = size - sizeof(rn_zblock);
+    if (R->seenzt)
+        R->seenzt->next = z;
+    else
+        R->seenz = z;
+    R->seenzt = z;
+    return z;
+}
+
+static void rn_seen_zfree(rn_run *R)
+{
+    for (rn_zblock *z = R->seenz, *next; z; z = next) {
+        next = z->next;
+        free(z);
+    }
+    R->seenz = R->seenzt = NULL;
+}
+
+/* Keep id s[0..n) of line `line`, in order, sharing its first `pre` bytes
+ * with the previous id: coded as the step from the line coded last, pre
+ * (0 when the previous id was not kept: past the text bound a shorter id
+ * may still fit) and the bytes past it. Counted as rn_seen_keep counts. */
+static void rn_seen_code(rn_run *R, const char *s, size_t n, size_t pre, uint64_t line)
+{
+    if (R->seenzcut)
+        pre = 0;
+    /* three numbers of at most 10 bytes each, and the bytes */
+    rn_zblock *z = R->seenzt;
+    if (!z || z->cap - z->used < n + 30)
+        z = rn_seen_zgrow(R, n + 30);
+    unsigned char *p = z->b + z->used;
+    uint64_t step = line - R->seenzline;
+    size_t rest = n - pre;
+    if (step < 0x80 && pre < 0x80 && rest < 0x80) {
+        p[0] = (unsigned char)step;
+        p[1] = (unsigned char)pre;
+        p[2] = (unsigned char)rest;
+        p += 3;
+    } else {
+        p = rn_put_varint(p, step);
+        p = rn_put_varint(p, pre);
+        p = rn_put_varint(p, rest);
+    }
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (n >= 8 && rest <= 8) {
+        /* the id's last eight bytes, moved down to its last `rest`: one
+         * store of eight (the block has room past them), no byte loop */
+        uint64_t w;
+        memcpy(&w, s + n - 8, 8);
+        w = rest ? w >> (8 * (8 - rest)) : 0;
+        memcpy(p, &w, 8);
+    } else
+#endif
+        ar_copy_short((char *)p, s + pre, rest);
+    z->used = (size_t)(p + rest - z->b);
+    R->seenzline = line;
+    R->seenzcut = false;
+    R->nseen++;
+    R->seentn += n;
+}
+
+/* The first id out of order: the front-coded list becomes the list the
+ * table is built on, each id whole (rn_seen_code undone). */
+static void rn_seen_decode(rn_run *R)
+{
+    size_t nseen = R->nseen, tn = R->seentn;
+    R->capseen = 4096;
+    while (R->capseen < nseen + 1)
+        R->capseen *= 2;
+    R->seentcap = 65536;
+    while (R->seentcap < tn)
+        R->seentcap *= 2;
+    R->seen = ar_xmalloc(R->capseen * sizeof *R->seen);
+    R->seentext = ar_xmalloc(R->seentcap);
+    const rn_zblock *z = R->seenz;
+    const unsigned char *p = z ? z->b : NULL;
+    uint64_t line = 0;
+    size_t off = 0, prev = 0;
+    for (size_t i = 0; i < nseen; i++) {
+        if (p == z->b + z->used) {
+            z = z->next;
+            p = z->b;
+        }
+        uint64_t step, pre, rest;
+        p = rn_get_varint(p, &step);
+        p = rn_get_varint(p, &pre);
+        p = rn_get_varint(p, &rest);
+        line += step;
+        memmove(R->seentext + off, R->seentext + prev, (size_t)pre);
+        memcpy(R->seentext + off + pre, p, (size_t)rest);
+        p += rest;
+        R->seen[i] = (rn_seen){line, (uint32_t)off, (uint32_t)(pre + rest)};
+        prev = off;
+        off += (size_t)(pre + rest);
+    }
+    rn_seen_zfree(R);
+}
+
+/* Where s[0..n) and t[0..tn) first differ: min(n, tn) if one starts the
+ * other. Eight bytes at a time, the last eight overlapping the ones before,
+ * as ids are short and mostly agree. */
+static size_t rn_common(const char *s, size_t n, const char *t, size_t tn)
+{
+    size_t m = n < tn ? n : tn, i = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (m >= 8) {
+        uint64_t a, b;
+        for (; i + 8 <= m; i += 8) {
+            memcpy(&a, s + i, 8);
+            memcpy(&b, t + i, 8);
+            if (a != b)
+                return i + (size_t)__builtin_ctzll(a ^ b) / 8;
+        }
+        if (i == m)
+            return m;
+        /* the bytes before i agree, so the first that differs is past it */
+        memcpy(&a, s + m - 8, 8);
+        memcpy(&b, t + m - 8, 8);
+        return a != b ? m - 8 + (size_t)__builtin_ctzll(a ^ b) / 8 : m;
+    }
+#endif
+    while (i < m && s[i] == t[i])
+        i++;
+    return i;
+}
+
+/* s[0..n) of line `line` is after the previous id, which it shares d bytes
+ * with: keep it, and it is the previous id now. */
+static void rn_seen_next(rn_run *R, const char *s, size_t n, size_t d, uint64_t line)
+{
+    /* Past the bound the list stops growing, but order alone still rules
+     * out every repeat but the previous id. */
+    if (rn_seen_fits(R, n))
+        rn_seen_code(R, s, n, d, line);
+    else
+        R->seenzcut = true;
+    if (n > R->lastcap) {
+        R->lastcap = n * 2 + 16;
+        R->lastid = ar_xrealloc(R->lastid, R->lastcap);
+    }
+    if (n >= 8 && n <= 16) /* four moves, fewer than a short tail's loop */
+        ar_copy_short(R->lastid, s, n);
+    else if (n > d) /* the bytes past what the two share */
+        ar_copy_short(R->lastid + d, s + d, n - d);
+    R->lastn = n;
+    R->lastline = line;
+}
+
+/* The id out of order or looked up: its earlier line, or 0 and it is kept.
+ * Out of line: the in-order path that calls it saves no registers for it. */
+__attribute__((noinline)) static uint64_t rn_seen_look(rn_run *R, rn_in *I, const char *s, size_t n,
+                                                       uint64_t line, const uint64_t *hvp)
+{
     if (!rn_seen_fits(R, n)) {
         rn_seen_stop(R, I, line);
         return 0;
     }
-    if ((R->nseen + 1) * 2 > R->stabcap)
+    if (!R->seen_hashed) {
+        rn_seen_decode(R);
+        size_t cap = 4096;
+        while (cap < (R->nseen + 1) * 2)
+            cap *= 2;
+        rn_seen_table(R, cap);
+    } else if ((R->nseen + 1) * 2 > R->stabcap) {
         rn_seen_table(R, R->stabcap * 2);
+    }
     uint64_t hv = hvp ? *hvp : rn_hash(s, n);
     rn_sslot *sl = rn_seen_slot(R, s, n, hv);
     if (sl->id)
@@ -2249,6 +2432,27 @@ static uint64_t rn_seen_add(rn_run *R, rn_in *I, const char *s, size_t n, uint64
     rn_seen_keep(R, s, n, line);
     *sl = (rn_sslot){(uint32_t)(hv >> 32), (uint32_t)R->nseen};
     return 0;
+}
+
+/* The line of an earlier row with the same id, or 0 (and the id is noted). */
+static uint64_t rn_seen_add(rn_run *R, rn_in *I, const char *s, size_t n, uint64_t line,
+                            const uint64_t *hvp)
+{
+    if (R->seen_full)
+        return 0;
+    if (R->seen_hashed)
+        return rn_seen_look(R, I, s, n, line, hvp);
+    size_t d = rn_common(s, n, R->lastid, R->lastn);
+    /* s is after the previous id if it differs by a greater byte at d, or
+     * the previous id is all of s's start */
+    if (!R->lastline ||
+        (d < n && (d == R->lastn || (unsigned char)s[d] > (unsigned char)R->lastid[d]))) {
+        rn_seen_next(R, s, n, d, line);
+        return 0;
+    }
+    if (d == n && n == R->lastn)
+        return R->lastline;
+    return rn_seen_look(R, I, s, n, line, hvp);
 }
 
 /* A row of a related input a worker read and checked, to be folded into
@@ -3379,6 +3583,7 @@ static void rn_free(rn_run *R)
     free(R->seen);
     free(R->stab);
     free(R->seentext);
+    rn_seen_zfree(R);
     free(R->lastid);
     free(R->hash);
     dv_free(R->groups);
@@ -3533,6 +3738,7 @@ static void rn_worker_init(rn_worker *W, rn_pool *P)
     R->seen = NULL;
     R->stab = NULL;
     R->seentext = NULL;
+    R->seenz = R->seenzt = NULL;
     R->lastid = NULL;
     R->used = NULL;
     R->kept = NULL;

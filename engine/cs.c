@@ -53,6 +53,17 @@
 #define CS_ROW_AFTER_QUOTE 1u
 #define CS_ROW_CUT 2u
 
+/* How the cells at one position are read (cs_digits, cs_counts), kept for
+ * every position the row's cells have room for (nfcap): the field callback
+ * looks at its own without a bounds test. */
+typedef struct cs_col {
+    uint64_t lo, len; /* a count column's range, as cs_count's, but at most
+                         2^62 each: the reader's -1 (no number) never counts */
+    uint32_t *at;     /* its count, NULL if none */
+    bool dig;         /* 2 to 9 digits are read as a number */
+    bool empty_ok;
+} cs_col;
+
 struct cs_reader {
     char *path, *label;
     int fd;
@@ -114,6 +125,17 @@ struct cs_reader {
     bool *dig; /* cs_digits: dig[0..ndig); a chunk reader's is its whole's */
     size_t ndig;
     bool dig_own;
+    const cs_count *cnt; /* cs_counts: cnt[0..ncnt), adding into counts */
+    size_t ncnt;
+    uint32_t *counts;
+    size_t ncounts; /* 0: no counting */
+    bool cbad;      /* a count cell of the row being built did not count */
+    cs_col *col;    /* col[0..nfcap) */
+    /* Per position, where a cell of one digit is added without a test: its
+     * count when every digit is in range, the sink for a column that counts
+     * nothing, NULL for one whose range needs a look (col). */
+    uint32_t **cat;
+    uint32_t sink;
 
     char *rawbuf;
     size_t rawcap;
@@ -231,6 +253,26 @@ static void cs_too_big(cs_reader *r, const char *what)
                 (unsigned long long)r->row_start, what);
 }
 
+/* col[from..nfcap) from the reader's settings. */
+static void cs_col_fill(cs_reader *r, size_t from)
+{
+    for (size_t i = from; i < r->nfcap; i++) {
+        cs_col *k = &r->col[i];
+        const cs_count *c =
+            i < r->ncnt && r->cnt[i].slot >= 0 && (size_t)r->cnt[i].slot < r->ncounts ? &r->cnt[i]
+                                                                                      : NULL;
+        /* The numbers read are below 10^9: capped, the ranges count the
+         * same ones. */
+        const uint64_t cap = (uint64_t)1 << 62;
+        k->dig = (i < r->ndig && r->dig[i]) || c;
+        k->at = c ? r->counts + c->slot : NULL;
+        k->lo = c ? (c->lo < cap ? c->lo : cap) : 0;
+        k->len = c ? (c->len < cap ? c->len : cap) : 0;
+        k->empty_ok = c && c->empty_ok;
+        r->cat[i] = !c ? &r->sink : k->lo == 0 && k->len >= 9 ? k->at : NULL;
+    }
+}
+
 /* Room for one more field of n bytes, within the limits per row. The
  * limits are only checked here, when a buffer must grow: off the hot path. */
 static bool cs_grow(cs_reader *r, size_t n)
@@ -244,8 +286,12 @@ static bool cs_grow(cs_reader *r, size_t n)
         return false;
     }
     if (r->nfields == r->nfcap) {
+        size_t was = r->nfcap;
         r->nfcap = r->nfcap ? r->nfcap * 2 : 64;
         r->fields = ar_xrealloc(r->fields, r->nfcap * sizeof *r->fields);
+        r->col = ar_xrealloc(r->col, r->nfcap * sizeof *r->col);
+        r->cat = ar_xrealloc(r->cat, r->nfcap * sizeof *r->cat);
+        cs_col_fill(r, was);
     }
     if (r->fcap - r->flen < n + 1) {
         size_t cap = r->fcap ? r->fcap : 4096;
@@ -273,11 +319,11 @@ static bool cs_grow(cs_reader *r, size_t n)
  * digits in a column given to cs_digits. It is read here, from libcsv's
  * buffer, while the cell is at hand: the run then takes its value without a
  * second look at its text. */
-static inline int64_t cs_num(const cs_reader *r, const unsigned char *u, size_t n, size_t nf)
+static inline int64_t cs_num(const cs_col *k, const unsigned char *u, size_t n)
 {
     if (n == 1)
         return (unsigned)(u[0] - '0') < 10 ? u[0] - '0' : -1;
-    if (n < 2 || n > 9 || nf >= r->ndig || !r->dig[nf])
+    if (n < 2 || n > 9 || !k->dig)
         return -1;
     int64_t x = 0;
     for (size_t i = 0; i < n; i++) {
@@ -286,6 +332,26 @@ static inline int64_t cs_num(const cs_reader *r, const unsigned char *u, size_t 
         x = x * 10 + (u[i] - '0');
     }
     return x;
+}
+
+/* A count column's cell (cs_counts), its number x, is added into its count
+ * here, as it is read: the run then need not look at the cell again. */
+static inline void cs_count_cell(cs_reader *r, const cs_col *k, int64_t x, size_t n)
+{
+    if (!k->at)
+        return;
+    if ((uint64_t)x - k->lo <= k->len)
+        *k->at += (uint32_t)x;
+    else if (n || !k->empty_ok)
+        r->cbad = true;
+}
+
+/* A row's end, delivered or not: the next one counts from zero. */
+static inline void cs_count_reset(cs_reader *r)
+{
+    if (r->ncounts)
+        memset(r->counts, 0, r->ncounts * sizeof *r->counts);
+    r->cbad = false;
 }
 
 /* The first cells of a file, and long ones: out of the way of the usual
@@ -303,7 +369,9 @@ cs_take_slow(cs_reader *r, const unsigned char *u, size_t n)
     r->nfields = nf + 1;
     r->flen = fl + n + 1;
     f->n = n;
-    f->num = cs_num(r, u, n, nf);
+    int64_t x = cs_num(&r->col[nf], u, n);
+    f->num = x;
+    cs_count_cell(r, &r->col[nf], x, n);
     char *d = r->fbuf + fl;
     f->p = d;
     memcpy(d, u, n);
@@ -330,13 +398,23 @@ static void cs_cb_field(void *s, size_t n, void *data)
     r->nfields = nf + 1;
     r->flen = fl + n + 1;
     f->n = n;
-    f->num = cs_num(r, u, n, nf);
+    /* A count cell is mostly one digit: added where cat says, no test. */
+    unsigned d0 = (unsigned)(u[0] - '0');
+    bool one = n == 1 && d0 < 10;
+    int64_t x = one ? d0 : cs_num(&r->col[nf], u, n);
+    f->num = x;
     f->p = d;
-    /* Last, because the stores through d could alias r's fields. */
+    /* Last, because the stores through d and the count could alias r's
+     * fields. */
     memcpy(d, u, 16);
     if (n > 16)
         memcpy(d + 16, u + 16, 16);
     d[n] = 0;
+    uint32_t *at = r->cat[nf];
+    if (one && at)
+        *at += d0;
+    else
+        cs_count_cell(r, &r->col[nf], x, n);
 }
 
 static bool cs_hblank(unsigned char c)
@@ -487,6 +565,7 @@ cs_row_slow(cs_reader *r, uint64_t start, uint64_t end, size_t nf)
     if (r->stop || r->failed) {
         r->rowflags = 0;
         r->flen = 0;
+        cs_count_reset(r);
         return;
     }
     bool reject;
@@ -501,7 +580,8 @@ cs_row_slow(cs_reader *r, uint64_t start, uint64_t end, size_t nf)
         r->nfields = 0;
         r->stop = 1;
     } else {
-        cs_row row = {start, end - start + 1, nf, r->fields, NULL, 0, problem, reject};
+        cs_row row = {start,  end - start + 1,       nf, r->fields, NULL, 0, problem,
+                      reject, r->ncounts && !r->cbad};
         int rc = r->fn(r->ctx, &row);
         if (rc) {
             r->stop = rc;
@@ -509,6 +589,7 @@ cs_row_slow(cs_reader *r, uint64_t start, uint64_t end, size_t nf)
         }
     }
     r->flen = 0;
+    cs_count_reset(r);
 }
 
 static void cs_cb_row(int c, void *data)
@@ -524,6 +605,7 @@ static void cs_cb_row(int c, void *data)
         if (r->stop) {
             r->nfields = 0;
             r->flen = 0;
+            cs_count_reset(r);
             return;
         }
         r->nbrk++;
@@ -546,6 +628,7 @@ static void cs_cb_row(int c, void *data)
         r->blank += end - start + 1;
         r->flen = 0;
         r->rowflags = 0;
+        cs_count_reset(r);
         return;
     }
     /* A row of data with nothing to note (see cs_row_problem): nothing was
@@ -557,11 +640,13 @@ static void cs_cb_row(int c, void *data)
         r->row.nlines = end - start + 1;
         r->row.nfields = nf;
         r->row.fields = r->fields;
+        r->row.counted = r->ncounts && !r->cbad;
         int rc = r->fn(r->ctx, &r->row);
         if (rc) {
             r->stop = rc;
             r->stopat = r->nbrk;
         }
+        cs_count_reset(r);
         return;
     }
     cs_row_slow(r, start, end, nf);
@@ -1326,6 +1411,8 @@ void cs_close(cs_reader *r)
     free(r->ubuf);
     free(r->fbuf);
     free(r->fields);
+    free(r->col);
+    free(r->cat);
     free(r->rawbuf);
     free(r);
 }
@@ -1451,12 +1538,28 @@ void cs_digits(cs_reader *r, const bool *dig, size_t n)
     for (size_t i = 0; i < n; i++)
         if (dig[i])
             last = i + 1;
-    if (!last)
-        return;
-    r->dig = ar_xmalloc(last * sizeof *r->dig);
-    memcpy(r->dig, dig, last * sizeof *r->dig);
-    r->ndig = last;
-    r->dig_own = true;
+    if (last) {
+        r->dig = ar_xmalloc(last * sizeof *r->dig);
+        memcpy(r->dig, dig, last * sizeof *r->dig);
+        r->ndig = last;
+        r->dig_own = true;
+    }
+    cs_col_fill(r, 0);
+}
+
+void cs_counts(cs_reader *r, const cs_count *cols, size_t n, uint32_t *counts, size_t ncounts)
+{
+    bool any = false;
+    for (size_t i = 0; cols && counts && i < n && !any; i++)
+        any = cols[i].slot >= 0 && (size_t)cols[i].slot < ncounts;
+    r->cnt = any ? cols : NULL;
+    r->ncnt = any ? n : 0;
+    r->counts = any ? counts : NULL;
+    r->ncounts = any ? ncounts : 0;
+    cs_col_fill(r, 0);
+    r->cbad = false;
+    if (r->ncounts)
+        memset(counts, 0, ncounts * sizeof *counts);
 }
 
 bool cs_decided(const cs_reader *r)

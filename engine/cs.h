@@ -48,6 +48,11 @@ typedef struct cs_row {
      * the problem is worth a note. Valid during the callback. */
     const char *problem;
     bool reject;
+    /* The reader has added every count column's cell (cs_counts) into the
+     * counts, each a number in its range or an empty cell that may be: the
+     * run need not look at them again. False without count columns, and for
+     * a row with a cell that is neither (what was added is then partial). */
+    bool counted;
 } cs_row;
 
 /* Limits per row, header included: beyond either the file is refused with
@@ -96,6 +101,21 @@ int cs_bind(cs_reader *r, const cs_want *wants, int nwants, int *pos, rf_diags *
  * that a run converting them needs no second look at their text. Readers
  * cs_open_chunk makes from r read them the same way. */
 void cs_digits(cs_reader *r, const bool *dig, size_t n);
+
+/* A column whose cells the reader adds into a count as it reads them. */
+typedef struct cs_count {
+    int slot;         /* into the counts; -1 for a column that is none */
+    uint64_t lo, len; /* a cell's number x counts when lo <= x <= lo + len */
+    bool empty_ok;    /* an empty cell counts nothing; else it spoils the row */
+} cs_count;
+/* The count columns (header positions i < n with cols[i].slot >= 0): their
+ * cells are read as numbers (as cs_digits) and each added into
+ * counts[slot] as it is taken from libcsv, the row saying whether all were
+ * (cs_row.counted). counts[0..ncounts) is zeroed now and after each row:
+ * the run keeps it for its own adds too. cols and counts must outlive the
+ * reader; cols NULL or n 0: no counting. A reader cs_open_chunk makes
+ * counts nothing until given its own. */
+void cs_counts(cs_reader *r, const cs_count *cols, size_t n, uint32_t *counts, size_t ncounts);
 
 /* Stream every data row to `fn`. Blank lines are skipped (and counted).
  * Returns 0 at end of file, the callback's non-zero return to stop early,

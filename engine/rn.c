@@ -109,6 +109,8 @@ typedef struct rn_in {
     rn_icell *tints; /* (of those, on a streamed sheet, the count columns read as
                       * nothing but counts: rn_counts_only) */
     int ntints;
+    cs_count *ctab; /* the same by header position, for the reader to add up */
+    size_t nctab;
     rn_cell *rest; /* ...and the others, in pack order */
     int nrest;
     int *absent; /* the columns it lacks, with the value each reads as */
@@ -800,8 +802,9 @@ static bool rn_convert(rn_run *R, rn_in *I, const cs_row *row, vl_value *vals)
         counts[ic->slot] += (uint32_t)x;
     }
     /* The count cells nothing reads as a value: only counted (an empty one
-     * counts none), unless a cell above already sent the row below. */
-    if (pc == I->rest && I->ntints)
+     * counts none), unless a cell above already sent the row below or the
+     * reader has added them all as it read them (rn_reader_counts). */
+    if (pc == I->rest && I->ntints && !row->counted)
         for (const rn_icell *ic = I->tints, *iend = ic + I->ntints; ic < iend; ic++) {
             const cs_field *f = &row->fields[ic->pos];
             int64_t x = f->num;
@@ -1043,6 +1046,16 @@ static void rn_plan(rn_run *R, rn_in *I)
     rn_digits(I, I->r);
 }
 
+/* The reader r of input I adds the count-only cells into the run's
+ * stream_counts as it reads them (cs_counts), zeroing them after each row:
+ * a row it says is counted needs neither the memset nor the loop over
+ * them in rn_convert. */
+static void rn_reader_counts(const rn_run *R, const rn_in *I, cs_reader *r)
+{
+    if (I->nctab)
+        cs_counts(r, I->ctab, I->nctab, R->stream_counts, (size_t)R->p->nitems_total);
+}
+
 /* A year-end sheet streamed alone, without a ranking: its count columns
  * that no measure, condition or aggregate reads, that are not written and
  * are not the key, are read by nothing but the tallies, so rn_convert only
@@ -1068,6 +1081,17 @@ static void rn_counts_only(rn_run *R)
             I->ints[k++] = *ic;
     }
     I->nints = k;
+    if (!I->ntints)
+        return;
+    I->nctab = cs_header_count(I->r);
+    I->ctab = ar_alloc(R->a, (I->nctab + 1) * sizeof *I->ctab);
+    for (size_t i = 0; i < I->nctab; i++)
+        I->ctab[i] = (cs_count){.slot = -1};
+    for (int i = 0; i < I->ntints; i++) {
+        const rn_icell *ic = &I->tints[i];
+        I->ctab[ic->pos] = (cs_count){ic->slot, ic->lo, ic->len, ic->empty_ok};
+    }
+    rn_reader_counts(R, I, I->r);
 }
 
 /* ---- entity state ---------------------------------------------------- */
@@ -2550,7 +2574,8 @@ static int rn_stream_row(void *ctx, const cs_row *row)
         __builtin_prefetch(&R->stab[hv & (R->stabcap - 1)]);
         hvp = &hv;
     }
-    memset(R->stream_counts, 0, (size_t)R->p->nitems_total * sizeof *R->stream_counts);
+    if (!row->counted) /* else the reader zeroed them and added its cells (rn_reader_counts) */
+        memset(R->stream_counts, 0, (size_t)R->p->nitems_total * sizeof *R->stream_counts);
     if (!rn_convert(R, I, row, R->rowvals))
         return rn_reject(R, I, row, R->reason);
     rn_keytext(row, I, I->pin->key, &ks, &kn);
@@ -3807,6 +3832,7 @@ static void rn_work(rn_worker *W, rn_chunk *c)
     c->blank = 0;
     if (r) {
         I->r = r;
+        rn_reader_counts(R, I, r);
         rn_ctx x = {R, I};
         c->rc = cs_read(r, W->P->row, &x, c->d);
         c->blank = cs_blank_lines(r);
@@ -3913,6 +3939,7 @@ static int rn_read_here(rn_pool *P, rn_in *I, const unsigned char *buf, size_t n
     if (!r)
         return -1;
     I->r = r;
+    rn_reader_counts(R, I, r);
     rn_ctx x = {R, I};
     int rc = cs_read(r, P->row, &x, R->d);
     R->chunk_blank[I->index] += cs_blank_lines(r);

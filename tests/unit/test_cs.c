@@ -1169,6 +1169,73 @@ static void test_digits(void **state)
     free(b.p);
 }
 
+/* cs_counts: the count cells added as read, each row from zero; a row is
+ * counted only when every count cell is a number in its range or an empty
+ * cell that may be. Two columns share count 0; count 1's range is narrow
+ * (one-digit cells out of it take the full test). */
+typedef struct counted {
+    buf b;
+    uint32_t *counts;
+} counted;
+
+static int counts_row(void *ctx, const cs_row *row)
+{
+    counted *c = ctx;
+    char t[64];
+    if (row->counted)
+        snprintf(t, sizeof t, "%llu:%u,%u\n", (unsigned long long)row->line, c->counts[0],
+                 c->counts[1]);
+    else
+        snprintf(t, sizeof t, "%llu:-\n", (unsigned long long)row->line);
+    bstr(&c->b, t);
+    return 0;
+}
+
+static void test_counts(void **state)
+{
+    (void)state;
+    buf b = {0};
+    bstr(&b, "a,b,c,d,e\n"
+             "x,1,3,7,z\n"
+             "x,2,,,z\n"
+             "x,9,5,,z\n"
+             "x,1,1,1,z\n"
+             "x,3,4,42,z\n"
+             "x,,2,x,z\n"
+             "x,0,2,101,z\n"
+             "\n"
+             "x,5,2,3\n"
+             "1,1,2,3,4,5\n");
+    brep(&b, 'w', 40);
+    bstr(&b, ",7,\"2\",0010,z\n,-1,3,0,z\n");
+    rf_diags *d = rf_diags_new();
+    cs_reader *r = open_mem("counts.csv", b.p, b.n, CS_ENC_AUTO, 0, d);
+    assert_non_null(r);
+    const cs_count cols[] = {
+        {.slot = -1}, {0, 0, 9, true}, {1, 2, 3, false}, {0, 0, 100, true}, {.slot = -1}};
+    uint32_t counts[3] = {7, 7, 7};
+    cs_counts(r, cols, 5, counts, 2);
+    assert_int_equal(counts[0], 0);
+    assert_int_equal(counts[2], 7); /* past ncounts: not the reader's */
+    counted c = {.counts = counts};
+    assert_int_equal(cs_read(r, counts_row, &c, d), 0);
+    assert_string_equal(c.b.p, "2:8,3\n"
+                               "3:-\n"
+                               "4:9,5\n"
+                               "5:-\n"
+                               "6:45,4\n"
+                               "7:-\n"
+                               "8:-\n"
+                               "10:8,2\n"
+                               "11:4,2\n"
+                               "12:17,2\n"
+                               "13:-\n");
+    cs_close(r);
+    rf_diags_free(d);
+    free(c.b.p);
+    free(b.p);
+}
+
 /* A line of commas (50 MB of them took 26 times its size): the row limits
  * refuse it at the line, with the limit; so does one cell over 16 MiB,
  * quoted across lines or not. The widest row allowed still reads. */
@@ -1511,6 +1578,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_line_ends),
         cmocka_unit_test(test_digits),
+        cmocka_unit_test(test_counts),
         cmocka_unit_test(test_cr_then_blanks),
         cmocka_unit_test(test_quoted),
         cmocka_unit_test(test_text_after_closing_quote),

@@ -34,6 +34,12 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+/* An AVX2 cs_stretch, chosen at run time (cs_open) where the processor has
+ * it: thirty-two bytes a step. */
+#if defined(__SSE2__) && defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+#define CS_AVX2 1
+#include <immintrin.h>
+#endif
 
 #define CS_CHUNK ((size_t)64 * 1024)
 /* Room for the tail of an incomplete multibyte sequence carried over to the
@@ -73,6 +79,7 @@ struct cs_reader {
     cs_encoding enc;  /* decided; AUTO while everything seen is ASCII */
     cs_encoding hint; /* what the rest of the first chunk suggests */
     unsigned char delim;
+    bool avx2; /* cs_stretch_avx2 (cs_simd) */
 
     struct csv_parser p;
     bool pinit;
@@ -1019,6 +1026,54 @@ static inline __m128i cs_u8err(__m128i v0, __m128i v1, __m128i v2, __m128i v3)
 }
 #endif
 
+/* cs_stretch's end, stopped at `stop` with the stretch ending at `end`: a
+ * byte that stops may end a character that began before it, so the
+ * line-by-line scan looks again from the last ASCII byte. */
+static size_t cs_stretch_stop(const unsigned char *b, size_t stop, size_t end, size_t *ok)
+{
+    while (stop > end && b[stop - 1] >= 0x80)
+        stop--;
+    *ok = stop;
+    return end;
+}
+
+/* cs_stretch's last bytes, from i (blocks from start passed the bytes
+ * before it), one by one. */
+static size_t cs_stretch_bytes(const unsigned char *b, size_t start, size_t i, size_t end,
+                               size_t len, int mode, size_t *ok)
+{
+    /* From the start of the last character before i: the blocks passed
+     * it, but it may go on past i. */
+    if (mode == CS_ST_UTF8) {
+        size_t j = i;
+        while (j > start && j + 3 > i && (b[j - 1] & 0xC0) == 0x80)
+            j--;
+        if (j > start && b[j - 1] >= 0xC0)
+            j--;
+        i = j;
+    }
+    while (i < len) {
+        unsigned char c = b[i];
+        if (c >= 0x80) {
+            if (mode == CS_ST_RAW) {
+                i++;
+                continue;
+            }
+            int k = mode == CS_ST_UTF8 ? cs_u8len(b + i, len - i) : -1;
+            if (k <= 0)
+                break;
+            i += (size_t)k;
+            continue;
+        }
+        if (c == '\n')
+            end = i + 1;
+        else if (c == '"' || c == 0 || (c == '\r' && (i + 1 >= len || b[i + 1] != '\n')))
+            break;
+        i++;
+    }
+    return cs_stretch_stop(b, i, end, ok);
+}
+
 /* From b[i], the start of a character, the whole lines that libcsv can
  * take in one call (cs_feed_lines): up to the first byte that must be
  * looked at on its own — a quote, a NUL, a CR not followed by LF, a byte
@@ -1031,7 +1086,7 @@ static inline __m128i cs_u8err(__m128i v0, __m128i v1, __m128i v2, __m128i v3)
  * UTF-8 test above. */
 static size_t cs_stretch(const unsigned char *b, size_t i, size_t len, int mode, size_t *ok)
 {
-    size_t start = i, end = i, stop = len;
+    size_t start = i, end = i;
 #if defined(__SSE2__)
     const __m128i vq = _mm_set1_epi8('"'), vcr = _mm_set1_epi8('\r'), vlf = _mm_set1_epi8('\n');
     const __m128i vz = _mm_setzero_si128();
@@ -1075,54 +1130,128 @@ static size_t cs_stretch(const unsigned char *b, size_t i, size_t len, int mode,
                 lf &= (1u << k) - 1;
                 if (lf)
                     end = i + 32 - (size_t)__builtin_clz(lf);
-                stop = i + k;
-                goto out;
+                return cs_stretch_stop(b, i + k, end, ok);
             }
         }
         if (lf)
             end = i + 32 - (size_t)__builtin_clz(lf);
         i += 16;
     }
-    /* The last bytes one by one, from the start of the last character
-     * before i: the blocks passed it, but it may go on past i. */
-    if (mode == CS_ST_UTF8) {
-        size_t j = i;
-        while (j > start && j + 3 > i && (b[j - 1] & 0xC0) == 0x80)
-            j--;
-        if (j > start && b[j - 1] >= 0xC0)
-            j--;
-        i = j;
-    }
 #endif
-    while (i < len) {
-        unsigned char c = b[i];
-        if (c >= 0x80) {
-            if (mode == CS_ST_RAW) {
-                i++;
-                continue;
+    return cs_stretch_bytes(b, start, i, end, len, mode, ok);
+}
+
+#if defined(CS_AVX2)
+#define CS_AVX2_FN __attribute__((target("avx2")))
+/* cs_u8err on thirty-two bytes. */
+CS_AVX2_FN static inline __m256i cs_u8err32(__m256i v0, __m256i v1, __m256i v2, __m256i v3)
+{
+    const __m256i z = _mm256_setzero_si256();
+    __m256i cont = _mm256_cmpgt_epi8(_mm256_set1_epi8(-64), v0);
+    __m256i want =
+        _mm256_or_si256(_mm256_subs_epu8(v1, _mm256_set1_epi8((char)0xBF)),
+                        _mm256_or_si256(_mm256_subs_epu8(v2, _mm256_set1_epi8((char)0xDF)),
+                                        _mm256_subs_epu8(v3, _mm256_set1_epi8((char)0xEF))));
+    __m256i err = _mm256_cmpeq_epi8(_mm256_cmpeq_epi8(want, z), cont);
+    __m256i odd = _mm256_or_si256(
+        _mm256_or_si256(_mm256_cmpeq_epi8(v1, _mm256_set1_epi8((char)0xE0)),
+                        _mm256_cmpeq_epi8(v1, _mm256_set1_epi8((char)0xED))),
+        _mm256_or_si256(_mm256_cmpeq_epi8(_mm256_and_si256(v1, _mm256_set1_epi8((char)0xFE)),
+                                          _mm256_set1_epi8((char)0xC0)),
+                        _mm256_cmpgt_epi8(_mm256_xor_si256(v1, _mm256_set1_epi8((char)0x80)),
+                                          _mm256_set1_epi8(0x6F))));
+    if (!_mm256_movemask_epi8(odd))
+        return err;
+    __m256i bad =
+        _mm256_or_si256(_mm256_cmpgt_epi8(_mm256_xor_si256(v1, _mm256_set1_epi8((char)0x80)),
+                                          _mm256_set1_epi8(0x74)),
+                        _mm256_cmpeq_epi8(_mm256_and_si256(v1, _mm256_set1_epi8((char)0xFE)),
+                                          _mm256_set1_epi8((char)0xC0)));
+    /* as signed bytes: A0 is -96, 9F -97, 90 -112, 8F -113 */
+    __m256i lo =
+        _mm256_or_si256(_mm256_and_si256(_mm256_cmpeq_epi8(v1, _mm256_set1_epi8((char)0xE0)),
+                                         _mm256_cmpgt_epi8(_mm256_set1_epi8(-96), v0)),
+                        _mm256_and_si256(_mm256_cmpeq_epi8(v1, _mm256_set1_epi8((char)0xF0)),
+                                         _mm256_cmpgt_epi8(_mm256_set1_epi8(-112), v0)));
+    __m256i hi =
+        _mm256_or_si256(_mm256_and_si256(_mm256_cmpeq_epi8(v1, _mm256_set1_epi8((char)0xED)),
+                                         _mm256_cmpgt_epi8(v0, _mm256_set1_epi8(-97))),
+                        _mm256_and_si256(_mm256_cmpeq_epi8(v1, _mm256_set1_epi8((char)0xF4)),
+                                         _mm256_cmpgt_epi8(v0, _mm256_set1_epi8(-113))));
+    return _mm256_or_si256(_mm256_or_si256(err, bad), _mm256_or_si256(lo, hi));
+}
+
+/* cs_stretch thirty-two bytes a step, the same results: the blocks as
+ * there, the last bytes by cs_stretch_bytes. */
+CS_AVX2_FN static size_t cs_stretch_avx2(const unsigned char *b, size_t i, size_t len, int mode,
+                                         size_t *ok)
+{
+    size_t start = i, end = i;
+    const __m256i vq = _mm256_set1_epi8('"'), vcr = _mm256_set1_epi8('\r'),
+                  vlf = _mm256_set1_epi8('\n'), vz = _mm256_setzero_si256();
+    while (i + 32 <= len) {
+        __m256i v0 = _mm256_loadu_si256((const __m256i *)(const void *)(b + i));
+        __m256i lfv = _mm256_cmpeq_epi8(v0, vlf), crv = _mm256_cmpeq_epi8(v0, vcr);
+        __m256i qz = _mm256_or_si256(_mm256_cmpeq_epi8(v0, vq), _mm256_cmpeq_epi8(v0, vz));
+        __m256i ev = vz;
+        if (mode == CS_ST_UTF8) {
+            /* Nothing before start is read: a character starts there, and
+             * the bytes before it are taken as zeros. */
+            __m256i v1, v2, v3;
+            if (i == start) {
+                __m256i prev = _mm256_permute2x128_si256(v0, v0, 0x08);
+                v1 = _mm256_alignr_epi8(v0, prev, 15);
+                v2 = _mm256_alignr_epi8(v0, prev, 14);
+                v3 = _mm256_alignr_epi8(v0, prev, 13);
+            } else {
+                v3 = _mm256_loadu_si256((const __m256i *)(const void *)(b + i - 3));
             }
-            int k = mode == CS_ST_UTF8 ? cs_u8len(b + i, len - i) : -1;
-            if (k <= 0)
-                break;
-            i += (size_t)k;
-            continue;
+            if (_mm256_movemask_epi8(_mm256_or_si256(v0, v3))) {
+                if (i != start) {
+                    v1 = _mm256_loadu_si256((const __m256i *)(const void *)(b + i - 1));
+                    v2 = _mm256_loadu_si256((const __m256i *)(const void *)(b + i - 2));
+                }
+                ev = cs_u8err32(v0, v1, v2, v3);
+            }
+        } else if (mode == CS_ST_ASCII) {
+            ev = _mm256_cmpgt_epi8(vz, v0);
         }
-        if (c == '\n')
-            end = i + 1;
-        else if (c == '"' || c == 0 || (c == '\r' && (i + 1 >= len || b[i + 1] != '\n')))
-            break;
-        i++;
+        uint32_t lf = (uint32_t)_mm256_movemask_epi8(lfv);
+        if (_mm256_movemask_epi8(_mm256_or_si256(_mm256_or_si256(qz, crv), ev))) {
+            uint32_t cr = (uint32_t)_mm256_movemask_epi8(crv);
+            uint32_t bad = (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(qz, ev));
+            bad |= cr & ~(lf >> 1) & 0x7FFFFFFFu;
+            if ((cr & 0x80000000u) && (i + 32 >= len || b[i + 32] != '\n'))
+                bad |= 0x80000000u;
+            if (bad) {
+                unsigned k = (unsigned)__builtin_ctz(bad);
+                lf &= (1u << k) - 1;
+                if (lf)
+                    end = i + 32 - (size_t)__builtin_clz(lf);
+                return cs_stretch_stop(b, i + k, end, ok);
+            }
+        }
+        if (lf)
+            end = i + 32 - (size_t)__builtin_clz(lf);
+        i += 32;
     }
-    stop = i;
-#if defined(__SSE2__)
-out:
+    return cs_stretch_bytes(b, start, i, end, len, mode, ok);
+}
 #endif
-    /* A byte that stops may end a character that began before it: the
-     * line-by-line scan looks again from the last ASCII byte. */
-    while (stop > end && b[stop - 1] >= 0x80)
-        stop--;
-    *ok = stop;
-    return end;
+
+/* Use cs_stretch_avx2? Where the processor has AVX2, unless RF_SIMD=sse2
+ * (read once per file opened: the tests run both). */
+static bool cs_simd(void)
+{
+#if defined(CS_AVX2)
+    const char *e = getenv("RF_SIMD");
+    if (e && strcmp(e, "sse2") == 0)
+        return false;
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2");
+#else
+    return false;
+#endif
 }
 
 /* Scan buf[*pos..len), feeding libcsv one line at a time. Stops early when
@@ -1138,11 +1267,14 @@ static int cs_scan(cs_reader *r, const unsigned char *buf, size_t len, size_t *p
             /* At a line's start (or where the last read stopped) and not
              * inside a quoted cell: the lines up to the first byte that
              * needs a look go to libcsv in one call. */
-            size_t ok, e = cs_stretch(buf, i, len,
-                                      !validate               ? CS_ST_RAW
-                                      : r->enc == CS_ENC_AUTO ? CS_ST_ASCII
-                                                              : CS_ST_UTF8,
-                                      &ok);
+            int mode = !validate ? CS_ST_RAW : r->enc == CS_ENC_AUTO ? CS_ST_ASCII : CS_ST_UTF8;
+            size_t ok;
+#if defined(CS_AVX2)
+            size_t e = r->avx2 ? cs_stretch_avx2(buf, i, len, mode, &ok)
+                               : cs_stretch(buf, i, len, mode, &ok);
+#else
+            size_t e = cs_stretch(buf, i, len, mode, &ok);
+#endif
             if (e > seg) {
                 size_t used;
                 if (cs_feed_lines(r, buf + seg, e - seg, &used) < 0)
@@ -1447,6 +1579,7 @@ cs_reader *cs_open(const char *path, const char *label, const cs_options *opt, r
     r->path = cs_strdup(path);
     r->label = cs_strdup(label ? label : "");
     r->delim = delim;
+    r->avx2 = cs_simd();
     r->want = opt ? opt->encoding : CS_ENC_AUTO;
     r->enc = r->want;
     r->line = r->row_start = 1;
@@ -1746,6 +1879,7 @@ cs_reader *cs_open_chunk(const cs_reader *whole, const unsigned char *buf, size_
     r->path = cs_strdup(whole->path);
     r->label = cs_strdup(whole->label);
     r->delim = whole->delim;
+    r->avx2 = whole->avx2;
     r->want = whole->want;
     r->enc = cs_detected(whole);
     r->line = r->row_start = line;

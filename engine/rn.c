@@ -1167,17 +1167,26 @@ static bool rn_name_eq(vl_value a, const char *name)
 
 /* Key text as written in the cell: keys are compared as text whatever their
  * type, so "007" and "7" stay different members. */
-static void rn_keytext(const cs_row *row, const rn_in *I, int col, const char **s, size_t *n)
+static void rn_keytext_trim(const rn_in *I, const char **s, size_t *n)
 {
-    const cs_field *f = &row->fields[I->pos[col]];
-    *s = f->p;
-    *n = f->n;
     rn_trim(s, n);
     /* A key the CSV writer made inert ('-x) in results read back. */
     if (I->pin->results >= 0 && wr_was_inert(*s, *n)) {
         (*s)++;
         (*n)--;
     }
+}
+
+static inline void rn_keytext(const cs_row *row, const rn_in *I, int col, const char **s, size_t *n)
+{
+    const cs_field *f = &row->fields[I->pos[col]];
+    *s = f->p;
+    *n = f->n;
+    /* The usual id, inline: no space or tab to trim (nor any byte below
+     * them), not starting with the inert mark. */
+    if (!f->n || (unsigned char)f->p[0] <= ' ' || (unsigned char)f->p[f->n - 1] <= ' ' ||
+        f->p[0] == '\'')
+        rn_keytext_trim(I, s, n);
 }
 
 /* What a slot holds past its entity's address, for key s[0..n) of hash hv:
@@ -2485,6 +2494,55 @@ __attribute__((noinline)) static uint64_t rn_seen_look(rn_run *R, rn_in *I, cons
     return 0;
 }
 
+/* The usual id of a sorted sheet, checked and kept inline: as long as the
+ * previous one (8 to 16 bytes), after it, differing in its last 8 bytes,
+ * a line step and lengths of one byte each, room in the block. false: not
+ * so (a repeat among them), rn_seen_add decides. */
+static inline bool rn_seen_quick(rn_run *R, const char *s, size_t n, uint64_t line)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (n < 8 || n > 16 || n != R->lastn || R->seen_hashed || R->seen_full || R->seenzcut)
+        return false;
+    const char *t = R->lastid;
+    uint64_t a0, b0, a1, b1;
+    memcpy(&a0, s, 8);
+    memcpy(&b0, t, 8);
+    memcpy(&a1, s + n - 8, 8);
+    memcpy(&b1, t + n - 8, 8);
+    size_t d;
+    if (a0 != b0)
+        d = (size_t)__builtin_ctzll(a0 ^ b0) / 8;
+    else if (a1 != b1) /* the bytes before 8 agree: the first that differs is past them */
+        d = n - 8 + (size_t)__builtin_ctzll(a1 ^ b1) / 8;
+    else
+        return false;
+    size_t rest = n - d;
+    uint64_t step = line - R->seenzline;
+    rn_zblock *z = R->seenzt;
+    if ((unsigned char)s[d] < (unsigned char)t[d] || rest > 8 || step >= 0x80 || !z ||
+        z->cap - z->used < n + 30 || !rn_seen_fits(R, n))
+        return false;
+    /* as rn_seen_code codes it: step, shared length, the bytes past it */
+    unsigned char *p = z->b + z->used;
+    p[0] = (unsigned char)step;
+    p[1] = (unsigned char)d;
+    p[2] = (unsigned char)rest;
+    uint64_t w = a1 >> (8 * (8 - rest));
+    memcpy(p + 3, &w, 8);
+    z->used += 3 + rest;
+    R->seenzline = line;
+    R->nseen++;
+    R->seentn += n;
+    memcpy(R->lastid, &a0, 8);
+    memcpy(R->lastid + n - 8, &a1, 8);
+    R->lastline = line;
+    return true;
+#else
+    (void)R, (void)s, (void)n, (void)line;
+    return false;
+#endif
+}
+
 /* The line of an earlier row with the same id, or 0 (and the id is noted). */
 static uint64_t rn_seen_add(rn_run *R, rn_in *I, const char *s, size_t n, uint64_t line,
                             const uint64_t *hvp)
@@ -2607,7 +2665,9 @@ static int rn_stream_row(void *ctx, const cs_row *row)
         return rn_reject(R, I, row, R->reason);
     rn_keytext(row, I, I->pin->key, &ks, &kn);
     uint64_t first = R->keys ? rn_key_note(R->keys, ks, kn, row->line)
-                             : rn_seen_add(R, I, ks, kn, row->line, hvp);
+                     : rn_seen_quick(R, ks, kn, row->line)
+                         ? 0
+                         : rn_seen_add(R, I, ks, kn, row->line, hvp);
     if (first)
         return rn_reject_dup(R, I, row, ks, kn, first);
     if (R->xkey && rn_is_explained(R, R->rowvals[I->pin->key])) {

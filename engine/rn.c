@@ -1854,35 +1854,38 @@ static void rn_memo_replay(rn_run *R, const rn_memo *me, const vl_value *vals)
     wr_writer *w = &R->w;
     const unsigned char *cell = fs + p->nflags;
     int i = 0;
-    /* CSV, as most rows go: one room check for the whole row (the own
-     * texts, the entry's cells, which its bytes past the key bound, a
-     * separator each and the line's end), then bytes straight into the
-     * buffer; from a cell that is not a plain text on, the calls below. */
-    size_t need = (size_t)me->datan - me->keyn + (size_t)R->ncols + 1;
-    for (int j = 0; j < R->nwops; j++)
-        if (R->wops[j].own && vals[R->wops[j].vi].kind == VL_TEXT)
-            need += vals[R->wops[j].vi].n;
-    char *o = wr_lane(w, need);
+    /* CSV, as most rows go: room made once for the row's fixed part (the
+     * entry's cells, which its bytes past the key bound, a separator each
+     * and the line's end), each own text checked against what is left
+     * beyond it, and bytes straight into the buffer; from a cell that is
+     * not a plain text on (or does not fit), the calls below. Everything
+     * the loop reads is in locals: stores through o may alias anything. */
+    const size_t fixed = (size_t)me->datan - me->keyn + (size_t)R->ncols + 1;
+    const rn_wop *wops = R->wops;
+    const int nwops = R->nwops;
+    char *o = wr_lane(w, fixed);
     if (o) {
-        for (; i < R->nwops; i++) {
-            const rn_wop *op = &R->wops[i];
-            uint16_t n;
-            if (op->own) {
-                const vl_value *v = &vals[op->vi];
-                if (v->kind != VL_TEXT || !wr_csv_plain(v->u.p, v->n))
+        const char *end = w->buf + WR_BUF;
+        for (; i < nwops; i++) {
+            const rn_wop op = wops[i];
+            if (op.own) {
+                const vl_value v = vals[op.vi];
+                if (v.kind != VL_TEXT || (size_t)(end - o) < v.n + fixed ||
+                    !wr_csv_plain(v.u.p, v.n))
                     break;
-                if (op->col0)
-                    *o++ = ',';
-                wr_copy(o, v->u.p, v->n);
-                o += v->n;
+                *o = ',';
+                o += op.col0 != 0;
+                wr_copy(o, v.u.p, v.n);
+                o += v.n;
                 continue;
             }
+            uint16_t n;
             memcpy(&n, cell, 2);
             wr_copy(o, (const char *)cell + 2, n);
             o += n;
             cell += 2 + n;
         }
-        if (i == R->nwops) {
+        if (i == nwops) {
             *o++ = '\n';
             wr_lane_end(w, o, R->ncols);
             return;

@@ -61,7 +61,7 @@ typedef struct rn_ent {
 
 /* How one bound column's cells are converted: decided once when the header
  * is bound, so the per-row loop touches only this, not the pk_column. */
-typedef enum rn_how { RN_GENERAL = 0, RN_INT, RN_TEXT, RN_DATE, RN_ENUM } rn_how;
+typedef enum rn_how { RN_GENERAL = 0, RN_INT, RN_TEXT, RN_DATE, RN_ENUM, RN_DATE_CHECK } rn_how;
 typedef struct rn_cell {
     int c, pos;
     rn_how how;
@@ -723,7 +723,7 @@ static bool rn_convert_cell(rn_run *R, rn_in *I, const cs_row *row, int c, int p
  * from its digits: false if a byte is no digit or there is no such date, for
  * the general parser to say why. The day number is vl_days_from_ymd's
  * (Hinnant's days-from-civil), inline, with the year known to be 1..9999. */
-static inline bool rn_ymd10(const unsigned char *s, int32_t *days)
+static inline bool rn_ymd10_check(const unsigned char *s, unsigned *yp, unsigned *mp, unsigned *dp)
 {
     static const unsigned char dim[13] = {0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     /* The digits eight at a time: "YYYY-MM-" as a little-endian word, each
@@ -750,6 +750,17 @@ static inline bool rn_ymd10(const unsigned char *s, int32_t *days)
         if (!(m == 2 && d == 29 && leap))
             return false;
     }
+    *yp = y;
+    *mp = m;
+    *dp = d;
+    return true;
+}
+
+static inline bool rn_ymd10(const unsigned char *s, int32_t *days)
+{
+    unsigned y, m, d;
+    if (!rn_ymd10_check(s, &y, &m, &d))
+        return false;
     y -= m <= 2;
     unsigned era = y / 400, yoe = y - era * 400;
     unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
@@ -855,6 +866,17 @@ static bool rn_convert(rn_run *R, rn_in *I, const cs_row *row, vl_value *vals)
                 int32_t days;
                 if (rn_ymd10(s, &days)) {
                     vals[pc->c] = vl_date(days);
+                    continue;
+                }
+            }
+            break;
+        case RN_DATE_CHECK:
+            /* A date column nothing reads (rn_counts_only): checked as
+             * RN_DATE reads it, the day number not worked out. */
+            if (n == 10 && s[4] == '-' && s[7] == '-') {
+                unsigned y, m, d;
+                if (rn_ymd10_check(s, &y, &m, &d)) {
+                    vals[pc->c] = vl_missing(NULL);
                     continue;
                 }
             }
@@ -1061,7 +1083,9 @@ static void rn_reader_counts(const rn_run *R, const rn_in *I, cs_reader *r)
  * that no measure, condition or aggregate reads, that are not written and
  * are not the key, are read by nothing but the tallies, so rn_convert only
  * adds their cells into the counts and stores no value for them (a row
- * it sends down the general pass has every value stored as ever). */
+ * it sends down the general pass has every value stored as ever). Its
+ * date columns nothing reads are only checked (RN_DATE_CHECK): a row is
+ * rejected for a bad date as ever, and nothing needs the day number. */
 static void rn_counts_only(rn_run *R)
 {
     const rf_pack *p = R->p;
@@ -1082,6 +1106,9 @@ static void rn_counts_only(rn_run *R)
             I->ints[k++] = *ic;
     }
     I->nints = k;
+    for (int i = 0; i < I->nrest; i++)
+        if (I->rest[i].how == RN_DATE && !read[I->rest[i].c])
+            I->rest[i].how = RN_DATE_CHECK;
     if (!I->ntints)
         return;
     I->nctab = cs_header_count(I->r);

@@ -2243,7 +2243,7 @@ static rn_sslot *rn_seen_slot(const rn_run *R, const char *s, size_t n, uint64_t
 {
     size_t mask = R->stabcap - 1;
     uint32_t tag = (uint32_t)(hv >> 32);
-    for (size_t h = hv & mask;; h = (h + 1) & mask) {
+    for (size_t h = tag & mask;; h = (h + 1) & mask) {
         rn_sslot *sl = &R->stab[h];
         if (!sl->id)
             return sl;
@@ -2255,34 +2255,75 @@ static rn_sslot *rn_seen_slot(const rn_run *R, const char *s, size_t n, uint64_t
     }
 }
 
-/* A table of cap slots for the ids listed so far. */
+/* A table of cap slots for the ids listed so far. An id's home slot is
+ * its tag's low bits, so a bigger table is made from the slots of the one
+ * before, each id once and none hashed again; past 2 MiB on huge pages
+ * (rn_huge): it is probed in no order. */
 static void rn_seen_table(rn_run *R, size_t cap)
 {
-    free(R->stab);
-    R->stab = ar_xmalloc(cap * sizeof *R->stab);
-    memset(R->stab, 0, cap * sizeof *R->stab);
+    size_t bytes = cap * sizeof *R->stab, mask = cap - 1;
+    rn_sslot *tab = bytes >= ((size_t)2 << 20) ? rn_huge(bytes) : ar_xmalloc(bytes);
+    memset(tab, 0, bytes);
+    rn_sslot *old = R->stab;
+    size_t oldcap = R->stabcap;
+    R->stab = tab;
     R->stabcap = cap;
     R->seen_hashed = true;
-    for (size_t i = 0; i < R->nseen; i++) {
-        const char *t = R->seentext + R->seen[i].off;
-        uint64_t hv = rn_hash(t, R->seen[i].n);
-        rn_sslot *sl = rn_seen_slot(R, t, R->seen[i].n, hv);
-        *sl = (rn_sslot){(uint32_t)(hv >> 32), (uint32_t)i + 1};
+    /* the ids are distinct: each takes the first empty slot from its home */
+    if (old) {
+        for (size_t i = 0; i < oldcap; i++) {
+            if (!old[i].id)
+                continue;
+            size_t h = old[i].tag & mask;
+            while (tab[h].id)
+                h = (h + 1) & mask;
+            tab[h] = old[i];
+        }
+        free(old);
+        return;
     }
+    for (size_t i = 0; i < R->nseen; i++) {
+        uint64_t hv = rn_hash(R->seentext + R->seen[i].off, R->seen[i].n);
+        size_t h = (hv >> 32) & mask;
+        while (tab[h].id)
+            h = (h + 1) & mask;
+        tab[h] = (rn_sslot){(uint32_t)(hv >> 32), (uint32_t)i + 1};
+    }
+}
+
+/* p (used of *cap elements of `size` bytes) with room for need: doubled
+ * from `first` while at most 2 MiB, then the bound at once, on huge pages
+ * (rn_huge): one copy of 2 MiB, no fault a 4 KiB page, no copy after (the
+ * bounds, rn_seen_fits, keep need within it). */
+static void *rn_seen_room(void *p, size_t used, size_t *cap, size_t need, size_t first,
+                          size_t bound, size_t size)
+{
+    size_t c = *cap ? *cap : first;
+    while (c < need)
+        c *= 2;
+    void *q;
+    if (c * size > ((size_t)2 << 20)) {
+        c = bound;
+        q = rn_huge(c * size);
+        if (used)
+            memcpy(q, p, used * size);
+        free(p);
+    } else {
+        q = ar_xrealloc(p, c * size);
+    }
+    *cap = c;
+    return q;
 }
 
 /* Append an id to the list (rn_seen_fits said there is room). */
 static void rn_seen_keep(rn_run *R, const char *s, size_t n, uint64_t line)
 {
-    if (R->nseen == R->capseen) {
-        R->capseen = R->capseen ? R->capseen * 2 : 4096;
-        R->seen = ar_xrealloc(R->seen, R->capseen * sizeof *R->seen);
-    }
-    if (R->seentn + n > R->seentcap) {
-        while (R->seentn + n > R->seentcap)
-            R->seentcap = R->seentcap ? R->seentcap * 2 : 65536;
-        R->seentext = ar_xrealloc(R->seentext, R->seentcap);
-    }
+    if (R->nseen == R->capseen)
+        R->seen = rn_seen_room(R->seen, R->nseen, &R->capseen, R->nseen + 1, 4096, RN_SEEN_MAX,
+                               sizeof *R->seen);
+    if (R->seentn + n > R->seentcap)
+        R->seentext = rn_seen_room(R->seentext, R->seentn, &R->seentcap, R->seentn + n, 65536,
+                                   RN_SEEN_TEXT, 1);
     ar_copy_short(R->seentext + R->seentn, s, n);
     R->seen[R->nseen++] = (rn_seen){line, (uint32_t)R->seentn, (uint32_t)n};
     R->seentn += n;
@@ -2415,14 +2456,8 @@ static void rn_seen_code(rn_run *R, const char *s, size_t n, size_t pre, uint64_
 static void rn_seen_decode(rn_run *R)
 {
     size_t nseen = R->nseen, tn = R->seentn;
-    R->capseen = 4096;
-    while (R->capseen < nseen + 1)
-        R->capseen *= 2;
-    R->seentcap = 65536;
-    while (R->seentcap < tn)
-        R->seentcap *= 2;
-    R->seen = ar_xmalloc(R->capseen * sizeof *R->seen);
-    R->seentext = ar_xmalloc(R->seentcap);
+    R->seen = rn_seen_room(NULL, 0, &R->capseen, nseen + 1, 4096, RN_SEEN_MAX, sizeof *R->seen);
+    R->seentext = rn_seen_room(NULL, 0, &R->seentcap, tn, 65536, RN_SEEN_TEXT, 1);
     const rn_zblock *z = R->seenz;
     const unsigned char *p = z ? z->b : NULL;
     uint64_t line = 0;
@@ -2686,7 +2721,7 @@ static int rn_stream_row(void *ctx, const cs_row *row)
     if (R->seen_hashed && !R->seen_full && !R->keys && (size_t)I->pos[I->pin->key] < row->nfields) {
         rn_keytext(row, I, I->pin->key, &ks, &kn);
         hv = rn_hash(ks, kn);
-        __builtin_prefetch(&R->stab[hv & (R->stabcap - 1)]);
+        __builtin_prefetch(&R->stab[(hv >> 32) & (R->stabcap - 1)]);
         hvp = &hv;
     }
     if (!row->counted) /* else the reader zeroed them and added its cells (rn_reader_counts) */

@@ -1,8 +1,8 @@
 # The year-end duplicate check decides a repeat by the ids' texts, never by
 # a hash alone. Once the ids are out of order they are looked up in a table
 # whose slot keeps part of the hash: KDGBA1CPF and K8QUPEJNS have the same
-# part and the same home slot in the first table (FNV-1a: the high 32 bits
-# and the low 12 agree), so the second meets the first's slot; both are
+# part (FNV-1a: the high 32 bits agree), which also picks the home slot, so
+# the second meets the first's slot; both are
 # members, and a repeat of either is rejected naming its own first line.
 root=$(pwd)
 case $RF in /*) ;; *) RF=$root/$RF ;; esac

@@ -4020,11 +4020,11 @@ static void *rn_worker_main(void *arg)
     return NULL;
 }
 
-static int rn_keycmp(const char *a, size_t an, const char *b, size_t bn)
+/* a[0..an) after b[0..bn), as bytes (no memcmp call: ids are short) */
+static bool rn_key_after(const char *a, size_t an, const char *b, size_t bn)
 {
-    size_t m = an < bn ? an : bn;
-    int c = m ? memcmp(a, b, m) : 0;
-    return c ? c : an < bn ? -1 : an > bn;
+    size_t d = rn_common(a, an, b, bn);
+    return d < an && (d == bn || (unsigned char)a[d] > (unsigned char)b[d]);
 }
 
 /* Do the piece's ids pass the duplicate check exactly as row by row, with
@@ -4042,7 +4042,7 @@ static bool rn_keys_fresh(rn_pool *P, rn_in *I, const rn_chunk *c)
         bool have = R->lastline != 0;
         for (size_t i = 0; i < c->nkeys; i++) {
             const char *s = c->ktext + c->keys[i].off;
-            if (have && rn_keycmp(s, c->keys[i].n, pv, pn) <= 0)
+            if (have && !rn_key_after(s, c->keys[i].n, pv, pn))
                 return false;
             pv = s;
             pn = c->keys[i].n;
@@ -4074,9 +4074,11 @@ static bool rn_keys_fresh(rn_pool *P, rn_in *I, const rn_chunk *c)
             P->tmp[h] = hv;
         }
     }
-    for (size_t i = 0; i < c->nkeys; i++)
-        rn_seen_add(R, I, c->ktext + c->keys[i].off, c->keys[i].n, c->keys[i].line,
-                    &c->keys[i].hash);
+    for (size_t i = 0; i < c->nkeys; i++) {
+        const rn_id *k = &c->keys[i];
+        if (!rn_seen_quick(R, c->ktext + k->off, k->n, k->line))
+            rn_seen_add(R, I, c->ktext + k->off, k->n, k->line, &k->hash);
+    }
     return true;
 }
 

@@ -1897,13 +1897,13 @@ static void rn_memo_replay(rn_run *R, const rn_memo *me, const vl_value *vals)
             const rn_wop op = wops[i];
             if (op.own) {
                 const vl_value v = vals[op.vi];
-                if (v.kind != VL_TEXT || (size_t)(end - o) < v.n + fixed ||
-                    !wr_csv_plain(v.u.p, v.n))
+                if (v.kind != VL_TEXT || (size_t)(end - o) < v.n + fixed)
                     break;
+                char *t = o + (op.col0 != 0);
                 *o = ',';
-                o += op.col0 != 0;
-                wr_copy(o, v.u.p, v.n);
-                o += v.n;
+                if (!wr_plain_put(t, v.u.p, v.n))
+                    break;
+                o = t + v.n;
                 continue;
             }
             uint16_t n;

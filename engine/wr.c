@@ -250,10 +250,18 @@ void wr_value(wr_writer *w, vl_value v)
          * as an integer below; anything else by wr_text. */
         const char *s = v.u.p;
         size_t n = v.n;
-        if (w->fmt == RF_FORMAT_CSV && w->n + n + 1 <= WR_BUF &&
-            (wr_csv_plain(s, n) || (!wr_formula_like(s, n) && !wr_needs_quote(s, n)))) {
-            wr_csv_cell(w, s, n);
-            return;
+        if (w->fmt == RF_FORMAT_CSV && w->n + n + 1 <= WR_BUF) {
+            char *o = w->buf + w->n, *t = o + (w->col != 0);
+            *o = ',';
+            if (wr_plain_put(t, s, n)) {
+                w->col++;
+                w->n = (size_t)(t + n - w->buf);
+                return;
+            }
+            if (!wr_formula_like(s, n) && !wr_needs_quote(s, n)) {
+                wr_csv_cell(w, s, n);
+                return;
+            }
         }
         wr_text(w, s, n);
         return;

@@ -141,6 +141,54 @@ static inline bool wr_csv_plain(const char *s, size_t n)
     return !(any & high) && (c | 0x10) != '=' && c != '@';
 }
 
+/* wr_csv_plain and wr_copy in one: writes s to d (room for n bytes) and
+ * says true if s is surely plain; false, with any bytes written there
+ * meaningless, if it might not be. The words tested are the words
+ * stored: a cell of up to 32 bytes is read once. */
+static inline bool wr_plain_put(char *d, const char *s, size_t n)
+{
+    const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+    uint64_t a, b, c, e;
+#define WR_LOW(x) (((x)-ones * 0x2D) & ~(x))
+    if (n >= 8 && n <= 16) {
+        memcpy(&a, s, 8);
+        memcpy(&b, s + n - 8, 8);
+        if ((WR_LOW(a) | WR_LOW(b)) & high)
+            return false;
+        memcpy(d, &a, 8);
+        memcpy(d + n - 8, &b, 8);
+    } else if (n > 16 && n <= 32) {
+        memcpy(&a, s, 8);
+        memcpy(&b, s + 8, 8);
+        memcpy(&c, s + n - 16, 8);
+        memcpy(&e, s + n - 8, 8);
+        if ((WR_LOW(a) | WR_LOW(b) | WR_LOW(c) | WR_LOW(e)) & high)
+            return false;
+        memcpy(d, &a, 8);
+        memcpy(d + 8, &b, 8);
+        memcpy(d + n - 16, &c, 8);
+        memcpy(d + n - 8, &e, 8);
+    } else if (n >= 4 && n < 8) {
+        uint32_t x, y;
+        memcpy(&x, s, 4);
+        memcpy(&y, s + n - 4, 4);
+        if (((x - 0x2D2D2D2DU) & ~x) & 0x80808080U)
+            return false;
+        if (((y - 0x2D2D2D2DU) & ~y) & 0x80808080U)
+            return false;
+        memcpy(d, &x, 4);
+        memcpy(d + n - 4, &y, 4);
+    } else {
+        if (!wr_csv_plain(s, n))
+            return false;
+        wr_copy(d, s, n);
+        return true;
+    }
+#undef WR_LOW
+    unsigned char f = (unsigned char)s[0];
+    return (f | 0x10) != '=' && f != '@';
+}
+
 /* The lane a row takes when its cells are mostly known (a remembered
  * result's, rn's memo): wr_lane makes room for need bytes at once and
  * gives where they go, NULL where the row is to be written by the calls

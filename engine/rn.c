@@ -61,7 +61,15 @@ typedef struct rn_ent {
 
 /* How one bound column's cells are converted: decided once when the header
  * is bound, so the per-row loop touches only this, not the pk_column. */
-typedef enum rn_how { RN_GENERAL = 0, RN_INT, RN_TEXT, RN_DATE, RN_ENUM, RN_DATE_CHECK } rn_how;
+typedef enum rn_how {
+    RN_GENERAL = 0,
+    RN_INT,
+    RN_TEXT,
+    RN_DATE,
+    RN_ENUM,
+    RN_DATE_CHECK,
+    RN_UNREAD
+} rn_how;
 typedef struct rn_cell {
     int c, pos;
     rn_how how;
@@ -870,6 +878,11 @@ static bool rn_convert(rn_run *R, rn_in *I, const cs_row *row, vl_value *vals)
                 }
             }
             break;
+        case RN_UNREAD:
+            /* An optional text column nothing reads (rn_counts_only): no
+             * cell of it can reject the row. */
+            vals[pc->c] = vl_missing(NULL);
+            continue;
         case RN_DATE_CHECK:
             /* A date column nothing reads (rn_counts_only): checked as
              * RN_DATE reads it, the day number not worked out. */
@@ -1085,7 +1098,9 @@ static void rn_reader_counts(const rn_run *R, const rn_in *I, cs_reader *r)
  * adds their cells into the counts and stores no value for them (a row
  * it sends down the general pass has every value stored as ever). Its
  * date columns nothing reads are only checked (RN_DATE_CHECK): a row is
- * rejected for a bad date as ever, and nothing needs the day number. */
+ * rejected for a bad date as ever, and nothing needs the day number; its
+ * optional text columns nothing reads are not looked at (RN_UNREAD), as no
+ * text rejects a row. */
 static void rn_counts_only(rn_run *R)
 {
     const rf_pack *p = R->p;
@@ -1106,9 +1121,15 @@ static void rn_counts_only(rn_run *R)
             I->ints[k++] = *ic;
     }
     I->nints = k;
-    for (int i = 0; i < I->nrest; i++)
-        if (I->rest[i].how == RN_DATE && !read[I->rest[i].c])
-            I->rest[i].how = RN_DATE_CHECK;
+    for (int i = 0; i < I->nrest; i++) {
+        rn_cell *pc = &I->rest[i];
+        if (read[pc->c])
+            continue;
+        if (pc->how == RN_DATE)
+            pc->how = RN_DATE_CHECK;
+        else if (pc->how == RN_TEXT && pc->empty_ok && !pin->cols[pc->c].has_range)
+            pc->how = RN_UNREAD;
+    }
     if (!I->ntints)
         return;
     I->nctab = cs_header_count(I->r);

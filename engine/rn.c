@@ -306,6 +306,7 @@ typedef struct rn_run {
     int nwops;
     struct rn_memo *memo;  /* RN_MEMO_SLOTS entries, made at first use (each worker its own) */
     uint64_t *mtags;       /* per entry of the memo its key's hash, a set's side by side */
+    struct rn_memo *mlast; /* the entry the last row found or filled */
     unsigned char *mkey;   /* the row's key past its counts, RN_MEMO_KEY bytes */
     unsigned char *cstate; /* per condition of the row: 0 false, 1 true, 2 undecided */
     /* rankings */
@@ -1875,6 +1876,14 @@ static uint64_t rn_memo_mix(uint64_t h, const unsigned char *k, size_t n)
     return h;
 }
 
+/* Whether entry me holds the row's key: counts, then R->mkey[0..kn). */
+static inline bool rn_memo_same(const rn_run *R, const rn_memo *me, const uint32_t *counts,
+                                size_t cn, size_t kn)
+{
+    return me->datan && me->keyn == cn + kn && memcmp(me->b, counts, cn) == 0 &&
+           memcmp(me->b + cn, R->mkey, kn) == 0;
+}
+
 /* A hit: the result the entry keeps, counted and written. */
 static void rn_memo_replay(rn_run *R, const rn_memo *me, const vl_value *vals)
 {
@@ -2056,6 +2065,22 @@ static void rn_evaluate(rn_run *R, const vl_value *vals, const ex_acc *accs, con
     /* The entry holds the counts and the key in its RN_MEMO_BYTES: a key
      * that fits RN_MEMO_KEY (a long text) may not fit there. */
     if (R->memo_on && !explain && rn_memo_key(R, vals, &kn) && cn + kn <= RN_MEMO_BYTES) {
+        if (++R->mtries == RN_MEMO_TRIAL) {
+            /* A hit saves a whole evaluation, a miss costs a key and a
+             * copy: below one hit in eight it does not pay. */
+            R->memo_on = R->mhits >= RN_MEMO_TRIAL / 8;
+            R->mtries = R->mhits = 0;
+        }
+        /* A sheet in some order has runs of rows that agree (most members
+         * have no item): the entry the last row took, tried first, spares
+         * them the hash and the set. */
+        me = R->mlast;
+        if (me && rn_memo_same(R, me, counts, cn, kn)) {
+            R->mhits++;
+            me->uses += me->uses < RN_MEMO_USES;
+            rn_memo_replay(R, me, vals);
+            return;
+        }
         uint64_t h = rn_memo_mix(rn_memo_mix(kn, (const unsigned char *)counts, cn), R->mkey, kn);
         h ^= h >> 31;
         h *= 0xBF58476D1CE4E5B9ULL;
@@ -2068,18 +2093,12 @@ static void rn_evaluate(rn_run *R, const vl_value *vals, const ex_acc *accs, con
         size_t set = (size_t)(h >> (64 - RN_MEMO_SETBITS)) * RN_MEMO_WAYS;
         rn_memo *ways = &R->memo[set];
         const uint64_t *tags = &R->mtags[set];
-        if (++R->mtries == RN_MEMO_TRIAL) {
-            /* A hit saves a whole evaluation, a miss costs a key and a
-             * copy: below one hit in eight it does not pay. */
-            R->memo_on = R->mhits >= RN_MEMO_TRIAL / 8;
-            R->mtries = R->mhits = 0;
-        }
         for (int wy = 0; wy < RN_MEMO_WAYS; wy++) {
             me = &ways[wy];
-            if (tags[wy] == h && me->datan && me->keyn == cn + kn &&
-                memcmp(me->b, counts, cn) == 0 && memcmp(me->b + cn, R->mkey, kn) == 0) {
+            if (tags[wy] == h && rn_memo_same(R, me, counts, cn, kn)) {
                 R->mhits++;
                 me->uses += me->uses < RN_MEMO_USES;
+                R->mlast = me;
                 rn_memo_replay(R, me, vals);
                 return;
             }
@@ -2095,6 +2114,7 @@ static void rn_evaluate(rn_run *R, const vl_value *vals, const ex_acc *accs, con
             for (int wy = 0; wy < RN_MEMO_WAYS; wy++)
                 ways[wy].uses -= ways[wy].uses > 0;
         me = &ways[victim];
+        R->mlast = me;
         me->uses = 1;
         R->mtags[set + (size_t)victim] = h;
         me->datan = 0; /* filled below, if the row's cells fit */
@@ -3917,6 +3937,7 @@ static void rn_scratch(rn_run *R)
     R->cstate = ar_alloc(R->a, (size_t)p->nconds_total + 1);
     R->mkey = ar_alloc(R->a, RN_MEMO_KEY);
     R->memo = NULL;
+    R->mlast = NULL;
     R->mtries = R->mhits = 0;
 }
 

@@ -2551,6 +2551,13 @@ static size_t rn_common(const char *s, size_t n, const char *t, size_t tn)
     return i;
 }
 
+/* a[0..an) after b[0..bn), as bytes (no memcmp call: ids are short) */
+static bool rn_key_after(const char *a, size_t an, const char *b, size_t bn)
+{
+    size_t d = rn_common(a, an, b, bn);
+    return d < an && (d == bn || (unsigned char)a[d] > (unsigned char)b[d]);
+}
+
 /* s[0..n) of line `line` is after the previous id, which it shares d bytes
  * with: keep it, and it is the previous id now. */
 static void rn_seen_next(rn_run *R, const char *s, size_t n, size_t d, uint64_t line)
@@ -2717,6 +2724,9 @@ typedef struct rn_chunk {
     size_t nkeys, capkeys;
     char *ktext;
     size_t ktn, ktcap;
+    /* Each id after the one before: while so the ids are not hashed (the
+     * main thread, sorted so far, needs none; if not, it hashes them). */
+    bool ksorted;
     /* A piece of a related input: the rows to fold, their values and text
      * in ra (emptied for every piece). */
     rn_rec *recs;
@@ -2740,7 +2750,15 @@ static uint64_t rn_key_note(rn_chunk *c, const char *s, size_t n, uint64_t line)
         c->ktext = ar_xrealloc(c->ktext, c->ktcap);
     }
     memcpy(c->ktext + c->ktn, s, n);
-    c->keys[c->nkeys++] = (rn_id){rn_hash(s, n), line, c->ktn, n};
+    if (c->ksorted && c->nkeys) {
+        const rn_id *p = &c->keys[c->nkeys - 1];
+        if (!rn_key_after(s, n, c->ktext + p->off, p->n)) {
+            c->ksorted = false; /* out of order: every id is hashed, here */
+            for (size_t i = 0; i < c->nkeys; i++)
+                c->keys[i].hash = rn_hash(c->ktext + c->keys[i].off, c->keys[i].n);
+        }
+    }
+    c->keys[c->nkeys++] = (rn_id){c->ksorted ? 0 : rn_hash(s, n), line, c->ktn, n};
     c->ktn += n;
     return 0;
 }
@@ -4009,6 +4027,7 @@ static void rn_work(rn_worker *W, rn_chunk *c)
     R->w.err = 0;
     R->stopped = false;
     c->nkeys = c->ktn = 0;
+    c->ksorted = true;
     R->keys = c;
     if (e != R->p->entity) {
         if (!c->ra)
@@ -4062,37 +4081,28 @@ static void *rn_worker_main(void *arg)
     return NULL;
 }
 
-/* a[0..an) after b[0..bn), as bytes (no memcmp call: ids are short) */
-static bool rn_key_after(const char *a, size_t an, const char *b, size_t bn)
-{
-    size_t d = rn_common(a, an, b, bn);
-    return d < an && (d == bn || (unsigned char)a[d] > (unsigned char)b[d]);
-}
-
 /* Do the piece's ids pass the duplicate check exactly as row by row, with
  * none found and no word said? If so the check takes them in; if not the
  * piece is read again on the main thread. */
-static bool rn_keys_fresh(rn_pool *P, rn_in *I, const rn_chunk *c)
+static bool rn_keys_fresh(rn_pool *P, rn_in *I, rn_chunk *c)
 {
     rn_run *R = P->R;
     if (R->seen_full || !c->nkeys)
         return true;
     if (!R->seen_hashed) {
-        /* Sorted so far: every id must be greater than the one before. */
-        const char *pv = R->lastid;
-        size_t pn = R->lastn;
-        bool have = R->lastline != 0;
-        for (size_t i = 0; i < c->nkeys; i++) {
-            const char *s = c->ktext + c->keys[i].off;
-            if (have && !rn_key_after(s, c->keys[i].n, pv, pn))
-                return false;
-            pv = s;
-            pn = c->keys[i].n;
-            have = true;
-        }
+        /* Sorted so far: every id must be greater than the one before; the
+         * worker saw to all but the first. */
+        if (!c->ksorted || (R->lastline && !rn_key_after(c->ktext + c->keys[0].off, c->keys[0].n,
+                                                         R->lastid, R->lastn)))
+            return false;
     } else {
         if (R->nseen + c->nkeys >= RN_SEEN_MAX || R->seentn + c->ktn > RN_SEEN_TEXT)
             return false;
+        if (c->ksorted) {
+            for (size_t i = 0; i < c->nkeys; i++)
+                c->keys[i].hash = rn_hash(c->ktext + c->keys[i].off, c->keys[i].n);
+            c->ksorted = false; /* hashed now */
+        }
         for (size_t i = 0; i < c->nkeys; i++)
             if (rn_seen_slot(R, c->ktext + c->keys[i].off, c->keys[i].n, c->keys[i].hash)->id)
                 return false;
@@ -4119,7 +4129,7 @@ static bool rn_keys_fresh(rn_pool *P, rn_in *I, const rn_chunk *c)
     for (size_t i = 0; i < c->nkeys; i++) {
         const rn_id *k = &c->keys[i];
         if (!rn_seen_quick(R, c->ktext + k->off, k->n, k->line))
-            rn_seen_add(R, I, c->ktext + k->off, k->n, k->line, &k->hash);
+            rn_seen_add(R, I, c->ktext + k->off, k->n, k->line, c->ksorted ? NULL : &k->hash);
     }
     return true;
 }

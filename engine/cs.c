@@ -126,7 +126,10 @@ struct cs_reader {
     char problem[640];
     char *fbuf;
     size_t flen, fcap; /* flen counts every cell, copied or not (the limits) */
-    size_t froom;      /* below it a cell of up to 32 bytes fits: fcap - 32 */
+    /* Below it a cell of up to 32 bytes fits, and so does its field: the
+     * least of fcap - 32 and nfcap, as every cell takes a byte of flen at
+     * least (nfields <= flen). */
+    size_t froom;
     cs_field *fields;
     size_t nfields, nfcap;
     bool *dig; /* cs_digits: dig[0..ndig); a chunk reader's is its whole's */
@@ -292,7 +295,9 @@ static bool cs_grow(cs_reader *r, size_t n)
         cs_too_big(r, "16 MiB");
         return false;
     }
-    if (r->nfields == r->nfcap) {
+    /* The fields grow with the bytes too (up to the cell limit), so that
+     * froom follows the bytes of a row of short cells. */
+    if (r->nfields == r->nfcap || (r->flen >= r->nfcap && r->nfcap < CS_MAX_CELLS)) {
         size_t was = r->nfcap;
         r->nfcap = r->nfcap ? r->nfcap * 2 : 64;
         r->fields = ar_xrealloc(r->fields, r->nfcap * sizeof *r->fields);
@@ -317,8 +322,8 @@ static bool cs_grow(cs_reader *r, size_t n)
         free(r->fbuf);
         r->fbuf = nb;
         r->fcap = cap;
-        r->froom = cap - 32;
     }
+    r->froom = r->fcap - 32 < r->nfcap ? r->fcap - 32 : r->nfcap;
     return true;
 }
 
@@ -369,7 +374,9 @@ __attribute__((noinline))
 static void
 cs_take_slow(cs_reader *r, const unsigned char *u, size_t n)
 {
-    if ((r->nfields == r->nfcap || r->fcap - r->flen < n + 1) && !cs_grow(r, n))
+    if ((r->nfields == r->nfcap || r->fcap - r->flen < n + 1 ||
+         (r->flen >= r->nfcap && r->nfcap < CS_MAX_CELLS)) &&
+        !cs_grow(r, n))
         return;
     size_t nf = r->nfields, fl = r->flen;
     cs_field *f = &r->fields[nf];
@@ -396,7 +403,7 @@ static void cs_cb_field(void *s, size_t n, void *data)
     cs_reader *r = data;
     const unsigned char *u = s;
     size_t nf = r->nfields, fl = r->flen;
-    if (nf == r->nfcap || fl >= r->froom || n > 32) {
+    if (fl >= r->froom || n > 32) { /* nf <= fl < froom <= nfcap */
         cs_take_slow(r, u, n);
         return;
     }

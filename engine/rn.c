@@ -1975,12 +1975,13 @@ typedef struct rn_cellset {
     size_t dn;
 } rn_cellset;
 
-static void rn_write_col(rn_run *R, const rn_col *C, const vl_value *vals, const rn_cellset *s)
+static inline void rn_write_col(rn_run *R, const rn_col *C, const vl_value *vals,
+                                const rn_cellset *s)
 {
     wr_writer *w = &R->w;
     switch (C->kind) {
     case RN_COL_OUT:
-        wr_value(w, rn_outval(R, vals, &R->p->outs[C->i]));
+        wr_cell(w, rn_outval(R, vals, &R->p->outs[C->i]));
         break;
     case RN_COL_LEVEL:
         rn_repeated(w, R->cell_id[s->lv], R->cell_idn[s->lv], s->lid);
@@ -1989,7 +1990,7 @@ static void rn_write_col(rn_run *R, const rn_col *C, const vl_value *vals, const
         rn_repeated(w, R->cell_label[s->lv], R->cell_labeln[s->lv], s->llab);
         break;
     case RN_COL_FLAG:
-        wr_value(w, R->fvals[C->i]);
+        wr_cell(w, R->fvals[C->i]);
         break;
     case RN_COL_REASONS:
         wr_list(w, s->reasons, s->nreasons);

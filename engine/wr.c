@@ -200,34 +200,6 @@ static void wr_sep(wr_writer *w)
     w->col++;
 }
 
-/* Integers are most of what a scoring run writes; printf is too slow for them. */
-static size_t wr_itoa(int64_t v, char *buf)
-{
-    char tmp[24];
-    size_t n = 0;
-    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-    /* Scores and counts: nearly always one or two digits. */
-    if (v >= 0 && u < 100) {
-        if (u < 10) {
-            buf[0] = (char)('0' + u);
-            return 1;
-        }
-        buf[0] = (char)('0' + u / 10);
-        buf[1] = (char)('0' + u % 10);
-        return 2;
-    }
-    do {
-        tmp[n++] = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
-    size_t o = 0;
-    if (v < 0)
-        buf[o++] = '-';
-    while (n)
-        buf[o++] = tmp[--n];
-    return o;
-}
-
 /* A CSV cell written as it is, with its separator: the caller has checked
  * the buffer has room for both (n + 1 bytes), one check for the two. */
 static inline void wr_csv_cell(wr_writer *w, const char *s, size_t n)

@@ -1758,9 +1758,9 @@ static void rn_repeated(wr_writer *w, const char *cell, size_t celln, const char
  * encoded cells. The key holds the values themselves (texts by content, a
  * missing value by its cause, which lives as long as the run), so a hit is
  * exact, never a guess; a row whose key does not fit is evaluated as ever. */
-/* 2,048 entries of 248 bytes (half a MiB a thread, L2's half here), in
- * sets of four: the set the hash's top nine bits. Four ways bring the
- * misses near the combinations there are (200k wide rows: 5,840
+/* 2,048 entries of 248 bytes (no padding: half a MiB a thread, L2's half
+ * here), in sets of four: the set the hash's top nine bits. Four ways
+ * bring the misses near the combinations there are (200k wide rows: 5,840
  * combinations, 10,931 misses direct-mapped over 1,024 entries, 6,941
  * now; 2M rows: 106,708 -> 57,305). */
 enum { RN_MEMO_SETBITS = 9, RN_MEMO_WAYS = 4, RN_MEMO_SLOTS = RN_MEMO_WAYS << RN_MEMO_SETBITS };
@@ -1770,10 +1770,10 @@ enum { RN_MEMO_KEY = 256, RN_MEMO_BYTES = 240, RN_MEMO_TRIAL = 4096 };
 enum { RN_MEMO_USES = 255, RN_MEMO_AGE = 16 };
 
 typedef struct rn_memo {
-    uint8_t uses; /* hits, saturating and aged (RN_MEMO_USES, RN_MEMO_AGE) */
     uint16_t keyn;
     uint16_t datan; /* 0: empty */
     uint16_t lv;
+    uint8_t uses; /* hits, saturating and aged (RN_MEMO_USES, RN_MEMO_AGE) */
     bool undecided;
     /* the key, a state per condition and per flag (as R->cstate), then per
      * run of cells (rn_wop not own) its length (2 bytes) and bytes */

@@ -103,6 +103,27 @@ static void wr_csv(wr_writer *w, const char *s, size_t n)
         wr_put(w, s, n);
         return;
     }
+    if (w->n + 2 * n + 3 <= WR_BUF) {
+        /* room for the worst case (every byte a quote): one check, the
+         * bytes between quotes copied whole */
+        char *o = w->buf + w->n;
+        *o++ = '"';
+        if (inert)
+            *o++ = '\'';
+        for (const char *e = s + n, *q; s < e; s = q + 1) {
+            q = memchr(s, '"', (size_t)(e - s));
+            size_t k = (size_t)((q ? q : e) - s);
+            memcpy(o, s, k);
+            o += k;
+            if (!q)
+                break;
+            *o++ = '"';
+            *o++ = '"';
+        }
+        *o++ = '"';
+        w->n = (size_t)(o - w->buf);
+        return;
+    }
     wr_ch(w, '"');
     if (inert)
         wr_ch(w, '\'');

@@ -66,13 +66,23 @@ static inline bool wr_needs_quote(const char *s, size_t n)
         if (!((((a - ones * 0x2D) & ~a) | ((b - ones * 0x2D) & ~b)) & high))
             return false;
     }
+    if (n >= 48)
+        /* a long text (a detail: "D03×2 −4; D04×2 −4; ...", a space in
+         * every word): four scans of the library's, 32 bytes a step */
+        return memchr(s, ',', n) || memchr(s, '"', n) || memchr(s, '\n', n) || memchr(s, '\r', n);
     for (; i + 8 <= n; i += 8) {
         uint64_t w;
         memcpy(&w, s + i, 8);
-        if ((w - ones * 0x2D) & ~w & high)
-            for (size_t k = i; k < i + 8; k++)
-                if (wr_special((unsigned char)s[k]))
-                    return true;
+        /* a word with a byte below '-' (a space or a '+' will do, and
+         * a detail text has them in every word): whether it holds one of
+         * the four, exactly, by a zero byte in the word xor each */
+        if ((w - ones * 0x2D) & ~w & high) {
+            uint64_t a = w ^ (ones * ','), b = w ^ (ones * '"'), c = w ^ (ones * '\n'),
+                     d = w ^ (ones * '\r');
+            if ((((a - ones) & ~a) | ((b - ones) & ~b) | ((c - ones) & ~c) | ((d - ones) & ~d)) &
+                high)
+                return true;
+        }
     }
     for (; i < n; i++)
         if (wr_special((unsigned char)s[i]))

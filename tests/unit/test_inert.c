@@ -203,12 +203,56 @@ static void test_plain(void **state)
                 }
 }
 
+/* A CSV text cell is quoted exactly when it holds a comma, a quote or a
+ * line break: each of those and of some bytes that are not (a space, '+',
+ * '!', a letter) at every place of texts of 1 to 64 bytes among spaces,
+ * which send every word of a short text down the closer test (a long one
+ * is scanned whole), written by wr_text and checked against the rule
+ * itself, quotes doubled. */
+static void test_quote_words(void **state)
+{
+    (void)state;
+    const char probe[] = {',', '"', '\n', '\r', ' ', '+', '!', 'x'};
+    static char out[256];
+    static wr_writer w;
+    for (size_t n = 1; n <= 64; n++)
+        for (size_t p = 1; p < n; p++)
+            for (size_t b = 0; b < sizeof probe; b++) {
+                char s[64], want[160];
+                for (size_t i = 0; i < n; i++)
+                    s[i] = i % 3 == 2 ? ' ' : 'a';
+                s[p] = probe[b];
+                bool q = probe[b] == ',' || probe[b] == '"' || probe[b] == '\n' || probe[b] == '\r';
+                size_t k = 0;
+                if (q)
+                    want[k++] = '"';
+                for (size_t i = 0; i < n; i++) {
+                    if (q && s[i] == '"')
+                        want[k++] = '"';
+                    want[k++] = s[i];
+                }
+                if (q)
+                    want[k++] = '"';
+                memset(out, 0, sizeof out);
+                FILE *f = fmemopen(out, sizeof out, "w");
+                assert_non_null(f);
+                const char *names[] = {"t"};
+                wr_begin(&w, f, RF_FORMAT_CSV, names, 1);
+                w.n = 0; /* the header aside */
+                wr_text(&w, s, n);
+                wr_flush(&w);
+                fclose(f);
+                assert_memory_equal(out, want, k);
+                assert_int_equal(out[k], 0);
+            }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_formula_like), cmocka_unit_test(test_csv_field),
         cmocka_unit_test(test_writer),       cmocka_unit_test(test_writer_paths),
-        cmocka_unit_test(test_plain),
+        cmocka_unit_test(test_plain),        cmocka_unit_test(test_quote_words),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

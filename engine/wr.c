@@ -384,6 +384,29 @@ void wr_list(wr_writer *w, const char *const *items, int n)
     bool quote = false;
     for (int i = 0; i < n && !quote; i++)
         quote = strpbrk(items[i], ",\"\r\n") != NULL;
+    if (!quote) {
+        /* as most are: the items and separators copied whole, after one
+         * room check for all of them and an apostrophe */
+        size_t total = 1;
+        for (int i = 0; i < n; i++)
+            total += strlen(items[i]) + 2;
+        if (w->n + total <= WR_BUF) {
+            char *o = w->buf + w->n;
+            if (wr_formula_like(items[0], strlen(items[0])))
+                *o++ = '\'';
+            for (int i = 0; i < n; i++) {
+                size_t k = strlen(items[i]);
+                if (i) {
+                    memcpy(o, "; ", 2);
+                    o += 2;
+                }
+                memcpy(o, items[i], k);
+                o += k;
+            }
+            w->n = (size_t)(o - w->buf);
+            return;
+        }
+    }
     if (quote)
         wr_ch(w, '"');
     if (n && wr_formula_like(items[0], strlen(items[0])))

@@ -247,12 +247,63 @@ static void test_quote_words(void **state)
             }
 }
 
+/* A list in CSV is one cell, the items joined with "; ": quoted (quotes
+ * doubled) when an item holds a comma, a quote or a line break, made inert
+ * when the first item looks like a formula, empty when there is none; each
+ * list of up to three of these items, checked against the rule. */
+static void test_list(void **state)
+{
+    (void)state;
+    const char *item[] = {"low: score 6 ≤ 6", "-a", "", "say \"hi\"", "a,b", "=x", "b"};
+    enum { NI = sizeof item / sizeof item[0] };
+    static char out[512];
+    static wr_writer w;
+    for (int n = 0; n <= 3; n++)
+        for (int code = 0; code < NI * NI * NI; code++) {
+            const char *items[3];
+            for (int i = 0, c = code; i < n; i++, c /= NI)
+                items[i] = item[c % NI];
+            char joined[256] = {0}, want[512] = {0};
+            for (int i = 0; i < n; i++) {
+                if (i)
+                    strcat(joined, "; ");
+                strcat(joined, items[i]);
+            }
+            bool q = strpbrk(joined, ",\"\r\n") != NULL;
+            size_t k = 0;
+            if (q)
+                want[k++] = '"';
+            if (n && wr_formula_like(items[0], strlen(items[0])))
+                want[k++] = '\'';
+            for (const char *c = joined; *c; c++) {
+                if (q && *c == '"')
+                    want[k++] = '"';
+                want[k++] = *c;
+            }
+            if (q)
+                want[k++] = '"';
+            memset(out, 0, sizeof out);
+            FILE *f = fmemopen(out, sizeof out, "w");
+            assert_non_null(f);
+            const char *names[] = {"r"};
+            wr_begin(&w, f, RF_FORMAT_CSV, names, 1);
+            w.n = 0; /* the header aside */
+            wr_list(&w, items, n);
+            wr_flush(&w);
+            fclose(f);
+            assert_string_equal(out, want);
+            if (!n)
+                break;
+        }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_formula_like), cmocka_unit_test(test_csv_field),
         cmocka_unit_test(test_writer),       cmocka_unit_test(test_writer_paths),
         cmocka_unit_test(test_plain),        cmocka_unit_test(test_quote_words),
+        cmocka_unit_test(test_list),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

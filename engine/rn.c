@@ -1758,7 +1758,7 @@ static void rn_repeated(wr_writer *w, const char *cell, size_t celln, const char
  * encoded cells. The key holds the values themselves (texts by content, a
  * missing value by its cause, which lives as long as the run), so a hit is
  * exact, never a guess; a row whose key does not fit is evaluated as ever. */
-/* 2,048 entries of 248 bytes (no padding: half a MiB a thread, L2's half
+/* 2,048 entries of 252 bytes (no padding: half a MiB a thread, L2's half
  * here), in sets of four: the set the hash's top nine bits. Four ways
  * bring the misses near the combinations there are (200k wide rows: 5,840
  * combinations, 10,931 misses direct-mapped over 1,024 entries, 6,941
@@ -1770,6 +1770,8 @@ enum { RN_MEMO_KEY = 256, RN_MEMO_BYTES = 240, RN_MEMO_TRIAL = 4096 };
 enum { RN_MEMO_USES = 255, RN_MEMO_AGE = 16 };
 
 typedef struct rn_memo {
+    /* hits not yet counted in the summary and coverage (rn_memo_fold) */
+    uint32_t hits;
     uint16_t keyn;
     uint16_t datan; /* 0: empty */
     uint16_t lv;
@@ -1884,30 +1886,51 @@ static inline bool rn_memo_same(const rn_run *R, const rn_memo *me, const uint32
            memcmp(me->b + cn, R->mkey, kn) == 0;
 }
 
-/* A hit: the result the entry keeps, counted and written. */
-static void rn_memo_replay(rn_run *R, const rn_memo *me, const vl_value *vals)
+/* An entry's hits counted in the summary and the coverage at once, not a
+ * row at a time: when the entry is given up, and before the run's (or a
+ * piece's) summary is read (rn_memo_fold_all). */
+static void rn_memo_fold(rn_run *R, rn_memo *me)
 {
     const rf_pack *p = R->p;
     rf_coverage *cov = R->o->coverage;
+    const uint64_t n = me->hits;
     const unsigned char *cs = me->b + me->keyn, *fs = cs + p->nconds_total;
+    me->hits = 0;
     if (cov)
         for (int k = 0; k < p->nconds_total; k++) {
-            cov->cond_true[k] += cs[k] == 1;
-            cov->cond_false[k] += cs[k] == 0;
+            cov->cond_true[k] += n * (cs[k] == 1);
+            cov->cond_false[k] += n * (cs[k] == 0);
         }
     for (int f = 0; f < p->nflags; f++) {
-        R->sum->flags[f].count += fs[f] == 1;
-        R->sum->flags[f].undecided += fs[f] == 2;
+        R->sum->flags[f].count += n * (fs[f] == 1);
+        R->sum->flags[f].undecided += n * (fs[f] == 2);
         if (cov) {
-            cov->flag_true[f] += fs[f] == 1;
-            cov->flag_false[f] += fs[f] == 0;
+            cov->flag_true[f] += n * (fs[f] == 1);
+            cov->flag_false[f] += n * (fs[f] == 0);
         }
     }
-    R->sum->entities++;
-    R->sum->undecided += me->undecided;
-    R->sum->levels[me->lv].count++;
+    R->sum->entities += n;
+    R->sum->undecided += n * me->undecided;
+    R->sum->levels[me->lv].count += n;
     if (cov)
-        cov->levels[me->lv]++;
+        cov->levels[me->lv] += n;
+}
+
+static void rn_memo_fold_all(rn_run *R)
+{
+    if (R->memo)
+        for (size_t i = 0; i < RN_MEMO_SLOTS; i++)
+            if (R->memo[i].hits)
+                rn_memo_fold(R, &R->memo[i]);
+}
+
+/* A hit: the result the entry keeps, written (and counted, later:
+ * rn_memo_fold). */
+static void rn_memo_replay(rn_run *R, rn_memo *me, const vl_value *vals)
+{
+    const rf_pack *p = R->p;
+    me->hits++;
+    const unsigned char *fs = me->b + me->keyn + p->nconds_total;
     wr_writer *w = &R->w;
     const unsigned char *cell = fs + p->nflags;
     int i = 0;
@@ -2115,6 +2138,8 @@ static void rn_evaluate(rn_run *R, const vl_value *vals, const ex_acc *accs, con
             for (int wy = 0; wy < RN_MEMO_WAYS; wy++)
                 ways[wy].uses -= ways[wy].uses > 0;
         me = &ways[victim];
+        if (me->hits)
+            rn_memo_fold(R, me);
         R->mlast = me;
         me->uses = 1;
         R->mtags[set + (size_t)victim] = h;
@@ -4053,6 +4078,7 @@ static void rn_work(rn_worker *W, rn_chunk *c)
         cs_close(r);
         I->r = NULL;
     }
+    rn_memo_fold_all(R); /* into this piece's summary */
     wr_flush(&R->w);
     /* The size is the position flushed to: what this piece wrote. */
     if (of)
@@ -4569,6 +4595,7 @@ static void rn_eval_range(rn_run *R, size_t from, size_t to)
     for (size_t i = from; i < to && !R->stopped; i++)
         rn_evaluate(R, rn_vals(R, R->ents[i]), rn_accs(R, R->ents[i]), rn_sets(R, R->ents[i]),
                     rn_counts(R, R->ents[i]), R->ents[i]->line, i);
+    rn_memo_fold_all(R);
 }
 
 typedef struct rn_evpart {
@@ -4855,6 +4882,7 @@ int rf_run(const rf_pack *p, const rf_run_options *o, const rf_input *inputs, si
         else if (rc == 0)
             rn_eval_range(&R, 0, R.nents);
     }
+    rn_memo_fold_all(&R);
     for (int k = 0; k < p->ninputs; k++)
         if (R.in[k].r) {
             R.in[k].st->blank = cs_blank_lines(R.in[k].r) + R.chunk_blank[k];

@@ -92,6 +92,11 @@ typedef struct rn_icell {
     bool empty_ok;    /* as rn_cell.empty_ok */
 } rn_icell;
 
+/* A cell rn_fast reads: its column and its place in the row. */
+typedef struct rn_tcell {
+    int c, pos;
+} rn_tcell;
+
 /* One aggregate over an input, as the fold steps it: its slots worked out
  * once, so a row looks up nothing but its accumulator. */
 typedef struct rn_step {
@@ -121,6 +126,23 @@ typedef struct rn_in {
     size_t nctab;
     rn_cell *rest; /* ...and the others, in pack order */
     int nrest;
+    /* rest as rn_fast takes it: its plain text cells, its dates and its
+     * checked-only dates (column and position), each a test and a store;
+     * the columns that then read as missing (RN_UNREAD, RN_DATE_CHECK),
+     * stored once while uvals, the array they were stored in, is not
+     * written by another path; and the cells left for the general loop. */
+    rn_tcell *ftext, *fdate, *fchk;
+    int nftext, nfdate, nfchk;
+    int *ucols;
+    int nucols;
+    const vl_value *uvals;
+    rn_cell *rest2;
+    int nrest2;
+    /* rn_fast reads every cell of a row of nwant (the header's) that the
+     * reader has counted, if any count column is left to it: no column
+     * absent, no integer or general cell left, no results to read back. */
+    bool quick;
+    size_t nwant;
     int *absent; /* the columns it lacks, with the value each reads as */
     vl_value *absent_val;
     int nabsent;
@@ -765,6 +787,34 @@ static inline bool rn_ymd10_check(const unsigned char *s, unsigned *yp, unsigned
     return true;
 }
 
+/* Whether a date cell of exactly YYYY-MM-DD (the dashes checked by the
+ * caller) is one rn_ymd10_check reads, for a date column nothing reads:
+ * the same tests, the year worked out only for the 29th of February. */
+static inline bool rn_ymd10_ok(const unsigned char *s)
+{
+    static const unsigned char dim[13] = {0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    const uint64_t zeros = 0x3030303030303030ULL, digits = 0x0080800080808080ULL;
+    uint64_t a;
+    uint16_t b;
+    memcpy(&a, s, 8);
+    memcpy(&b, s + 8, 2);
+    uint64_t t = a ^ zeros;
+    unsigned u = (unsigned)b ^ 0x3030u;
+    if ((((t + 0x7676767676767676ULL) | t) & digits) | (((u + 0x7676u) | u) & 0x8080u))
+        return false;
+    unsigned m = (unsigned)(t >> 40 & 0xFF) * 10 + (unsigned)(t >> 48 & 0xFF),
+             d = (u & 0xFF) * 10 + (u >> 8);
+    /* year 0000: its four digits' bytes all zero */
+    if (!(uint32_t)t || m - 1 >= 12 || d - 1 >= dim[m])
+        return false;
+    if (m == 2 && d == 29) {
+        unsigned y = (unsigned)(t & 0xFF) * 1000 + (unsigned)(t >> 8 & 0xFF) * 100 +
+                     (unsigned)(t >> 16 & 0xFF) * 10 + (unsigned)(t >> 24 & 0xFF);
+        return y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+    }
+    return true;
+}
+
 static inline bool rn_ymd10(const unsigned char *s, int32_t *days)
 {
     unsigned y, m, d;
@@ -788,10 +838,89 @@ static void rn_whole_row(const rn_run *R, const rn_in *I, uint32_t *counts, cons
     *end = I->plan + I->nplan;
 }
 
+/* The cells of rest that need a test and a store (rn_fast_plan), over a
+ * row: false at the first that needs more, for the general loop to read
+ * the row again from its first cell, so a row is rejected for the first
+ * bad cell in pack order as ever (what was stored here is stored again). */
+static inline bool rn_fast(rn_in *I, const cs_field *fields, vl_value *vals)
+{
+    for (const rn_tcell *t = I->ftext, *e = t + I->nftext; t < e; t++) {
+        const cs_field *f = &fields[t->pos];
+        const unsigned char *s = (const unsigned char *)f->p;
+        size_t n = f->n;
+        if (!n)
+            return false;
+        unsigned char a = s[0], z = s[n - 1];
+        if (a <= ' ' || a == 0xE3 || z <= ' ' || z == 0x80)
+            return false;
+        vals[t->c] = vl_text(f->p, n);
+    }
+    for (const rn_tcell *t = I->fdate, *e = t + I->nfdate; t < e; t++) {
+        const cs_field *f = &fields[t->pos];
+        const unsigned char *s = (const unsigned char *)f->p;
+        int32_t days;
+        if (f->n != 10 || s[4] != '-' || s[7] != '-' || !rn_ymd10(s, &days))
+            return false;
+        vals[t->c] = vl_date(days);
+    }
+    for (const rn_tcell *t = I->fchk, *e = t + I->nfchk; t < e; t++) {
+        const cs_field *f = &fields[t->pos];
+        const unsigned char *s = (const unsigned char *)f->p;
+        if (f->n != 10 || s[4] != '-' || s[7] != '-' || !rn_ymd10_ok(s))
+            return false;
+    }
+    if (I->uvals != vals) {
+        for (int k = 0; k < I->nucols; k++)
+            vals[I->ucols[k]] = vl_missing(NULL);
+        I->uvals = vals;
+    }
+    return true;
+}
+
+/* Split rest for rn_fast: the plain texts, the dates and the checked-only
+ * dates apart from the cells the general loop reads. */
+static void rn_fast_plan(rn_run *R, rn_in *I)
+{
+    size_t n = (size_t)I->nrest + 1;
+    I->ftext = ar_alloc(R->a, n * sizeof *I->ftext);
+    I->fdate = ar_alloc(R->a, n * sizeof *I->fdate);
+    I->fchk = ar_alloc(R->a, n * sizeof *I->fchk);
+    I->ucols = ar_alloc(R->a, n * sizeof *I->ucols);
+    I->rest2 = ar_alloc(R->a, n * sizeof *I->rest2);
+    I->nftext = I->nfdate = I->nfchk = I->nucols = I->nrest2 = 0;
+    I->uvals = NULL;
+    for (int k = 0; k < I->nrest; k++) {
+        const rn_cell *pc = &I->rest[k];
+        rn_tcell t = {pc->c, pc->pos};
+        switch (pc->how) {
+        case RN_TEXT:
+            I->ftext[I->nftext++] = t;
+            break;
+        case RN_DATE:
+            I->fdate[I->nfdate++] = t;
+            break;
+        case RN_DATE_CHECK:
+            I->fchk[I->nfchk++] = t;
+            I->ucols[I->nucols++] = pc->c;
+            break;
+        case RN_UNREAD:
+            I->ucols[I->nucols++] = pc->c;
+            break;
+        default:
+            I->rest2[I->nrest2++] = *pc;
+            break;
+        }
+    }
+    I->quick = !I->nints && !I->nabsent && !I->nrest2 && I->pin->results < 0;
+    I->nwant = cs_header_count(I->r);
+}
+
 /* Fill vals[] for every column of the input, and add the count columns
  * into R->stream_counts; false with R->reason set if the row must be
- * rejected. Text values point into the reader's buffer. */
-static bool rn_convert(rn_run *R, rn_in *I, const cs_row *row, vl_value *vals)
+ * rejected. Text values point into the reader's buffer. Out of line: the
+ * usual row of a year-end sheet takes rn_convert's quick path. */
+__attribute__((noinline)) static bool rn_convert_all(rn_run *R, rn_in *I, const cs_row *row,
+                                                     vl_value *vals)
 {
     uint32_t *counts = R->stream_counts;
     size_t want = cs_header_count(I->r);
@@ -807,13 +936,13 @@ static bool rn_convert(rn_run *R, rn_in *I, const cs_row *row, vl_value *vals)
      * store and an add. A cell of anything but digits in range sends the
      * whole row down the pass below, from its first cell, so a row is
      * rejected for the first bad cell in pack order as ever. */
-    const rn_cell *pc = I->rest, *end = pc + I->nrest;
+    bool whole = false;
     for (const rn_icell *ic = I->ints, *iend = ic + I->nints; ic < iend; ic++) {
         const cs_field *f = &row->fields[ic->pos];
         int64_t x = f->num;
         if ((uint64_t)x - ic->lo > ic->len) {
             if (f->n || !ic->empty_ok) {
-                rn_whole_row(R, I, counts, &pc, &end);
+                whole = true;
                 break;
             }
             vals[ic->c] = I->plan[ic->at].empty; /* a count's 0 adds nothing */
@@ -825,19 +954,31 @@ static bool rn_convert(rn_run *R, rn_in *I, const cs_row *row, vl_value *vals)
     /* The count cells nothing reads as a value: only counted (an empty one
      * counts none), unless a cell above already sent the row below or the
      * reader has added them all as it read them (rn_reader_counts). */
-    if (pc == I->rest && I->ntints && !row->counted)
+    if (!whole && I->ntints && !row->counted)
         for (const rn_icell *ic = I->tints, *iend = ic + I->ntints; ic < iend; ic++) {
             const cs_field *f = &row->fields[ic->pos];
             int64_t x = f->num;
             if ((uint64_t)x - ic->lo > ic->len) {
                 if (f->n || !ic->empty_ok) {
-                    rn_whole_row(R, I, counts, &pc, &end);
+                    whole = true;
                     break;
                 }
                 continue;
             }
             counts[ic->slot] += (uint32_t)x;
         }
+    const rn_cell *pc, *end;
+    if (whole) {
+        rn_whole_row(R, I, counts, &pc, &end);
+        I->uvals = NULL;
+    } else if (rn_fast(I, row->fields, vals)) {
+        pc = I->rest2;
+        end = pc + I->nrest2;
+    } else {
+        pc = I->rest;
+        end = pc + I->nrest;
+        I->uvals = NULL;
+    }
     for (; pc < end; pc++) {
         const cs_field *f = &row->fields[pc->pos];
         const unsigned char *s = (const unsigned char *)f->p;
@@ -938,6 +1079,16 @@ static bool rn_convert(rn_run *R, rn_in *I, const cs_row *row, vl_value *vals)
             }
         }
     return true;
+}
+
+/* As rn_convert_all, a row whose every cell rn_fast reads taken whole
+ * there (a chunk's reader shares the header, so nwant holds for it). */
+static inline bool rn_convert(rn_run *R, rn_in *I, const cs_row *row, vl_value *vals)
+{
+    if (I->quick && row->nfields == I->nwant && (row->counted || !I->ntints) &&
+        rn_fast(I, row->fields, vals))
+        return true;
+    return rn_convert_all(R, I, row, vals);
 }
 
 /* Marks in read[] every slot of `space` that e reads. */
@@ -1080,6 +1231,7 @@ static void rn_plan(rn_run *R, rn_in *I)
         else
             I->rest[I->nrest++] = *pc;
     }
+    rn_fast_plan(R, I);
     rn_digits(I, I->r);
 }
 
@@ -1131,6 +1283,7 @@ static void rn_counts_only(rn_run *R)
         else if (pc->how == RN_TEXT && pc->empty_ok && !pin->cols[pc->c].has_range)
             pc->how = RN_UNREAD;
     }
+    rn_fast_plan(R, I);
     if (!I->ntints)
         return;
     I->nctab = cs_header_count(I->r);

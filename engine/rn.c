@@ -2079,7 +2079,8 @@ static void rn_memo_fold_all(rn_run *R)
 
 /* A hit: the result the entry keeps, written (and counted, later:
  * rn_memo_fold). */
-static void rn_memo_replay(rn_run *R, rn_memo *me, const vl_value *vals)
+__attribute__((always_inline)) static inline void rn_memo_replay(rn_run *R, rn_memo *me,
+                                                                 const vl_value *vals)
 {
     const rf_pack *p = R->p;
     me->hits++;
@@ -2252,33 +2253,35 @@ static void rn_evaluate(rn_run *R, const vl_value *vals, const ex_acc *accs, con
          * have no item): the entry the last row took, tried first, spares
          * them the hash and the set. */
         me = R->mlast;
-        if (me && rn_memo_same(R, me, counts, cn, kn)) {
+        bool hit = me && rn_memo_same(R, me, counts, cn, kn);
+        uint64_t h = 0;
+        size_t set = 0;
+        rn_memo *ways = NULL;
+        if (!hit) {
+            h = rn_memo_mix(rn_memo_mix(kn, (const unsigned char *)counts, cn), R->mkey, kn);
+            h ^= h >> 31;
+            h *= 0xBF58476D1CE4E5B9ULL;
+            if (!R->memo) {
+                R->memo = ar_alloc(R->a, RN_MEMO_SLOTS * sizeof *R->memo);
+                memset(R->memo, 0, RN_MEMO_SLOTS * sizeof *R->memo);
+                R->mtags = ar_alloc(R->a, RN_MEMO_SLOTS * sizeof *R->mtags);
+                memset(R->mtags, 0, RN_MEMO_SLOTS * sizeof *R->mtags);
+            }
+            set = (size_t)(h >> (64 - RN_MEMO_SETBITS)) * RN_MEMO_WAYS;
+            ways = &R->memo[set];
+            const uint64_t *tags = &R->mtags[set];
+            for (int wy = 0; wy < RN_MEMO_WAYS && !hit; wy++) {
+                me = &ways[wy];
+                hit = tags[wy] == h && rn_memo_same(R, me, counts, cn, kn);
+            }
+            R->mlast = hit ? me : R->mlast;
+        }
+        /* One place a hit is replayed: rn_memo_replay is inlined here once. */
+        if (hit) {
             R->mhits++;
             me->uses += me->uses < RN_MEMO_USES;
             rn_memo_replay(R, me, vals);
             return;
-        }
-        uint64_t h = rn_memo_mix(rn_memo_mix(kn, (const unsigned char *)counts, cn), R->mkey, kn);
-        h ^= h >> 31;
-        h *= 0xBF58476D1CE4E5B9ULL;
-        if (!R->memo) {
-            R->memo = ar_alloc(R->a, RN_MEMO_SLOTS * sizeof *R->memo);
-            memset(R->memo, 0, RN_MEMO_SLOTS * sizeof *R->memo);
-            R->mtags = ar_alloc(R->a, RN_MEMO_SLOTS * sizeof *R->mtags);
-            memset(R->mtags, 0, RN_MEMO_SLOTS * sizeof *R->mtags);
-        }
-        size_t set = (size_t)(h >> (64 - RN_MEMO_SETBITS)) * RN_MEMO_WAYS;
-        rn_memo *ways = &R->memo[set];
-        const uint64_t *tags = &R->mtags[set];
-        for (int wy = 0; wy < RN_MEMO_WAYS; wy++) {
-            me = &ways[wy];
-            if (tags[wy] == h && rn_memo_same(R, me, counts, cn, kn)) {
-                R->mhits++;
-                me->uses += me->uses < RN_MEMO_USES;
-                R->mlast = me;
-                rn_memo_replay(R, me, vals);
-                return;
-            }
         }
         /* A miss takes the way used least (the last of equals): a
          * combination met once (most are) does not push out one that many

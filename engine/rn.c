@@ -143,6 +143,10 @@ typedef struct rn_in {
      * absent, no integer or general cell left, no results to read back. */
     bool quick;
     size_t nwant;
+    /* quick, and the key is one of ftext: after rn_fast its value is the
+     * key text rn_keytext finds (no blank at either end to trim, no
+     * results' inert mark to take off) */
+    bool keyfast;
     int *absent; /* the columns it lacks, with the value each reads as */
     vl_value *absent_val;
     int nabsent;
@@ -913,6 +917,9 @@ static void rn_fast_plan(rn_run *R, rn_in *I)
     }
     I->quick = !I->nints && !I->nabsent && !I->nrest2 && I->pin->results < 0;
     I->nwant = cs_header_count(I->r);
+    I->keyfast = false;
+    for (int k = 0; k < I->nftext; k++)
+        I->keyfast |= I->quick && I->ftext[k].c == I->pin->key;
 }
 
 /* Fill vals[] for every column of the input, and add the count columns
@@ -1081,14 +1088,18 @@ __attribute__((noinline)) static bool rn_convert_all(rn_run *R, rn_in *I, const 
     return true;
 }
 
-/* As rn_convert_all, a row whose every cell rn_fast reads taken whole
- * there (a chunk's reader shares the header, so nwant holds for it). */
+/* A row whose every cell rn_fast reads, converted there: false if it is
+ * not such a row, for rn_convert_all (a chunk's reader shares the header,
+ * so nwant holds for it). */
+static inline bool rn_convert_quick(rn_in *I, const cs_row *row, vl_value *vals)
+{
+    return I->quick && row->nfields == I->nwant && (row->counted || !I->ntints) &&
+           rn_fast(I, row->fields, vals);
+}
+
 static inline bool rn_convert(rn_run *R, rn_in *I, const cs_row *row, vl_value *vals)
 {
-    if (I->quick && row->nfields == I->nwant && (row->counted || !I->ntints) &&
-        rn_fast(I, row->fields, vals))
-        return true;
-    return rn_convert_all(R, I, row, vals);
+    return rn_convert_quick(I, row, vals) || rn_convert_all(R, I, row, vals);
 }
 
 /* Marks in read[] every slot of `space` that e reads. */
@@ -2976,9 +2987,15 @@ static int rn_stream_row(void *ctx, const cs_row *row)
     }
     if (!row->counted) /* else the reader zeroed them and added its cells (rn_reader_counts) */
         memset(R->stream_counts, 0, (size_t)R->p->nitems_total * sizeof *R->stream_counts);
-    if (!rn_convert(R, I, row, R->rowvals))
+    bool quick = rn_convert_quick(I, row, R->rowvals);
+    if (!quick && !rn_convert_all(R, I, row, R->rowvals))
         return rn_reject(R, I, row, R->reason);
-    rn_keytext(row, I, I->pin->key, &ks, &kn);
+    if (quick && I->keyfast) {
+        ks = R->rowvals[I->pin->key].u.p;
+        kn = R->rowvals[I->pin->key].n;
+    } else {
+        rn_keytext(row, I, I->pin->key, &ks, &kn);
+    }
     uint64_t first = R->keys ? rn_key_note(R->keys, ks, kn, row->line)
                      : rn_seen_quick(R, ks, kn, row->line)
                          ? 0

@@ -290,7 +290,11 @@ typedef struct rn_run {
         *seenzt;        /* while sorted: the list, front-coded, first and last block */
     uint64_t seenzline; /* the line of the id coded last */
     bool seenzcut;      /* the previous id was not kept: the next is coded whole */
-    char *slabs;        /* the blocks entities are cut from (rn_block), listed */
+    /* How many ids rn_seen_quick may still keep without a look at the
+     * bounds, the block's room or the flags above (rn_seen_budget): 0
+     * when it must not. */
+    size_t seenq;
+    char *slabs; /* the blocks entities are cut from (rn_block), listed */
     size_t nslabs;
     char *slab; /* the free part of the newest, slableft bytes */
     size_t slableft;
@@ -2512,6 +2516,7 @@ static void rn_seen_table(rn_run *R, size_t cap)
     R->stab = tab;
     R->stabcap = cap;
     R->seen_hashed = true;
+    R->seenq = 0;
     /* the ids are distinct: each takes the first empty slot from its home */
     if (old) {
         for (size_t i = 0; i < oldcap; i++) {
@@ -2575,6 +2580,7 @@ static void rn_seen_keep(rn_run *R, const char *s, size_t n, uint64_t line)
 static void rn_seen_stop(rn_run *R, rn_in *I, uint64_t line)
 {
     R->seen_full = true;
+    R->seenq = 0;
     if (R->nseen < RN_SEEN_MAX)
         dg_add(R->d, RF_WARNING, RF_CLASS_INPUT, I->st->path, line, 0, 0, NULL,
                "more than %zu MiB of %s values, not in order: duplicates from this line on are "
@@ -2760,6 +2766,23 @@ static bool rn_key_after(const char *a, size_t an, const char *b, size_t bn)
     return d < an && (d == bn || (unsigned char)a[d] > (unsigned char)b[d]);
 }
 
+/* rn_run.seenq after an id was kept or passed over: the ids as long as
+ * it that rn_seen_quick may keep, each at most 3 + 8 bytes of the block
+ * and n of the text, before the block's room (n + 30 before each, as
+ * rn_seen_code wants), RN_SEEN_MAX or RN_SEEN_TEXT need a look. */
+static void rn_seen_budget(rn_run *R)
+{
+    size_t n = R->lastn;
+    const rn_zblock *z = R->seenzt;
+    R->seenq = 0;
+    if (n < 8 || n > 16 || R->seen_hashed || R->seen_full || R->seenzcut || !z ||
+        z->cap - z->used < n + 30 || !rn_seen_fits(R, n))
+        return;
+    size_t k = (z->cap - z->used - (n + 30)) / 11 + 1, kn = RN_SEEN_MAX - R->nseen,
+           kt = (RN_SEEN_TEXT - R->seentn - n) / n + 1;
+    R->seenq = k < kn ? (k < kt ? k : kt) : (kn < kt ? kn : kt);
+}
+
 /* s[0..n) of line `line` is after the previous id, which it shares d bytes
  * with: keep it, and it is the previous id now. */
 static void rn_seen_next(rn_run *R, const char *s, size_t n, size_t d, uint64_t line)
@@ -2780,6 +2803,7 @@ static void rn_seen_next(rn_run *R, const char *s, size_t n, size_t d, uint64_t 
         ar_copy_short(R->lastid + d, s + d, n - d);
     R->lastn = n;
     R->lastline = line;
+    rn_seen_budget(R);
 }
 
 /* The id out of order or looked up: its earlier line, or 0 and it is kept.
@@ -2816,7 +2840,7 @@ __attribute__((noinline)) static uint64_t rn_seen_look(rn_run *R, rn_in *I, cons
 static inline bool rn_seen_quick(rn_run *R, const char *s, size_t n, uint64_t line)
 {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    if (n < 8 || n > 16 || n != R->lastn || R->seen_hashed || R->seen_full || R->seenzcut)
+    if (n != R->lastn || !R->seenq) /* seenq: n is 8 to 16, the block has room */
         return false;
     const char *t = R->lastid;
     uint64_t a0, b0, a1, b1;
@@ -2833,10 +2857,10 @@ static inline bool rn_seen_quick(rn_run *R, const char *s, size_t n, uint64_t li
         return false;
     size_t rest = n - d;
     uint64_t step = line - R->seenzline;
-    rn_zblock *z = R->seenzt;
-    if ((unsigned char)s[d] < (unsigned char)t[d] || rest > 8 || step >= 0x80 || !z ||
-        z->cap - z->used < n + 30 || !rn_seen_fits(R, n))
+    if ((unsigned char)s[d] < (unsigned char)t[d] || rest > 8 || step >= 0x80)
         return false;
+    rn_zblock *z = R->seenzt;
+    R->seenq--;
     /* as rn_seen_code codes it: step, shared length, the bytes past it */
     unsigned char *p = z->b + z->used;
     p[0] = (unsigned char)step;
@@ -4184,6 +4208,7 @@ static void rn_worker_init(rn_worker *W, rn_pool *P)
     R->stab = NULL;
     R->seentext = NULL;
     R->seenz = R->seenzt = NULL;
+    R->seenq = 0;
     R->lastid = NULL;
     R->used = NULL;
     R->kept = NULL;

@@ -1936,6 +1936,9 @@ enum { RN_MEMO_KEY = 256, RN_MEMO_BYTES = 240, RN_MEMO_TRIAL = 4096 };
 /* A way's uses saturate at 255; one miss in 16 (by the hash's low bits)
  * ages its set, so a combination that stops coming gives its way up. */
 enum { RN_MEMO_USES = 255, RN_MEMO_AGE = 16 };
+/* A hit's lane is made with room for its own texts up to this long each:
+ * one test a text (a longer one goes by the calls). */
+enum { RN_MEMO_OWN = 256 };
 
 typedef struct rn_memo {
     /* hits not yet counted in the summary and coverage (rn_memo_fold) */
@@ -2114,21 +2117,20 @@ __attribute__((always_inline)) static inline void rn_memo_replay(rn_run *R, rn_m
     int i = 0;
     /* CSV, as most rows go: room made once for the row's fixed part (the
      * entry's cells, which its bytes past the key bound, a separator each
-     * and the line's end), each own text checked against what is left
-     * beyond it, and bytes straight into the buffer; from a cell that is
-     * not a plain text on (or does not fit), the calls below. Everything
+     * and the line's end) and its own texts up to RN_MEMO_OWN bytes each,
+     * and bytes straight into the buffer; from a cell that is not a plain
+     * text on (or is longer), the calls below. Everything
      * the loop reads is in locals: stores through o may alias anything. */
     const size_t fixed = (size_t)me->datan - me->keyn + (size_t)R->ncols + 1;
     const rn_wop *wops = R->wops;
     const int nwops = R->nwops;
-    char *o = wr_lane(w, fixed);
+    char *o = wr_lane(w, fixed + (size_t)nwops * RN_MEMO_OWN);
     if (o) {
-        const char *end = w->buf + WR_BUF;
         for (; i < nwops; i++) {
             const rn_wop op = wops[i];
             if (op.own) {
                 const vl_value v = vals[op.vi];
-                if (v.kind != VL_TEXT || (size_t)(end - o) < v.n + fixed)
+                if (v.kind != VL_TEXT || v.n > RN_MEMO_OWN)
                     break;
                 char *t = o + (op.col0 != 0);
                 *o = ',';

@@ -846,6 +846,22 @@ static void rn_whole_row(const rn_run *R, const rn_in *I, uint32_t *counts, cons
     *end = I->plan + I->nplan;
 }
 
+/* rn_fast's dates read as values: out of line, so that a sheet without
+ * them does not pay for the registers they take. */
+__attribute__((noinline)) static bool rn_fast_dates(const rn_in *I, const cs_field *fields,
+                                                    vl_value *vals)
+{
+    for (const rn_tcell *t = I->fdate, *e = t + I->nfdate; t < e; t++) {
+        const cs_field *f = &fields[t->pos];
+        const unsigned char *s = (const unsigned char *)f->p;
+        int32_t days;
+        if (f->n != 10 || s[4] != '-' || s[7] != '-' || !rn_ymd10(s, &days))
+            return false;
+        vals[t->c] = vl_date(days);
+    }
+    return true;
+}
+
 /* The cells of rest that need a test and a store (rn_fast_plan), over a
  * row: false at the first that needs more, for the general loop to read
  * the row again from its first cell, so a row is rejected for the first
@@ -863,14 +879,8 @@ static inline bool rn_fast(rn_in *I, const cs_field *fields, vl_value *vals)
             return false;
         vals[t->c] = vl_text(f->p, n);
     }
-    for (const rn_tcell *t = I->fdate, *e = t + I->nfdate; t < e; t++) {
-        const cs_field *f = &fields[t->pos];
-        const unsigned char *s = (const unsigned char *)f->p;
-        int32_t days;
-        if (f->n != 10 || s[4] != '-' || s[7] != '-' || !rn_ymd10(s, &days))
-            return false;
-        vals[t->c] = vl_date(days);
-    }
+    if (I->nfdate && !rn_fast_dates(I, fields, vals))
+        return false;
     for (const rn_tcell *t = I->fchk, *e = t + I->nfchk; t < e; t++) {
         const cs_field *f = &fields[t->pos];
         const unsigned char *s = (const unsigned char *)f->p;

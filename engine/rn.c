@@ -1936,7 +1936,7 @@ static void rn_repeated(wr_writer *w, const char *cell, size_t celln, const char
  * encoded cells. The key holds the values themselves (texts by content, a
  * missing value by its cause, which lives as long as the run), so a hit is
  * exact, never a guess; a row whose key does not fit is evaluated as ever. */
-/* 2,048 entries of 252 bytes (no padding: half a MiB a thread, L2's half
+/* 2,048 entries of 256 bytes (no padding: half a MiB a thread, L2's half
  * here), in sets of four: the set the hash's top nine bits. Four ways
  * bring the misses near the combinations there are (200k wide rows: 5,840
  * combinations, 10,931 misses direct-mapped over 1,024 entries, 6,941
@@ -1958,6 +1958,9 @@ typedef struct rn_memo {
     uint16_t lv;
     uint8_t uses; /* hits, saturating and aged (RN_MEMO_USES, RN_MEMO_AGE) */
     bool undecided;
+    /* for a hit, worked out at the fill: where in b the cells begin, and
+     * the room its row takes besides its own texts */
+    uint16_t cello, lane;
     /* the key, a state per condition and per flag (as R->cstate), then per
      * run of cells (rn_wop not own) its length (2 bytes) and bytes */
     unsigned char b[RN_MEMO_BYTES];
@@ -2119,11 +2122,9 @@ static void rn_memo_fold_all(rn_run *R)
 __attribute__((always_inline)) static inline void rn_memo_replay(rn_run *R, rn_memo *me,
                                                                  const vl_value *vals)
 {
-    const rf_pack *p = R->p;
     me->hits++;
-    const unsigned char *fs = me->b + me->keyn + p->nconds_total;
     wr_writer *w = &R->w;
-    const unsigned char *cell = fs + p->nflags;
+    const unsigned char *cell = me->b + me->cello;
     int i = 0;
     /* CSV, as most rows go: room made once for the row's fixed part (the
      * entry's cells, which its bytes past the key bound, a separator each
@@ -2131,7 +2132,7 @@ __attribute__((always_inline)) static inline void rn_memo_replay(rn_run *R, rn_m
      * and bytes straight into the buffer; from a cell that is not a plain
      * text on (or is longer), the calls below. Everything
      * the loop reads is in locals: stores through o may alias anything. */
-    const size_t fixed = (size_t)me->datan - me->keyn + (size_t)R->ncols + 1;
+    const size_t fixed = me->lane;
     const rn_wop *wops = R->wops;
     const int nwops = R->nwops;
     char *o = wr_lane(w, fixed + (size_t)nwops * RN_MEMO_OWN);
@@ -2257,11 +2258,15 @@ static void rn_memo_fill(rn_run *R, rn_memo *me, const vl_value *vals, const rn_
         memcpy(me->b + o + 2, w->buf + from, n);
         o += 2 + n;
     }
-    if (!fits)
+    /* me->lane must hold the row's room: a row of more cells than that
+     * (none seen) is not kept */
+    if (!fits || o + (size_t)R->ncols + 1 > UINT16_MAX)
         return;
     me->lv = (uint16_t)s->lv;
     me->undecided = undecided;
     me->datan = (uint16_t)o;
+    me->cello = (uint16_t)(me->keyn + ns + nf);
+    me->lane = (uint16_t)(o - me->keyn + (size_t)R->ncols + 1);
 }
 
 static void rn_evaluate(rn_run *R, const vl_value *vals, const ex_acc *accs, const dv_set *sets,

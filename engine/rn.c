@@ -758,27 +758,34 @@ static bool rn_convert_cell(rn_run *R, rn_in *I, const cs_row *row, int c, int p
     return true;
 }
 
-/* A date cell of exactly YYYY-MM-DD (the dashes checked by the caller), read
- * from its digits: false if a byte is no digit or there is no such date, for
- * the general parser to say why. The day number is vl_days_from_ymd's
- * (Hinnant's days-from-civil), inline, with the year known to be 1..9999. */
-static inline bool rn_ymd10_check(const unsigned char *s, unsigned *yp, unsigned *mp, unsigned *dp)
+/* The ten bytes of a YYYY-MM-DD cell (the dashes checked by the caller) as
+ * digit values: "YYYY-MM-" in *t as a little-endian word, "DD" in *u, each
+ * byte xor '0' (a digit becomes 0..9); false if one is no digit, tested for
+ * "above 9" by adding 0x76 (the high bit then says so, or the byte had it
+ * already). Eight bytes a step: on a year-end sheet every row has two. */
+static inline bool rn_ymd10_digits(const unsigned char *s, uint64_t *t, unsigned *u)
 {
-    static const unsigned char dim[13] = {0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    /* The digits eight at a time: "YYYY-MM-" as a little-endian word, each
-     * byte xor '0' (a digit becomes 0..9), tested for "above 9" by adding
-     * 0x76 (the high bit then says so, or the byte had it already), then
-     * paired by one multiply-add (t0*10 + t1 in byte 0, and so on). */
     const uint64_t zeros = 0x3030303030303030ULL, digits = 0x0080800080808080ULL;
     uint64_t a;
     uint16_t b;
     memcpy(&a, s, 8);
     memcpy(&b, s + 8, 2);
-    uint64_t t = a ^ zeros;
-    unsigned u = (unsigned)b ^ 0x3030u;
-    if ((((t + 0x7676767676767676ULL) | t) & digits) | (((u + 0x7676u) | u) & 0x8080u))
+    *t = a ^ zeros;
+    *u = (unsigned)b ^ 0x3030u;
+    return !((((*t + 0x7676767676767676ULL) | *t) & digits) | (((*u + 0x7676u) | *u) & 0x8080u));
+}
+
+/* A date cell of exactly YYYY-MM-DD read from its digits: false if a byte is
+ * no digit or there is no such date, for the general parser to say why. */
+static inline bool rn_ymd10_check(const unsigned char *s, unsigned *yp, unsigned *mp, unsigned *dp)
+{
+    static const unsigned char dim[13] = {0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    uint64_t t;
+    unsigned u;
+    if (!rn_ymd10_digits(s, &t, &u))
         return false;
     t &= 0x00FFFF00FFFFFFFFULL; /* the dashes out, or their bytes carry */
+    /* the digits paired by one multiply-add (t0*10 + t1 in byte 0, and so on) */
     uint64_t pr = t * 10 + (t >> 8);
     unsigned y = (unsigned)(pr & 0xFF) * 100 + (unsigned)(pr >> 16 & 0xFF),
              m = (unsigned)(pr >> 40 & 0xFF), d = (u & 0xFF) * 10 + (u >> 8);
@@ -801,14 +808,9 @@ static inline bool rn_ymd10_check(const unsigned char *s, unsigned *yp, unsigned
 static inline bool rn_ymd10_ok(const unsigned char *s)
 {
     static const unsigned char dim[13] = {0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    const uint64_t zeros = 0x3030303030303030ULL, digits = 0x0080800080808080ULL;
-    uint64_t a;
-    uint16_t b;
-    memcpy(&a, s, 8);
-    memcpy(&b, s + 8, 2);
-    uint64_t t = a ^ zeros;
-    unsigned u = (unsigned)b ^ 0x3030u;
-    if ((((t + 0x7676767676767676ULL) | t) & digits) | (((u + 0x7676u) | u) & 0x8080u))
+    uint64_t t;
+    unsigned u;
+    if (!rn_ymd10_digits(s, &t, &u))
         return false;
     unsigned m = (unsigned)(t >> 40 & 0xFF) * 10 + (unsigned)(t >> 48 & 0xFF),
              d = (u & 0xFF) * 10 + (u >> 8);
@@ -823,6 +825,8 @@ static inline bool rn_ymd10_ok(const unsigned char *s)
     return true;
 }
 
+/* The day number of a YYYY-MM-DD cell: vl_days_from_ymd's (Hinnant's
+ * days-from-civil), inline, with the year known to be 1..9999. */
 static inline bool rn_ymd10(const unsigned char *s, int32_t *days)
 {
     unsigned y, m, d;

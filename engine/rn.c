@@ -945,6 +945,32 @@ static void rn_fast_plan(rn_run *R, rn_in *I)
         I->keyfast |= I->quick && I->ftext[k].c == I->pin->key;
 }
 
+/* The integer cells ic[0..n) of a row, whose digits the reader read
+ * (cs_digits): each added into its count, and its value stored when vals is
+ * given (the count cells nothing reads are only counted). False at the first
+ * that is not digits in range, an empty cell its column allows aside: the
+ * row then goes down the general pass. Inlined with vals constant, so each
+ * caller's loop is as lean as a loop written out for it. */
+static inline bool rn_int_cells(const rn_in *I, const rn_icell *ic, int n, const cs_field *fields,
+                                uint32_t *counts, vl_value *vals)
+{
+    for (const rn_icell *iend = ic + n; ic < iend; ic++) {
+        const cs_field *f = &fields[ic->pos];
+        int64_t x = f->num;
+        if ((uint64_t)x - ic->lo > ic->len) {
+            if (f->n || !ic->empty_ok)
+                return false;
+            if (vals) /* a count's 0 adds nothing */
+                vals[ic->c] = I->plan[ic->at].empty;
+            continue;
+        }
+        if (vals)
+            vals[ic->c] = vl_int(x);
+        counts[ic->slot] += (uint32_t)x;
+    }
+    return true;
+}
+
 /* Fill vals[] for every column of the input, and add the count columns
  * into R->stream_counts; false with R->reason set if the row must be
  * rejected. Text values point into the reader's buffer. Out of line: the
@@ -966,37 +992,12 @@ __attribute__((noinline)) static bool rn_convert_all(rn_run *R, rn_in *I, const 
      * store and an add. A cell of anything but digits in range sends the
      * whole row down the pass below, from its first cell, so a row is
      * rejected for the first bad cell in pack order as ever. */
-    bool whole = false;
-    for (const rn_icell *ic = I->ints, *iend = ic + I->nints; ic < iend; ic++) {
-        const cs_field *f = &row->fields[ic->pos];
-        int64_t x = f->num;
-        if ((uint64_t)x - ic->lo > ic->len) {
-            if (f->n || !ic->empty_ok) {
-                whole = true;
-                break;
-            }
-            vals[ic->c] = I->plan[ic->at].empty; /* a count's 0 adds nothing */
-            continue;
-        }
-        vals[ic->c] = vl_int(x);
-        counts[ic->slot] += (uint32_t)x;
-    }
+    bool whole = !rn_int_cells(I, I->ints, I->nints, row->fields, counts, vals);
     /* The count cells nothing reads as a value: only counted (an empty one
      * counts none), unless a cell above already sent the row below or the
      * reader has added them all as it read them (rn_reader_counts). */
     if (!whole && I->ntints && !row->counted)
-        for (const rn_icell *ic = I->tints, *iend = ic + I->ntints; ic < iend; ic++) {
-            const cs_field *f = &row->fields[ic->pos];
-            int64_t x = f->num;
-            if ((uint64_t)x - ic->lo > ic->len) {
-                if (f->n || !ic->empty_ok) {
-                    whole = true;
-                    break;
-                }
-                continue;
-            }
-            counts[ic->slot] += (uint32_t)x;
-        }
+        whole = !rn_int_cells(I, I->tints, I->ntints, row->fields, counts, NULL);
     const rn_cell *pc, *end;
     if (whole) {
         rn_whole_row(R, I, counts, &pc, &end);

@@ -48,18 +48,34 @@ static inline uint64_t ar_fnv(uint64_t h, const void *p, size_t n)
     return h;
 }
 
-/* Copy n bytes where n is nearly always small (a CSV cell, a number being
- * written): fixed-size moves the compiler inlines beat a call to memcpy on
- * the per-cell paths, called tens of millions of times on a big sheet. */
+/* Copy n bytes where n is nearly always small (a CSV cell, an id, a number
+ * being written): fixed-size moves, overlapping at the end, beat a call to
+ * memcpy up to 32 bytes (a branch's name in Chinese is 20 to 30) on the
+ * per-cell paths, called tens of millions of times on a big sheet. */
 static inline void ar_copy_short(char *d, const char *s, size_t n)
 {
-    if (n >= 8 && n <= 16) {
-        uint64_t a, b;
+    uint64_t a, b, c, e;
+    if (n >= 16 && n <= 32) {
+        memcpy(&a, s, 8);
+        memcpy(&b, s + 8, 8);
+        memcpy(&c, s + n - 16, 8);
+        memcpy(&e, s + n - 8, 8);
+        memcpy(d, &a, 8);
+        memcpy(d + 8, &b, 8);
+        memcpy(d + n - 16, &c, 8);
+        memcpy(d + n - 8, &e, 8);
+    } else if (n >= 8 && n < 16) {
         memcpy(&a, s, 8);
         memcpy(&b, s + n - 8, 8);
         memcpy(d, &a, 8);
         memcpy(d + n - 8, &b, 8);
-    } else if (n < 8) {
+    } else if (n >= 4 && n < 8) {
+        uint32_t x, y;
+        memcpy(&x, s, 4);
+        memcpy(&y, s + n - 4, 4);
+        memcpy(d, &x, 4);
+        memcpy(d + n - 4, &y, 4);
+    } else if (n < 4) {
         for (size_t i = 0; i < n; i++)
             d[i] = s[i];
     } else {

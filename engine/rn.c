@@ -2162,7 +2162,7 @@ __attribute__((always_inline)) static inline void rn_memo_replay(rn_run *R, rn_m
             }
             uint16_t n;
             memcpy(&n, cell, 2);
-            wr_copy(o, (const char *)cell + 2, n);
+            ar_copy_short(o, (const char *)cell + 2, n);
             o += n;
             cell += 2 + n;
         }

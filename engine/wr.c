@@ -239,7 +239,7 @@ static inline void wr_csv_cell(wr_writer *w, const char *s, size_t n)
     if (w->col)
         *o++ = ',';
     w->col++;
-    wr_copy(o, s, n);
+    ar_copy_short(o, s, n);
     w->n = (size_t)(o + n - w->buf);
 }
 

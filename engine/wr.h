@@ -68,40 +68,6 @@ bool wr_was_inert(const char *s, size_t n);
 /* One CSV field, quoted when it holds the delimiter, a quote or a line break. */
 void wr_csv_field(FILE *f, const char *s, size_t n);
 
-/* Copies n bytes, n nearly always a cell's few dozen: fixed-size moves,
- * overlapping at the end, beat a call to memcpy up to 32 bytes (a branch's
- * name in Chinese is 20 to 30). */
-static inline void wr_copy(char *d, const char *s, size_t n)
-{
-    uint64_t a, b, c, e;
-    if (n >= 16 && n <= 32) {
-        memcpy(&a, s, 8);
-        memcpy(&b, s + 8, 8);
-        memcpy(&c, s + n - 16, 8);
-        memcpy(&e, s + n - 8, 8);
-        memcpy(d, &a, 8);
-        memcpy(d + 8, &b, 8);
-        memcpy(d + n - 16, &c, 8);
-        memcpy(d + n - 8, &e, 8);
-    } else if (n >= 8 && n < 16) {
-        memcpy(&a, s, 8);
-        memcpy(&b, s + n - 8, 8);
-        memcpy(d, &a, 8);
-        memcpy(d + n - 8, &b, 8);
-    } else if (n >= 4 && n < 8) {
-        uint32_t x, y;
-        memcpy(&x, s, 4);
-        memcpy(&y, s + n - 4, 4);
-        memcpy(d, &x, 4);
-        memcpy(d + n - 4, &y, 4);
-    } else if (n < 4) {
-        for (size_t i = 0; i < n; i++)
-            d[i] = s[i];
-    } else {
-        memcpy(d, s, n);
-    }
-}
-
 /* Whether a text surely goes into CSV as it is (unquoted, not made inert):
  * false when it might not, and then wr_value or wr_text decides. The bytes
  * that force quoting and the first bytes of a formula but '-', '=' and '@'
@@ -141,7 +107,7 @@ static inline bool wr_csv_plain(const char *s, size_t n)
     return !(any & high) && (c | 0x10) != '=' && c != '@';
 }
 
-/* wr_csv_plain and wr_copy in one: writes s to d (room for n bytes) and
+/* wr_csv_plain and ar_copy_short in one: writes s to d (room for n bytes) and
  * says true if s is surely plain; false, with any bytes written there
  * meaningless, if it might not be. The words tested are the words
  * stored: a cell of up to 32 bytes is read once. */
@@ -181,7 +147,7 @@ static inline bool wr_plain_put(char *d, const char *s, size_t n)
     } else {
         if (!wr_csv_plain(s, n))
             return false;
-        wr_copy(d, s, n);
+        ar_copy_short(d, s, n);
         return true;
     }
 #undef WR_LOW

@@ -1439,9 +1439,9 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    static const char *const names[] = {"t.csv",    "t.tsv", "empty.csv", "u16.csv", "bad.csv",
-                                        "s.csv",    "g.csv", "late.csv",  "b.csv",   "big.csv",
-                                        "wide.csv", "h.csv", "digits.csv"};
+    static const char *const names[] = {"t.csv",    "t.tsv", "empty.csv",  "u16.csv",   "bad.csv",
+                                        "s.csv",    "g.csv", "late.csv",   "b.csv",     "big.csv",
+                                        "wide.csv", "h.csv", "digits.csv", "counts.csv"};
     char p[512];
     for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
         snprintf(p, sizeof p, "%s/%s", tmpdir, names[i]);

@@ -1,8 +1,8 @@
 /* cs: streaming CSV reader. See cs.h.
  *
  * Pipeline: read() 64 KiB chunks -> (GB18030 only) iconv to UTF-8 ->
- * scan for line breaks and validate UTF-8 -> libcsv -> field callback
- * copies into the row buffer -> row callback.
+ * scan for line breaks and validate UTF-8 -> libcsv, which writes each
+ * cell straight into the row buffer -> field callback -> row callback.
  *
  * libcsv does not say where in its input a row ended. Outside quotes every
  * line break ends a row, so a stretch of whole lines with no quote (and no
@@ -47,6 +47,8 @@
 #define CS_CARRY 16
 /* GB18030 -> UTF-8 grows at most 2 bytes -> 3, 4 -> 4, 1 -> 1. */
 #define CS_UCAP (CS_CHUNK * 2 + 64)
+/* The row buffer's first size (it grows for longer rows: cs_rowbuf_grow). */
+#define CS_ROWBUF ((size_t)4096)
 
 /* libcsv keeps its state constants private; these are stable across 3.x.
  * FIELD_BEGUN with `quoted` set is the only way to tell "inside an open
@@ -283,6 +285,15 @@ static void cs_col_fill(cs_reader *r, size_t from)
     }
 }
 
+/* Below froom a cell's bytes leave the row within its limit and two bytes
+ * of the row buffer free (a NUL, and an empty cell's), and its field has a
+ * place. */
+static void cs_set_froom(cs_reader *r)
+{
+    size_t m = r->fcap - 2 < CS_MAX_ROW_BYTES ? r->fcap - 2 : CS_MAX_ROW_BYTES;
+    r->froom = r->nfcap < m ? r->nfcap : m;
+}
+
 /* Room for one more field of n bytes, within the limits per row. The
  * limits are only checked here, when a buffer must grow: off the hot path. */
 static bool cs_grow(cs_reader *r, size_t n)
@@ -305,25 +316,63 @@ static bool cs_grow(cs_reader *r, size_t n)
         r->cat = ar_xrealloc(r->cat, r->nfcap * sizeof *r->cat);
         cs_col_fill(r, was);
     }
-    if (r->fcap - r->flen < n + 1) {
-        size_t cap = r->fcap ? r->fcap : 4096;
-        while (cap - r->flen < n + 1)
-            cap *= 2;
-        /* The row's cells so far point into the old buffer: moved by
-         * hand, so each can be re-pointed. */
-        char *nb = ar_xmalloc(cap);
-        if (r->flen)
-            memcpy(nb, r->fbuf, r->flen);
-        for (size_t i = 0; i < r->nfields; i++) {
-            uintptr_t at = (uintptr_t)r->fields[i].p - (uintptr_t)r->fbuf;
-            if (r->fbuf && at < r->flen)
-                r->fields[i].p = nb + at;
-        }
-        free(r->fbuf);
-        r->fbuf = nb;
-        r->fcap = cap;
+    cs_set_froom(r);
+    return true;
+}
+
+/* libcsv writes each cell straight into the row buffer (cs_cb_field): its
+ * field buffer is pointed at the row buffer's free part, and moved past
+ * each cell it hands over. libcsv never grows it (cs_no_grow): where it
+ * would, csv_parse stops, cs_parse grows the row buffer (cs_rowbuf_grow)
+ * and parsing goes on from the same byte. */
+static void *cs_no_grow(void *p, size_t n)
+{
+    (void)p, (void)n;
+    return NULL;
+}
+
+/* The row buffer emptied for the next row (libcsv is between cells). */
+static inline void cs_rowbuf_reset(cs_reader *r)
+{
+    r->flen = 0;
+    r->p.entry_buf = (unsigned char *)r->fbuf;
+    r->p.entry_size = r->fcap - 1;
+}
+
+static void cs_rowbuf_init(cs_reader *r)
+{
+    r->fcap = CS_ROWBUF;
+    r->fbuf = ar_xmalloc(r->fcap);
+    csv_set_realloc_func(&r->p, cs_no_grow);
+    cs_set_froom(r);
+    cs_rowbuf_reset(r);
+}
+
+/* A row buffer with room for `need` bytes: the row's cells and the cell
+ * libcsv is writing (entry_pos bytes) moved, the cells re-pointed. false:
+ * the row is over its limit (said). */
+static bool cs_rowbuf_grow(cs_reader *r, size_t need)
+{
+    if (need > CS_MAX_ROW_BYTES + 2) {
+        cs_too_big(r, "16 MiB");
+        return false;
     }
-    r->froom = r->fcap - 32 < r->nfcap ? r->fcap - 32 : r->nfcap;
+    size_t cap = r->fcap * 2;
+    while (cap < need)
+        cap *= 2;
+    if (cap > CS_MAX_ROW_BYTES + 2)
+        cap = CS_MAX_ROW_BYTES + 2;
+    size_t at = (size_t)((char *)r->p.entry_buf - r->fbuf), keep = at + r->p.entry_pos;
+    char *nb = ar_xmalloc(cap);
+    memcpy(nb, r->fbuf, keep);
+    for (size_t i = 0; i < r->nfields; i++)
+        r->fields[i].p = nb + (r->fields[i].p - r->fbuf);
+    free(r->fbuf);
+    r->fbuf = nb;
+    r->fcap = cap;
+    r->p.entry_buf = (unsigned char *)nb + at;
+    r->p.entry_size = cap - at - 1;
+    cs_set_froom(r);
     return true;
 }
 
@@ -392,9 +441,9 @@ static inline void cs_count_reset(cs_reader *r)
 __attribute__((noinline))
 #endif
 static void
-cs_take_slow(cs_reader *r, const unsigned char *u, size_t n)
+cs_take_slow(cs_reader *r, unsigned char *u, size_t n)
 {
-    if ((r->nfields == r->nfcap || r->fcap - r->flen < n + 1 ||
+    if ((r->nfields == r->nfcap || r->flen + n + 1 > CS_MAX_ROW_BYTES ||
          (r->flen >= r->nfcap && r->nfcap < CS_MAX_CELLS)) &&
         !cs_grow(r, n))
         return;
@@ -403,52 +452,52 @@ cs_take_slow(cs_reader *r, const unsigned char *u, size_t n)
     r->nfields = nf + 1;
     r->flen = fl + n + 1;
     f->n = n;
+    u[n] = 0;
     int64_t x = cs_num(&r->col[nf], u, n);
     f->num = x;
     cs_count_cell(r, &r->col[nf], x, n);
-    char *d = r->fbuf + fl;
-    f->p = d;
-    memcpy(d, u, n);
-    d[n] = 0;
+    f->p = (char *)u;
+    r->p.entry_buf = u + n + 1;
+    /* room for the next cell's NUL at least (an empty cell has only that) */
+    if (r->fcap - r->flen < 2 && !cs_rowbuf_grow(r, r->flen + 2))
+        return;
+    r->p.entry_size = r->fcap - r->flen - 1;
 }
 
-/* A cell of up to 32 bytes (a Chinese village's name and township is 18 or
- * more) is copied as 16 or 32, a load and a store each: libcsv's field buffer,
- * where u points, holds at least CS_CHUNK bytes (cs_parse sets its growth
- * step to that before libcsv allocates it), and below r->froom the row
- * buffer has 32 bytes and the NUL's to spare. The bytes past the cell are
- * the next cell's or never read. */
+/* The cell is where libcsv wrote it, in the row buffer (cs_rowbuf_init):
+ * ended with a NUL (libcsv left room for it) and kept there, and libcsv's
+ * next cell goes after it. No copy: a load of the bytes just written a byte
+ * at a time waits for those stores to land, which costs more than the copy.
+ * What is read of r comes first, as the stores through u may alias it. */
 static void cs_cb_field(void *s, size_t n, void *data)
 {
     cs_reader *r = data;
-    const unsigned char *u = s;
+    unsigned char *u = s;
     size_t nf = r->nfields, fl = r->flen;
-    if (fl >= r->froom || n > 32) { /* nf <= fl < froom <= nfcap */
+    if (fl + n >= r->froom) { /* nf <= fl < froom <= nfcap, and the row's bytes */
         cs_take_slow(r, u, n);
         return;
     }
     cs_field *f = &r->fields[nf];
-    char *d = r->fbuf + fl;
+    const cs_col *k = &r->col[nf];
+    uint32_t *at = r->cat[nf];
+    size_t end = fl + n + 1;
     r->nfields = nf + 1;
-    r->flen = fl + n + 1;
+    r->flen = end;
+    r->p.entry_buf = u + n + 1;
+    r->p.entry_size = r->fcap - end - 1;
     f->n = n;
+    f->p = (char *)u;
+    u[n] = 0;
     /* A count cell is mostly one digit: added where cat says, no test. */
     unsigned d0 = (unsigned)(u[0] - '0');
     bool one = n == 1 && d0 < 10;
-    int64_t x = one ? d0 : cs_num(&r->col[nf], u, n);
+    int64_t x = one ? d0 : cs_num(k, u, n);
     f->num = x;
-    f->p = d;
-    /* Last, because the stores through d and the count could alias r's
-     * fields. */
-    memcpy(d, u, 16);
-    if (n > 16)
-        memcpy(d + 16, u + 16, 16);
-    d[n] = 0;
-    uint32_t *at = r->cat[nf];
     if (one && at)
         *at += d0;
     else
-        cs_count_cell(r, &r->col[nf], x, n);
+        cs_count_cell(r, k, x, n);
 }
 
 static bool cs_hblank(unsigned char c)
@@ -598,7 +647,7 @@ cs_row_slow(cs_reader *r, uint64_t start, uint64_t end, size_t nf)
 {
     if (r->stop || r->failed) {
         r->rowflags = 0;
-        r->flen = 0;
+        cs_rowbuf_reset(r);
         cs_count_reset(r);
         return;
     }
@@ -622,7 +671,7 @@ cs_row_slow(cs_reader *r, uint64_t start, uint64_t end, size_t nf)
             r->stopat = r->nbrk;
         }
     }
-    r->flen = 0;
+    cs_rowbuf_reset(r);
     cs_count_reset(r);
 }
 
@@ -638,7 +687,7 @@ static void cs_cb_row(int c, void *data)
          * callback asked to stop are read again when reading resumes. */
         if (r->stop) {
             r->nfields = 0;
-            r->flen = 0;
+            cs_rowbuf_reset(r);
             cs_count_reset(r);
             return;
         }
@@ -660,7 +709,7 @@ static void cs_cb_row(int c, void *data)
     /* r->flen has n + 1 for each cell: all empty when it is nf. */
     if (r->flen == nf) {
         r->blank += end - start + 1;
-        r->flen = 0;
+        cs_rowbuf_reset(r);
         r->rowflags = 0;
         cs_count_reset(r);
         return;
@@ -669,7 +718,7 @@ static void cs_cb_row(int c, void *data)
      * repaired, and its first cell starts with none of the bytes in look. */
     if (!(r->rowflags | (unsigned)r->stop | r->failed) &&
         !r->look[(unsigned char)r->fields[0].p[0]]) {
-        r->flen = 0;
+        cs_rowbuf_reset(r);
         r->row.line = start;
         r->row.nlines = end - start + 1;
         r->row.nfields = nf;
@@ -728,18 +777,17 @@ static int cs_unquote(cs_reader *r, unsigned char c)
 /* csv_parse over s[0..n), reading stray quotes as cs_unquote does. */
 static int cs_parse(cs_reader *r, const unsigned char *s, size_t n)
 {
-    /* libcsv grows its field buffer by a fixed step (128 bytes by default):
-     * quadratic for a 1 MiB cell. Raising the step to the buffer's size
-     * between calls makes the growth geometric. (Its fields are read
-     * directly: two calls into the library per line otherwise.) */
-    size_t bs = r->p.entry_size > CS_CHUNK ? r->p.entry_size : CS_CHUNK;
-    if (r->p.blk_size != bs)
-        csv_set_blk_size(&r->p, bs);
     size_t done = 0;
     for (;;) {
         done += csv_parse(&r->p, s + done, n - done, cs_cb_field, cs_cb_row, r);
         if (done == n)
             break;
+        if (csv_error(&r->p) == CSV_ENOMEM) { /* the row buffer is full (cs_no_grow) */
+            if (!cs_rowbuf_grow(r, r->flen + r->p.entry_pos + 2))
+                return -1;
+            r->p.status = 0;
+            continue;
+        }
         int k = csv_error(&r->p) == CSV_EPARSE ? cs_unquote(r, s[done]) : -1;
         if (k < 0) {
             cs_fail(r, r->line, "cannot parse the file at line %llu: %s",
@@ -1553,8 +1601,10 @@ void cs_close(cs_reader *r)
         return;
     if (r->fd >= 0)
         close(r->fd);
-    if (r->pinit)
+    if (r->pinit) {
+        r->p.entry_buf = NULL; /* the row buffer, freed below */
         csv_free(&r->p);
+    }
     if (r->cd_open)
         iconv_close(r->cd);
     free(r->path);
@@ -1623,6 +1673,7 @@ cs_reader *cs_open(const char *path, const char *label, const cs_options *opt, r
      * REPALL_NL: blank lines must reach us to be counted. */
     csv_init(&r->p, CSV_STRICT | CSV_REPALL_NL);
     r->pinit = true;
+    cs_rowbuf_init(r);
     csv_set_delim(&r->p, delim);
     r->rbuf = ar_xmalloc(CS_CHUNK + CS_CARRY);
     if (r->want == CS_ENC_GB18030 && cs_gb_start(r) < 0) {
@@ -1912,6 +1963,7 @@ cs_reader *cs_open_chunk(const cs_reader *whole, const unsigned char *buf, size_
     r->line = r->row_start = line;
     csv_init(&r->p, CSV_STRICT | CSV_REPALL_NL);
     r->pinit = true;
+    cs_rowbuf_init(r);
     csv_set_delim(&r->p, r->delim);
     r->bom_done = true;
     r->roff = off;

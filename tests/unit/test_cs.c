@@ -1089,6 +1089,52 @@ static void test_big_field(void **state)
     free(b.p);
 }
 
+/* libcsv writes the cells straight into the row buffer, which grows in the
+ * middle of a cell or between two: rows whose bytes end on every offset
+ * around the buffer's first size (4 KiB), with an empty cell, a quoted cell
+ * across a line break and a stray quote after the edge, read whole. */
+static void test_rowbuf_edges(void **state)
+{
+    (void)state;
+    buf b = {0}, want = {0};
+    bstr(&b, "a,b,c,d\n");
+    uint64_t line = 2;
+    char t[64];
+    for (size_t len = 4070; len < 4110; len++) {
+        for (int shape = 0; shape < 3; shape++) {
+            snprintf(t, sizeof t, "%llu+%d:", (unsigned long long)line, shape == 1 ? 2 : 1);
+            bstr(&want, t);
+            brep(&b, 'x', len);
+            brep(&want, 'x', len);
+            if (shape == 0) {
+                bstr(&b, ",,y,\n");
+                bstr(&want, "||y|\n");
+            } else if (shape == 1) {
+                bstr(&b, ",\"q\nz\",,w\n");
+                bstr(&want, "|q\\nz||w\n");
+            } else {
+                bstr(&b, ",5,\"s\"t,\n");
+                bstr(&want, "|5|st|\n");
+            }
+            line += shape == 1 ? 2 : 1;
+        }
+    }
+    rf_diags *d = rf_diags_new();
+    cs_reader *r = open_mem("edges.csv", b.p, b.n, CS_ENC_AUTO, 0, d);
+    assert_non_null(r);
+    collect c = {.r = r};
+    assert_int_equal(cs_read(r, on_row, &c, d), 0);
+    bstr(&c.text, "");
+    bstr(&want, "");
+    assert_int_equal(c.rows, 40 * 3);
+    assert_string_equal(c.text.p, want.p);
+    cs_close(r);
+    rf_diags_free(d);
+    collect_free(&c);
+    free(b.p);
+    free(want.p);
+}
+
 static int wide_row(void *ctx, const cs_row *row)
 {
     size_t *n = ctx;
@@ -1439,9 +1485,10 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    static const char *const names[] = {"t.csv",    "t.tsv", "empty.csv",  "u16.csv",   "bad.csv",
-                                        "s.csv",    "g.csv", "late.csv",   "b.csv",     "big.csv",
-                                        "wide.csv", "h.csv", "digits.csv", "counts.csv"};
+    static const char *const names[] = {"t.csv",      "t.tsv",     "empty.csv", "u16.csv",
+                                        "bad.csv",    "s.csv",     "g.csv",     "late.csv",
+                                        "b.csv",      "big.csv",   "wide.csv",  "h.csv",
+                                        "digits.csv", "edges.csv", "counts.csv"};
     char p[512];
     for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
         snprintf(p, sizeof p, "%s/%s", tmpdir, names[i]);
@@ -1613,6 +1660,7 @@ int main(void)
         cmocka_unit_test(test_boundary_crlf),
         cmocka_unit_test(test_scan_offsets),
         cmocka_unit_test(test_big_field),
+        cmocka_unit_test(test_rowbuf_edges),
         cmocka_unit_test(test_wide_row),
         cmocka_unit_test(test_row_limits),
         cmocka_unit_test(test_bind_missing),

@@ -348,10 +348,12 @@ static void cs_rowbuf_init(cs_reader *r)
     cs_rowbuf_reset(r);
 }
 
-/* A row buffer with room for `need` bytes: the row's cells and the cell
- * libcsv is writing (entry_pos bytes) moved, the cells re-pointed. false:
- * the row is over its limit (said). */
-static bool cs_rowbuf_grow(cs_reader *r, size_t need)
+/* A row buffer with room for `need` bytes: the row's cells and the `open`
+ * bytes of the cell libcsv is writing moved, the cells re-pointed. false:
+ * the row is over its limit (said). open is libcsv's entry_pos where it
+ * stopped for room, 0 between cells: inside a field callback the
+ * entry_pos in the parser is stale (libcsv keeps its own in a local). */
+static bool cs_rowbuf_grow(cs_reader *r, size_t need, size_t open)
 {
     if (need > CS_MAX_ROW_BYTES + 2) {
         cs_too_big(r, "16 MiB");
@@ -362,7 +364,7 @@ static bool cs_rowbuf_grow(cs_reader *r, size_t need)
         cap *= 2;
     if (cap > CS_MAX_ROW_BYTES + 2)
         cap = CS_MAX_ROW_BYTES + 2;
-    size_t at = (size_t)((char *)r->p.entry_buf - r->fbuf), keep = at + r->p.entry_pos;
+    size_t at = (size_t)((char *)r->p.entry_buf - r->fbuf), keep = at + open;
     char *nb = ar_xmalloc(cap);
     memcpy(nb, r->fbuf, keep);
     for (size_t i = 0; i < r->nfields; i++)
@@ -459,7 +461,7 @@ cs_take_slow(cs_reader *r, unsigned char *u, size_t n)
     f->p = (char *)u;
     r->p.entry_buf = u + n + 1;
     /* room for the next cell's NUL at least (an empty cell has only that) */
-    if (r->fcap - r->flen < 2 && !cs_rowbuf_grow(r, r->flen + 2))
+    if (r->fcap - r->flen < 2 && !cs_rowbuf_grow(r, r->flen + 2, 0))
         return;
     r->p.entry_size = r->fcap - r->flen - 1;
 }
@@ -783,7 +785,7 @@ static int cs_parse(cs_reader *r, const unsigned char *s, size_t n)
         if (done == n)
             break;
         if (csv_error(&r->p) == CSV_ENOMEM) { /* the row buffer is full (cs_no_grow) */
-            if (!cs_rowbuf_grow(r, r->flen + r->p.entry_pos + 2))
+            if (!cs_rowbuf_grow(r, r->flen + r->p.entry_pos + 2, r->p.entry_pos))
                 return -1;
             r->p.status = 0;
             continue;

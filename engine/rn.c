@@ -2082,11 +2082,30 @@ static uint64_t rn_memo_mix(uint64_t h, const unsigned char *k, size_t n)
 }
 
 /* Whether entry me holds the row's key: counts, then R->mkey[0..kn). */
+/* a[0..n) == b[0..n), inline and with no branch until the end: memcmp is a
+ * call, and it stops at the first byte that differs, where a key that
+ * misses differs from its entry depends on the data, and a branch that
+ * follows the data is mispredicted (a key is a few dozen bytes). */
+static inline bool rn_memo_eq(const unsigned char *a, const unsigned char *b, size_t n)
+{
+    uint64_t d = 0, x, y;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        memcpy(&x, a + i, 8);
+        memcpy(&y, b + i, 8);
+        d |= x ^ y;
+    }
+    for (; i < n; i++)
+        d |= (uint64_t)(a[i] ^ b[i]);
+    return d == 0;
+}
+
 static inline bool rn_memo_same(const rn_run *R, const rn_memo *me, const uint32_t *counts,
                                 size_t cn, size_t kn)
 {
-    return me->datan && me->keyn == cn + kn && memcmp(me->b, counts, cn) == 0 &&
-           memcmp(me->b + cn, R->mkey, kn) == 0;
+    return me->datan && me->keyn == cn + kn &&
+           rn_memo_eq(me->b, (const unsigned char *)counts, cn) &&
+           rn_memo_eq(me->b + cn, R->mkey, kn);
 }
 
 /* An entry's hits counted in the summary and the coverage at once, not a

@@ -336,7 +336,6 @@ typedef struct rn_run {
     int nwops;
     struct rn_memo *memo;  /* RN_MEMO_SLOTS entries, made at first use (each worker its own) */
     uint64_t *mtags;       /* per entry of the memo its key's hash, a set's side by side */
-    struct rn_memo *mlast; /* the entry the last row found or filled */
     unsigned char *mkey;   /* the row's key past its counts, RN_MEMO_KEY bytes */
     unsigned char *cstate; /* per condition of the row: 0 false, 1 true, 2 undecided */
     /* rankings */
@@ -2319,32 +2318,32 @@ static void rn_evaluate(rn_run *R, const vl_value *vals, const ex_acc *accs, con
             R->memo_on = R->mhits >= RN_MEMO_TRIAL / 8;
             R->mtries = R->mhits = 0;
         }
-        /* A sheet in some order has runs of rows that agree (most members
-         * have no item): the entry the last row took, tried first, spares
-         * them the hash and the set. */
-        me = R->mlast;
-        bool hit = me && rn_memo_same(R, me, counts, cn, kn);
-        uint64_t h = 0;
-        size_t set = 0;
-        rn_memo *ways = NULL;
-        if (!hit) {
-            h = rn_memo_mix(rn_memo_mix(kn, (const unsigned char *)counts, cn), R->mkey, kn);
-            h ^= h >> 31;
-            h *= 0xBF58476D1CE4E5B9ULL;
-            if (!R->memo) {
-                R->memo = ar_alloc(R->a, RN_MEMO_SLOTS * sizeof *R->memo);
-                memset(R->memo, 0, RN_MEMO_SLOTS * sizeof *R->memo);
-                R->mtags = ar_alloc(R->a, RN_MEMO_SLOTS * sizeof *R->mtags);
-                memset(R->mtags, 0, RN_MEMO_SLOTS * sizeof *R->mtags);
-            }
-            set = (size_t)(h >> (64 - RN_MEMO_SETBITS)) * RN_MEMO_WAYS;
-            ways = &R->memo[set];
-            const uint64_t *tags = &R->mtags[set];
-            for (int wy = 0; wy < RN_MEMO_WAYS && !hit; wy++) {
-                me = &ways[wy];
-                hit = tags[wy] == h && rn_memo_same(R, me, counts, cn, kn);
-            }
-            R->mlast = hit ? me : R->mlast;
+        /* Every row is hashed, and the ways whose tags match are found
+         * with no branch a way. Which rows agree with the row before, and
+         * which way of its set a row's entry sits in, follow the data: a
+         * branch on either is mispredicted, which costs more than the
+         * hash (trying the last row's entry first, as this did, was
+         * slower for it). */
+        uint64_t h = rn_memo_mix(rn_memo_mix(kn, (const unsigned char *)counts, cn), R->mkey, kn);
+        h ^= h >> 31;
+        h *= 0xBF58476D1CE4E5B9ULL;
+        if (!R->memo) {
+            R->memo = ar_alloc(R->a, RN_MEMO_SLOTS * sizeof *R->memo);
+            memset(R->memo, 0, RN_MEMO_SLOTS * sizeof *R->memo);
+            R->mtags = ar_alloc(R->a, RN_MEMO_SLOTS * sizeof *R->mtags);
+            memset(R->mtags, 0, RN_MEMO_SLOTS * sizeof *R->mtags);
+        }
+        size_t set = (size_t)(h >> (64 - RN_MEMO_SETBITS)) * RN_MEMO_WAYS;
+        rn_memo *ways = &R->memo[set];
+        const uint64_t *tags = &R->mtags[set];
+        unsigned match = 0;
+        for (int wy = 0; wy < RN_MEMO_WAYS; wy++)
+            match |= (unsigned)(tags[wy] == h) << wy;
+        bool hit = false;
+        while (match && !hit) { /* more than one: 64-bit hashes that collide */
+            me = &ways[__builtin_ctz(match)];
+            match &= match - 1;
+            hit = rn_memo_same(R, me, counts, cn, kn);
         }
         /* One place a hit is replayed: rn_memo_replay is inlined here once. */
         if (hit) {
@@ -2366,7 +2365,6 @@ static void rn_evaluate(rn_run *R, const vl_value *vals, const ex_acc *accs, con
         me = &ways[victim];
         if (me->hits)
             rn_memo_fold(R, me);
-        R->mlast = me;
         me->uses = 1;
         R->mtags[set + (size_t)victim] = h;
         me->datan = 0; /* filled below, if the row's cells fit */
@@ -4233,7 +4231,6 @@ static void rn_scratch(rn_run *R)
     R->cstate = ar_alloc(R->a, (size_t)p->nconds_total + 1);
     R->mkey = ar_alloc(R->a, RN_MEMO_KEY);
     R->memo = NULL;
-    R->mlast = NULL;
     R->mtries = R->mhits = 0;
 }
 

@@ -1158,9 +1158,8 @@ static size_t cs_stretch_bytes(const unsigned char *b, size_t start, size_t i, s
  * byte from 0x80 up in CS_ST_ASCII. Returns the end of the stretch (just
  * after its last LF; i when none), and in *ok a point up to which every
  * byte has passed, at a character boundary no earlier than the end: from
- * there the line-by-line scan takes over. One pass, sixteen bytes a step:
- * the ASCII of a roster is passed on four compares, its Chinese text on the
- * UTF-8 test above. */
+ * there the line-by-line scan takes over. One pass, sixteen bytes a step,
+ * every block through the UTF-8 test above. */
 static size_t cs_stretch(const unsigned char *b, size_t i, size_t len, int mode, size_t *ok)
 {
     size_t start = i, end = i;
@@ -1180,16 +1179,14 @@ static size_t cs_stretch(const unsigned char *b, size_t i, size_t len, int mode,
                 v2 = _mm_slli_si128(v0, 2);
                 v3 = _mm_slli_si128(v0, 3);
             } else {
+                v1 = _mm_loadu_si128((const __m128i *)(const void *)(b + i - 1));
+                v2 = _mm_loadu_si128((const __m128i *)(const void *)(b + i - 2));
                 v3 = _mm_loadu_si128((const __m128i *)(const void *)(b + i - 3));
             }
-            /* the ASCII of a roster goes by on this test */
-            if (_mm_movemask_epi8(_mm_or_si128(v0, v3))) {
-                if (i != start) {
-                    v1 = _mm_loadu_si128((const __m128i *)(const void *)(b + i - 1));
-                    v2 = _mm_loadu_si128((const __m128i *)(const void *)(b + i - 2));
-                }
-                ev = cs_u8err(v0, v1, v2, v3);
-            }
+            /* on every block, ASCII or not: which blocks of a roster are
+             * ASCII follows its rows' lengths, and a branch on that is
+             * mispredicted often enough to cost more than the test */
+            ev = cs_u8err(v0, v1, v2, v3);
         } else if (mode == CS_ST_ASCII) {
             ev = _mm_cmplt_epi8(v0, vz);
         }
@@ -1210,8 +1207,9 @@ static size_t cs_stretch(const unsigned char *b, size_t i, size_t len, int mode,
                 return cs_stretch_stop(b, i + k, end, ok);
             }
         }
-        if (lf)
-            end = i + 32 - (size_t)__builtin_clz(lf);
+        /* no branch on whether the block ends a line either */
+        size_t at = i + 32 - (size_t)__builtin_clz(lf | 1);
+        end = lf ? at : end;
         i += 16;
     }
 #endif
@@ -1281,15 +1279,11 @@ CS_AVX2_FN static size_t cs_stretch_avx2(const unsigned char *b, size_t i, size_
                 v2 = _mm256_alignr_epi8(v0, prev, 14);
                 v3 = _mm256_alignr_epi8(v0, prev, 13);
             } else {
+                v1 = _mm256_loadu_si256((const __m256i *)(const void *)(b + i - 1));
+                v2 = _mm256_loadu_si256((const __m256i *)(const void *)(b + i - 2));
                 v3 = _mm256_loadu_si256((const __m256i *)(const void *)(b + i - 3));
             }
-            if (_mm256_movemask_epi8(_mm256_or_si256(v0, v3))) {
-                if (i != start) {
-                    v1 = _mm256_loadu_si256((const __m256i *)(const void *)(b + i - 1));
-                    v2 = _mm256_loadu_si256((const __m256i *)(const void *)(b + i - 2));
-                }
-                ev = cs_u8err32(v0, v1, v2, v3);
-            }
+            ev = cs_u8err32(v0, v1, v2, v3);
         } else if (mode == CS_ST_ASCII) {
             ev = _mm256_cmpgt_epi8(vz, v0);
         }
@@ -1308,8 +1302,8 @@ CS_AVX2_FN static size_t cs_stretch_avx2(const unsigned char *b, size_t i, size_
                 return cs_stretch_stop(b, i + k, end, ok);
             }
         }
-        if (lf)
-            end = i + 32 - (size_t)__builtin_clz(lf);
+        size_t at = i + 32 - (size_t)__builtin_clz(lf | 1);
+        end = lf ? at : end;
         i += 32;
     }
     return cs_stretch_bytes(b, start, i, end, len, mode, ok);

@@ -2877,6 +2877,41 @@ __attribute__((noinline)) static uint64_t rn_seen_look(rn_run *R, rn_in *I, cons
     return 0;
 }
 
+/* Past the list's bound (RN_SEEN_MAX ids or RN_SEEN_TEXT bytes) an id in
+ * order is only compared with the one before, which it replaces (as
+ * rn_seen_add and rn_seen_next do): the usual one (8 to 16 bytes, as long as
+ * the one before and after it) here, inline, as most rows of a long sorted
+ * sheet are. false: rn_seen_add decides. */
+static inline bool rn_seen_past(rn_run *R, const char *s, size_t n, uint64_t line)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (n < 8 || n > 16 || R->seen_hashed || R->seen_full || rn_seen_fits(R, n))
+        return false;
+    const char *t = R->lastid;
+    uint64_t a0, b0, a1, b1;
+    memcpy(&a0, s, 8);
+    memcpy(&b0, t, 8);
+    memcpy(&a1, s + n - 8, 8);
+    memcpy(&b1, t + n - 8, 8);
+    size_t d;
+    if (a0 != b0)
+        d = (size_t)__builtin_ctzll(a0 ^ b0) / 8;
+    else if (a1 != b1)
+        d = n - 8 + (size_t)__builtin_ctzll(a1 ^ b1) / 8;
+    else
+        return false;
+    if ((unsigned char)s[d] < (unsigned char)t[d])
+        return false;
+    memcpy(R->lastid, &a0, 8);
+    memcpy(R->lastid + n - 8, &a1, 8);
+    R->lastline = line;
+    return true;
+#else
+    (void)R, (void)s, (void)n, (void)line;
+    return false;
+#endif
+}
+
 /* The usual id of a sorted sheet, checked and kept inline: as long as the
  * previous one (8 to 16 bytes), after it, differing in its last 8 bytes,
  * a line step and lengths of one byte each, room in the block. false: not
@@ -2885,7 +2920,7 @@ static inline bool rn_seen_quick(rn_run *R, const char *s, size_t n, uint64_t li
 {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     if (n != R->lastn || !R->seenq) /* seenq: n is 8 to 16, the block has room */
-        return false;
+        return R->seenzcut && n == R->lastn && rn_seen_past(R, s, n, line);
     const char *t = R->lastid;
     uint64_t a0, b0, a1, b1;
     memcpy(&a0, s, 8);

@@ -2877,6 +2877,28 @@ __attribute__((noinline)) static uint64_t rn_seen_look(rn_run *R, rn_in *I, cons
     return 0;
 }
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/* Does s[0..n) come after the previous id t[0..n) (8 to 16 bytes each)? d:
+ * the first byte where they differ; a0, a1: s's first and last 8 bytes,
+ * which the callers keep. A repeat is not after. */
+static inline bool rn_seen_after(const char *s, const char *t, size_t n, uint64_t *a0, uint64_t *a1,
+                                 size_t *d)
+{
+    uint64_t b0, b1;
+    memcpy(a0, s, 8);
+    memcpy(&b0, t, 8);
+    memcpy(a1, s + n - 8, 8);
+    memcpy(&b1, t + n - 8, 8);
+    if (*a0 != b0)
+        *d = (size_t)__builtin_ctzll(*a0 ^ b0) / 8;
+    else if (*a1 != b1) /* the bytes before 8 agree: the first that differs is past them */
+        *d = n - 8 + (size_t)__builtin_ctzll(*a1 ^ b1) / 8;
+    else
+        return false;
+    return (unsigned char)s[*d] > (unsigned char)t[*d];
+}
+#endif
+
 /* Past the list's bound (RN_SEEN_MAX ids or RN_SEEN_TEXT bytes) an id in
  * order is only compared with the one before, which it replaces (as
  * rn_seen_add and rn_seen_next do): the usual one (8 to 16 bytes, as long as
@@ -2885,22 +2907,10 @@ __attribute__((noinline)) static uint64_t rn_seen_look(rn_run *R, rn_in *I, cons
 static inline bool rn_seen_past(rn_run *R, const char *s, size_t n, uint64_t line)
 {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    if (n < 8 || n > 16 || R->seen_hashed || R->seen_full || rn_seen_fits(R, n))
-        return false;
-    const char *t = R->lastid;
-    uint64_t a0, b0, a1, b1;
-    memcpy(&a0, s, 8);
-    memcpy(&b0, t, 8);
-    memcpy(&a1, s + n - 8, 8);
-    memcpy(&b1, t + n - 8, 8);
+    uint64_t a0, a1;
     size_t d;
-    if (a0 != b0)
-        d = (size_t)__builtin_ctzll(a0 ^ b0) / 8;
-    else if (a1 != b1)
-        d = n - 8 + (size_t)__builtin_ctzll(a1 ^ b1) / 8;
-    else
-        return false;
-    if ((unsigned char)s[d] < (unsigned char)t[d])
+    if (n < 8 || n > 16 || R->seen_hashed || R->seen_full || rn_seen_fits(R, n) ||
+        !rn_seen_after(s, R->lastid, n, &a0, &a1, &d))
         return false;
     memcpy(R->lastid, &a0, 8);
     memcpy(R->lastid + n - 8, &a1, 8);
@@ -2921,22 +2931,13 @@ static inline bool rn_seen_quick(rn_run *R, const char *s, size_t n, uint64_t li
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     if (n != R->lastn || !R->seenq) /* seenq: n is 8 to 16, the block has room */
         return R->seenzcut && n == R->lastn && rn_seen_past(R, s, n, line);
-    const char *t = R->lastid;
-    uint64_t a0, b0, a1, b1;
-    memcpy(&a0, s, 8);
-    memcpy(&b0, t, 8);
-    memcpy(&a1, s + n - 8, 8);
-    memcpy(&b1, t + n - 8, 8);
+    uint64_t a0, a1;
     size_t d;
-    if (a0 != b0)
-        d = (size_t)__builtin_ctzll(a0 ^ b0) / 8;
-    else if (a1 != b1) /* the bytes before 8 agree: the first that differs is past them */
-        d = n - 8 + (size_t)__builtin_ctzll(a1 ^ b1) / 8;
-    else
+    if (!rn_seen_after(s, R->lastid, n, &a0, &a1, &d))
         return false;
     size_t rest = n - d;
     uint64_t step = line - R->seenzline;
-    if ((unsigned char)s[d] < (unsigned char)t[d] || rest > 8 || step >= 0x80)
+    if (rest > 8 || step >= 0x80)
         return false;
     rn_zblock *z = R->seenzt;
     R->seenq--;

@@ -912,6 +912,25 @@ static void test_late_gb18030(void **state)
 
 /* ---- the 64 KiB read boundary ------------------------------------------- */
 
+/* Read b (as file `name`, in `enc`) with no diagnostic: the rows as on_row
+ * writes them must be want, rows of them. Frees both buffers. */
+static void read_expect(const char *name, buf *b, buf *want, cs_encoding enc, size_t rows)
+{
+    rf_diags *d = rf_diags_new();
+    cs_reader *r = open_mem(name, b->p, b->n, enc, 0, d);
+    assert_non_null(r);
+    collect c = {.r = r};
+    assert_int_equal(cs_read(r, on_row, &c, d), 0);
+    assert_int_equal(rf_diags_count(d), 0);
+    assert_int_equal(c.rows, rows);
+    assert_string_equal(c.text.p, want->p);
+    cs_close(r);
+    rf_diags_free(d);
+    collect_free(&c);
+    free(b->p);
+    free(want->p);
+}
+
 /* "h\n" then a row whose multibyte character starts at CHUNK - before. */
 static void boundary_utf8(size_t before)
 {
@@ -922,18 +941,7 @@ static void boundary_utf8(size_t before)
     bstr(&want, "2+1:");
     brep(&want, 'a', CHUNK - before - 2);
     bstr(&want, "你好\n3+2:后|x\\ny\n");
-    rf_diags *d = rf_diags_new();
-    cs_reader *r = open_mem("b.csv", b.p, b.n, CS_ENC_UTF8, 0, d);
-    assert_non_null(r);
-    collect c = {.r = r};
-    assert_int_equal(cs_read(r, on_row, &c, d), 0);
-    assert_int_equal(rf_diags_count(d), 0);
-    assert_string_equal(c.text.p, want.p);
-    cs_close(r);
-    rf_diags_free(d);
-    collect_free(&c);
-    free(b.p);
-    free(want.p);
+    read_expect("b.csv", &b, &want, CS_ENC_UTF8, 2);
 }
 
 static void test_boundary_utf8(void **state)
@@ -1119,20 +1127,7 @@ static void test_rowbuf_edges(void **state)
             line += shape == 1 ? 2 : 1;
         }
     }
-    rf_diags *d = rf_diags_new();
-    cs_reader *r = open_mem("edges.csv", b.p, b.n, CS_ENC_AUTO, 0, d);
-    assert_non_null(r);
-    collect c = {.r = r};
-    assert_int_equal(cs_read(r, on_row, &c, d), 0);
-    bstr(&c.text, "");
-    bstr(&want, "");
-    assert_int_equal(c.rows, 40 * 3);
-    assert_string_equal(c.text.p, want.p);
-    cs_close(r);
-    rf_diags_free(d);
-    collect_free(&c);
-    free(b.p);
-    free(want.p);
+    read_expect("edges.csv", &b, &want, CS_ENC_AUTO, 40 * 3);
 }
 
 static int wide_row(void *ctx, const cs_row *row)

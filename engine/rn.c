@@ -2080,11 +2080,10 @@ static uint64_t rn_memo_mix(uint64_t h, const unsigned char *k, size_t n)
     return h;
 }
 
-/* Whether entry me holds the row's key: counts, then R->mkey[0..kn). */
-/* a[0..n) == b[0..n), inline and with no branch until the end: memcmp is a
- * call, and it stops at the first byte that differs, where a key that
- * misses differs from its entry depends on the data, and a branch that
- * follows the data is mispredicted (a key is a few dozen bytes). */
+/* a[0..n) == b[0..n) for a key of a few dozen bytes: inline, and with one
+ * test at the end. memcmp is a call, and it stops at the first byte that
+ * differs: where a key first differs from an entry's follows the data, and
+ * a branch that follows the data is mispredicted. */
 static inline bool rn_memo_eq(const unsigned char *a, const unsigned char *b, size_t n)
 {
     uint64_t d = 0, x, y;
@@ -2099,6 +2098,7 @@ static inline bool rn_memo_eq(const unsigned char *a, const unsigned char *b, si
     return d == 0;
 }
 
+/* Whether entry me holds the row's key: counts, then R->mkey[0..kn). */
 static inline bool rn_memo_same(const rn_run *R, const rn_memo *me, const uint32_t *counts,
                                 size_t cn, size_t kn)
 {

@@ -127,10 +127,11 @@ struct cs_reader {
     uint64_t cut_off; /* where the file ends inside a character */
     char problem[640];
     char *fbuf;
-    size_t flen, fcap; /* flen counts every cell, copied or not (the limits) */
-    /* Below it a cell of up to 32 bytes fits, and so does its field: the
-     * least of fcap - 32 and nfcap, as every cell takes a byte of flen at
-     * least (nfields <= flen). */
+    size_t flen, fcap; /* flen counts every cell taken, and its NUL (the limits) */
+    /* Below it a cell's bytes keep the row within its limit and two bytes
+     * of the row buffer free, and its field has a place: nfcap bounds it,
+     * as every cell takes a byte of flen at least (nfields <= flen); see
+     * cs_set_froom. */
     size_t froom;
     cs_field *fields;
     size_t nfields, nfcap;
@@ -803,8 +804,8 @@ static int cs_parse(cs_reader *r, const unsigned char *s, size_t n)
     }
     if (r->failed)
         return -1;
-    /* A cell still open here (a quoted one spanning lines) is in libcsv's
-     * buffer, not ours yet: bound it with the row. */
+    /* A cell still open here (a quoted one spanning lines) is not a field
+     * yet, but its bytes count against the row's limit already. */
     if (r->p.entry_pos > CS_MAX_ROW_BYTES - r->flen) {
         cs_too_big(r, "16 MiB");
         return -1;

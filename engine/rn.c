@@ -2897,6 +2897,15 @@ static inline bool rn_seen_after(const char *s, const char *t, size_t n, uint64_
         return false;
     return (unsigned char)s[*d] > (unsigned char)t[*d];
 }
+
+/* The id whose first and last 8 bytes are a0 and a1 (n bytes, as long as
+ * the previous one) is the previous one now. */
+static inline void rn_seen_last(rn_run *R, uint64_t a0, uint64_t a1, size_t n, uint64_t line)
+{
+    memcpy(R->lastid, &a0, 8);
+    memcpy(R->lastid + n - 8, &a1, 8);
+    R->lastline = line;
+}
 #endif
 
 /* Past the list's bound (RN_SEEN_MAX ids or RN_SEEN_TEXT bytes) an id in
@@ -2912,9 +2921,7 @@ static inline bool rn_seen_past(rn_run *R, const char *s, size_t n, uint64_t lin
     if (n < 8 || n > 16 || R->seen_hashed || R->seen_full || rn_seen_fits(R, n) ||
         !rn_seen_after(s, R->lastid, n, &a0, &a1, &d))
         return false;
-    memcpy(R->lastid, &a0, 8);
-    memcpy(R->lastid + n - 8, &a1, 8);
-    R->lastline = line;
+    rn_seen_last(R, a0, a1, n, line);
     return true;
 #else
     (void)R, (void)s, (void)n, (void)line;
@@ -2952,9 +2959,7 @@ static inline bool rn_seen_quick(rn_run *R, const char *s, size_t n, uint64_t li
     R->seenzline = line;
     R->nseen++;
     R->seentn += n;
-    memcpy(R->lastid, &a0, 8);
-    memcpy(R->lastid + n - 8, &a1, 8);
-    R->lastline = line;
+    rn_seen_last(R, a0, a1, n, line);
     return true;
 #else
     (void)R, (void)s, (void)n, (void)line;

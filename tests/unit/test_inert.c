@@ -203,6 +203,40 @@ static void test_plain(void **state)
                 }
 }
 
+/* What the rule says a CSV cell holding s[0..n) is: quoted (quotes doubled)
+ * when it holds a comma, a quote or a line break, after an apostrophe when
+ * `inert`; its length. */
+static size_t csv_want(char *want, const char *s, size_t n, bool inert)
+{
+    bool q = memchr(s, ',', n) || memchr(s, '"', n) || memchr(s, '\n', n) || memchr(s, '\r', n);
+    size_t k = 0;
+    if (q)
+        want[k++] = '"';
+    if (inert)
+        want[k++] = '\'';
+    for (size_t i = 0; i < n; i++) {
+        if (q && s[i] == '"')
+            want[k++] = '"';
+        want[k++] = s[i];
+    }
+    if (q)
+        want[k++] = '"';
+    return k;
+}
+
+/* A CSV writer of one column `name` into out (zeroed), its header put aside:
+ * write a cell, then wr_flush and fclose the stream it returns. */
+static FILE *one_column(wr_writer *w, char *out, size_t cap, const char *name)
+{
+    memset(out, 0, cap);
+    FILE *f = fmemopen(out, cap, "w");
+    assert_non_null(f);
+    const char *names[] = {name};
+    wr_begin(w, f, RF_FORMAT_CSV, names, 1);
+    w->n = 0;
+    return f;
+}
+
 /* A CSV text cell is quoted exactly when it holds a comma, a quote or a
  * line break: each of those and of some bytes that are not (a space, '+',
  * '!', a letter) at every place of texts of 1 to 64 bytes among spaces,
@@ -222,23 +256,8 @@ static void test_quote_words(void **state)
                 for (size_t i = 0; i < n; i++)
                     s[i] = i % 3 == 2 ? ' ' : 'a';
                 s[p] = probe[b];
-                bool q = probe[b] == ',' || probe[b] == '"' || probe[b] == '\n' || probe[b] == '\r';
-                size_t k = 0;
-                if (q)
-                    want[k++] = '"';
-                for (size_t i = 0; i < n; i++) {
-                    if (q && s[i] == '"')
-                        want[k++] = '"';
-                    want[k++] = s[i];
-                }
-                if (q)
-                    want[k++] = '"';
-                memset(out, 0, sizeof out);
-                FILE *f = fmemopen(out, sizeof out, "w");
-                assert_non_null(f);
-                const char *names[] = {"t"};
-                wr_begin(&w, f, RF_FORMAT_CSV, names, 1);
-                w.n = 0; /* the header aside */
+                size_t k = csv_want(want, s, n, false);
+                FILE *f = one_column(&w, out, sizeof out, "t");
                 wr_text(&w, s, n);
                 wr_flush(&w);
                 fclose(f);
@@ -269,25 +288,9 @@ static void test_list(void **state)
                     strcat(joined, "; ");
                 strcat(joined, items[i]);
             }
-            bool q = strpbrk(joined, ",\"\r\n") != NULL;
-            size_t k = 0;
-            if (q)
-                want[k++] = '"';
-            if (n && wr_formula_like(items[0], strlen(items[0])))
-                want[k++] = '\'';
-            for (const char *c = joined; *c; c++) {
-                if (q && *c == '"')
-                    want[k++] = '"';
-                want[k++] = *c;
-            }
-            if (q)
-                want[k++] = '"';
-            memset(out, 0, sizeof out);
-            FILE *f = fmemopen(out, sizeof out, "w");
-            assert_non_null(f);
-            const char *names[] = {"r"};
-            wr_begin(&w, f, RF_FORMAT_CSV, names, 1);
-            w.n = 0; /* the header aside */
+            csv_want(want, joined, strlen(joined),
+                     n && wr_formula_like(items[0], strlen(items[0])));
+            FILE *f = one_column(&w, out, sizeof out, "r");
             wr_list(&w, items, n);
             wr_flush(&w);
             fclose(f);

@@ -334,9 +334,16 @@ typedef struct rn_run {
     int nmcols;
     rn_wop *wops; /* the result row as written: own columns and runs of the rest */
     int nwops;
-    struct rn_memo *memo;  /* RN_MEMO_SLOTS entries, made at first use (each worker its own) */
-    uint64_t *mtags;       /* per entry of the memo its key's hash, a set's side by side */
-    unsigned char *mkey;   /* the row's key past its counts, RN_MEMO_KEY bytes */
+    struct rn_memo *memo; /* RN_MEMO_SLOTS entries, made at first use (each worker its own) */
+    uint64_t *mtags;      /* per entry of the memo its key's hash, a set's side by side */
+    unsigned char *mkey;  /* the row's key past its counts, RN_MEMO_KEY bytes */
+    /* The second table (rn_memo_tallied): on where no column written reads
+     * an entity's counts but through its tallies; keyed on those. */
+    bool m2on;
+    struct rn_memo *memo2;
+    uint64_t *mtags2;
+    unsigned char *mkey2;  /* RN_MEMO_KEY bytes */
+    struct rn_memo *m2;    /* the row's entry there, taken on a miss, to fill */
     unsigned char *cstate; /* per condition of the row: 0 false, 1 true, 2 undecided */
     /* rankings */
     rk_state *rk;
@@ -1951,6 +1958,8 @@ static void rn_repeated(wr_writer *w, const char *cell, size_t celln, const char
  * combinations, 10,931 misses direct-mapped over 1,024 entries, 6,941
  * now; 2M rows: 106,708 -> 57,305). */
 enum { RN_MEMO_SETBITS = 9, RN_MEMO_WAYS = 4, RN_MEMO_SLOTS = RN_MEMO_WAYS << RN_MEMO_SETBITS };
+/* The second table (rn_memo_tallied): 1,024 entries. */
+enum { RN_MEMO2_SETBITS = 8 };
 enum { RN_MEMO_KEY = 256, RN_MEMO_BYTES = 240, RN_MEMO_TRIAL = 4096 };
 /* A way's uses saturate at 255; one miss in 16 (by the hash's low bits)
  * ages its set, so a combination that stops coming gives its way up. */
@@ -2010,43 +2019,55 @@ static void rn_memo_plan(rn_run *R)
             R->wops[R->nwops++] = (rn_wop){c, 1, own, own ? p->outs[C->i].index : -1};
     }
     R->memo_on = true;
+    /* The detail text is the one cell that reads the counts themselves. */
+    R->m2on = p->nitems_total > 0 && !R->detail_wanted;
+}
+
+/* Puts value v in key k at *o: its kind and the bytes that tell values of
+ * that kind apart (texts by content, a missing value by its cause, which
+ * lives as long as the run); false if it does not fit RN_MEMO_KEY. */
+static inline bool rn_memo_put(unsigned char *k, size_t *o, const vl_value *v)
+{
+    size_t n = *o;
+    if (n + 13 > RN_MEMO_KEY)
+        return false;
+    k[n++] = (unsigned char)v->kind;
+    switch (v->kind) {
+    case VL_TEXT:
+        if (n + 4 + v->n > RN_MEMO_KEY)
+            return false;
+        memcpy(k + n, &v->n, 4);
+        memcpy(k + n + 4, v->u.p, v->n);
+        n += 4 + (size_t)v->n;
+        break;
+    case VL_BOOL:
+        k[n++] = v->u.b;
+        break;
+    case VL_DATE:
+        memcpy(k + n, &v->u.date, 4);
+        n += 4;
+        break;
+    case VL_ENUM:
+        memcpy(k + n, &v->ord, 4);
+        memcpy(k + n + 4, &v->u.en, sizeof v->u.en);
+        n += 4 + sizeof v->u.en;
+        break;
+    default: /* an integer, a decimal's bits, a missing value's cause */
+        memcpy(k + n, &v->u.i, 8);
+        n += 8;
+    }
+    *o = n;
+    return true;
 }
 
 /* The row's key: its tally counts (read in place), then in R->mkey each
- * column read, as its kind and the bytes that tell values of that kind
- * apart; *kn the latter's length. */
+ * column read; *kn the latter's length. */
 static bool rn_memo_key(rn_run *R, const vl_value *vals, size_t *kn)
 {
-    unsigned char *k = R->mkey;
     size_t o = 0;
-    for (int i = 0; i < R->nmcols; i++) {
-        const vl_value *v = &vals[R->mcols[i]];
-        k[o++] = (unsigned char)v->kind;
-        switch (v->kind) {
-        case VL_TEXT:
-            if (o + 4 + v->n > RN_MEMO_KEY)
-                return false;
-            memcpy(k + o, &v->n, 4);
-            memcpy(k + o + 4, v->u.p, v->n);
-            o += 4 + (size_t)v->n;
-            break;
-        case VL_BOOL:
-            k[o++] = v->u.b;
-            break;
-        case VL_DATE:
-            memcpy(k + o, &v->u.date, 4);
-            o += 4;
-            break;
-        case VL_ENUM:
-            memcpy(k + o, &v->ord, 4);
-            memcpy(k + o + 4, &v->u.en, sizeof v->u.en);
-            o += 4 + sizeof v->u.en;
-            break;
-        default: /* an integer, a decimal's bits, a missing value's cause */
-            memcpy(k + o, &v->u.i, 8);
-            o += 8;
-        }
-    }
+    for (int i = 0; i < R->nmcols; i++)
+        if (!rn_memo_put(R->mkey, &o, &vals[R->mcols[i]]))
+            return false;
     *kn = o;
     return true;
 }
@@ -2098,13 +2119,123 @@ static inline bool rn_memo_eq(const unsigned char *a, const unsigned char *b, si
     return d == 0;
 }
 
-/* Whether entry me holds the row's key: counts, then R->mkey[0..kn). */
-static inline bool rn_memo_same(const rn_run *R, const rn_memo *me, const uint32_t *counts,
-                                size_t cn, size_t kn)
+/* The hash of the key a[0..an) b[0..bn): a set is its top bits. */
+static inline uint64_t rn_memo_hash(const unsigned char *a, size_t an, const unsigned char *b,
+                                    size_t bn)
 {
-    return me->datan && me->keyn == cn + kn &&
-           rn_memo_eq(me->b, (const unsigned char *)counts, cn) &&
-           rn_memo_eq(me->b + cn, R->mkey, kn);
+    uint64_t h = rn_memo_mix(rn_memo_mix(bn, a, an), b, bn);
+    h ^= h >> 31;
+    return h * 0xBF58476D1CE4E5B9ULL;
+}
+
+/* The way of a set (tags: its hashes) that holds the key a[0..an) b[0..bn)
+ * of hash h, or NULL. The ways whose tags match are found with no branch a
+ * way: which way a row's entry sits in follows the data, and a branch on
+ * it is mispredicted. */
+static inline rn_memo *rn_memo_find(rn_memo *ways, const uint64_t *tags, uint64_t h,
+                                    const unsigned char *a, size_t an, const unsigned char *b,
+                                    size_t bn)
+{
+    unsigned match = 0;
+    for (int wy = 0; wy < RN_MEMO_WAYS; wy++)
+        match |= (unsigned)(tags[wy] == h) << wy;
+    while (match) { /* more than one: 64-bit hashes that collide */
+        rn_memo *me = &ways[__builtin_ctz(match)];
+        match &= match - 1;
+        if (me->datan && me->keyn == an + bn && rn_memo_eq(me->b, a, an) &&
+            rn_memo_eq(me->b + an, b, bn))
+            return me;
+    }
+    return NULL;
+}
+
+/* A table of 2^setbits sets, made at first use (each worker its own). */
+static void rn_memo_table(rn_run *R, rn_memo **memo, uint64_t **tags, int setbits)
+{
+    size_t n = (size_t)RN_MEMO_WAYS << setbits;
+    *memo = ar_alloc(R->a, n * sizeof **memo);
+    memset(*memo, 0, n * sizeof **memo);
+    *tags = ar_alloc(R->a, n * sizeof **tags);
+    memset(*tags, 0, n * sizeof **tags);
+}
+
+static void rn_memo_fold(rn_run *R, rn_memo *me);
+
+/* The way a miss takes: the one used least (the last of equals), so a
+ * combination met once (most are) does not push out one that many rows
+ * share. It gets the key a[0..an) b[0..bn) and no result yet. */
+static rn_memo *rn_memo_take(rn_run *R, rn_memo *ways, uint64_t *tags, uint64_t h,
+                             const unsigned char *a, size_t an, const unsigned char *b, size_t bn)
+{
+    int victim = RN_MEMO_WAYS - 1;
+    for (int wy = RN_MEMO_WAYS - 2; wy >= 0; wy--)
+        if (ways[wy].uses < ways[victim].uses)
+            victim = wy;
+    if ((h & (RN_MEMO_AGE - 1)) == 0)
+        for (int wy = 0; wy < RN_MEMO_WAYS; wy++)
+            ways[wy].uses -= ways[wy].uses > 0;
+    rn_memo *me = &ways[victim];
+    if (me->hits)
+        rn_memo_fold(R, me);
+    me->uses = 1;
+    tags[victim] = h;
+    me->datan = 0;
+    me->keyn = (uint16_t)(an + bn);
+    memcpy(me->b, a, an);
+    memcpy(me->b + an, b, bn);
+    return me;
+}
+
+/* Entry to's result made src's, each under its own key; false if it does
+ * not fit (to stays empty). */
+static bool rn_memo_copy(rn_memo *to, const rn_memo *src)
+{
+    size_t n = (size_t)src->datan - src->keyn;
+    if (to->keyn + n > RN_MEMO_BYTES)
+        return false;
+    memcpy(to->b + to->keyn, src->b + src->keyn, n);
+    to->lv = src->lv;
+    to->undecided = src->undecided;
+    to->cello = (uint16_t)(to->keyn + (src->cello - src->keyn));
+    to->lane = src->lane;
+    to->datan = (uint16_t)(to->keyn + n);
+    return true;
+}
+
+/* The second table, on a miss in the first (me, which holds the row's
+ * key): keyed on the row's tally totals and the aggregates over tally
+ * items, where nothing written reads the counts but through them (no
+ * detail column), so that members whose items differ but add up alike
+ * share an entry. On a roster whose members have items, the counts take
+ * tens of thousands of values where those take a few hundred; a miss in
+ * the first table is then a copy, not an evaluation. True if me now holds
+ * the result; if not, R->m2 is the second table's entry to fill too. */
+static bool rn_memo_tallied(rn_run *R, rn_memo *me, const vl_value *vals, const uint32_t *counts,
+                            size_t kn)
+{
+    const rf_pack *p = R->p;
+    ex_env env;
+    rn_env(R, &env, vals);
+    rn_tallies(R, counts, &env, NULL, 0);
+    size_t o = 0;
+    for (int t = 0; t < p->ntallies; t++)
+        if (!rn_memo_put(R->mkey2, &o, &R->tvals[t]))
+            return false;
+    for (int g = 0; g < p->naggs; g++)
+        if (ex_agg_get(p->ex, g)->relation >= p->ninputs &&
+            !rn_memo_put(R->mkey2, &o, &R->aggvals[g]))
+            return false;
+    if (o + kn > RN_MEMO_BYTES)
+        return false;
+    uint64_t h = rn_memo_hash(R->mkey2, o, R->mkey, kn);
+    if (!R->memo2)
+        rn_memo_table(R, &R->memo2, &R->mtags2, RN_MEMO2_SETBITS);
+    size_t set = (size_t)(h >> (64 - RN_MEMO2_SETBITS)) * RN_MEMO_WAYS;
+    const rn_memo *e = rn_memo_find(&R->memo2[set], &R->mtags2[set], h, R->mkey2, o, R->mkey, kn);
+    if (e)
+        return rn_memo_copy(me, e);
+    R->m2 = rn_memo_take(R, &R->memo2[set], &R->mtags2[set], h, R->mkey2, o, R->mkey, kn);
+    return false;
 }
 
 /* An entry's hits counted in the summary and the coverage at once, not a
@@ -2318,60 +2449,29 @@ static void rn_evaluate(rn_run *R, const vl_value *vals, const ex_acc *accs, con
             R->memo_on = R->mhits >= RN_MEMO_TRIAL / 8;
             R->mtries = R->mhits = 0;
         }
-        /* Every row is hashed, and the ways whose tags match are found
-         * with no branch a way. Which rows agree with the row before, and
-         * which way of its set a row's entry sits in, follow the data: a
-         * branch on either is mispredicted, which costs more than the
-         * hash (trying the last row's entry first, as this did, was
-         * slower for it). */
-        uint64_t h = rn_memo_mix(rn_memo_mix(kn, (const unsigned char *)counts, cn), R->mkey, kn);
-        h ^= h >> 31;
-        h *= 0xBF58476D1CE4E5B9ULL;
-        if (!R->memo) {
-            R->memo = ar_alloc(R->a, RN_MEMO_SLOTS * sizeof *R->memo);
-            memset(R->memo, 0, RN_MEMO_SLOTS * sizeof *R->memo);
-            R->mtags = ar_alloc(R->a, RN_MEMO_SLOTS * sizeof *R->mtags);
-            memset(R->mtags, 0, RN_MEMO_SLOTS * sizeof *R->mtags);
-        }
+        /* Every row is hashed: which rows agree with the row before
+         * follows the data, and a branch on it is mispredicted, which
+         * costs more than the hash (trying the last row's entry first, as
+         * this did, was slower for it). */
+        const unsigned char *ck = (const unsigned char *)counts;
+        uint64_t h = rn_memo_hash(ck, cn, R->mkey, kn);
+        if (!R->memo)
+            rn_memo_table(R, &R->memo, &R->mtags, RN_MEMO_SETBITS);
         size_t set = (size_t)(h >> (64 - RN_MEMO_SETBITS)) * RN_MEMO_WAYS;
-        rn_memo *ways = &R->memo[set];
-        const uint64_t *tags = &R->mtags[set];
-        unsigned match = 0;
-        for (int wy = 0; wy < RN_MEMO_WAYS; wy++)
-            match |= (unsigned)(tags[wy] == h) << wy;
-        bool hit = false;
-        while (match && !hit) { /* more than one: 64-bit hashes that collide */
-            me = &ways[__builtin_ctz(match)];
-            match &= match - 1;
-            hit = rn_memo_same(R, me, counts, cn, kn);
+        me = rn_memo_find(&R->memo[set], &R->mtags[set], h, ck, cn, R->mkey, kn);
+        R->m2 = NULL;
+        if (!me) {
+            me = rn_memo_take(R, &R->memo[set], &R->mtags[set], h, ck, cn, R->mkey, kn);
+            if (!R->m2on || !rn_memo_tallied(R, me, vals, counts, kn))
+                goto miss;
         }
         /* One place a hit is replayed: rn_memo_replay is inlined here once. */
-        if (hit) {
-            R->mhits++;
-            me->uses += me->uses < RN_MEMO_USES;
-            rn_memo_replay(R, me, vals);
-            return;
-        }
-        /* A miss takes the way used least (the last of equals): a
-         * combination met once (most are) does not push out one that many
-         * rows share. */
-        int victim = RN_MEMO_WAYS - 1;
-        for (int wy = RN_MEMO_WAYS - 2; wy >= 0; wy--)
-            if (ways[wy].uses < ways[victim].uses)
-                victim = wy;
-        if ((h & (RN_MEMO_AGE - 1)) == 0)
-            for (int wy = 0; wy < RN_MEMO_WAYS; wy++)
-                ways[wy].uses -= ways[wy].uses > 0;
-        me = &ways[victim];
-        if (me->hits)
-            rn_memo_fold(R, me);
-        me->uses = 1;
-        R->mtags[set + (size_t)victim] = h;
-        me->datan = 0; /* filled below, if the row's cells fit */
-        me->keyn = (uint16_t)(cn + kn);
-        memcpy(me->b, counts, cn);
-        memcpy(me->b + cn, R->mkey, kn);
+        R->mhits++;
+        me->uses += me->uses < RN_MEMO_USES;
+        rn_memo_replay(R, me, vals);
+        return;
     }
+miss:;
     ex_env env;
     rn_env(R, &env, vals);
     char detail[2048];
@@ -2452,9 +2552,11 @@ static void rn_evaluate(rn_run *R, const vl_value *vals, const ex_acc *accs, con
     rn_cellset cs = {lv, lid, llab, reasons, nreasons, detail, dn};
     wr_writer *w = &R->w;
     wr_row_begin(w);
-    if (me)
+    if (me) {
         rn_memo_fill(R, me, vals, &cs, undecided);
-    else
+        if (R->m2 && me->datan)
+            rn_memo_copy(R->m2, me);
+    } else
         for (int c = 0; c < R->ncols; c++)
             rn_write_col(R, &R->cols[c], vals, &cs);
     wr_row_end(w);
@@ -4271,7 +4373,8 @@ static void rn_scratch(rn_run *R)
     R->stream_counts = ar_alloc(R->a, (size_t)(p->nitems_total + 1) * sizeof *R->stream_counts);
     R->cstate = ar_alloc(R->a, (size_t)p->nconds_total + 1);
     R->mkey = ar_alloc(R->a, RN_MEMO_KEY);
-    R->memo = NULL;
+    R->mkey2 = ar_alloc(R->a, RN_MEMO_KEY);
+    R->memo = R->memo2 = NULL;
     R->mtries = R->mhits = 0;
 }
 

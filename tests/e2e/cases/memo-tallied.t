@@ -1,0 +1,30 @@
+# Where no column written reads an entity's counts but through its tallies
+# (no detail column), the memo's second table answers rows whose counts it
+# has not seen from a row whose totals and item aggregates agree: one A1
+# is two A2s, so many rows here share totals. It must be exact. Every
+# combination of counts (A1 0-3, A2 0-4, A3 0-2, two kinds) comes three
+# times in turn (ids a…, b…, c…); run alone, each row gives the cells the
+# whole file gives, though with the same total some rows have a grave item
+# (A3: level high) or two A1s (flag many_a) and others not.
+D=tests/e2e/data/memo
+awk 'BEGIN {
+    print "id,kind,A1,A2,A3"
+    for (r = 0; r < 3; r++)
+        for (i = 0; i < 120; i++)
+            printf "%s%03d,%s,%d,%d,%d\n", substr("abc", r + 1, 1), i, i % 2 ? "x" : "y",
+                int(i / 2) % 4, int(i / 8) % 5, int(i / 40)
+}' > "$T/three.csv"
+cols=id,pts,level,many_a,reasons,kind
+$RF run $D/tallied.yaml --input people="$T/three.csv" --columns $cols --year 2025 --threads 1 -o "$T/whole"
+: > "$T/alone"
+tail -n +2 "$T/three.csv" | head -120 | while IFS= read -r row; do
+    printf 'id,kind,A1,A2,A3\n%s\n' "$row" > "$T/one.csv"
+    $RF run $D/tallied.yaml --input people="$T/one.csv" --columns $cols --year 2025 -q -o "$T/one" &&
+        tail -n +2 "$T/one" >> "$T/alone"
+done
+for r in a b c; do
+    grep "^$r" "$T/whole" | sed "s/^$r/a/" | cmp - "$T/alone" && echo "round $r: every row as alone"
+done
+head -1 "$T/whole"
+cut -d, -f2- "$T/alone" | sort | uniq -c
+rm -f "$T"/*

@@ -251,7 +251,20 @@ typedef struct rn_run {
     rn_in in[RF_MAX_INPUTS];
     wr_writer w;
     vl_value builtins[PK_BI_COUNT];
-    vl_value *aggvals, *mvals, *tvals, *itemrow, *rowvals;
+    vl_value *aggvals, *mvals, *tvals, *rowvals;
+    /* Per tally item (as counted: tally first + j) the row an aggregate over
+     * the tally reads, istride values (its fields, its code, its count, set
+     * as it is stepped), and its weight: made once, not for every entity. */
+    vl_value *irows;
+    size_t istride;
+    double *iweight;
+    bool ifinite; /* every weight finite: a zero count may add w * 0 */
+    /* Per aggregate over a tally (apre[g], NULL for others and where the
+     * item's count or the entity matters), per item what it gives the
+     * aggregate (ex_agg_pre): any(deducted, all_points) reads constants of
+     * the item only, so it is worked out once a run, not per entity. */
+    vl_value **apre;
+    bool apre_made;
     vl_value *prevals; /* a worker's values of a row for the aggregates (rn_rec.pre) */
     vl_value *fvals;   /* per flag: true, false, or missing when undecided */
     int *accslot;      /* per aggregate: slot in rn_ent.accs, or -1 (tally) */
@@ -1641,6 +1654,58 @@ static void rn_row_measures(rn_run *R, const ex_env *env)
     }
 }
 
+/* Whether aggregate g reads nothing of a tally item but the catalogue's
+ * fields and code (not its count: slot nfields + 1) and the run's
+ * built-ins: the same for an item whoever has it. */
+static bool rn_item_const(const ex_agg *g, int nfields)
+{
+    if (g->by)
+        return false;
+    const ex_expr *parts[EX_AGG_NPARTS];
+    int np = ex_agg_parts(g, parts);
+    for (int k = 0; k < np; k++) {
+        if (ex_has_agg(parts[k]))
+            return false;
+        for (int sp = 0; sp < EX_SPACE_MAX; sp++) {
+            if (sp == PK_SP_BUILTIN)
+                continue;
+            int idx[64];
+            int n = ex_refs(parts[k], sp, idx, 64);
+            if (sp != PK_SP_ROW ? n > 0 : n > 64)
+                return false;
+            for (int i = 0; i < n; i++)
+                if (idx[i] > nfields)
+                    return false;
+        }
+    }
+    return true;
+}
+
+/* R->apre, made at the first entity (the built-ins are set by then). */
+static void rn_item_pre(rn_run *R, const ex_env *env)
+{
+    const rf_pack *p = R->p;
+    R->apre_made = true;
+    R->apre = ar_alloc(R->a, ((size_t)p->naggs + 1) * sizeof *R->apre);
+    for (int g = 0; g < p->naggs; g++) {
+        const ex_agg *ag = ex_agg_get(p->ex, g);
+        R->apre[g] = NULL;
+        if (ag->relation < p->ninputs)
+            continue;
+        const pk_tally *t = &p->tallies[ag->relation - p->ninputs];
+        const pk_catalogue *cat = &p->cats[t->catalogue];
+        if (!rn_item_const(ag, cat->nfields))
+            continue;
+        vl_value *pre = ar_alloc(R->a, ((size_t)cat->nitems + 1) * 2 * sizeof *pre);
+        ex_env row = *env;
+        for (int j = 0; j < cat->nitems; j++) {
+            row.space[PK_SP_ROW] = R->irows + (size_t)(t->first + j) * R->istride;
+            ex_agg_pre(ag, &row, &pre[2 * j]);
+        }
+        R->apre[g] = pre;
+    }
+}
+
 static size_t rn_tallies(rn_run *R, const uint32_t *counts, ex_env *env, char *detail, size_t cap)
 {
     /* cap 0: the totals only (a ranking's first pass writes no detail). */
@@ -1651,6 +1716,8 @@ static size_t rn_tallies(rn_run *R, const uint32_t *counts, ex_env *env, char *d
     /* Asked once for all the items: on the common row with none, no tally
      * or aggregate looks again. */
     bool some = rn_any(counts, p->nitems_total);
+    if (!R->apre_made)
+        rn_item_pre(R, env);
     for (int g = 0; g < p->naggs; g++) {
         const ex_agg *ag = ex_agg_get(p->ex, g);
         if (ag->relation < p->ninputs)
@@ -1660,15 +1727,22 @@ static size_t rn_tallies(rn_run *R, const uint32_t *counts, ex_env *env, char *d
         ex_acc acc;
         ex_acc_init(&acc);
         ex_env row = *env;
-        row.space[PK_SP_ROW] = R->itemrow;
         int items = some && rn_any(counts + t->first, cat->nitems) ? cat->nitems : 0;
+        const vl_value *pre = R->apre[g];
+        if (pre) {
+            for (int j = 0; j < items; j++)
+                if (counts[t->first + j])
+                    ex_agg_step_pre(ag, &acc, ag->cond ? &pre[2 * j] : NULL, &pre[2 * j + 1],
+                                    (double)counts[t->first + j]);
+            items = 0;
+        }
         for (int j = 0; j < items; j++) {
             uint32_t n = counts[t->first + j];
             if (!n)
                 continue;
-            memcpy(R->itemrow, cat->items[j].fields, (size_t)cat->nfields * sizeof(vl_value));
-            R->itemrow[cat->nfields] = vl_text(cat->items[j].code, strlen(cat->items[j].code));
-            R->itemrow[cat->nfields + 1] = vl_int(n);
+            vl_value *ir = R->irows + (size_t)(t->first + j) * R->istride;
+            ir[cat->nfields + 1] = vl_int(n);
+            row.space[PK_SP_ROW] = ir;
             ex_agg_step(ag, &acc, &row, (double)n);
         }
         R->aggvals[g] = ex_agg_final(ag, &acc);
@@ -1677,12 +1751,21 @@ static size_t rn_tallies(rn_run *R, const uint32_t *counts, ex_env *env, char *d
         const pk_tally *t = &p->tallies[ti];
         const pk_catalogue *cat = &p->cats[t->catalogue];
         double total = 0;
-        int items = some && rn_any(counts + t->first, cat->nitems) ? cat->nitems : 0;
+        const uint32_t *tc = counts + t->first;
+        const double *tw = R->iweight + t->first;
+        int items = some && rn_any(tc, cat->nitems) ? cat->nitems : 0;
+        /* The totals alone (no detail): no branch on which counts are 0,
+         * which follows the data; adding w * 0 leaves a total as it was. */
+        if (!cap && R->ifinite) {
+            for (int j = 0; j < items; j++)
+                total += tw[j] * tc[j];
+            items = 0;
+        }
         for (int j = 0; j < items; j++) {
-            uint32_t n = counts[t->first + j];
+            uint32_t n = tc[j];
             if (!n)
                 continue;
-            double w = t->weight >= 0 ? rn_num(cat->items[j].fields[t->weight]) : 1;
+            double w = tw[j];
             total += w * n;
             if (!cap)
                 continue;
@@ -4364,7 +4447,23 @@ static void rn_scratch(rn_run *R)
             maxfields = p->cats[c].nfields;
     R->rowvals = ar_alloc(R->a, (size_t)maxcols * sizeof *R->rowvals);
     R->feeditems = ar_alloc(R->a, (size_t)maxfeeds * sizeof *R->feeditems);
-    R->itemrow = ar_alloc(R->a, (size_t)(maxfields + 2) * sizeof *R->itemrow);
+    R->istride = (size_t)maxfields + 2;
+    R->irows = ar_alloc(R->a, ((size_t)p->nitems_total + 1) * R->istride * sizeof *R->irows);
+    R->iweight = ar_alloc(R->a, ((size_t)p->nitems_total + 1) * sizeof *R->iweight);
+    R->ifinite = true;
+    for (int ti = 0; ti < p->ntallies; ti++) {
+        const pk_tally *t = &p->tallies[ti];
+        const pk_catalogue *cat = &p->cats[t->catalogue];
+        for (int j = 0; j < cat->nitems; j++) {
+            vl_value *ir = R->irows + (size_t)(t->first + j) * R->istride;
+            memcpy(ir, cat->items[j].fields, (size_t)cat->nfields * sizeof *ir);
+            ir[cat->nfields] = vl_text(cat->items[j].code, strlen(cat->items[j].code));
+            ir[cat->nfields + 1] = vl_int(0);
+            double w = t->weight >= 0 ? rn_num(cat->items[j].fields[t->weight]) : 1;
+            R->iweight[t->first + j] = w;
+            R->ifinite &= isfinite(w);
+        }
+    }
     R->aggvals = ar_alloc(R->a, (size_t)(p->naggs + 1) * sizeof *R->aggvals);
     R->prevals = ar_alloc(R->a, (size_t)(2 * p->naggs + 1) * sizeof *R->prevals);
     R->mvals = ar_alloc(R->a, (size_t)(p->nmeasures + 1) * sizeof *R->mvals);

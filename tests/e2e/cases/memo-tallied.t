@@ -14,7 +14,7 @@ awk 'BEGIN {
             printf "%s%03d,%s,%d,%d,%d\n", substr("abc", r + 1, 1), i, i % 2 ? "x" : "y",
                 int(i / 2) % 4, int(i / 8) % 5, int(i / 40)
 }' > "$T/three.csv"
-cols=id,pts,level,many_a,reasons,kind
+cols=id,pts,level,many_a,piled,late_grave,reasons,kind
 $RF run $D/tallied.yaml --input people="$T/three.csv" --columns $cols --year 2025 --threads 1 -o "$T/whole"
 : > "$T/alone"
 tail -n +2 "$T/three.csv" | head -120 | while IFS= read -r row; do

@@ -343,6 +343,11 @@ typedef struct rn_run {
      * entities rarely agree pays a key and an entry per row for nothing,
      * so the memo turns itself off for the rest of the thread's run. */
     uint32_t mtries, mhits;
+    /* Of those hits, the first table's: where the second answers and the
+     * first seldom does (members alike in totals, never in counts), the
+     * first is left (m1off) and rows go to the second alone. */
+    uint32_t m1hits;
+    bool m1off;
     int *mcols; /* those columns */
     int nmcols;
     rn_wop *wops; /* the result row as written: own columns and runs of the rest */
@@ -2285,16 +2290,16 @@ static bool rn_memo_copy(rn_memo *to, const rn_memo *src)
     return true;
 }
 
-/* The second table, on a miss in the first (me, which holds the row's
- * key): keyed on the row's tally totals and the aggregates over tally
+/* The second table, on a miss in the first or with the first left
+ * (m1off): keyed on the row's tally totals and the aggregates over tally
  * items, where nothing written reads the counts but through them (no
  * detail column), so that members whose items differ but add up alike
  * share an entry. On a roster whose members have items, the counts take
  * tens of thousands of values where those take a few hundred; a miss in
- * the first table is then a copy, not an evaluation. True if me now holds
- * the result; if not, R->m2 is the second table's entry to fill too. */
-static bool rn_memo_tallied(rn_run *R, rn_memo *me, const vl_value *vals, const uint32_t *counts,
-                            size_t kn)
+ * the first table is then a copy, not an evaluation. The row's entry
+ * there, or NULL with R->m2 the entry taken for it (NULL too if its key
+ * does not fit). */
+static rn_memo *rn_memo_tallied(rn_run *R, const vl_value *vals, const uint32_t *counts, size_t kn)
 {
     const rf_pack *p = R->p;
     ex_env env;
@@ -2303,22 +2308,21 @@ static bool rn_memo_tallied(rn_run *R, rn_memo *me, const vl_value *vals, const 
     size_t o = 0;
     for (int t = 0; t < p->ntallies; t++)
         if (!rn_memo_put(R->mkey2, &o, &R->tvals[t]))
-            return false;
+            return NULL;
     for (int g = 0; g < p->naggs; g++)
         if (ex_agg_get(p->ex, g)->relation >= p->ninputs &&
             !rn_memo_put(R->mkey2, &o, &R->aggvals[g]))
-            return false;
+            return NULL;
     if (o + kn > RN_MEMO_BYTES)
-        return false;
+        return NULL;
     uint64_t h = rn_memo_hash(R->mkey2, o, R->mkey, kn);
     if (!R->memo2)
         rn_memo_table(R, &R->memo2, &R->mtags2, RN_MEMO2_SETBITS);
     size_t set = (size_t)(h >> (64 - RN_MEMO2_SETBITS)) * RN_MEMO_WAYS;
-    const rn_memo *e = rn_memo_find(&R->memo2[set], &R->mtags2[set], h, R->mkey2, o, R->mkey, kn);
-    if (e)
-        return rn_memo_copy(me, e);
-    R->m2 = rn_memo_take(R, &R->memo2[set], &R->mtags2[set], h, R->mkey2, o, R->mkey, kn);
-    return false;
+    rn_memo *e = rn_memo_find(&R->memo2[set], &R->mtags2[set], h, R->mkey2, o, R->mkey, kn);
+    if (!e)
+        R->m2 = rn_memo_take(R, &R->memo2[set], &R->mtags2[set], h, R->mkey2, o, R->mkey, kn);
+    return e;
 }
 
 /* An entry's hits counted in the summary and the coverage at once, not a
@@ -2357,6 +2361,10 @@ static void rn_memo_fold_all(rn_run *R)
         for (size_t i = 0; i < RN_MEMO_SLOTS; i++)
             if (R->memo[i].hits)
                 rn_memo_fold(R, &R->memo[i]);
+    if (R->memo2)
+        for (size_t i = 0; i < (size_t)RN_MEMO_WAYS << RN_MEMO2_SETBITS; i++)
+            if (R->memo2[i].hits)
+                rn_memo_fold(R, &R->memo2[i]);
 }
 
 /* A hit: the result the entry keeps, written (and counted, later:
@@ -2530,7 +2538,17 @@ static void rn_evaluate(rn_run *R, const vl_value *vals, const ex_acc *accs, con
             /* A hit saves a whole evaluation, a miss costs a key and a
              * copy: below one hit in eight it does not pay. */
             R->memo_on = R->mhits >= RN_MEMO_TRIAL / 8;
-            R->mtries = R->mhits = 0;
+            R->m1off |= R->m2on && R->m1hits < RN_MEMO_TRIAL / 8;
+            R->mtries = R->mhits = R->m1hits = 0;
+        }
+        R->m2 = NULL;
+        if (R->m1off) {
+            me = rn_memo_tallied(R, vals, counts, kn);
+            if (me)
+                goto hit;
+            me = R->m2; /* filled below, if the key fitted */
+            R->m2 = NULL;
+            goto miss;
         }
         /* Every row is hashed: which rows agree with the row before
          * follows the data, and a branch on it is mispredicted, which
@@ -2542,12 +2560,14 @@ static void rn_evaluate(rn_run *R, const vl_value *vals, const ex_acc *accs, con
             rn_memo_table(R, &R->memo, &R->mtags, RN_MEMO_SETBITS);
         size_t set = (size_t)(h >> (64 - RN_MEMO_SETBITS)) * RN_MEMO_WAYS;
         me = rn_memo_find(&R->memo[set], &R->mtags[set], h, ck, cn, R->mkey, kn);
-        R->m2 = NULL;
+        R->m1hits += me != NULL;
         if (!me) {
             me = rn_memo_take(R, &R->memo[set], &R->mtags[set], h, ck, cn, R->mkey, kn);
-            if (!R->m2on || !rn_memo_tallied(R, me, vals, counts, kn))
+            const rn_memo *e = R->m2on ? rn_memo_tallied(R, vals, counts, kn) : NULL;
+            if (!e || !rn_memo_copy(me, e))
                 goto miss;
         }
+    hit:
         /* One place a hit is replayed: rn_memo_replay is inlined here once. */
         R->mhits++;
         me->uses += me->uses < RN_MEMO_USES;
@@ -4474,7 +4494,8 @@ static void rn_scratch(rn_run *R)
     R->mkey = ar_alloc(R->a, RN_MEMO_KEY);
     R->mkey2 = ar_alloc(R->a, RN_MEMO_KEY);
     R->memo = R->memo2 = NULL;
-    R->mtries = R->mhits = 0;
+    R->mtries = R->mhits = R->m1hits = 0;
+    R->m1off = false;
 }
 
 /* A worker's run: the main run's plan and pack, its own scratch. */

@@ -3183,13 +3183,15 @@ __attribute__((noinline)) static uint64_t rn_seen_look(rn_run *R, rn_in *I, cons
     return 0;
 }
 
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 /* Does s[0..n) come after the previous id t[0..n) (8 to 16 bytes each)? d:
  * the first byte where they differ; a0, a1: s's first and last 8 bytes,
- * which the callers keep. A repeat is not after. */
+ * which the callers keep. A repeat is not after. Where words are not
+ * little-endian (their lowest byte is not the first), always false: the
+ * in-order paths are then never taken, and rn_seen_add decides. */
 static inline bool rn_seen_after(const char *s, const char *t, size_t n, uint64_t *a0, uint64_t *a1,
                                  size_t *d)
 {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     uint64_t b0, b1;
     memcpy(a0, s, 8);
     memcpy(&b0, t, 8);
@@ -3202,6 +3204,10 @@ static inline bool rn_seen_after(const char *s, const char *t, size_t n, uint64_
     else
         return false;
     return (unsigned char)s[*d] > (unsigned char)t[*d];
+#else
+    (void)s, (void)t, (void)n, (void)a0, (void)a1, (void)d;
+    return false;
+#endif
 }
 
 /* The id whose first and last 8 bytes are a0 and a1 (n bytes, as long as
@@ -3212,7 +3218,6 @@ static inline void rn_seen_last(rn_run *R, uint64_t a0, uint64_t a1, size_t n, u
     memcpy(R->lastid + n - 8, &a1, 8);
     R->lastline = line;
 }
-#endif
 
 /* Past the list's bound (RN_SEEN_MAX ids or RN_SEEN_TEXT bytes) an id in
  * order is only compared with the one before, which it replaces (as
@@ -3221,7 +3226,6 @@ static inline void rn_seen_last(rn_run *R, uint64_t a0, uint64_t a1, size_t n, u
  * sheet are. false: rn_seen_add decides. */
 static inline bool rn_seen_past(rn_run *R, const char *s, size_t n, uint64_t line)
 {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     uint64_t a0, a1;
     size_t d;
     if (n < 8 || n > 16 || R->seen_hashed || R->seen_full || rn_seen_fits(R, n) ||
@@ -3229,10 +3233,6 @@ static inline bool rn_seen_past(rn_run *R, const char *s, size_t n, uint64_t lin
         return false;
     rn_seen_last(R, a0, a1, n, line);
     return true;
-#else
-    (void)R, (void)s, (void)n, (void)line;
-    return false;
-#endif
 }
 
 /* The usual id of a sorted sheet, checked and kept inline: as long as the
@@ -3241,7 +3241,6 @@ static inline bool rn_seen_past(rn_run *R, const char *s, size_t n, uint64_t lin
  * so (a repeat among them), rn_seen_add decides. */
 static inline bool rn_seen_quick(rn_run *R, const char *s, size_t n, uint64_t line)
 {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     if (n != R->lastn || !R->seenq) /* seenq: n is 8 to 16, the block has room */
         return R->seenzcut && n == R->lastn && rn_seen_past(R, s, n, line);
     uint64_t a0, a1;
@@ -3267,10 +3266,6 @@ static inline bool rn_seen_quick(rn_run *R, const char *s, size_t n, uint64_t li
     R->seentn += n;
     rn_seen_last(R, a0, a1, n, line);
     return true;
-#else
-    (void)R, (void)s, (void)n, (void)line;
-    return false;
-#endif
 }
 
 /* The line of an earlier row with the same id, or 0 (and the id is noted). */
